@@ -1,0 +1,88 @@
+# harden - Makefile
+#   make            build ./harden
+#   make run        install missing Debian packages, build, harden examples/
+#   make test       unit, golden, corpus and CLI tests
+#   make check      the tests under ASan+UBSan
+#   make bench      benchmarks (bench/RESULTS.md)
+#   make install PREFIX=/usr/local
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+SHARED  ?= ../shared
+DEBPKGS  = libfyaml-dev libyaml-dev libpcre2-dev libcmocka-dev
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla -Wwrite-strings -Wundef -Wimplicit-fallthrough
+CFLAGS  ?= -O2 -g
+ifdef WERROR
+WARN    += -Werror
+endif
+ifdef SANITIZE
+CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1
+LDFLAGS += -fsanitize=address,undefined
+endif
+CPPFLAGS += -std=c11 -D_GNU_SOURCE -Iinclude
+LIBS     = -lfyaml -lyaml -lpcre2-8
+
+BUILD   ?= build
+ENGINE   = src/util.c src/ytree.c src/scalar.c src/edit.c src/verify.c \
+           src/diff.c src/path.c src/fileio.c src/job.c
+APP      = src/harden.c src/registry.c src/cmd_edit.c
+TRANSFORMS = $(wildcard transforms/*.c)
+LIBSRC   = $(ENGINE) $(APP) $(TRANSFORMS)
+LIBOBJ   = $(LIBSRC:%.c=$(BUILD)/%.o)
+UNIT     = $(wildcard tests/unit/test_*.c)
+UNITBIN  = $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: harden
+
+deps:
+	@missing=""; for p in $(DEBPKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "missing Debian packages; run: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+
+$(BUILD)/libharden.a: $(LIBOBJ)
+	ar rcs $@ $^
+
+harden: $(BUILD)/src/main.o $(BUILD)/libharden.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libharden.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS) -lcmocka
+
+run: deps harden
+	@for f in examples/*/*.in.yaml; do ./harden "$$f" || true; done
+
+unit: $(UNITBIN)
+	@for t in $(UNITBIN); do echo "== $$t"; $$t || exit 1; done
+
+test: deps harden unit
+	SHARED=$(SHARED) bash tests/run.sh
+
+check:
+	$(MAKE) BUILD=build-san SANITIZE=1 WERROR=1 test
+
+bench: deps harden
+	SHARED=$(SHARED) bash bench/run.sh
+
+install: harden
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 harden $(DESTDIR)$(PREFIX)/bin/harden
+	if [ -f docs/harden.1 ]; then install -m 644 docs/harden.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+
+clean:
+	rm -rf build build-san harden
+
+.PHONY: all deps run unit test check bench install clean

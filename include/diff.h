@@ -1,0 +1,19 @@
+/* diff.h - unified diff of original and edited bytes, driven by the splices */
+#ifndef HD_DIFF_H
+#define HD_DIFF_H
+
+#include "edit.h"
+#include "util.h"
+
+/*
+ * hd_diff() - append a unified diff (3 lines of context, git-style headers
+ * "--- a/PATH" / "+++ b/PATH") of @old -> @new to @out.  @sp must be the
+ * sorted splices that turned @old into @new: only lines they touch are
+ * compared, so the cost is proportional to the edits, not the file.
+ * Appends nothing when the bytes are equal.
+ */
+void hd_diff(struct hd_buf *out, const char *path, const char *old,
+	     size_t oldlen, const char *new, size_t newlen,
+	     const struct splices *sp);
+
+#endif

@@ -1,0 +1,34 @@
+/* fileio.h - reading inputs and writing results safely in place */
+#ifndef HD_FILEIO_H
+#define HD_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "ytree.h"
+
+struct hd_input {
+	const char *path;    /* as given */
+	char *data;          /* heap, NUL-terminated */
+	size_t len;
+	struct stat st;      /* of the target file when read (not for stdin) */
+	bool is_stdin;
+};
+
+/* Read @path ("-" = stdin).  Returns 0, or -1 with @err->msg set. */
+int hd_input_read(struct hd_input *in, const char *path, struct hd_err *err);
+void hd_input_release(struct hd_input *in);
+
+/*
+ * hd_write_in_place() - replace the file @in was read from with @data:
+ * temp file in the same directory, mode (and owner, as root) kept, fsync,
+ * rename.  Symlinks are followed to their target unless @no_follow, in
+ * which case they are refused.  The file is not replaced when it changed
+ * since it was read.  Returns 0, or -1 with @err->msg set and the original
+ * left intact.
+ */
+int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
+		      bool no_follow, struct hd_err *err);
+
+#endif

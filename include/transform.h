@@ -1,0 +1,58 @@
+/* transform.h - hardening passes: the registry, options, findings
+ *
+ * Adding a new transform:
+ *   1. transforms/<name>.c defining `const struct hd_transform hd_tr_<name>`
+ *      with a run_pod and/or run_service function;
+ *   2. its entry in the table in src/registry.c (table order = run order);
+ *   3. examples/<name>/ golden cases and a cmocka test in tests/unit/;
+ *   4. `harden --list-transforms` output pasted into README.md.
+ * A transform reads the model (pod specs, services), records edits on the
+ * overlay (edit.h) and findings (hd_finding()); it never touches bytes.
+ */
+#ifndef HD_TRANSFORM_H
+#define HD_TRANSFORM_H
+
+#include <stdbool.h>
+
+#include "job.h"
+#include "ytree.h"
+
+enum hd_applies { HD_APPLIES_K8S = 1, HD_APPLIES_COMPOSE = 2 };
+enum hd_level { HD_LEVEL_RESTRICTED, HD_LEVEL_BASELINE };
+
+struct hd_opts {
+	bool unsafe_fixes;
+	enum hd_level level;
+	long uid, gid;
+	const char *cpu_limit, *mem_limit, *cpu_request, *mem_request;
+	long pids_limit;
+	const char *only;  /* comma list or NULL */
+	const char *skip;  /* comma list or NULL */
+	const char *kinds; /* extra kinds with spec.template.spec */
+	const char *secrets_out;
+	const char *cap_allow; /* compose cap_add allowlist */
+};
+
+void hd_opts_defaults(struct hd_opts *o);
+
+struct hd_pod;     /* model.h */
+struct hd_service; /* model.h */
+struct hd_ctx;
+
+struct hd_transform {
+	const char *name;
+	unsigned applies;   /* HD_APPLIES_* */
+	bool unsafe;        /* has fixes only applied with --unsafe-fixes */
+	const char *summary;
+	const char *explain;
+	void (*run_pod)(struct hd_ctx *ctx, struct hd_pod *pod);
+	void (*run_service)(struct hd_ctx *ctx, struct hd_service *svc);
+};
+
+extern const struct hd_transform *const hd_transforms[];
+extern const unsigned hd_ntransforms;
+
+const struct hd_transform *hd_transform_find(const char *name);
+bool hd_transform_enabled(const struct hd_opts *o, const char *name);
+
+#endif

@@ -1,0 +1,55 @@
+/* util.h - arena allocator, growable byte buffer and small helpers */
+#ifndef HD_UTIL_H
+#define HD_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Ownership rule: everything allocated from a struct hd_arena lives until
+ * hd_arena_free() releases the whole arena at once.  One arena serves one
+ * input file.  A struct hd_buf owns its heap memory; hd_buf_release() frees it.
+ */
+
+struct hd_arena_chunk;
+
+struct hd_arena {
+	struct hd_arena_chunk *head;
+	size_t total;
+};
+
+void hd_arena_init(struct hd_arena *a);
+void *hd_arena_alloc(struct hd_arena *a, size_t size);   /* zeroed, never NULL */
+char *hd_arena_strndup(struct hd_arena *a, const char *s, size_t n);
+char *hd_arena_strdup(struct hd_arena *a, const char *s);
+char *hd_arena_printf(struct hd_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void hd_arena_free(struct hd_arena *a);
+
+struct hd_buf {
+	char *data;   /* always NUL-terminated once anything was added */
+	size_t len;
+	size_t cap;
+};
+
+#define HD_BUF_INIT { NULL, 0, 0 }
+
+void hd_buf_add(struct hd_buf *b, const void *p, size_t n);
+void hd_buf_adds(struct hd_buf *b, const char *s);
+void hd_buf_addc(struct hd_buf *b, char c);
+void hd_buf_addspaces(struct hd_buf *b, size_t n);
+void hd_buf_printf(struct hd_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void hd_buf_vprintf(struct hd_buf *b, const char *fmt, va_list ap);
+void hd_buf_reset(struct hd_buf *b);
+void hd_buf_release(struct hd_buf *b);
+
+/* Abort with a message on allocation failure (the only way malloc fails us). */
+void *hd_xmalloc(size_t n);
+void *hd_xrealloc(void *p, size_t n);
+
+/* Read a whole file (or stdin for "-").  Returns 0, or -1 with errno set. */
+int hd_read_file(const char *path, char **data, size_t *len);
+
+#endif

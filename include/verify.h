@@ -1,0 +1,19 @@
+/* verify.h - check edited output against the intended tree before writing */
+#ifndef HD_VERIFY_H
+#define HD_VERIFY_H
+
+#include "ytree.h"
+
+/*
+ * hd_verify() - re-parse @out and compare it with @in's tree plus overlay.
+ * The output must parse with libfyaml into the same number of documents,
+ * each equal as typed data (scalar types, keys, order, anchors, aliases,
+ * tags) to the intended tree; new and changed plain scalars must mean the
+ * same under YAML 1.1 and 1.2.  When libyaml accepts the input it must
+ * accept the output and read the same events.  Returns 0, or -1 with @err
+ * (position in the output) set.
+ */
+int hd_verify(const struct ystream *in, const char *out, size_t outlen,
+	      struct hd_err *err);
+
+#endif

@@ -1,0 +1,133 @@
+/* ytree.h - span tree: YAML documents parsed into nodes with exact byte spans */
+#ifndef HD_YTREE_H
+#define HD_YTREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+#define HD_NOPOS ((size_t)-1)
+#define HD_MAX_DEPTH 512
+
+enum yn_kind { YN_SCALAR, YN_ALIAS, YN_MAP, YN_SEQ };
+
+enum yn_style {
+	YS_PLAIN,
+	YS_SQ,    /* 'single' */
+	YS_DQ,    /* "double" */
+	YS_LIT,   /* | */
+	YS_FOLD,  /* > */
+	YS_BLOCK, /* block collection */
+	YS_FLOW,  /* flow collection */
+};
+
+/* Resolved scalar types (YAML 1.2 core schema, with 1.1 checks in scalar.c). */
+enum yn_type { YT_NULL, YT_BOOL, YT_INT, YT_FLOAT, YT_STR };
+
+/* Overlay flags: what the pending edit does to this node. */
+enum {
+	YF_NEW = 1 << 0,     /* node was created by an edit, has no bytes */
+	YF_DELETED = 1 << 1, /* node (map pair: key and value) is removed */
+	YF_SET = 1 << 2,     /* scalar gets a new value (text/vtype) */
+	YF_DIRTY = 1 << 3,   /* this node or a descendant has an edit */
+};
+
+/*
+ * A node of the span tree.  Offsets index the original input bytes.
+ *
+ * start      first byte of the node including properties (&anchor, !tag);
+ *            for an empty scalar, the position just after its ':' or '-'
+ * vstart     first byte of the value proper (quote, bracket, '|', first key)
+ * end        one past the last content byte: closing quote or bracket, last
+ *            byte of the last descendant; never trailing comments or blanks
+ * keep_end   block scalars with keep chomping: end of their trailing blank
+ *            lines (an insertion after the node must land there)
+ * dash       for items of a block sequence: offset of their '-'
+ *
+ * Map children are stored as key, value, key, value, ...
+ */
+struct yn {
+	enum yn_kind kind;
+	enum yn_style style;
+	size_t start, vstart, end, keep_end, dash;
+	const char *anchor, *tag;
+	const char *text; /* cooked scalar text, or alias name */
+	size_t tlen;
+	bool null_empty; /* no bytes at all: `k:` */
+	char chomp;      /* block scalars: '+', '-' or 0 */
+	unsigned nrefs;  /* anchored nodes: number of aliases to them */
+	struct yn *target; /* aliases: the anchored node */
+	struct yn *parent;
+	struct yn **kids;
+	size_t nkids, capkids;
+
+	/* overlay (pending edits) */
+	unsigned flags;
+	enum yn_type vtype;  /* type of a new or set scalar */
+	struct yn *replaced; /* new node: the old node it stands in for */
+};
+
+struct ydoc {
+	struct yn *root;     /* NULL for a document with no content */
+	size_t start;        /* '---' or first node or directive */
+	bool explicit_start;
+	unsigned changed;    /* set by the renderer */
+};
+
+/* Style facts inferred once per file, used when inserting text. */
+struct ystyle {
+	int indent;       /* indent unit (2, 4, ...) */
+	int seq_indent;   /* dash column minus parent key column (0 = indentless) */
+	int seq_gap;      /* spaces after '-' */
+	char quote;       /* '"' or '\'' */
+	bool have_seq;    /* seq_indent was seen in the file */
+	bool crlf;        /* majority of line ends are CRLF */
+};
+
+struct ystream {
+	const char *name; /* for messages */
+	const char *buf;
+	size_t len;
+	bool bom;
+	struct ydoc *docs;
+	size_t ndocs;
+	size_t *lines; /* byte offset of the start of each line */
+	size_t nlines;
+	struct ystyle style;
+	struct hd_arena *arena;
+};
+
+struct hd_err {
+	int line, col; /* 1-based; 0 when unknown */
+	char msg[512];
+};
+
+/*
+ * ys_parse() - parse @buf into @ys, allocating from @a.
+ * @buf must stay valid and unchanged while @ys is used.  Returns 0, or -1
+ * with @err filled (position and message).
+ */
+int ys_parse(struct ystream *ys, const char *name, const char *buf,
+	     size_t len, struct hd_arena *a, struct hd_err *err);
+
+/* 1-based line and byte column of @off. */
+void ys_pos(const struct ystream *ys, size_t off, int *line, int *col);
+/* Byte column (0-based) of @off within its line. */
+size_t ys_col(const struct ystream *ys, size_t off);
+/* Offset of the start of the line holding @off. */
+size_t ys_line_start(const struct ystream *ys, size_t off);
+
+/* Append @k to @p's children (arena-grown array). */
+void yn_add_kid(struct hd_arena *a, struct yn *p, struct yn *k);
+
+/* Map helpers (skip deleted pairs; see the overlay in edit.h). */
+struct yn *yn_map_get(const struct yn *map, const char *key);
+struct yn *yn_map_key(const struct yn *map, const char *key);
+bool yn_is_scalar(const struct yn *n, const char *text);
+/* Follow an alias to its anchored node (one level; aliases of aliases too). */
+const struct yn *yn_deref(const struct yn *n);
+/* A node's key in its parent map, or NULL. */
+const struct yn *yn_key_of(const struct yn *n);
+
+#endif

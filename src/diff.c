@@ -1,0 +1,187 @@
+/* diff.c - unified diff from the splice list (no general diff algorithm) */
+#include "diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CONTEXT 3
+
+struct lines {
+	const char *buf;
+	size_t len;
+	size_t *start; /* start offsets; start[n] == len sentinel */
+	size_t n;      /* number of lines (a last line without EOL counts) */
+};
+
+static void lines_init(struct lines *L, const char *buf, size_t len)
+{
+	size_t cap = 256, i = 0;
+	const char *p = buf, *end = buf + len;
+
+	L->buf = buf;
+	L->len = len;
+	L->start = hd_xmalloc(cap * sizeof(size_t));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (i + 2 >= cap) {
+			cap *= 2;
+			L->start = hd_xrealloc(L->start, cap * sizeof(size_t));
+		}
+		L->start[i++] = (size_t)(p - buf);
+		p = nl ? nl + 1 : end;
+	}
+	L->n = i;
+	L->start[i] = len;
+}
+
+/* Index of the line holding byte @off (== n for EOF after a final EOL). */
+static size_t line_of(const struct lines *L, size_t off)
+{
+	size_t lo = 0, hi = L->n;
+
+	if (off >= L->len)
+		return L->n ? (L->buf[L->len - 1] == '\n' ? L->n : L->n - 1) : 0;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (L->start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool line_eq(const struct lines *A, size_t i, const struct lines *B,
+		    size_t j)
+{
+	size_t la = A->start[i + 1] - A->start[i];
+	size_t lb = B->start[j + 1] - B->start[j];
+
+	return la == lb && !memcmp(A->buf + A->start[i], B->buf + B->start[j], la);
+}
+
+struct region {
+	size_t a, b; /* old lines [a,b) */
+	size_t c, d; /* new lines [c,d) */
+};
+
+static void put_line(struct hd_buf *out, char tag, const struct lines *L,
+		     size_t i)
+{
+	size_t s = L->start[i], e = L->start[i + 1];
+
+	hd_buf_addc(out, tag);
+	hd_buf_add(out, L->buf + s, e - s);
+	if (e == s || L->buf[e - 1] != '\n')
+		hd_buf_adds(out, "\n\\ No newline at end of file\n");
+}
+
+static void put_range(struct hd_buf *out, char c, size_t start, size_t count)
+{
+	if (count == 1)
+		hd_buf_printf(out, " %c%zu", c, start + 1);
+	else
+		hd_buf_printf(out, " %c%zu,%zu", c, count ? start + 1 : start, count);
+}
+
+void hd_diff(struct hd_buf *out, const char *path, const char *old,
+	     size_t oldlen, const char *new, size_t newlen,
+	     const struct splices *sp)
+{
+	struct lines A, B;
+	struct region *rg;
+	size_t nr = 0, i, delta_sign_pos = 0, delta_sign_neg = 0;
+
+	if (oldlen == newlen && !memcmp(old, new, oldlen))
+		return;
+	lines_init(&A, old, oldlen);
+	lines_init(&B, new, newlen);
+	rg = hd_xmalloc((sp->n + 1) * sizeof(*rg));
+	/* splice -> line regions, merged when they share lines */
+	for (i = 0; i < sp->n; i++) {
+		const struct splice *s = &sp->v[i];
+		size_t noff = s->off + delta_sign_pos - delta_sign_neg;
+		struct region r;
+
+		r.a = line_of(&A, s->off);
+		r.b = line_of(&A, s->off + s->len) + 1;
+		r.c = line_of(&B, noff);
+		r.d = line_of(&B, noff + s->tlen) + 1;
+		if (r.b > A.n)
+			r.b = A.n;
+		if (r.d > B.n)
+			r.d = B.n;
+		if (r.a > r.b)
+			r.a = r.b;
+		if (r.c > r.d)
+			r.c = r.d;
+		delta_sign_pos += s->tlen;
+		delta_sign_neg += s->len;
+		if (nr && r.a < rg[nr - 1].b) {
+			if (r.b > rg[nr - 1].b)
+				rg[nr - 1].b = r.b;
+			if (r.d > rg[nr - 1].d)
+				rg[nr - 1].d = r.d;
+		} else {
+			rg[nr++] = r;
+		}
+	}
+	/* trim equal lines at both ends of each region */
+	for (i = 0; i < nr; i++) {
+		struct region *r = &rg[i];
+
+		while (r->a < r->b && r->c < r->d && line_eq(&A, r->a, &B, r->c))
+			r->a++, r->c++;
+		while (r->a < r->b && r->c < r->d &&
+		       line_eq(&A, r->b - 1, &B, r->d - 1))
+			r->b--, r->d--;
+	}
+	hd_buf_printf(out, "--- a/%s\n+++ b/%s\n", path, path);
+	for (i = 0; i < nr;) {
+		size_t j = i, k, oa, ob, nc;
+
+		if (rg[i].a == rg[i].b && rg[i].c == rg[i].d) {
+			i++;
+			continue;
+		}
+		/* extend the hunk while the next change is within 2*CONTEXT */
+		while (j + 1 < nr && rg[j + 1].a <= rg[j].b + 2 * CONTEXT)
+			j++;
+		oa = rg[i].a > CONTEXT ? rg[i].a - CONTEXT : 0;
+		ob = rg[j].b + CONTEXT < A.n ? rg[j].b + CONTEXT : A.n;
+		nc = rg[i].c - (rg[i].a - oa);
+		{
+			size_t ncount = (ob - oa) - (rg[j].b - rg[i].a) +
+					(rg[j].d - rg[i].c);
+			size_t m;
+
+			/* recount new lines across the merged regions */
+			ncount = ob - oa;
+			for (m = i; m <= j; m++)
+				ncount = ncount - (rg[m].b - rg[m].a) + (rg[m].d - rg[m].c);
+			hd_buf_adds(out, "@@");
+			put_range(out, '-', oa, ob - oa);
+			put_range(out, '+', nc, ncount);
+			hd_buf_adds(out, " @@\n");
+		}
+		k = oa;
+		for (; i <= j; i++) {
+			size_t m;
+
+			for (; k < rg[i].a; k++)
+				put_line(out, ' ', &A, k);
+			for (m = rg[i].a; m < rg[i].b; m++)
+				put_line(out, '-', &A, m);
+			for (m = rg[i].c; m < rg[i].d; m++)
+				put_line(out, '+', &B, m);
+			k = rg[i].b;
+		}
+		for (; k < ob; k++)
+			put_line(out, ' ', &A, k);
+	}
+	free(rg);
+	free(A.start);
+	free(B.start);
+}

@@ -1,0 +1,1032 @@
+/* edit.c - overlay operations on the span tree and rendering to splices */
+#include "edit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scalar.h"
+
+/* ---- overlay operations -------------------------------------------------- */
+
+static void dirty(struct yn *n)
+{
+	for (; n && !(n->flags & YF_DIRTY); n = n->parent)
+		n->flags |= YF_DIRTY;
+}
+
+static struct yn *mk(struct ystream *ys, enum yn_kind kind)
+{
+	struct yn *n = hd_arena_alloc(ys->arena, sizeof(*n));
+
+	n->kind = kind;
+	n->flags = YF_NEW | YF_DIRTY;
+	n->style = kind == YN_SCALAR ? YS_PLAIN : YS_BLOCK;
+	n->start = n->vstart = n->end = n->keep_end = n->dash = HD_NOPOS;
+	return n;
+}
+
+struct yn *ye_scalar(struct ystream *ys, const char *text, enum yn_type t)
+{
+	struct yn *n = mk(ys, YN_SCALAR);
+
+	n->tlen = strlen(text);
+	n->text = hd_arena_strndup(ys->arena, text, n->tlen);
+	n->vtype = t;
+	return n;
+}
+
+struct yn *ye_map(struct ystream *ys)
+{
+	return mk(ys, YN_MAP);
+}
+
+struct yn *ye_seq(struct ystream *ys)
+{
+	return mk(ys, YN_SEQ);
+}
+
+struct yn *ye_clone(struct ystream *ys, const struct yn *n)
+{
+	struct yn *c;
+	size_t i;
+
+	n = yn_deref(n);
+	if (n->kind == YN_SCALAR) {
+		c = mk(ys, YN_SCALAR);
+		c->text = hd_arena_strndup(ys->arena, n->text, n->tlen);
+		c->tlen = n->tlen;
+		c->vtype = hd_node_type(n);
+		return c;
+	}
+	c = mk(ys, n->kind == YN_ALIAS ? YN_SCALAR : n->kind);
+	for (i = 0; i < n->nkids; i++) {
+		if (n->kids[i]->flags & YF_DELETED)
+			continue;
+		yn_add_kid(ys->arena, c, ye_clone(ys, n->kids[i]));
+	}
+	return c;
+}
+
+void ye_map_add(struct ystream *ys, struct yn *map, const char *key,
+		struct yn *val)
+{
+	yn_add_kid(ys->arena, map, ye_scalar(ys, key, YT_STR));
+	yn_add_kid(ys->arena, map, val);
+	dirty(map);
+}
+
+static bool is_null_node(const struct yn *v)
+{
+	return v->kind == YN_SCALAR && !v->tag && !v->anchor &&
+	       hd_node_type(v) == YT_NULL;
+}
+
+static bool is_empty_flow(const struct yn *v)
+{
+	return (v->kind == YN_MAP || v->kind == YN_SEQ) && !(v->flags & YF_NEW) &&
+	       v->style == YS_FLOW && v->nkids == 0 && !v->anchor && !v->tag;
+}
+
+struct yn *ye_map_ensure(struct ystream *ys, struct yn *map, const char *key,
+			 enum yn_kind kind)
+{
+	struct yn *v = yn_map_get(map, key), *nv;
+
+	if (!v) {
+		nv = mk(ys, kind);
+		ye_map_add(ys, map, key, nv);
+		return nv;
+	}
+	if (v->kind == kind)
+		return v;
+	if (is_null_node(v) || is_empty_flow(v)) {
+		nv = mk(ys, kind);
+		ye_replace(v, nv);
+		return nv;
+	}
+	return NULL;
+}
+
+void ye_set_scalar(struct ystream *ys, struct yn *n, const char *text,
+		   enum yn_type t)
+{
+	n->tlen = strlen(text);
+	n->text = hd_arena_strndup(ys->arena, text, n->tlen);
+	n->vtype = t;
+	if (!(n->flags & YF_NEW))
+		n->flags |= YF_SET;
+	dirty(n);
+}
+
+void ye_replace(struct yn *old, struct yn *nw)
+{
+	struct yn *p = old->parent;
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->nkids; i++)
+		if (p->kids[i] == old)
+			break;
+	if (i == p->nkids)
+		return;
+	p->kids[i] = nw;
+	nw->parent = p;
+	nw->replaced = (old->flags & YF_NEW) ? old->replaced : old;
+	dirty(p);
+	nw->flags |= YF_DIRTY;
+}
+
+void ye_seq_append(struct ystream *ys, struct yn *seq, struct yn *item)
+{
+	yn_add_kid(ys->arena, seq, item);
+	dirty(seq);
+}
+
+static void drop_kids(struct yn *p, size_t i, size_t n)
+{
+	memmove(&p->kids[i], &p->kids[i + n], (p->nkids - i - n) * sizeof(*p->kids));
+	p->nkids -= n;
+}
+
+void ye_remove(struct yn *n)
+{
+	struct yn *p = n->parent;
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->nkids; i++)
+		if (p->kids[i] == n)
+			break;
+	if (i == p->nkids)
+		return;
+	if (p->kind == YN_MAP) {
+		i &= ~(size_t)1;
+		if (p->kids[i]->flags & YF_NEW) {
+			drop_kids(p, i, 2);
+		} else {
+			p->kids[i]->flags |= YF_DELETED;
+			p->kids[i + 1]->flags |= YF_DELETED;
+		}
+	} else if (n->flags & YF_NEW) {
+		drop_kids(p, i, 1);
+	} else {
+		n->flags |= YF_DELETED;
+	}
+	dirty(p);
+}
+
+size_t ye_count(const struct yn *n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n->nkids; i++)
+		if (!(n->kids[i]->flags & YF_DELETED))
+			c++;
+	return n->kind == YN_MAP ? c / 2 : c;
+}
+
+const struct yn *ye_shared_anchor(const struct yn *n)
+{
+	for (; n; n = n->parent)
+		if (n->anchor && n->nrefs > 0)
+			return n;
+	return NULL;
+}
+
+/* ---- rendering ----------------------------------------------------------- */
+
+struct rctx {
+	struct ystream *ys;
+	struct splices *out;
+	struct hd_err *err;
+	unsigned seq;
+};
+
+static int rerr(struct rctx *r, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int rerr(struct rctx *r, size_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	ys_pos(r->ys, off, &r->err->line, &r->err->col);
+	va_start(ap, fmt);
+	vsnprintf(r->err->msg, sizeof(r->err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void emit(struct rctx *r, size_t off, size_t len, const char *text,
+		 size_t tlen)
+{
+	struct splices *s = r->out;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->v = hd_xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n].off = off;
+	s->v[s->n].len = len;
+	s->v[s->n].text = hd_arena_strndup(r->ys->arena, text, tlen);
+	s->v[s->n].tlen = tlen;
+	s->v[s->n].seq = r->seq++;
+	s->n++;
+}
+
+/* The line ending in use where text lands at @off. */
+static const char *eol_at(const struct ystream *ys, size_t off)
+{
+	const char *s = ys->buf;
+	const char *nl = off < ys->len ? memchr(s + off, '\n', ys->len - off) : NULL;
+	size_t p;
+
+	if (nl) {
+		p = (size_t)(nl - s);
+		return p > 0 && s[p - 1] == '\r' ? "\r\n" : "\n";
+	}
+	for (p = off < ys->len ? off : ys->len; p > 0; p--)
+		if (s[p - 1] == '\n')
+			return p > 1 && s[p - 2] == '\r' ? "\r\n" : "\n";
+	return ys->style.crlf ? "\r\n" : "\n";
+}
+
+/* Offset just past the line ending after @off, or HD_NOPOS at EOF. */
+static size_t next_line(const struct ystream *ys, size_t off)
+{
+	const char *nl;
+
+	if (off >= ys->len)
+		return HD_NOPOS;
+	nl = memchr(ys->buf + off, '\n', ys->len - off);
+	return nl ? (size_t)(nl - ys->buf) + 1 : HD_NOPOS;
+}
+
+/* Where whole lines may be inserted after node @n (HD_NOPOS: at EOF). */
+static size_t insert_point(const struct ystream *ys, const struct yn *n)
+{
+	if (n->keep_end > n->end && ys->buf[n->keep_end - 1] == '\n')
+		return n->keep_end;
+	return next_line(ys, n->end);
+}
+
+static size_t ws_before(const struct ystream *ys, size_t off)
+{
+	while (off > 0 && (ys->buf[off - 1] == ' ' || ys->buf[off - 1] == '\t'))
+		off--;
+	return off;
+}
+
+static bool first_on_line(const struct ystream *ys, size_t off)
+{
+	size_t ls = ys_line_start(ys, off), i;
+
+	for (i = ls; i < off; i++)
+		if (ys->buf[i] != ' ')
+			return false;
+	return true;
+}
+
+/* Insert whole lines @t (each ending in @eol) after position @ip. */
+static void emit_lines(struct rctx *r, size_t ip, const struct hd_buf *t,
+		       const char *eol)
+{
+	size_t el = strlen(eol);
+
+	if (!t->len)
+		return;
+	if (ip != HD_NOPOS) {
+		emit(r, ip, 0, t->data, t->len);
+		return;
+	}
+	/* at EOF without a final newline: keep it that way */
+	{
+		struct hd_buf x = HD_BUF_INIT;
+
+		hd_buf_adds(&x, eol);
+		hd_buf_add(&x, t->data, t->len - el);
+		emit(r, r->ys->len, 0, x.data, x.len);
+		hd_buf_release(&x);
+	}
+}
+
+static char quote_for(const struct rctx *r)
+{
+	return r->ys->style.quote;
+}
+
+static void put_scalar(struct rctx *r, struct hd_buf *b, const struct yn *n)
+{
+	hd_scalar_write(b, n->text, n->tlen, n->vtype, quote_for(r));
+}
+
+static void put_key(struct rctx *r, struct hd_buf *b, const struct yn *k)
+{
+	hd_scalar_write(b, k->text, k->tlen, YT_STR, quote_for(r));
+}
+
+static void put_flow(struct rctx *r, struct hd_buf *b, const struct yn *n)
+{
+	size_t i;
+
+	if (n->kind == YN_SCALAR) {
+		put_scalar(r, b, n);
+		return;
+	}
+	hd_buf_addc(b, n->kind == YN_MAP ? '{' : '[');
+	for (i = 0; i < n->nkids; i++) {
+		if (n->kind == YN_MAP) {
+			if (i)
+				hd_buf_adds(b, ", ");
+			put_key(r, b, n->kids[i]);
+			hd_buf_adds(b, ": ");
+			put_flow(r, b, n->kids[++i]);
+		} else {
+			if (i)
+				hd_buf_adds(b, ", ");
+			put_flow(r, b, n->kids[i]);
+		}
+	}
+	hd_buf_addc(b, n->kind == YN_MAP ? '}' : ']');
+}
+
+static void put_block_item(struct rctx *r, struct hd_buf *b, const struct yn *n,
+			   size_t col, const char *eol);
+
+/* After "key:" has been written at column @col. */
+static void put_after_key(struct rctx *r, struct hd_buf *b, const struct yn *v,
+			  size_t col, const char *eol)
+{
+	const struct ystyle *st = &r->ys->style;
+	size_t i;
+
+	if (v->kind == YN_SCALAR || v->nkids == 0) {
+		hd_buf_addc(b, ' ');
+		put_flow(r, b, v);
+		hd_buf_adds(b, eol);
+		return;
+	}
+	hd_buf_adds(b, eol);
+	if (v->kind == YN_MAP) {
+		for (i = 0; i + 1 < v->nkids; i += 2) {
+			hd_buf_addspaces(b, col + (size_t)st->indent);
+			put_key(r, b, v->kids[i]);
+			hd_buf_addc(b, ':');
+			put_after_key(r, b, v->kids[i + 1], col + (size_t)st->indent, eol);
+		}
+		return;
+	}
+	for (i = 0; i < v->nkids; i++) {
+		size_t dc = col + (size_t)st->seq_indent;
+
+		hd_buf_addspaces(b, dc);
+		hd_buf_addc(b, '-');
+		hd_buf_addspaces(b, (size_t)st->seq_gap);
+		put_block_item(r, b, v->kids[i], dc + 1 + (size_t)st->seq_gap, eol);
+	}
+}
+
+/* The item's first line starts at column @col, already positioned. */
+static void put_block_item(struct rctx *r, struct hd_buf *b, const struct yn *n,
+			   size_t col, const char *eol)
+{
+	const struct ystyle *st = &r->ys->style;
+	size_t i;
+
+	if (n->kind == YN_SCALAR || n->nkids == 0) {
+		put_flow(r, b, n);
+		hd_buf_adds(b, eol);
+		return;
+	}
+	if (n->kind == YN_MAP) {
+		for (i = 0; i + 1 < n->nkids; i += 2) {
+			if (i)
+				hd_buf_addspaces(b, col);
+			put_key(r, b, n->kids[i]);
+			hd_buf_addc(b, ':');
+			put_after_key(r, b, n->kids[i + 1], col, eol);
+		}
+		return;
+	}
+	for (i = 0; i < n->nkids; i++) {
+		if (i)
+			hd_buf_addspaces(b, col);
+		hd_buf_addc(b, '-');
+		hd_buf_addspaces(b, (size_t)st->seq_gap);
+		put_block_item(r, b, n->kids[i], col + 1 + (size_t)st->seq_gap, eol);
+	}
+}
+
+static bool in_flow(const struct yn *n)
+{
+	for (n = n->parent; n; n = n->parent)
+		if (!(n->flags & YF_NEW) && n->style == YS_FLOW)
+			return true;
+	return false;
+}
+
+/* Old scalar with a new value. */
+static int render_set(struct rctx *r, struct yn *n)
+{
+	struct hd_buf b = HD_BUF_INIT;
+
+	if (n->nrefs)
+		return rerr(r, n->start, "refusing to change anchored scalar '&%s' "
+			    "used by %u alias(es)", n->anchor, n->nrefs);
+	if ((n->style == YS_SQ || n->style == YS_DQ) && n->vtype == YT_STR) {
+		struct hd_buf tmp = HD_BUF_INIT;
+		char q = n->style == YS_SQ ? '\'' : '"';
+
+		/* keep the quotes the author chose */
+		hd_scalar_write(&tmp, n->text, n->tlen, YT_STR, q);
+		if (tmp.len && tmp.data[0] != q) {
+			hd_buf_addc(&b, q);
+			hd_buf_add(&b, tmp.data, tmp.len);
+			hd_buf_addc(&b, q);
+		} else {
+			hd_buf_add(&b, tmp.data, tmp.len);
+		}
+		hd_buf_release(&tmp);
+	} else {
+		hd_scalar_write(&b, n->text, n->tlen, n->vtype, quote_for(r));
+	}
+	if (n->null_empty) {
+		struct hd_buf x = HD_BUF_INIT;
+
+		hd_buf_addc(&x, ' ');
+		hd_buf_add(&x, b.data, b.len);
+		emit(r, n->start, 0, x.data, x.len);
+		hd_buf_release(&x);
+	} else {
+		emit(r, n->vstart, n->end - n->vstart, b.data, b.len);
+	}
+	hd_buf_release(&b);
+	return 0;
+}
+
+/* Remove [s,e) of a flow collection element with one adjacent comma. */
+static void flow_delete(struct rctx *r, const struct yn *coll, size_t s, size_t e)
+{
+	const char *buf = r->ys->buf;
+	size_t close = coll->end - 1, p = e, q;
+
+	while (p < close && (buf[p] == ' ' || buf[p] == '\t' || buf[p] == '\r' ||
+			     buf[p] == '\n'))
+		p++;
+	if (p < close && buf[p] == ',') {
+		p++;
+		while (p < close && (buf[p] == ' ' || buf[p] == '\t'))
+			p++;
+		emit(r, s, p - s, "", 0);
+		return;
+	}
+	q = s;
+	while (q > coll->vstart + 1 && (buf[q - 1] == ' ' || buf[q - 1] == '\t' ||
+					buf[q - 1] == '\r' || buf[q - 1] == '\n'))
+		q--;
+	if (q > coll->vstart + 1 && buf[q - 1] == ',')
+		emit(r, q - 1, e - (q - 1), "", 0);
+	else
+		emit(r, s, e - s, "", 0);
+}
+
+/* Delete whole lines [from line of @s, past the line of @n's end). */
+static void line_delete(struct rctx *r, size_t s, const struct yn *last)
+{
+	const struct ystream *ys = r->ys;
+	size_t ls = ys_line_start(ys, s), ip = insert_point(ys, last);
+
+	if (ip == HD_NOPOS) {
+		/* last line of a file without final newline: eat the EOL before */
+		size_t a = ls;
+
+		if (a > 0 && ys->buf[a - 1] == '\n')
+			a--;
+		if (a > 0 && ys->buf[a - 1] == '\r')
+			a--;
+		emit(r, a, ys->len - a, "", 0);
+		return;
+	}
+	emit(r, ls, ip - ls, "", 0);
+}
+
+static int delete_pair(struct rctx *r, struct yn *map, size_t i)
+{
+	struct yn *k = map->kids[i], *v = map->kids[i + 1];
+	size_t j;
+
+	if (v->nrefs || k->nrefs)
+		return rerr(r, k->start, "refusing to remove '%.*s': its anchor is "
+			    "used by aliases", (int)k->tlen, k->text);
+	if (map->style == YS_FLOW) {
+		flow_delete(r, map, k->start, v->end > k->end ? v->end : k->end);
+		return 0;
+	}
+	if (first_on_line(r->ys, k->start)) {
+		line_delete(r, k->start, v->end >= k->end ? v : k);
+		return 0;
+	}
+	/* first key of a "- k: v" item: pull the next key up */
+	for (j = i + 2; j + 1 < map->nkids; j += 2)
+		if (!(map->kids[j]->flags & (YF_DELETED | YF_NEW)))
+			break;
+	if (j + 1 >= map->nkids)
+		return rerr(r, k->start, "cannot remove '%.*s', the only key on "
+			    "its line", (int)k->tlen, k->text);
+	emit(r, k->start, map->kids[j]->start - k->start, "", 0);
+	return 0;
+}
+
+static int delete_item(struct rctx *r, struct yn *seq, struct yn *it)
+{
+	if (it->nrefs)
+		return rerr(r, it->start, "refusing to remove an item whose anchor "
+			    "'&%s' is used by aliases", it->anchor);
+	if (seq->style == YS_FLOW) {
+		flow_delete(r, seq, it->start, it->end);
+		return 0;
+	}
+	if (it->dash == HD_NOPOS || !first_on_line(r->ys, it->dash))
+		return rerr(r, it->start, "cannot remove this sequence item: its "
+			    "'-' does not start a line");
+	line_delete(r, it->dash, it);
+	return 0;
+}
+
+static size_t key_col(const struct ystream *ys, const struct yn *map)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < map->nkids; i += 2)
+		if (!(map->kids[i]->flags & YF_NEW))
+			return ys_col(ys, map->kids[i]->start);
+	return 0;
+}
+
+/* Column at which the block children of a new @v under key @k go. */
+static size_t child_col(const struct rctx *r, const struct yn *k,
+			const struct yn *v)
+{
+	size_t kc = ys_col(r->ys, k->start);
+
+	return v->kind == YN_SEQ ? kc + (size_t)r->ys->style.seq_indent
+				 : kc + (size_t)r->ys->style.indent;
+}
+
+/* Render new block children of @v (map pairs or seq items) at @col. */
+static void put_children(struct rctx *r, struct hd_buf *b, const struct yn *v,
+			 size_t col, const char *eol)
+{
+	size_t i;
+
+	if (v->kind == YN_MAP) {
+		for (i = 0; i + 1 < v->nkids; i += 2) {
+			hd_buf_addspaces(b, col);
+			put_key(r, b, v->kids[i]);
+			hd_buf_addc(b, ':');
+			put_after_key(r, b, v->kids[i + 1], col, eol);
+		}
+		return;
+	}
+	for (i = 0; i < v->nkids; i++) {
+		hd_buf_addspaces(b, col);
+		hd_buf_addc(b, '-');
+		hd_buf_addspaces(b, (size_t)r->ys->style.seq_gap);
+		put_block_item(r, b, v->kids[i], col + 1 + (size_t)r->ys->style.seq_gap,
+			       eol);
+	}
+}
+
+/* A new node @nw replaces old node @old, which is parent->kids[i]. */
+static int render_replace(struct rctx *r, struct yn *parent, size_t i,
+			  struct yn *nw)
+{
+	const struct ystream *ys = r->ys;
+	struct yn *old = nw->replaced;
+	struct hd_buf b = HD_BUF_INIT;
+	bool block = nw->kind != YN_SCALAR && nw->nkids > 0;
+
+	if (old->nrefs || (old->anchor && ye_shared_anchor(old)))
+		return rerr(r, old->start, "refusing to replace a node whose anchor "
+			    "'&%s' is used by aliases", old->anchor);
+	if (parent->style == YS_FLOW || in_flow(parent)) {
+		put_flow(r, &b, nw);
+		if (old->null_empty) {
+			struct hd_buf x = HD_BUF_INIT;
+
+			hd_buf_addc(&x, ' ');
+			hd_buf_add(&x, b.data, b.len);
+			emit(r, old->start, 0, x.data, x.len);
+			hd_buf_release(&x);
+		} else {
+			emit(r, old->start, old->end - old->start, b.data, b.len);
+		}
+		goto out;
+	}
+	if (parent->kind == YN_MAP) {
+		struct yn *k = parent->kids[i - 1];
+		const char *eol = eol_at(ys, k->start);
+
+		if (!block) {
+			hd_buf_addc(&b, ' ');
+			put_flow(r, &b, nw);
+			if (old->null_empty) {
+				emit(r, old->start, 0, b.data, b.len);
+			} else {
+				size_t a = ws_before(ys, old->start);
+
+				if (a < k->end)
+					a = old->start;
+				emit(r, a, old->end - a, b.data, b.len);
+			}
+			goto out;
+		}
+		put_children(r, &b, nw, child_col(r, k, nw), eol);
+		if (old->null_empty) {
+			emit_lines(r, next_line(ys, old->start), &b, eol);
+		} else if (ys_line_start(ys, old->start) == ys_line_start(ys, k->start)) {
+			size_t a = ws_before(ys, old->start);
+
+			emit(r, a, old->end - a, "", 0);
+			emit_lines(r, next_line(ys, old->end), &b, eol);
+		} else {
+			size_t ls = ys_line_start(ys, old->start);
+			size_t ip = insert_point(ys, old);
+
+			if (ip == HD_NOPOS) {
+				emit(r, ls, ys->len - ls, b.data,
+				     b.len - strlen(eol));
+			} else {
+				emit(r, ls, ip - ls, b.data, b.len);
+			}
+		}
+		goto out;
+	}
+	if (parent->kind == YN_SEQ) {
+		const char *eol = eol_at(ys, old->start);
+		size_t col;
+
+		if (old->null_empty) {
+			col = ys_col(ys, old->start) + (size_t)ys->style.seq_gap;
+			hd_buf_addspaces(&b, (size_t)ys->style.seq_gap);
+		} else {
+			col = ys_col(ys, old->start);
+		}
+		put_block_item(r, &b, nw, col, eol);
+		b.len -= strlen(eol); /* the old line keeps its own ending */
+		if (old->null_empty)
+			emit(r, old->start, 0, b.data, b.len);
+		else
+			emit(r, old->start, old->end - old->start, b.data, b.len);
+		goto out;
+	}
+	hd_buf_release(&b);
+	return rerr(r, old->start, "cannot replace this node");
+out:
+	hd_buf_release(&b);
+	return 0;
+}
+
+static int render_node(struct rctx *r, struct yn *n);
+
+static struct yn *last_old(const struct yn *n)
+{
+	size_t i = n->nkids;
+
+	while (i > 0) {
+		struct yn *k = n->kids[--i];
+
+		if (!(k->flags & YF_NEW) || k->replaced)
+			return (k->flags & YF_NEW) ? k->replaced : k;
+	}
+	return NULL;
+}
+
+static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
+{
+	const struct ystream *ys = r->ys;
+	struct yn *last = last_old(n);
+	struct hd_buf b = HD_BUF_INIT;
+	const char *eol;
+	size_t i, col, ip;
+
+	if (!last)
+		return rerr(r, n->start, "cannot insert into an empty block collection");
+	ip = insert_point(ys, last);
+	eol = eol_at(ys, last->end);
+	if (n->kind == YN_MAP) {
+		col = key_col(ys, n);
+		for (i = first_new; i + 1 < n->nkids; i += 2) {
+			if (!(n->kids[i]->flags & YF_NEW) || n->kids[i + 1]->replaced)
+				continue;
+			hd_buf_addspaces(&b, col);
+			put_key(r, &b, n->kids[i]);
+			hd_buf_addc(&b, ':');
+			put_after_key(r, &b, n->kids[i + 1], col, eol);
+		}
+	} else {
+		const struct yn *ref = NULL;
+		size_t gap = (size_t)ys->style.seq_gap;
+
+		for (i = 0; i < n->nkids; i++)
+			if (!(n->kids[i]->flags & YF_NEW) && n->kids[i]->dash != HD_NOPOS) {
+				ref = n->kids[i];
+				break;
+			}
+		if (!ref)
+			return rerr(r, n->start, "cannot find the '-' of this sequence");
+		col = ys_col(ys, ref->dash);
+		if (ys_line_start(ys, ref->dash) == ys_line_start(ys, ref->vstart) &&
+		    ref->vstart > ref->dash + 1 && !ref->null_empty)
+			gap = ref->vstart - ref->dash - 1;
+		for (i = first_new; i < n->nkids; i++) {
+			if (!(n->kids[i]->flags & YF_NEW) || n->kids[i]->replaced)
+				continue;
+			hd_buf_addspaces(&b, col);
+			hd_buf_addc(&b, '-');
+			hd_buf_addspaces(&b, gap);
+			put_block_item(r, &b, n->kids[i], col + 1 + gap, eol);
+		}
+	}
+	emit_lines(r, ip, &b, eol);
+	hd_buf_release(&b);
+	return 0;
+}
+
+static int render_insert_flow(struct rctx *r, struct yn *n, size_t first_new)
+{
+	const struct ystream *ys = r->ys;
+	const char *s = ys->buf;
+	struct yn *last = last_old(n);
+	struct hd_buf b = HD_BUF_INIT;
+	size_t close = n->end - 1, i, p, comma = HD_NOPOS;
+	bool multi;
+	size_t step = n->kind == YN_MAP ? 2 : 1;
+
+	if (!last) {
+		/* {} or [] */
+		for (i = first_new; i < n->nkids; i += step) {
+			if (i > first_new)
+				hd_buf_adds(&b, ", ");
+			if (n->kind == YN_MAP) {
+				put_key(r, &b, n->kids[i]);
+				hd_buf_adds(&b, ": ");
+				put_flow(r, &b, n->kids[i + 1]);
+			} else {
+				put_flow(r, &b, n->kids[i]);
+			}
+		}
+		emit(r, close, 0, b.data, b.len);
+		hd_buf_release(&b);
+		return 0;
+	}
+	for (p = last->end; p < close; p++) {
+		if (s[p] == ',') {
+			comma = p;
+			break;
+		}
+		if (s[p] == '#')
+			while (p < close && s[p] != '\n')
+				p++;
+	}
+	multi = memchr(s + n->vstart, '\n', close - n->vstart) != NULL;
+	{
+		const char *eol = eol_at(ys, last->end);
+		size_t col = ys_col(ys, n->kind == YN_MAP ? n->kids[0]->start
+							  : n->kids[0]->start);
+
+		for (i = first_new; i < n->nkids; i += step) {
+			if (!(n->kids[i]->flags & YF_NEW) ||
+			    (n->kind == YN_SEQ && n->kids[i]->replaced))
+				continue;
+			if (comma == HD_NOPOS || i > first_new)
+				hd_buf_addc(&b, ',');
+			if (multi) {
+				hd_buf_adds(&b, eol);
+				hd_buf_addspaces(&b, col);
+			} else {
+				hd_buf_addc(&b, ' ');
+			}
+			if (n->kind == YN_MAP) {
+				put_key(r, &b, n->kids[i]);
+				hd_buf_adds(&b, ": ");
+				put_flow(r, &b, n->kids[i + 1]);
+			} else {
+				put_flow(r, &b, n->kids[i]);
+			}
+		}
+		if (comma != HD_NOPOS) {
+			hd_buf_addc(&b, ',');
+			emit(r, comma + 1, 0, b.data, b.len);
+		} else {
+			emit(r, last->end, 0, b.data, b.len);
+		}
+	}
+	hd_buf_release(&b);
+	return 0;
+}
+
+/* An old, now empty flow collection in a block map gains block children. */
+static int render_flow_to_block(struct rctx *r, struct yn *n)
+{
+	const struct ystream *ys = r->ys;
+	const struct yn *k = yn_key_of(n);
+	struct hd_buf b = HD_BUF_INIT;
+	struct yn tmp = *n;
+	size_t a, i, j = 0;
+	const char *eol;
+
+	if (!k)
+		return -1;
+	eol = eol_at(ys, k->start);
+	/* children: the new ones only (an empty flow collection has no old) */
+	tmp.kids = hd_arena_alloc(ys->arena, (n->nkids + 1) * sizeof(*tmp.kids));
+	for (i = 0; i < n->nkids; i++)
+		tmp.kids[j++] = n->kids[i];
+	tmp.nkids = j;
+	put_children(r, &b, &tmp, child_col(r, k, n), eol);
+	a = ws_before(ys, n->start);
+	emit(r, a, n->end - a, "", 0);
+	emit_lines(r, next_line(ys, n->end), &b, eol);
+	hd_buf_release(&b);
+	return 0;
+}
+
+static bool has_new(const struct yn *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->nkids; i++)
+		if ((n->kids[i]->flags & YF_NEW) && !n->kids[i]->replaced)
+			return true;
+	return false;
+}
+
+/* A block collection lost all its entries: it becomes `{}` or `[]`. */
+static int render_emptied(struct rctx *r, struct yn *n)
+{
+	const struct ystream *ys = r->ys;
+	const struct yn *k = yn_key_of(n);
+	const char *txt = n->kind == YN_MAP ? " {}" : " []";
+	size_t p;
+
+	if (!k)
+		return rerr(r, n->start, "refusing to leave an empty block collection");
+	for (p = k->end; p < n->start && ys->buf[p] != ':'; p++)
+		;
+	if (p >= n->start)
+		return rerr(r, n->start, "refusing to leave an empty block collection");
+	p++;
+	if (ys_line_start(ys, n->start) == ys_line_start(ys, k->start)) {
+		emit(r, p, n->end - p, txt, 3);
+		return 0;
+	}
+	/* keep a comment on the key line: replace only the collection lines */
+	emit(r, p, 0, txt, 3);
+	line_delete(r, n->start, n);
+	return 0;
+}
+
+static int render_coll(struct rctx *r, struct yn *n)
+{
+	size_t i, first_new = HD_NOPOS;
+	size_t step = n->kind == YN_MAP ? 2 : 1;
+
+	if (n->nrefs)
+		return rerr(r, n->start, "refusing to edit inside '&%s': %u alias(es) "
+			    "share it", n->anchor, n->nrefs);
+	if (n->style == YS_BLOCK && ye_count(n) == 0 && !has_new(n))
+		return render_emptied(r, n);
+	for (i = 0; i < n->nkids; i += step) {
+		struct yn *k = n->kids[i];
+		struct yn *v = n->kind == YN_MAP ? n->kids[i + 1] : k;
+
+		if (k->flags & YF_DELETED) {
+			int rc = n->kind == YN_MAP ? delete_pair(r, n, i)
+						   : delete_item(r, n, k);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if ((k->flags & YF_NEW) && !(n->kind == YN_SEQ && k->replaced)) {
+			if (first_new == HD_NOPOS)
+				first_new = i;
+			continue;
+		}
+		if ((v->flags & YF_NEW) && v->replaced) {
+			if (render_replace(r, n, n->kind == YN_MAP ? i + 1 : i, v) < 0)
+				return -1;
+			continue;
+		}
+		if (render_node(r, v) < 0)
+			return -1;
+	}
+	if (first_new == HD_NOPOS)
+		return 0;
+	if (n->style == YS_FLOW) {
+		bool empty_in_block = !last_old(n) && n->parent &&
+				      n->parent->kind == YN_MAP &&
+				      n->parent->style == YS_BLOCK && !n->anchor &&
+				      !n->tag && first_new == 0;
+		if (empty_in_block)
+			return render_flow_to_block(r, n);
+		return render_insert_flow(r, n, first_new);
+	}
+	return render_insert_block(r, n, first_new);
+}
+
+static int render_node(struct rctx *r, struct yn *n)
+{
+	if (!(n->flags & YF_DIRTY))
+		return 0;
+	if (n->kind == YN_SCALAR)
+		return (n->flags & YF_SET) ? render_set(r, n) : 0;
+	if (n->kind == YN_MAP || n->kind == YN_SEQ)
+		return render_coll(r, n);
+	return 0;
+}
+
+int ye_render(struct ystream *ys, struct splices *out, struct hd_err *err)
+{
+	struct rctx r = { ys, out, err, 0 };
+	size_t d;
+
+	for (d = 0; d < ys->ndocs; d++) {
+		struct yn *root = ys->docs[d].root;
+		size_t before = out->n;
+
+		if (!root || !(root->flags & YF_DIRTY))
+			continue;
+		if (render_node(&r, root) < 0)
+			return -1;
+		if (out->n > before)
+			ys->docs[d].changed = 1;
+	}
+	return 0;
+}
+
+/* ---- splices ------------------------------------------------------------- */
+
+static int splice_cmp(const void *a, const void *b)
+{
+	const struct splice *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	/* at one offset: pure insertions first, then in creation order */
+	if ((x->len == 0) != (y->len == 0))
+		return x->len == 0 ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int splices_apply(const struct ystream *ys, struct splices *sp,
+		  struct hd_buf *out, struct hd_err *err)
+{
+	size_t i, prev = 0;
+
+	qsort(sp->v, sp->n, sizeof(*sp->v), splice_cmp);
+	for (i = 1; i < sp->n; i++) {
+		const struct splice *a = &sp->v[i - 1], *b = &sp->v[i];
+
+		if (a->off + a->len > b->off ||
+		    (a->off == b->off && a->len && b->len)) {
+			ys_pos(ys, b->off, &err->line, &err->col);
+			snprintf(err->msg, sizeof(err->msg),
+				 "internal error: conflicting edits at byte %zu", b->off);
+			return -1;
+		}
+	}
+	hd_buf_reset(out);
+	for (i = 0; i < sp->n; i++) {
+		const struct splice *s = &sp->v[i];
+
+		hd_buf_add(out, ys->buf + prev, s->off - prev);
+		hd_buf_add(out, s->text, s->tlen);
+		prev = s->off + s->len;
+	}
+	hd_buf_add(out, ys->buf + prev, ys->len - prev);
+	return 0;
+}
+
+void splices_release(struct splices *sp)
+{
+	free(sp->v);
+	sp->v = NULL;
+	sp->n = sp->cap = 0;
+}
+
+struct yn *ye_value_parse(struct ystream *ys, const char *text,
+			  struct hd_err *err)
+{
+	struct ystream tmp;
+
+	if (ys_parse(&tmp, "<value>", text, strlen(text), ys->arena, err) < 0)
+		return NULL;
+	if (tmp.ndocs != 1 || !tmp.docs[0].root) {
+		snprintf(err->msg, sizeof(err->msg), "value must be one YAML node");
+		return NULL;
+	}
+	return ye_clone(ys, tmp.docs[0].root);
+}

@@ -1,0 +1,135 @@
+/* fileio.c - input reading and atomic in-place writes */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int ferr(struct hd_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int ferr(struct hd_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->line = err->col = 0;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int hd_input_read(struct hd_input *in, const char *path, struct hd_err *err)
+{
+	memset(in, 0, sizeof(*in));
+	in->path = path;
+	in->is_stdin = !strcmp(path, "-");
+	if (!in->is_stdin) {
+		if (stat(path, &in->st) < 0)
+			return ferr(err, "cannot read: %s", strerror(errno));
+		if (S_ISDIR(in->st.st_mode))
+			return ferr(err, "is a directory");
+		if (!S_ISREG(in->st.st_mode))
+			return ferr(err, "not a regular file");
+	}
+	if (hd_read_file(path, &in->data, &in->len) < 0)
+		return ferr(err, "cannot read: %s", strerror(errno));
+	return 0;
+}
+
+void hd_input_release(struct hd_input *in)
+{
+	free(in->data);
+	in->data = NULL;
+}
+
+/* Test hook: HARDEN_FAULT=write|fsync|rename makes that step fail. */
+static bool fault(const char *step)
+{
+	const char *f = getenv("HARDEN_FAULT");
+
+	return f && !strcmp(f, step);
+}
+
+int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
+		      bool no_follow, struct hd_err *err)
+{
+	char target[PATH_MAX], dir[PATH_MAX], tmp[PATH_MAX + 32];
+	struct stat lst, now;
+	const char *dname;
+	size_t off = 0;
+	int fd, dfd;
+
+	if (in->is_stdin)
+		return ferr(err, "cannot write stdin in place");
+	if (lstat(in->path, &lst) < 0)
+		return ferr(err, "cannot stat: %s", strerror(errno));
+	if (S_ISLNK(lst.st_mode)) {
+		if (no_follow)
+			return ferr(err, "is a symbolic link (--no-follow)");
+		if (!realpath(in->path, target))
+			return ferr(err, "cannot resolve symbolic link: %s",
+				    strerror(errno));
+	} else {
+		if (strlen(in->path) >= sizeof(target))
+			return ferr(err, "path too long");
+		strcpy(target, in->path);
+	}
+	if (stat(target, &now) < 0)
+		return ferr(err, "cannot stat: %s", strerror(errno));
+	if (now.st_ino != in->st.st_ino || now.st_dev != in->st.st_dev ||
+	    now.st_size != in->st.st_size ||
+	    now.st_mtim.tv_sec != in->st.st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != in->st.st_mtim.tv_nsec)
+		return ferr(err, "file changed while harden was running; not overwritten");
+	strcpy(dir, target);
+	dname = dirname(dir);
+	snprintf(tmp, sizeof(tmp), "%s/.harden-XXXXXX", dname);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return ferr(err, "cannot create temporary file: %s", strerror(errno));
+	while (off < len) {
+		ssize_t n = fault("write") ? (errno = ENOSPC, -1)
+					   : write(fd, data + off, len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, now.st_mode & 07777) < 0)
+		goto fail;
+	if (geteuid() == 0 && fchown(fd, now.st_uid, now.st_gid) < 0)
+		goto fail;
+	if (fault("fsync") ? (errno = EIO, 1) : fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (fault("rename") ? (errno = EXDEV, 1) : rename(tmp, target) < 0)
+		goto fail;
+	dfd = open(dname, O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+fail:
+	{
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		return ferr(err, "cannot write: %s; file left unchanged", strerror(e));
+	}
+}

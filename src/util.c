@@ -1,0 +1,252 @@
+/* util.c - arena allocator, growable byte buffer and file reading */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct hd_arena_chunk {
+	struct hd_arena_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+#define HD_CHUNK_MIN (64 * 1024)
+
+void *hd_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p) {
+		fputs("harden: fatal: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void *hd_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q) {
+		fputs("harden: fatal: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+void hd_arena_init(struct hd_arena *a)
+{
+	a->head = NULL;
+	a->total = 0;
+}
+
+void *hd_arena_alloc(struct hd_arena *a, size_t size)
+{
+	struct hd_arena_chunk *c = a->head;
+	size_t align = sizeof(max_align_t);
+	void *p;
+
+	size = (size + align - 1) & ~(align - 1);
+	if (!c || c->size - c->used < size) {
+		size_t csize = size > HD_CHUNK_MIN ? size : HD_CHUNK_MIN;
+
+		if (a->head && a->total > 4 * HD_CHUNK_MIN && csize < a->total / 4)
+			csize = a->total / 4; /* grow geometrically */
+		c = hd_xmalloc(sizeof(*c) + csize);
+		c->size = csize;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+		a->total += csize;
+	}
+	p = (char *)c->data + c->used;
+	c->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *hd_arena_strndup(struct hd_arena *a, const char *s, size_t n)
+{
+	char *p = hd_arena_alloc(a, n + 1);
+
+	if (n)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *hd_arena_strdup(struct hd_arena *a, const char *s)
+{
+	return hd_arena_strndup(a, s, strlen(s));
+}
+
+char *hd_arena_printf(struct hd_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	p = hd_arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void hd_arena_free(struct hd_arena *a)
+{
+	struct hd_arena_chunk *c = a->head, *next;
+
+	for (; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	a->head = NULL;
+	a->total = 0;
+}
+
+static void buf_grow(struct hd_buf *b, size_t extra)
+{
+	size_t want = b->len + extra + 1;
+
+	if (want <= b->cap)
+		return;
+	if (want < b->cap * 2)
+		want = b->cap * 2;
+	if (want < 64)
+		want = 64;
+	b->data = hd_xrealloc(b->data, want);
+	b->cap = want;
+}
+
+void hd_buf_add(struct hd_buf *b, const void *p, size_t n)
+{
+	buf_grow(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void hd_buf_adds(struct hd_buf *b, const char *s)
+{
+	hd_buf_add(b, s, strlen(s));
+}
+
+void hd_buf_addc(struct hd_buf *b, char c)
+{
+	hd_buf_add(b, &c, 1);
+}
+
+void hd_buf_addspaces(struct hd_buf *b, size_t n)
+{
+	buf_grow(b, n);
+	memset(b->data + b->len, ' ', n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void hd_buf_vprintf(struct hd_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	buf_grow(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void hd_buf_printf(struct hd_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hd_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void hd_buf_reset(struct hd_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void hd_buf_release(struct hd_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int hd_read_file(const char *path, char **data, size_t *len)
+{
+	struct hd_buf b = HD_BUF_INIT;
+	int fd;
+	struct stat st;
+
+	if (!strcmp(path, "-")) {
+		fd = STDIN_FILENO;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			return -1;
+		if (fstat(fd, &st) < 0) {
+			close(fd);
+			return -1;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			close(fd);
+			errno = EISDIR;
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			close(fd);
+			errno = EINVAL; /* FIFO, device, socket: refuse */
+			return -1;
+		}
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		if (st.st_size > 0)
+			buf_grow(&b, (size_t)st.st_size);
+	}
+	for (;;) {
+		ssize_t n;
+
+		buf_grow(&b, 65536);
+		n = read(fd, b.data + b.len, b.cap - b.len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			if (fd != STDIN_FILENO)
+				close(fd);
+			hd_buf_release(&b);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	buf_grow(&b, 0);
+	b.data[b.len] = '\0';
+	*data = b.data;
+	*len = b.len;
+	return 0;
+}

@@ -1,0 +1,298 @@
+/* verify.c - re-parse the output (libfyaml, libyaml) and compare trees */
+#include "verify.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "scalar.h"
+
+struct vctx {
+	const struct ystream *out;
+	struct hd_err *err;
+};
+
+static int fail(struct vctx *v, const struct yn *o, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct vctx *v, const struct yn *o, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[400];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (o && o->start != HD_NOPOS)
+		ys_pos(v->out, o->start, &v->err->line, &v->err->col);
+	else
+		v->err->line = v->err->col = 1;
+	snprintf(v->err->msg, sizeof(v->err->msg),
+		 "verification failed, output not written: %s", msg);
+	return -1;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !a && !b;
+	return !strcmp(a, b);
+}
+
+static const struct yn *live_kid(const struct yn *n, size_t *i)
+{
+	while (*i < n->nkids && (n->kids[*i]->flags & YF_DELETED))
+		(*i)++;
+	return *i < n->nkids ? n->kids[(*i)++] : NULL;
+}
+
+static int cmp(struct vctx *v, const struct yn *I, const struct yn *O)
+{
+	bool fresh = I->flags & (YF_NEW | YF_SET);
+	size_t i = 0, j = 0;
+
+	if (I->kind != O->kind)
+		return fail(v, O, "node kind differs from the intended one");
+	if (!(I->flags & YF_NEW)) {
+		if (!str_eq(I->anchor, O->anchor) || !str_eq(I->tag, O->tag))
+			return fail(v, O, "anchor or tag changed");
+	} else if (O->anchor || O->tag) {
+		return fail(v, O, "unexpected anchor or tag on a new node");
+	}
+	switch (I->kind) {
+	case YN_SCALAR:
+		if (I->tlen != O->tlen || memcmp(I->text, O->text, I->tlen))
+			return fail(v, O, "scalar value differs from the intended one");
+		if (fresh) {
+			enum yn_type t12 = O->style == YS_PLAIN
+						   ? hd_resolve12(O->text, O->tlen)
+						   : YT_STR;
+			enum yn_type t11 = O->style == YS_PLAIN
+						   ? hd_resolve11(O->text, O->tlen)
+						   : YT_STR;
+
+			if (O->tag)
+				t11 = t12 = hd_node_type(O);
+			if (t12 != I->vtype || t11 != I->vtype)
+				return fail(v, O, "scalar '%.*s' would not keep its type "
+					    "under YAML 1.1 and 1.2", (int)O->tlen, O->text);
+		} else if ((I->style == YS_PLAIN) != (O->style == YS_PLAIN)) {
+			return fail(v, O, "scalar style changed");
+		}
+		return 0;
+	case YN_ALIAS:
+		if (!str_eq(I->text, O->text))
+			return fail(v, O, "alias changed");
+		return 0;
+	default:
+		for (;;) {
+			const struct yn *a = live_kid(I, &i);
+			const struct yn *b = j < O->nkids ? O->kids[j++] : NULL;
+
+			if (!a && !b)
+				return 0;
+			if (!a || !b)
+				return fail(v, b ? b : O, "%s has a different number of "
+					    "entries than intended",
+					    I->kind == YN_MAP ? "mapping" : "sequence");
+			if (cmp(v, a, b) < 0)
+				return -1;
+		}
+	}
+}
+
+/* ---- libyaml second opinion --------------------------------------------- */
+
+struct lyctx {
+	yaml_parser_t p;
+	yaml_event_t ev;
+	bool have;
+	bool broken; /* libyaml reported an error */
+};
+
+static bool ly_next(struct lyctx *L)
+{
+	if (L->have)
+		yaml_event_delete(&L->ev);
+	L->have = false;
+	if (!yaml_parser_parse(&L->p, &L->ev)) {
+		L->broken = true;
+		return false;
+	}
+	L->have = true;
+	return true;
+}
+
+static int ly_node(struct lyctx *L, const struct yn *I, struct vctx *v)
+{
+	size_t i = 0;
+	const struct yn *k;
+
+	if (!ly_next(L))
+		return -1;
+	switch (I->kind) {
+	case YN_SCALAR:
+		if (L->ev.type != YAML_SCALAR_EVENT)
+			return fail(v, NULL, "libyaml reads a different structure");
+		if (L->ev.data.scalar.length != I->tlen ||
+		    memcmp(L->ev.data.scalar.value, I->text, I->tlen))
+			return fail(v, NULL, "libyaml reads scalar '%.*s' differently",
+				    (int)I->tlen, I->text);
+		if ((I->flags & (YF_NEW | YF_SET)) && !L->ev.data.scalar.tag) {
+			enum yn_type t = L->ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+						 ? hd_resolve11(I->text, I->tlen)
+						 : YT_STR;
+			if (t != I->vtype)
+				return fail(v, NULL, "scalar '%.*s' changes type under YAML 1.1",
+					    (int)I->tlen, I->text);
+		}
+		return 0;
+	case YN_ALIAS:
+		if (L->ev.type != YAML_ALIAS_EVENT)
+			return fail(v, NULL, "libyaml reads a different structure");
+		return 0;
+	default:
+		if (L->ev.type != (I->kind == YN_MAP ? YAML_MAPPING_START_EVENT
+						    : YAML_SEQUENCE_START_EVENT))
+			return fail(v, NULL, "libyaml reads a different structure");
+		while ((k = live_kid(I, &i)) != NULL)
+			if (ly_node(L, k, v) < 0)
+				return -1;
+		if (!ly_next(L))
+			return -1;
+		if (L->ev.type != (I->kind == YN_MAP ? YAML_MAPPING_END_EVENT
+						    : YAML_SEQUENCE_END_EVENT))
+			return fail(v, NULL, "libyaml reads a different structure");
+		return 0;
+	}
+}
+
+static int ly_expect(struct lyctx *L, yaml_event_type_t t, struct vctx *v)
+{
+	if (!ly_next(L))
+		return -1;
+	if (L->ev.type != t)
+		return fail(v, NULL, "libyaml reads a different document structure");
+	return 0;
+}
+
+static int ly_compare(const struct ystream *in, const char *out, size_t outlen,
+		      struct vctx *v)
+{
+	struct lyctx L;
+	size_t d;
+	int rc = 0;
+
+	memset(&L, 0, sizeof(L));
+	yaml_parser_initialize(&L.p);
+	yaml_parser_set_input_string(&L.p, (const unsigned char *)out, outlen);
+	if (ly_expect(&L, YAML_STREAM_START_EVENT, v) < 0)
+		goto done;
+	for (d = 0; d < in->ndocs && rc == 0; d++) {
+		const struct yn *root = in->docs[d].root;
+
+		if ((rc = ly_expect(&L, YAML_DOCUMENT_START_EVENT, v)) < 0)
+			break;
+		if (root)
+			rc = ly_node(&L, root, v);
+		else
+			rc = ly_expect(&L, YAML_SCALAR_EVENT, v);
+		if (rc == 0)
+			rc = ly_expect(&L, YAML_DOCUMENT_END_EVENT, v);
+	}
+	if (rc == 0)
+		rc = ly_expect(&L, YAML_STREAM_END_EVENT, v);
+done:
+	if (L.have)
+		yaml_event_delete(&L.ev);
+	yaml_parser_delete(&L.p);
+	if (L.broken)
+		return 1; /* libyaml could not parse the output */
+	return rc;
+}
+
+static bool ly_accepts(const char *buf, size_t len)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	bool ok = true;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	for (;;) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			ok = false;
+			break;
+		}
+		if (ev.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return ok;
+}
+
+int hd_verify(const struct ystream *in, const char *out, size_t outlen,
+	      struct hd_err *err)
+{
+	struct hd_arena a;
+	struct ystream o;
+	struct hd_err perr;
+	struct vctx v;
+	size_t d;
+	int rc = 0;
+
+	hd_arena_init(&a);
+	v.out = &o;
+	v.err = err;
+	if (ys_parse(&o, in->name, out, outlen, &a, &perr) < 0) {
+		err->line = perr.line;
+		err->col = perr.col;
+		snprintf(err->msg, sizeof(err->msg),
+			 "verification failed, output not written: edited text "
+			 "does not parse: %.400s", perr.msg);
+		rc = -1;
+		goto out;
+	}
+	if (o.ndocs != in->ndocs) {
+		err->line = err->col = 1;
+		snprintf(err->msg, sizeof(err->msg),
+			 "verification failed, output not written: %zu documents "
+			 "instead of %zu", o.ndocs, in->ndocs);
+		rc = -1;
+		goto out;
+	}
+	for (d = 0; d < in->ndocs; d++) {
+		const struct yn *I = in->docs[d].root, *O = o.docs[d].root;
+
+		if (!I || !O) {
+			if (!I != !O) {
+				rc = fail(&v, O, "document %zu changed shape", d + 1);
+				goto out;
+			}
+			continue;
+		}
+		if (cmp(&v, I, O) < 0) {
+			rc = -1;
+			goto out;
+		}
+	}
+	rc = ly_compare(in, out, outlen, &v);
+	if (rc == 1) {
+		/* libyaml rejects the output: only fine if it rejects the input */
+		if (ly_accepts(in->buf, in->len)) {
+			err->line = err->col = 1;
+			snprintf(err->msg, sizeof(err->msg),
+				 "verification failed, output not written: libyaml "
+				 "accepts the input but not the output");
+			rc = -1;
+		} else {
+			rc = 0;
+		}
+	}
+out:
+	hd_arena_free(&a);
+	return rc;
+}

@@ -1,0 +1,913 @@
+/* ytree.c - build the span tree from libfyaml parser events */
+#include "ytree.h"
+
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- positions ---------------------------------------------------------- */
+
+size_t ys_line_start(const struct ystream *ys, size_t off)
+{
+	size_t lo = 0, hi = ys->nlines;
+
+	/* last line start <= off */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ys->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return ys->nlines ? ys->lines[lo] : 0;
+}
+
+static size_t line_index(const struct ystream *ys, size_t off)
+{
+	size_t lo = 0, hi = ys->nlines;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ys->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t ys_col(const struct ystream *ys, size_t off)
+{
+	return off - ys_line_start(ys, off);
+}
+
+void ys_pos(const struct ystream *ys, size_t off, int *line, int *col)
+{
+	size_t li = line_index(ys, off);
+	size_t ls = ys->nlines ? ys->lines[li] : 0;
+	size_t c = 0, i;
+
+	/* column counts characters (UTF-8 lead bytes), as editors do */
+	for (i = ls; i < off && i < ys->len; i++)
+		if (((unsigned char)ys->buf[i] & 0xC0) != 0x80)
+			c++;
+	if (li == 0 && ys->bom && c > 0)
+		c--;
+	*line = (int)li + 1;
+	*col = (int)c + 1;
+}
+
+/* ---- input checks -------------------------------------------------------- */
+
+static int err_at(struct hd_err *err, const struct ystream *ys, size_t off,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int err_at(struct hd_err *err, const struct ystream *ys, size_t off,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ys && ys->nlines)
+		ys_pos(ys, off, &err->line, &err->col);
+	else
+		err->line = err->col = 1;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Returns the offset of the first invalid UTF-8 sequence, or HD_NOPOS. */
+static size_t utf8_invalid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t k, need;
+		unsigned cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			need = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			need = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			need = 3;
+			cp = c & 0x07;
+		} else {
+			return i;
+		}
+		for (k = 1; k <= need; k++) {
+			if (i + k >= n || (s[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return i;
+		i += need + 1;
+	}
+	return HD_NOPOS;
+}
+
+static int check_encoding(struct ystream *ys, struct hd_err *err)
+{
+	const unsigned char *s = (const unsigned char *)ys->buf;
+	size_t n = ys->len, bad;
+	const void *nul;
+
+	if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
+		       (s[0] == 0xFE && s[1] == 0xFF)))
+		return err_at(err, NULL, 0,
+			      "UTF-16 input is not supported; convert the file to UTF-8");
+	if (n >= 4 && s[0] == 0 && s[1] == 0 && s[2] == 0xFE && s[3] == 0xFF)
+		return err_at(err, NULL, 0,
+			      "UTF-32 input is not supported; convert the file to UTF-8");
+	ys->bom = n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF;
+	nul = memchr(s, '\0', n);
+	if (nul)
+		return err_at(err, ys, (size_t)((const unsigned char *)nul - s),
+			      "NUL byte in input (binary file?)");
+	bad = utf8_invalid(s, n);
+	if (bad != HD_NOPOS)
+		return err_at(err, ys, bad, "invalid UTF-8 byte 0x%02x", s[bad]);
+	return 0;
+}
+
+static void build_lines(struct ystream *ys)
+{
+	size_t cap = 64, n = 0;
+	const char *p = ys->buf, *end = ys->buf + ys->len;
+	size_t *lines = hd_xmalloc(cap * sizeof(*lines));
+
+	lines[n++] = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl)
+			break;
+		if (n == cap) {
+			cap *= 2;
+			lines = hd_xrealloc(lines, cap * sizeof(*lines));
+		}
+		lines[n++] = (size_t)(nl + 1 - ys->buf);
+		p = nl + 1;
+	}
+	ys->lines = hd_arena_alloc(ys->arena, n * sizeof(*lines));
+	memcpy(ys->lines, lines, n * sizeof(*lines));
+	ys->nlines = n;
+	free(lines);
+}
+
+/* ---- tree building ------------------------------------------------------- */
+
+struct anchor_ent {
+	struct anchor_ent *next;
+	const char *name;
+	struct yn *node;
+};
+
+#define ANCHOR_BUCKETS 1024
+
+struct builder {
+	struct ystream *ys;
+	struct hd_err *err;
+	struct yn **stack;
+	size_t depth, cap;
+	size_t cursor; /* end of the last token seen */
+	struct anchor_ent *anchors[ANCHOR_BUCKETS];
+	size_t ndocs, capdocs;
+	/* style histograms */
+	unsigned indent_hist[9];
+	unsigned seqind_hist[9];
+	unsigned gap_hist[5];
+	unsigned sq, dq;
+};
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static const char *tok_raw(struct builder *b, struct fy_token *t, size_t skip)
+{
+	const struct fy_mark *s = fy_token_start_mark(t);
+	const struct fy_mark *e = fy_token_end_mark(t);
+
+	if (!s || !e || e->input_pos < s->input_pos + skip)
+		return "";
+	return hd_arena_strndup(b->ys->arena, b->ys->buf + s->input_pos + skip,
+				e->input_pos - s->input_pos - skip);
+}
+
+static size_t tok_start(struct fy_token *t)
+{
+	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+
+	return m ? m->input_pos : HD_NOPOS;
+}
+
+static size_t tok_end(struct fy_token *t)
+{
+	const struct fy_mark *m = t ? fy_token_end_mark(t) : NULL;
+
+	return m ? m->input_pos : HD_NOPOS;
+}
+
+static void bump(struct builder *b, size_t end)
+{
+	if (end != HD_NOPOS && (b->cursor == HD_NOPOS || end > b->cursor))
+		b->cursor = end;
+}
+
+void yn_add_kid(struct hd_arena *a, struct yn *p, struct yn *k)
+{
+	if (p->nkids == p->capkids) {
+		size_t ncap = p->capkids ? p->capkids * 2 : 4;
+		struct yn **nk = hd_arena_alloc(a, ncap * sizeof(*nk));
+
+		if (p->nkids)
+			memcpy(nk, p->kids, p->nkids * sizeof(*nk));
+		p->kids = nk;
+		p->capkids = ncap;
+	}
+	p->kids[p->nkids++] = k;
+	k->parent = p;
+}
+
+/* Apply anchor and tag tokens: the node starts at the earliest property. */
+static void set_props(struct builder *b, struct yn *n, struct fy_token *anchor,
+		      struct fy_token *tag)
+{
+	if (anchor) {
+		size_t s = tok_start(anchor);
+
+		n->anchor = tok_raw(b, anchor, 0);
+		if (s != HD_NOPOS && s > 0 && s - 1 < n->start)
+			n->start = s - 1;
+		bump(b, tok_end(anchor));
+	}
+	if (tag) {
+		size_t s = tok_start(tag);
+
+		n->tag = tok_raw(b, tag, 0);
+		if (s != HD_NOPOS && s < n->start)
+			n->start = s;
+		bump(b, tok_end(tag));
+	}
+}
+
+static void register_anchor(struct builder *b, struct yn *n)
+{
+	unsigned h = hash_str(n->anchor) % ANCHOR_BUCKETS;
+	struct anchor_ent *e = hd_arena_alloc(b->ys->arena, sizeof(*e));
+
+	e->name = n->anchor;
+	e->node = n;
+	e->next = b->anchors[h];
+	b->anchors[h] = e;
+}
+
+static struct yn *find_anchor(struct builder *b, const char *name)
+{
+	struct anchor_ent *e = b->anchors[hash_str(name) % ANCHOR_BUCKETS];
+
+	for (; e; e = e->next)
+		if (!strcmp(e->name, name))
+			return e->node;
+	return NULL;
+}
+
+/* Skip blanks and comments forward from @p, stopping before @limit. */
+static size_t skip_trivia(const char *s, size_t p, size_t limit)
+{
+	while (p < limit) {
+		char c = s[p];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			p++;
+		} else if (c == '#') {
+			while (p < limit && s[p] != '\n')
+				p++;
+		} else {
+			break;
+		}
+	}
+	return p;
+}
+
+/* Position for an empty scalar: just after the ':' or '-' that owns it. */
+static size_t empty_pos(struct builder *b, struct yn *parent)
+{
+	const char *s = b->ys->buf;
+	size_t p = b->cursor == HD_NOPOS ? 0 : b->cursor;
+	size_t n = b->ys->len;
+
+	if (parent && parent->kind == YN_SEQ && parent->style == YS_BLOCK) {
+		size_t q = skip_trivia(s, p, n);
+
+		if (q < n && s[q] == '-')
+			return q + 1;
+		return p;
+	}
+	while (p < n && (s[p] == ' ' || s[p] == '\t'))
+		p++;
+	if (p < n && s[p] == ':')
+		return p + 1;
+	return b->cursor == HD_NOPOS ? 0 : b->cursor;
+}
+
+/* Block scalar: find the '|'/'>' header and the content's real end. */
+static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
+			       size_t te)
+{
+	const char *s = b->ys->buf;
+	size_t p = b->cursor == HD_NOPOS ? 0 : b->cursor, q, hdr = HD_NOPOS;
+
+	while (p < ts) {
+		char c = s[p];
+
+		if (c == '#' && (p == 0 || s[p - 1] == ' ' || s[p - 1] == '\t')) {
+			while (p < ts && s[p] != '\n')
+				p++;
+			continue;
+		}
+		if (c == '|' || c == '>') {
+			hdr = p;
+			break;
+		}
+		p++;
+	}
+	if (hdr == HD_NOPOS)
+		hdr = ts;
+	n->vstart = hdr;
+	if (hdr < n->start)
+		n->start = hdr;
+	/* chomping indicator */
+	for (q = hdr + 1; q < ts && q < hdr + 4; q++) {
+		if (s[q] == '+' || s[q] == '-') {
+			n->chomp = s[q];
+			break;
+		}
+		if (s[q] < '0' || s[q] > '9')
+			break;
+	}
+	/* end of the header's indicators */
+	q = hdr + 1;
+	while (q < b->ys->len && (s[q] == '+' || s[q] == '-' ||
+				  (s[q] >= '0' && s[q] <= '9')))
+		q++;
+	/* content end: last non-blank byte inside the token */
+	p = te;
+	while (p > ts && (s[p - 1] == ' ' || s[p - 1] == '\t' ||
+			  s[p - 1] == '\r' || s[p - 1] == '\n'))
+		p--;
+	n->end = p > q ? p : q;
+	n->keep_end = n->end;
+	if (n->chomp == '+') {
+		/* trailing blank lines belong to the value */
+		p = te;
+		while (p > n->end && (s[p - 1] == ' ' || s[p - 1] == '\t'))
+			p--;
+		n->keep_end = p > n->end && s[p - 1] == '\n' ? p : te;
+		if (n->keep_end < n->end)
+			n->keep_end = n->end;
+	}
+}
+
+static int dup_cmp(const void *a, const void *b)
+{
+	const struct yn *x = *(struct yn *const *)a, *y = *(struct yn *const *)b;
+	size_t l = x->tlen < y->tlen ? x->tlen : y->tlen;
+	int c = memcmp(x->text, y->text, l);
+
+	if (c)
+		return c;
+	if (x->tlen != y->tlen)
+		return x->tlen < y->tlen ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static bool same_key(const struct yn *x, const struct yn *y)
+{
+	return x->kind == YN_SCALAR && y->kind == YN_SCALAR &&
+	       x->tlen == y->tlen && !memcmp(x->text, y->text, x->tlen) &&
+	       !x->tag == !y->tag && (x->style == YS_PLAIN) == (y->style == YS_PLAIN);
+}
+
+static int check_duplicates(struct builder *b, struct yn *map)
+{
+	size_t nk = map->nkids / 2, i, j;
+
+	if (nk < 2)
+		return 0;
+	if (nk <= 8) {
+		for (i = 1; i < nk; i++)
+			for (j = 0; j < i; j++)
+				if (same_key(map->kids[2 * i], map->kids[2 * j]))
+					goto dup_small;
+		return 0;
+dup_small:
+		return err_at(b->err, b->ys, map->kids[2 * i]->start,
+			      "duplicate key '%.*s'", (int)map->kids[2 * i]->tlen,
+			      map->kids[2 * i]->text);
+	}
+	{
+		struct yn **keys = hd_xmalloc(nk * sizeof(*keys));
+		size_t m = 0;
+		int rc = 0;
+
+		for (i = 0; i < nk; i++)
+			if (map->kids[2 * i]->kind == YN_SCALAR)
+				keys[m++] = map->kids[2 * i];
+		qsort(keys, m, sizeof(*keys), dup_cmp);
+		for (i = 1; i < m; i++)
+			if (same_key(keys[i - 1], keys[i])) {
+				rc = err_at(b->err, b->ys, keys[i]->start,
+					    "duplicate key '%.*s'", (int)keys[i]->tlen,
+					    keys[i]->text);
+				break;
+			}
+		free(keys);
+		return rc;
+	}
+}
+
+static void note_style(struct builder *b, struct yn *n)
+{
+	struct ystream *ys = b->ys;
+	struct yn *p = n->parent;
+	const struct yn *key;
+
+	if (n->style != YS_BLOCK || !p || p->kind != YN_MAP || p->style != YS_BLOCK ||
+	    p->nkids % 2 != 0)
+		return; /* only block collections that are values of block maps */
+	key = p->kids[p->nkids - 2];
+	if (n->kind == YN_MAP) {
+		size_t kc = ys_col(ys, key->start), cc = ys_col(ys, n->vstart);
+
+		if (cc > kc && cc - kc <= 8 &&
+		    ys_line_start(ys, n->vstart) != ys_line_start(ys, key->start))
+			b->indent_hist[cc - kc]++;
+	} else if (n->kind == YN_SEQ) {
+		size_t kc = ys_col(ys, key->start), dc = ys_col(ys, n->vstart);
+
+		if (dc >= kc && dc - kc <= 8)
+			b->seqind_hist[dc - kc]++;
+	}
+}
+
+static void note_gap(struct builder *b, struct yn *item)
+{
+	size_t gap;
+
+	if (item->dash == HD_NOPOS || item->kind != YN_MAP)
+		return;
+	if (ys_line_start(b->ys, item->dash) != ys_line_start(b->ys, item->vstart))
+		return;
+	gap = item->vstart - item->dash - 1;
+	if (gap >= 1 && gap < 5)
+		b->gap_hist[gap]++;
+}
+
+static unsigned argmax(const unsigned *h, size_t n, unsigned dflt)
+{
+	unsigned best = dflt;
+	size_t i;
+	unsigned bc = 0;
+
+	for (i = 0; i < n; i++)
+		if (h[i] > bc) {
+			bc = h[i];
+			best = (unsigned)i;
+		}
+	return best;
+}
+
+/* The '-' before a block sequence item, scanning back over blanks. */
+static size_t find_dash(const char *s, size_t p)
+{
+	while (p > 0) {
+		char c = s[p - 1];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			p--;
+			continue;
+		}
+		return c == '-' ? p - 1 : HD_NOPOS;
+	}
+	return HD_NOPOS;
+}
+
+static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
+{
+	struct yn *p = b->depth ? b->stack[b->depth - 1] : NULL;
+
+	if (!p) {
+		doc->root = n;
+		if (doc->start == HD_NOPOS)
+			doc->start = n->null_empty ? n->start : n->start;
+		return 0;
+	}
+	if (p->kind == YN_MAP && p->nkids % 2 == 0 && n->kind != YN_SCALAR &&
+	    n->kind != YN_ALIAS && n->style == YS_FLOW &&
+	    n->vstart + 1 < b->ys->len && b->ys->buf[n->vstart] == '{' &&
+	    b->ys->buf[n->vstart + 1] == '{')
+		return err_at(b->err, b->ys, n->vstart,
+			      "'{{' template syntax is not YAML (Helm/Go template?); "
+			      "render the template first");
+	yn_add_kid(b->ys->arena, p, n);
+	if (p->kind == YN_SEQ && p->style == YS_BLOCK) {
+		n->dash = find_dash(b->ys->buf, n->start);
+		if (n->null_empty && n->start > 0 && b->ys->buf[n->start - 1] == '-')
+			n->dash = n->start - 1;
+		note_gap(b, n);
+	}
+	return 0;
+}
+
+static struct yn *new_node(struct builder *b, enum yn_kind kind)
+{
+	struct yn *n = hd_arena_alloc(b->ys->arena, sizeof(*n));
+
+	n->kind = kind;
+	n->dash = HD_NOPOS;
+	return n;
+}
+
+static int push(struct builder *b, struct yn *n)
+{
+	if (b->depth >= HD_MAX_DEPTH)
+		return err_at(b->err, b->ys, n->start,
+			      "nesting deeper than %d levels", HD_MAX_DEPTH);
+	if (b->depth == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 32;
+		b->stack = hd_xrealloc(b->stack, b->cap * sizeof(*b->stack));
+	}
+	b->stack[b->depth++] = n;
+	return 0;
+}
+
+static struct ydoc *new_doc(struct builder *b)
+{
+	struct ystream *ys = b->ys;
+
+	if (b->ndocs == b->capdocs) {
+		size_t ncap = b->capdocs ? b->capdocs * 2 : 4;
+		struct ydoc *nd = hd_arena_alloc(ys->arena, ncap * sizeof(*nd));
+
+		if (b->ndocs)
+			memcpy(nd, ys->docs, b->ndocs * sizeof(*nd));
+		ys->docs = nd;
+		b->capdocs = ncap;
+	}
+	memset(&ys->docs[b->ndocs], 0, sizeof(ys->docs[0]));
+	ys->docs[b->ndocs].start = HD_NOPOS;
+	return &ys->docs[b->ndocs++];
+}
+
+static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **docp)
+{
+	struct ystream *ys = b->ys;
+	struct yn *n = NULL, *top;
+	struct fy_token *t;
+
+	switch (e->type) {
+	case FYET_DOCUMENT_START:
+		*docp = new_doc(b);
+		t = e->document_start.document_start;
+		if (!e->document_start.implicit && t) {
+			(*docp)->explicit_start = true;
+			(*docp)->start = tok_start(t);
+			bump(b, tok_end(t));
+		}
+		return 0;
+	case FYET_DOCUMENT_END:
+		if ((*docp)->start == HD_NOPOS)
+			(*docp)->start = b->cursor == HD_NOPOS ? 0 : b->cursor;
+		*docp = NULL;
+		return 0;
+	case FYET_SCALAR: {
+		struct fy_token *v = e->scalar.value;
+		size_t s = tok_start(v), en = tok_end(v);
+
+		n = new_node(b, YN_SCALAR);
+		if (v && s != HD_NOPOS) {
+			size_t len;
+			const char *txt = fy_token_get_text(v, &len);
+			enum fy_scalar_style st = fy_token_scalar_style(v);
+
+			n->text = hd_arena_strndup(ys->arena, txt ? txt : "", txt ? len : 0);
+			n->tlen = txt ? len : 0;
+			n->start = s;
+			switch (st) {
+			case FYSS_SINGLE_QUOTED:
+			case FYSS_DOUBLE_QUOTED:
+				n->style = st == FYSS_SINGLE_QUOTED ? YS_SQ : YS_DQ;
+				if (st == FYSS_SINGLE_QUOTED)
+					b->sq++;
+				else
+					b->dq++;
+				n->start = s - 1;
+				n->vstart = s - 1;
+				n->end = en + 1;
+				break;
+			case FYSS_LITERAL:
+			case FYSS_FOLDED:
+				n->style = st == FYSS_LITERAL ? YS_LIT : YS_FOLD;
+				set_props(b, n, e->scalar.anchor, e->scalar.tag);
+				block_scalar_spans(b, n, s, en);
+				goto props_done;
+			default:
+				n->style = YS_PLAIN;
+				n->vstart = s;
+				n->end = en;
+				break;
+			}
+			n->keep_end = n->end;
+			set_props(b, n, e->scalar.anchor, e->scalar.tag);
+		} else {
+			/* empty scalar: maybe with properties only */
+			n->text = "";
+			n->style = YS_PLAIN;
+			if (e->scalar.anchor || e->scalar.tag) {
+				size_t as = tok_start(e->scalar.anchor);
+				size_t ts = tok_start(e->scalar.tag);
+
+				n->start = as != HD_NOPOS ? as - 1 : ts;
+				if (ts != HD_NOPOS && ts < n->start)
+					n->start = ts;
+				set_props(b, n, e->scalar.anchor, e->scalar.tag);
+				n->vstart = n->end = b->cursor;
+			} else {
+				top = b->depth ? b->stack[b->depth - 1] : NULL;
+				n->null_empty = true;
+				n->start = n->vstart = n->end = empty_pos(b, top);
+			}
+			n->keep_end = n->end;
+		}
+props_done:
+		bump(b, n->end);
+		if (n->anchor)
+			register_anchor(b, n);
+		return attach(b, n, *docp);
+	}
+	case FYET_ALIAS: {
+		t = e->alias.anchor;
+		n = new_node(b, YN_ALIAS);
+		n->vstart = n->start = tok_start(t) - 1;
+		n->end = n->keep_end = tok_end(t);
+		n->text = tok_raw(b, t, 0);
+		n->tlen = strlen(n->text);
+		n->target = find_anchor(b, n->text);
+		if (!n->target)
+			return err_at(b->err, ys, n->start, "unknown alias '*%s'", n->text);
+		n->target->nrefs++;
+		bump(b, n->end);
+		return attach(b, n, *docp);
+	}
+	case FYET_MAPPING_START:
+	case FYET_SEQUENCE_START: {
+		bool map = e->type == FYET_MAPPING_START;
+		struct fy_token *st = map ? e->mapping_start.mapping_start
+					  : e->sequence_start.sequence_start;
+		const struct fy_mark *m = fy_event_start_mark(e);
+
+		n = new_node(b, map ? YN_MAP : YN_SEQ);
+		n->style = fy_event_get_node_style(e) == FYNS_FLOW ? YS_FLOW : YS_BLOCK;
+		n->vstart = st ? tok_start(st) : HD_NOPOS;
+		if (n->vstart == HD_NOPOS)
+			n->vstart = m ? m->input_pos : b->cursor;
+		n->start = n->vstart;
+		set_props(b, n, map ? e->mapping_start.anchor : e->sequence_start.anchor,
+			  map ? e->mapping_start.tag : e->sequence_start.tag);
+		if (n->style == YS_FLOW)
+			bump(b, n->vstart + 1);
+		if (n->anchor)
+			register_anchor(b, n);
+		if (attach(b, n, *docp) < 0)
+			return -1;
+		note_style(b, n);
+		return push(b, n);
+	}
+	case FYET_MAPPING_END:
+	case FYET_SEQUENCE_END:
+		if (!b->depth)
+			return 0;
+		top = b->stack[--b->depth];
+		if (top->style == YS_FLOW) {
+			t = e->type == FYET_MAPPING_END ? e->mapping_end.mapping_end
+							: e->sequence_end.sequence_end;
+			top->end = tok_end(t);
+			if (top->end == HD_NOPOS) /* implicit one-pair map in a flow seq */
+				top->end = top->nkids ? top->kids[top->nkids - 1]->end
+						      : top->vstart;
+			top->keep_end = top->end;
+			bump(b, top->end);
+		} else if (top->nkids) {
+			top->end = top->kids[top->nkids - 1]->end;
+			top->keep_end = top->kids[top->nkids - 1]->keep_end;
+		} else {
+			top->end = top->keep_end = top->vstart;
+		}
+		if (top->kind == YN_MAP && check_duplicates(b, top) < 0)
+			return -1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void infer_style(struct builder *b)
+{
+	struct ystyle *st = &b->ys->style;
+	const char *s = b->ys->buf;
+	size_t i, crlf = 0, lf = 0;
+	unsigned any = 0;
+
+	st->indent = (int)argmax(b->indent_hist, 9, 2);
+	if (st->indent == 0)
+		st->indent = 2;
+	for (i = 0; i < 9; i++)
+		any += b->seqind_hist[i];
+	st->have_seq = any > 0;
+	st->seq_indent = (int)argmax(b->seqind_hist, 9, 0);
+	st->seq_gap = (int)argmax(b->gap_hist, 5, 1);
+	if (st->seq_gap == 0)
+		st->seq_gap = 1;
+	st->quote = b->sq > b->dq ? '\'' : '"';
+	for (i = 1; i < b->ys->nlines; i++) {
+		size_t nl = b->ys->lines[i] - 1;
+
+		if (nl > 0 && s[nl - 1] == '\r')
+			crlf++;
+		else
+			lf++;
+	}
+	st->crlf = crlf > lf;
+}
+
+static int parse_error(struct builder *b, struct fy_diag *diag)
+{
+	void *it = NULL;
+	struct fy_diag_error *de;
+	struct hd_err *err = b->err;
+	bool tmpl = memmem(b->ys->buf, b->ys->len, "{{", 2) != NULL;
+
+	de = fy_diag_errors_iterate(diag, &it);
+	if (de) {
+		err->line = de->line > 0 ? de->line : 1;
+		err->col = de->column > 0 ? de->column : 1;
+		snprintf(err->msg, sizeof(err->msg), "%s%s", de->msg,
+			 tmpl ? " (the file contains '{{': Helm/Go template syntax "
+				"must be rendered first)" : "");
+	} else {
+		err->line = err->col = 1;
+		snprintf(err->msg, sizeof(err->msg), "invalid YAML");
+	}
+	return -1;
+}
+
+int ys_parse(struct ystream *ys, const char *name, const char *buf,
+	     size_t len, struct hd_arena *a, struct hd_err *err)
+{
+	struct builder b;
+	struct fy_parse_cfg cfg;
+	struct fy_diag_cfg dcfg;
+	struct fy_diag *diag;
+	struct fy_parser *fyp;
+	struct fy_event *e;
+	struct ydoc *doc = NULL;
+	int rc = 0;
+
+	memset(ys, 0, sizeof(*ys));
+	memset(err, 0, sizeof(*err));
+	ys->name = name;
+	ys->buf = buf;
+	ys->len = len;
+	ys->arena = a;
+	build_lines(ys);
+	if (check_encoding(ys, err) < 0)
+		return -1;
+
+	memset(&b, 0, sizeof(b));
+	b.ys = ys;
+	b.err = err;
+	b.cursor = HD_NOPOS;
+
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = NULL;
+	dcfg.level = FYET_ERROR;
+	diag = fy_diag_create(&dcfg);
+	if (!diag)
+		return err_at(err, NULL, 0, "cannot create YAML diagnostics");
+	fy_diag_set_collect_errors(diag, true);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.flags = FYPCF_QUIET | FYPCF_DISABLE_RECYCLING |
+		    FYPCF_SLOPPY_FLOW_INDENTATION; /* as PyYAML and go-yaml */
+	cfg.diag = diag;
+	fyp = fy_parser_create(&cfg);
+	if (!fyp) {
+		fy_diag_unref(diag);
+		return err_at(err, NULL, 0, "cannot create YAML parser");
+	}
+	fy_parser_set_string(fyp, buf, len);
+	while ((e = fy_parser_parse(fyp)) != NULL) {
+		rc = handle_event(&b, e, &doc);
+		fy_parser_event_free(fyp, e);
+		if (rc < 0)
+			break;
+	}
+	if (rc == 0 && fy_parser_get_stream_error(fyp))
+		rc = parse_error(&b, diag);
+	fy_parser_destroy(fyp);
+	fy_diag_unref(diag);
+	free(b.stack);
+	ys->ndocs = b.ndocs;
+	if (rc == 0)
+		infer_style(&b);
+	return rc;
+}
+
+/* ---- queries ------------------------------------------------------------- */
+
+bool yn_is_scalar(const struct yn *n, const char *text)
+{
+	size_t l = strlen(text);
+
+	if (!n || n->kind != YN_SCALAR)
+		return false;
+	if (n->flags & YF_SET)
+		return n->tlen == l && !memcmp(n->text, text, l);
+	return n->tlen == l && !memcmp(n->text, text, l);
+}
+
+struct yn *yn_map_key(const struct yn *map, const char *key)
+{
+	size_t i;
+
+	if (!map || map->kind != YN_MAP)
+		return NULL;
+	for (i = 0; i + 1 < map->nkids; i += 2) {
+		struct yn *k = map->kids[i];
+
+		if (k->flags & YF_DELETED)
+			continue;
+		if (yn_is_scalar(k, key))
+			return k;
+	}
+	return NULL;
+}
+
+struct yn *yn_map_get(const struct yn *map, const char *key)
+{
+	size_t i;
+
+	if (!map || map->kind != YN_MAP)
+		return NULL;
+	for (i = 0; i + 1 < map->nkids; i += 2) {
+		struct yn *k = map->kids[i];
+
+		if (k->flags & YF_DELETED)
+			continue;
+		if (yn_is_scalar(k, key))
+			return map->kids[i + 1];
+	}
+	return NULL;
+}
+
+const struct yn *yn_deref(const struct yn *n)
+{
+	int guard = 0;
+
+	while (n && n->kind == YN_ALIAS && n->target && guard++ < 64)
+		n = n->target;
+	return n;
+}
+
+const struct yn *yn_key_of(const struct yn *n)
+{
+	const struct yn *p = n ? n->parent : NULL;
+	size_t i;
+
+	if (!p || p->kind != YN_MAP)
+		return NULL;
+	for (i = 1; i < p->nkids; i += 2)
+		if (p->kids[i] == n)
+			return p->kids[i - 1];
+	return NULL;
+}
