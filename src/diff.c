@@ -138,6 +138,8 @@ void hd_diff(struct hd_buf *out, const char *path, const char *old,
 		       line_eq(&A, r->b - 1, &B, r->d - 1))
 			r->b--, r->d--;
 	}
+	while (path[0] == '/' || (path[0] == '.' && path[1] == '/'))
+		path += path[0] == '/' ? 1 : 2;
 	hd_buf_printf(out, "--- a/%s\n+++ b/%s\n", path, path);
 	for (i = 0; i < nr;) {
 		size_t j = i, k, oa, ob, nc;

@@ -794,8 +794,8 @@ static int render_insert_flow(struct rctx *r, struct yn *n, size_t first_new)
 	multi = memchr(s + n->vstart, '\n', close - n->vstart) != NULL;
 	{
 		const char *eol = eol_at(ys, last->end);
-		size_t col = ys_col(ys, n->kind == YN_MAP ? n->kids[0]->start
-							  : n->kids[0]->start);
+		const struct yn *ref = n->kind == YN_MAP ? yn_key_of(last) : last;
+		size_t col = ys_col(ys, (ref ? ref : last)->start);
 
 		for (i = first_new; i < n->nkids; i += step) {
 			if (!(n->kids[i]->flags & YF_NEW) ||

@@ -36,6 +36,10 @@ int hd_path_parse(struct hd_arena *a, const char *text, struct hd_path *p,
 		struct hd_seg seg;
 
 		memset(&seg, 0, sizeof(seg));
+		if (*s == '.' && s[1] == '[') {
+			s++;
+			continue;
+		}
 		if (*s == '.') {
 			s++;
 			if (*s == '"' || *s == '\'') {

@@ -21,6 +21,8 @@ size_t ys_line_start(const struct ystream *ys, size_t off)
 		else
 			hi = mid;
 	}
+	if (lo == 0 && ys->bom)
+		return off >= 3 ? 3 : 0; /* the BOM is not indentation */
 	return ys->nlines ? ys->lines[lo] : 0;
 }
 
@@ -522,8 +524,7 @@ static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
 			doc->start = n->null_empty ? n->start : n->start;
 		return 0;
 	}
-	if (p->kind == YN_MAP && p->nkids % 2 == 0 && n->kind != YN_SCALAR &&
-	    n->kind != YN_ALIAS && n->style == YS_FLOW &&
+	if (n->kind == YN_MAP && n->style == YS_FLOW &&
 	    n->vstart + 1 < b->ys->len && b->ys->buf[n->vstart] == '{' &&
 	    b->ys->buf[n->vstart + 1] == '{')
 		return err_at(b->err, b->ys, n->vstart,

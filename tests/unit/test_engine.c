@@ -1,0 +1,386 @@
+/* test_engine.c - span tree, overlay edits, rendering (yaml-engine.md 6.7) */
+#include "helpers.h"
+#include "scalar.h"
+
+/* 1. identity */
+static void test_no_ops_identity(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("a: 1 # c\nb: [ x,  y ]\n", "a: 1 # c\nb: [ x,  y ]\n", "del .zz");
+}
+
+/* 2. CRLF stays CRLF */
+static void test_crlf_insert(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("a:\r\n  b: 1\r\nc: 2\r\n", "a:\r\n  b: 1\r\n  x: true\r\nc: 2\r\n",
+		    "set .a.x=true");
+}
+
+static void test_mixed_eol_follows_local_line(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("a: 1\nb:\r\n  c: 1\r\n", "a: 1\nb:\r\n  c: 1\r\n  d: 2\r\n",
+		    "set .b.d=2");
+}
+
+/* 3. BOM kept, offsets right */
+static void test_bom(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("\xEF\xBB\xBF" "a: 1\n", "\xEF\xBB\xBF" "a: 2\n", "set .a=2");
+	EXPECT_EDIT("\xEF\xBB\xBF" "a: 1\n", "\xEF\xBB\xBF" "a: 1\nb: x\n", "set .b=x");
+}
+
+/* 4. no final newline */
+static void test_no_final_newline(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("a:\n  b: 1", "a:\n  b: 1\n  c: 2", "set .a.c=2");
+	EXPECT_EDIT("a: 1\nb: 2", "a: 1", "del .b");
+}
+
+/* 5. sequence item shapes */
+static void test_item_shapes(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("l:\n- name: a\n  x: 1\n", "l:\n- name: a\n  x: 1\n  w: 2\n",
+		    "set .l[0].w=2");
+	EXPECT_EDIT("l:\n  - name: a\n", "l:\n  - name: a\n    w: 2\n", "set .l[0].w=2");
+	EXPECT_EDIT("l:\n-   name: a\n", "l:\n-   name: a\n    w: 2\n", "set .l[0].w=2");
+	EXPECT_EDIT("l:\n-\n  name: a\n", "l:\n-\n  name: a\n  w: 2\n", "set .l[0].w=2");
+}
+
+static void test_seq_append_styles(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("l:\n- a\n- b\n", "l:\n- a\n- b\n- c\n", "set .l=[a, b, c]");
+	EXPECT_EDIT("l:\n  - a\n", "l:\n  - a\n  - c\n", "set .l=[a, c]");
+	EXPECT_EDIT("l: [a]\n", "l: [a, c]\n", "set .l=[a, c]");
+	EXPECT_EDIT("l: []\n", "l:\n- c\n", "set .l=[c]");
+	EXPECT_EDIT("l: [ a ]\n", "l: [ a, c ]\n", "set .l[1]=c");
+	EXPECT_EDIT("l:\n- a: 1\n", "l:\n- a: 1\n- b: 2\n  c: 3\n", "set .l[1]={b: 2, c: 3}");
+}
+
+/* 6. indent units follow the file */
+static void test_indent_units(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("a:\n    b: 1\n", "a:\n    b: 1\n    c:\n        d: 1\n", "set .a.c.d=1");
+	EXPECT_EDIT("a:\n   b: 1\n", "a:\n   b: 1\nz:\n   v: 1\n", "set .z.v=1");
+	EXPECT_EDIT("a:\n  b:\n  - x\n", "a:\n  b:\n  - x\n  c:\n  - v\n", "set .a.c=[v]");
+	EXPECT_EDIT("a:\n  b:\n    - x\n", "a:\n  b:\n    - x\n  c:\n    - v\n", "set .a.c=[v]");
+}
+
+/* 7. what the last value is */
+static void test_last_value_shapes(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("m:\n  a: |\n    x\n    y\n", "m:\n  a: |\n    x\n    y\n  b: 1\n",
+		    "set .m.b=1");
+	EXPECT_EDIT("m:\n  a: |+\n    x\n\n\nn: 1\n",
+		    "m:\n  a: |+\n    x\n\n\n  b: 1\nn: 1\n", "set .m.b=1");
+	EXPECT_EDIT("m:\n  a: >-\n    x\n\n  # c\nn: 1\n",
+		    "m:\n  a: >-\n    x\n  b: 1\n\n  # c\nn: 1\n", "set .m.b=1");
+	EXPECT_EDIT("m:\n  a: \"q\n    r\"  # c\n", "m:\n  a: \"q\n    r\"  # c\n  b: 1\n",
+		    "set .m.b=1");
+	EXPECT_EDIT("m:\n  a: plain\n    continued\n",
+		    "m:\n  a: plain\n    continued\n  b: 1\n", "set .m.b=1");
+	EXPECT_EDIT("m:\n  a:\n    deep: 1 # c\n", "m:\n  a:\n    deep: 1 # c\n  b: 1\n",
+		    "set .m.b=1");
+}
+
+/* 8. trailing comments stay after the new key */
+static void test_trailing_comments(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("m:\n  a: 1\n    # deeper\n  # c\n\nn: 1\n",
+		    "m:\n  a: 1\n  b: 2\n    # deeper\n  # c\n\nn: 1\n", "set .m.b=2");
+}
+
+/* 9. comment between key and value */
+static void test_comment_after_key(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("k: # c\n  child: 1\n", "k: # c\n  child: 1\n  other: 2\n",
+		    "set .k.other=2");
+	EXPECT_EDIT("k: [a, # c\n  b]\n", "k: [a, # c\n  b,\n  c]\n", "set .k[2]=c");
+}
+
+/* 10. flow collections */
+static void test_flow_maps(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("a: {}\nb: 1\n", "a:\n  x: 1\nb: 1\n", "set .a.x=1");
+	EXPECT_EDIT("a: {b: 1}\n", "a: {b: 1, c: 2}\n", "set .a.c=2");
+	EXPECT_EDIT("a: { b: 1 }\n", "a: { b: 1, c: 2 }\n", "set .a.c=2");
+	EXPECT_EDIT("a: {\n  b: 1,\n}\n", "a: {\n  b: 1,\n  c: 2,\n}\n", "set .a.c=2");
+	EXPECT_EDIT("a: {\n  b: 1\n}\n", "a: {\n  b: 1,\n  c: 2\n}\n", "set .a.c=2");
+	EXPECT_EDIT("[{a: 1}]\n", "[{a: 1, b: {c: [x]}}]\n", "set .[0].b.c=[x]");
+	EXPECT_EDIT("a: {b: 1, c: 2}\n", "a: {c: 2}\n", "del .a.b");
+	EXPECT_EDIT("a: {b: 1, c: 2}\n", "a: {b: 1}\n", "del .a.c");
+	EXPECT_EDIT_ONCE("a: [x, y, z]\n", "a: [x, z]\n", "del .a[1]");
+	EXPECT_EDIT("a: [x, y, z]\n", "a: [x, y]\n", "del .a[2]");
+}
+
+/* 11. null and empty targets */
+static void test_null_targets(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("k:\nz: 1\n", "k:\n  a: 1\nz: 1\n", "set .k.a=1");
+	EXPECT_EDIT("k: ~\nz: 1\n", "k:\n  a: 1\nz: 1\n", "set .k.a=1");
+	EXPECT_EDIT("k: null # c\nz: 1\n", "k: # c\n  a: 1\nz: 1\n", "set .k.a=1");
+	EXPECT_EDIT("k: []\n", "k:\n- a\n", "set .k=[a]");
+	EXPECT_EDIT("k:\n", "k: 5\n", "set .k=5");
+}
+
+/* 12. anchors, aliases, merge keys */
+static void test_anchors(void **state)
+{
+	(void)state;
+	EXPECT_EDIT_FAILS("a: &sc {x: 1}\nb: *sc\n", "alias", "set .a.w=2");
+	EXPECT_EDIT_FAILS("a: &sc {x: 1}\nb: *sc\n", "alias", "set .b.w=2");
+	/* a key reached only through a merge is added locally */
+	EXPECT_EDIT("base: &b\n  x: 1\nsvc:\n  <<: *b\n  w: 2\n",
+		    "base: &b\n  x: 1\nsvc:\n  <<: *b\n  w: 2\n  x: 3\n", "set .svc.x=3");
+	/* an anchor nobody aliases is an ordinary node */
+	EXPECT_EDIT("a: &lonely\n  x: 1\n", "a: &lonely\n  x: 1\n  w: 2\n", "set .a.w=2");
+}
+
+/* 13. tags and anchors on their own line */
+static void test_tags(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("a: !!map\n  x: 1\n", "a: !!map\n  x: 1\n  w: 2\n", "set .a.w=2");
+	EXPECT_EDIT("a: &x\n  b: 1\n", "a: &x\n  b: 1\n  c: 2\n", "set .a.c=2");
+}
+
+/* 14. multi-document streams */
+static void test_multidoc(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("# head\n--- # c\na: 1\n...\n---\nb: 2\n",
+		    "# head\n--- # c\na: 1\nz: 0\n...\n---\nb: 2\nz: 0\n", "set .z=0");
+	EXPECT_EDIT("--- {a: 1}\n--- {c: 3}\n", "--- {a: 1, b: 2}\n--- {c: 3, b: 2}\n", "set .b=2");
+	EXPECT_EDIT("%YAML 1.1\n---\na: 1\n", "%YAML 1.1\n---\na: 1\nb: 2\n", "set .b=2");
+}
+
+/* 15. empty, comment-only, whitespace-only */
+static void test_empty_inputs(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("", "", "set .a=1");
+	EXPECT_EDIT("# only\n# comments\n", "# only\n# comments\n", "set .a=1");
+	EXPECT_EDIT("  \n\n", "  \n\n", "set .a=1");
+}
+
+/* 16. keys and values that need quotes */
+static void test_quoting(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("a: 1\n", "a: 1\n\"on\": \"yes\"\n", "set .\"on\"=\"yes\"");
+	EXPECT_EDIT("a: 1\n", "a: 1\n\"a: b\": x\n", "set .\"a: b\"=x");
+	EXPECT_EDIT("a: 'q'\nb: 'r'\n", "a: 'q'\nb: 'r'\nc: '1000:1000'\n",
+		    "set .c=\"1000:1000\"");
+	/* existing quotes are kept on a changed value */
+	EXPECT_EDIT("a: \"x\"\n", "a: \"y\"\n", "set .a=y");
+	EXPECT_EDIT("a: 'x'\n", "a: 'it''s'\n", "set .a=\"it's\"");
+}
+
+/* 17. values mean the same under YAML 1.1 and 1.2 */
+static void test_scalar_emission(void **state)
+{
+	static const char *const strs[] = { "1000:1000", "no-new-privileges:true",
+		"0.5", "yes", "no", "on", "y", "N", "~", "null", "0755", "0o17",
+		"1e3", "22:22", "2001-12-14", "<<", "=", "true", "10001", "", " x",
+		"a#b", "-x", "x: y", ".inf", "0x1F", "1_000", NULL };
+	size_t i;
+
+	(void)state;
+	for (i = 0; strs[i]; i++) {
+		struct hd_buf b = HD_BUF_INIT;
+
+		hd_scalar_write(&b, strs[i], strlen(strs[i]), YT_STR, '"');
+		assert_true(b.len > 0 && (b.data[0] == '"'));
+		hd_buf_release(&b);
+	}
+	assert_true(hd_plain_safe("RuntimeDefault", 14));
+	assert_true(hd_plain_safe("512Mi", 5));
+	assert_true(hd_plain_safe("500m", 4));
+	assert_true(hd_plain_safe("NET_BIND_SERVICE", 16));
+	assert_int_equal(hd_resolve11("22:22", 5), YT_INT);
+	assert_int_equal(hd_resolve11("1000:1000", 9), YT_STR);
+	assert_int_equal(hd_resolve11("y", 1), YT_BOOL);
+	assert_int_equal(hd_resolve12("y", 1), YT_STR);
+	assert_int_equal(hd_resolve12("1e3", 3), YT_FLOAT);
+	assert_int_equal(hd_resolve11("1e3", 3), YT_STR);
+	assert_int_equal(hd_resolve11("0755", 4), YT_INT);
+	EXPECT_EDIT("a: 1\n", "a: 1\nu: \"1000:1000\"\nb: true\nm: 10001\n",
+		    "set .u=\"1000:1000\"", "set .b=true", "set .m=10001");
+}
+
+/* 18. duplicate keys refused; tab after a value separator is fine */
+static void test_duplicates_and_tabs(void **state)
+{
+	(void)state;
+	EXPECT_EDIT_FAILS("a: 1\na: 2\n", "duplicate key 'a'", "set .b=1");
+	EXPECT_EDIT("a:\tb\nc: 1\n", "a:\tb\nc: 2\n", "set .c=2");
+}
+
+/* 19. multi-byte UTF-8 before the edit point */
+static void test_utf8_offsets(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("a: \"h\xC3\xA9llo \xE2\x9C\x93\" # \xF0\x9F\x98\x80\nb:\n  c: 1\n",
+		    "a: \"h\xC3\xA9llo \xE2\x9C\x93\" # \xF0\x9F\x98\x80\nb:\n  c: 1\n  d: 2\n",
+		    "set .b.d=2");
+}
+
+/* 20. long lines and trailing whitespace untouched */
+static void test_long_lines(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("a: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa   \nb: 1\n",
+		    "a: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa   \nb: 2\n",
+		    "set .b=2");
+}
+
+/* 21. invalid input */
+static void test_invalid_input(void **state)
+{
+	(void)state;
+	EXPECT_EDIT_FAILS("a: {{ .Values.x }}\n", "template", "set .b=1");
+	EXPECT_EDIT_FAILS("a:\n\t- x\n", "tab", "set .b=1");
+	EXPECT_EDIT_FAILS("a: \"x\n", "", "set .b=1");
+	EXPECT_EDIT_FAILS("a: \xff\n", "invalid UTF-8", "set .b=1");
+}
+
+/* 22. several edits on one map share one insertion */
+static void test_shared_insertion(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("spec:\n  c: 1\n", "spec:\n  c: 1\n  sc:\n    a: true\n    b: 1\n",
+		    "set .spec.sc.a=true", "set .spec.sc.b=1");
+}
+
+/* 23. removals */
+static void test_removals(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("l:\n- a: 1\n  b: 2\n", "l:\n- b: 2\n", "del .l[0].a");
+	EXPECT_EDIT("m:\n  a: 1\nz: 1\n", "m: {}\nz: 1\n", "del .m.a");
+	EXPECT_EDIT_ONCE("l:\n- x\n- y\n- z\n", "l:\n- x\n- z\n", "del .l[1]");
+	EXPECT_EDIT("a: 1\nb:\n  c: 1\n  d: [1,\n    2]\ne: 1\n", "a: 1\ne: 1\n", "del .b");
+	EXPECT_EDIT("a: 1\n", "a: 1\n", "del .nope.deeper");
+}
+
+/* collections already present: only what differs changes */
+static void test_set_collection_minimal(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("c:\n  drop:\n  - NET_RAW\n  add: [X] # keep\n",
+		    "c:\n  drop:\n  - NET_RAW\n  - ALL\n  add: [X] # keep\n",
+		    "set .c={drop: [NET_RAW, ALL], add: [X]}");
+	EXPECT_EDIT("a: [x, y, z]\n", "a: [x, z]\n", "set .a=[x, z]");
+}
+
+static void test_path_parse(void **state)
+{
+	struct hd_arena a;
+	struct hd_path p;
+	struct hd_err err;
+
+	(void)state;
+	hd_arena_init(&a);
+	assert_int_equal(hd_path_parse(&a, ".a.\"b.c\"[2][*].d", &p, &err), 0);
+	assert_int_equal(p.n, 5);
+	assert_string_equal(p.segs[1].key, "b.c");
+	assert_int_equal(p.segs[2].kind, SEG_INDEX);
+	assert_int_equal(p.segs[2].index, 2);
+	assert_int_equal(p.segs[3].kind, SEG_ALL);
+	assert_int_equal(hd_path_parse(&a, "a.b", &p, &err), -1);
+	assert_int_equal(hd_path_parse(&a, ".a[x]", &p, &err), -1);
+	hd_arena_free(&a);
+}
+
+static void test_spans(void **state)
+{
+	struct hd_arena a;
+	struct ystream ys;
+	struct hd_err err;
+	const char *in = "a: 'q'\nb: &x \"d\"\nc: |-\n  t\nd:\ne: [1, *x]\n";
+	const struct yn *r;
+
+	(void)state;
+	hd_arena_init(&a);
+	assert_int_equal(ys_parse(&ys, "t", in, strlen(in), &a, &err), 0);
+	r = ys.docs[0].root;
+	assert_int_equal(r->kind, YN_MAP);
+	assert_int_equal(r->kids[1]->style, YS_SQ);
+	assert_int_equal(r->kids[1]->start, 3);
+	assert_int_equal(r->kids[1]->end, 6);
+	assert_int_equal(r->kids[3]->start, 10); /* &x */
+	assert_int_equal(r->kids[3]->vstart, 13);
+	assert_int_equal(r->kids[3]->nrefs, 1);
+	assert_int_equal(r->kids[5]->style, YS_LIT);
+	assert_int_equal(r->kids[5]->vstart, 20);
+	assert_int_equal(r->kids[5]->chomp, '-');
+	assert_true(r->kids[7]->null_empty);
+	assert_int_equal(r->kids[9]->kids[1]->kind, YN_ALIAS);
+	assert_ptr_equal(r->kids[9]->kids[1]->target, r->kids[3]);
+	hd_arena_free(&a);
+}
+
+static void test_diff_output(void **state)
+{
+	const char *old = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\nh: 8";
+	const char *new = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\nh: 8\ni: 9";
+	struct splice s = { 37, 0, "\ni: 9", 5, 0 };
+	struct splices sp = { &s, 1, 1 };
+	struct hd_buf b = HD_BUF_INIT;
+
+	(void)state;
+	hd_diff(&b, "./x.yaml", old, strlen(old), new, strlen(new), &sp);
+	assert_string_equal(b.data,
+			    "--- a/x.yaml\n+++ b/x.yaml\n@@ -5,4 +5,5 @@\n e: 5\n f: 6\n g: 7\n"
+			    "-h: 8\n\\ No newline at end of file\n+h: 8\n+i: 9\n"
+			    "\\ No newline at end of file\n");
+	hd_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_ops_identity),
+		cmocka_unit_test(test_crlf_insert),
+		cmocka_unit_test(test_mixed_eol_follows_local_line),
+		cmocka_unit_test(test_bom),
+		cmocka_unit_test(test_no_final_newline),
+		cmocka_unit_test(test_item_shapes),
+		cmocka_unit_test(test_seq_append_styles),
+		cmocka_unit_test(test_indent_units),
+		cmocka_unit_test(test_last_value_shapes),
+		cmocka_unit_test(test_trailing_comments),
+		cmocka_unit_test(test_comment_after_key),
+		cmocka_unit_test(test_flow_maps),
+		cmocka_unit_test(test_null_targets),
+		cmocka_unit_test(test_anchors),
+		cmocka_unit_test(test_tags),
+		cmocka_unit_test(test_multidoc),
+		cmocka_unit_test(test_empty_inputs),
+		cmocka_unit_test(test_quoting),
+		cmocka_unit_test(test_scalar_emission),
+		cmocka_unit_test(test_duplicates_and_tabs),
+		cmocka_unit_test(test_utf8_offsets),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_invalid_input),
+		cmocka_unit_test(test_shared_insertion),
+		cmocka_unit_test(test_removals),
+		cmocka_unit_test(test_set_collection_minimal),
+		cmocka_unit_test(test_path_parse),
+		cmocka_unit_test(test_spans),
+		cmocka_unit_test(test_diff_output),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
