@@ -119,7 +119,7 @@ void hd_diff(struct hd_buf *out, const char *path, const char *old,
 			r.c = r.d;
 		delta_sign_pos += s->tlen;
 		delta_sign_neg += s->len;
-		if (nr && r.a < rg[nr - 1].b) {
+		if (nr && r.a <= rg[nr - 1].b) {
 			if (r.b > rg[nr - 1].b)
 				rg[nr - 1].b = r.b;
 			if (r.d > rg[nr - 1].d)

@@ -704,6 +704,39 @@ static struct yn *last_old(const struct yn *n)
 	return NULL;
 }
 
+/*
+ * The map ends the file on a line without a final newline.  Appending
+ * would rewrite that line ("\ No newline at end of file"); when the last
+ * pair sits alone on that line, insert the new pairs before it instead
+ * (key order carries no meaning) and reorder the overlay to match.
+ * Returns the insertion offset, or HD_NOPOS to append at EOF.
+ */
+static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new)
+{
+	const struct ystream *ys = r->ys;
+	struct yn *k, *v, **kids = n->kids;
+	size_t i, j;
+
+	if (first_new < 2 || (kids[first_new - 2]->flags & (YF_NEW | YF_DELETED)) ||
+	    kids[first_new - 1]->replaced || (kids[first_new - 1]->flags & YF_NEW))
+		return HD_NOPOS;
+	k = kids[first_new - 2];
+	v = kids[first_new - 1];
+	if (!first_on_line(ys, k->start) ||
+	    ys_line_start(ys, v->end) != ys_line_start(ys, k->start) ||
+	    (v->kind != YN_SCALAR && v->style != YS_FLOW))
+		return HD_NOPOS;
+	for (i = first_new; i < n->nkids; i++)
+		if (!(kids[i]->flags & YF_NEW) || kids[i]->replaced)
+			return HD_NOPOS;
+	/* move the last old pair behind the new ones */
+	for (i = first_new - 2, j = first_new; j < n->nkids; i++, j++)
+		kids[i] = kids[j];
+	kids[n->nkids - 2] = k;
+	kids[n->nkids - 1] = v;
+	return ys_line_start(ys, k->start);
+}
+
 static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 {
 	const struct ystream *ys = r->ys;
@@ -716,6 +749,11 @@ static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 		return rerr(r, n->start, "cannot insert into an empty block collection");
 	ip = insert_point(ys, last);
 	eol = eol_at(ys, last->end);
+	if (ip == HD_NOPOS && n->kind == YN_MAP) {
+		ip = before_last_pair(r, n, first_new);
+		if (ip != HD_NOPOS)
+			first_new -= 2;
+	}
 	if (n->kind == YN_MAP) {
 		col = key_col(ys, n);
 		for (i = first_new; i + 1 < n->nkids; i += 2) {
@@ -986,7 +1024,8 @@ int splices_apply(const struct ystream *ys, struct splices *sp,
 {
 	size_t i, prev = 0;
 
-	qsort(sp->v, sp->n, sizeof(*sp->v), splice_cmp);
+	if (sp->n)
+		qsort(sp->v, sp->n, sizeof(*sp->v), splice_cmp);
 	for (i = 1; i < sp->n; i++) {
 		const struct splice *a = &sp->v[i - 1], *b = &sp->v[i];
 

@@ -745,7 +745,8 @@ static void infer_style(struct builder *b)
 	for (i = 0; i < 9; i++)
 		any += b->seqind_hist[i];
 	st->have_seq = any > 0;
-	st->seq_indent = (int)argmax(b->seqind_hist, 9, 0);
+	/* no block sequence under a key to copy: indent it like a mapping */
+	st->seq_indent = any ? (int)argmax(b->seqind_hist, 9, 0) : st->indent;
 	st->seq_gap = (int)argmax(b->gap_hist, 5, 1);
 	if (st->seq_gap == 0)
 		st->seq_gap = 1;
@@ -761,18 +762,59 @@ static void infer_style(struct builder *b)
 	st->crlf = crlf > lf;
 }
 
-static int parse_error(struct builder *b, struct fy_diag *diag)
+/*
+ * libfyaml diagnostics arrive formatted as "NAME:LINE:COL: error: MSG\n"
+ * (then source excerpts).  Keep the first error.  (Its collect-errors mode
+ * leaks the collected records in 0.7.12, hence the callback.)
+ */
+struct diag_capture {
+	bool have;
+	int line, col;
+	char msg[400];
+};
+
+static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
-	void *it = NULL;
-	struct fy_diag_error *de;
+	struct diag_capture *c = user;
+	const char *e, *p;
+	size_t ml;
+	int col = 0, line = 0, mul = 1;
+
+	(void)diag;
+	if (c->have)
+		return;
+	e = memmem(buf, len, ": error: ", 9);
+	if (!e)
+		return;
+	/* digits of COL then LINE, backwards from e */
+	for (p = e - 1; p >= buf && *p >= '0' && *p <= '9'; p--, mul *= 10)
+		col += (*p - '0') * mul;
+	if (p >= buf && *p == ':') {
+		for (p--, mul = 1; p >= buf && *p >= '0' && *p <= '9'; p--, mul *= 10)
+			line += (*p - '0') * mul;
+	}
+	e += 9;
+	ml = len - (size_t)(e - buf);
+	while (ml && (e[ml - 1] == '\n' || e[ml - 1] == '\r'))
+		ml--;
+	if (ml >= sizeof(c->msg))
+		ml = sizeof(c->msg) - 1;
+	memcpy(c->msg, e, ml);
+	c->msg[ml] = '\0';
+	c->line = line;
+	c->col = col;
+	c->have = true;
+}
+
+static int parse_error(struct builder *b, const struct diag_capture *dc)
+{
 	struct hd_err *err = b->err;
 	bool tmpl = memmem(b->ys->buf, b->ys->len, "{{", 2) != NULL;
 
-	de = fy_diag_errors_iterate(diag, &it);
-	if (de) {
-		err->line = de->line > 0 ? de->line : 1;
-		err->col = de->column > 0 ? de->column : 1;
-		snprintf(err->msg, sizeof(err->msg), "%s%s", de->msg,
+	if (dc->have) {
+		err->line = dc->line > 0 ? dc->line : 1;
+		err->col = dc->col > 0 ? dc->col : 1;
+		snprintf(err->msg, sizeof(err->msg), "%s%s", dc->msg,
 			 tmpl ? " (the file contains '{{': Helm/Go template syntax "
 				"must be rendered first)" : "");
 	} else {
@@ -789,6 +831,7 @@ int ys_parse(struct ystream *ys, const char *name, const char *buf,
 	struct fy_parse_cfg cfg;
 	struct fy_diag_cfg dcfg;
 	struct fy_diag *diag;
+	struct diag_capture dc;
 	struct fy_parser *fyp;
 	struct fy_event *e;
 	struct ydoc *doc = NULL;
@@ -809,14 +852,20 @@ int ys_parse(struct ystream *ys, const char *name, const char *buf,
 	b.err = err;
 	b.cursor = HD_NOPOS;
 
+	memset(&dc, 0, sizeof(dc));
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
-	dcfg.output_fn = NULL;
+	dcfg.output_fn = diag_out;
+	dcfg.user = &dc;
 	dcfg.level = FYET_ERROR;
+	dcfg.colorize = false;
+	dcfg.show_source = false;
+	dcfg.show_position = true;
+	dcfg.show_type = true;
+	dcfg.show_module = false;
 	diag = fy_diag_create(&dcfg);
 	if (!diag)
 		return err_at(err, NULL, 0, "cannot create YAML diagnostics");
-	fy_diag_set_collect_errors(diag, true);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.flags = FYPCF_QUIET | FYPCF_DISABLE_RECYCLING |
 		    FYPCF_SLOPPY_FLOW_INDENTATION; /* as PyYAML and go-yaml */
@@ -834,7 +883,7 @@ int ys_parse(struct ystream *ys, const char *name, const char *buf,
 			break;
 	}
 	if (rc == 0 && fy_parser_get_stream_error(fyp))
-		rc = parse_error(&b, diag);
+		rc = parse_error(&b, &dc);
 	fy_parser_destroy(fyp);
 	fy_diag_unref(diag);
 	free(b.stack);

@@ -36,7 +36,11 @@ static void test_bom(void **state)
 static void test_no_final_newline(void **state)
 {
 	(void)state;
-	EXPECT_EDIT("a:\n  b: 1", "a:\n  b: 1\n  c: 2", "set .a.c=2");
+	/* the last line is left alone: new keys go before the last pair */
+	EXPECT_EDIT("a:\n  b: 1", "a:\n  c: 2\n  b: 1", "set .a.c=2");
+	/* ... unless that pair spans lines: then the last line gains its EOL */
+	EXPECT_EDIT("a:\n  b:\n    x: 1", "a:\n  b:\n    x: 1\n  c: 2", "set .a.c=2");
+	EXPECT_EDIT("l:\n- x", "l:\n- x\n- y2", "set .l[1]=y2");
 	EXPECT_EDIT("a: 1\nb: 2", "a: 1", "del .b");
 }
 
@@ -57,7 +61,7 @@ static void test_seq_append_styles(void **state)
 	EXPECT_EDIT("l:\n- a\n- b\n", "l:\n- a\n- b\n- c\n", "set .l=[a, b, c]");
 	EXPECT_EDIT("l:\n  - a\n", "l:\n  - a\n  - c\n", "set .l=[a, c]");
 	EXPECT_EDIT("l: [a]\n", "l: [a, c]\n", "set .l=[a, c]");
-	EXPECT_EDIT("l: []\n", "l:\n- c\n", "set .l=[c]");
+	EXPECT_EDIT("l: []\n", "l:\n  - c\n", "set .l=[c]");
 	EXPECT_EDIT("l: [ a ]\n", "l: [ a, c ]\n", "set .l[1]=c");
 	EXPECT_EDIT("l:\n- a: 1\n", "l:\n- a: 1\n- b: 2\n  c: 3\n", "set .l[1]={b: 2, c: 3}");
 }
@@ -130,7 +134,7 @@ static void test_null_targets(void **state)
 	EXPECT_EDIT("k:\nz: 1\n", "k:\n  a: 1\nz: 1\n", "set .k.a=1");
 	EXPECT_EDIT("k: ~\nz: 1\n", "k:\n  a: 1\nz: 1\n", "set .k.a=1");
 	EXPECT_EDIT("k: null # c\nz: 1\n", "k: # c\n  a: 1\nz: 1\n", "set .k.a=1");
-	EXPECT_EDIT("k: []\n", "k:\n- a\n", "set .k=[a]");
+	EXPECT_EDIT("k: []\n", "k:\n  - a\n", "set .k=[a]");
 	EXPECT_EDIT("k:\n", "k: 5\n", "set .k=5");
 }
 

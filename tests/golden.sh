@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# tests/golden.sh - run every examples/*/NAME.in.yaml with NAME.args and
+# compare with NAME.out.yaml (document), NAME.diff (diff) and NAME.err
+# (stderr, path stripped).  UPDATE=1 rewrites the expected files.
+# Sourced by tests/run.sh (uses its t_pass/t_fail), or run alone.
+golden_one() {
+	local in=$1 base=${1%.in.yaml} args rc
+	[ -f "$base.args" ] && eval "set -- $(cat "$base.args")" || set --
+	local name=${base#examples/}
+	if [ "${1:-}" = edit ]; then
+		shift
+		$H edit "$in" "$@" >"$TMP/g.out" 2>"$TMP/g.err"; rc=$?
+		$H edit "$in" "$@" --diff >"$TMP/g.diff" 2>/dev/null
+	else
+		$H "$@" --stdout "$in" >"$TMP/g.out" 2>"$TMP/g.err"; rc=$?
+		$H "$@" -q "$in" >"$TMP/g.diff" 2>/dev/null
+	fi
+	sed -e "s|^$in:|IN:|" "$TMP/g.err" >"$TMP/g.err2"
+	if [ -n "${UPDATE:-}" ]; then
+		cp "$TMP/g.out" "$base.out.yaml"; cp "$TMP/g.diff" "$base.diff"
+		if [ -s "$TMP/g.err2" ]; then cp "$TMP/g.err2" "$base.err"; else rm -f "$base.err"; fi
+		return
+	fi
+	local why=""
+	[ $rc -eq 0 ] || why="exit $rc"
+	cmp -s "$TMP/g.out" "$base.out.yaml" || why="$why output differs"
+	cmp -s "$TMP/g.diff" "$base.diff" || why="$why diff differs"
+	if [ -f "$base.err" ]; then cmp -s "$TMP/g.err2" "$base.err" || why="$why stderr differs"
+	elif [ -s "$TMP/g.err2" ]; then why="$why unexpected stderr"; fi
+	# idempotent: the same run on the output changes nothing
+	cp "$base.out.yaml" "$TMP/g2.yaml"
+	if [ "${1:-}" = edit ] || [ "${ORIG1:-}" = edit ]; then :; fi
+	if [ -f "$base.args" ] && head -c4 "$base.args" | grep -q '^edit'; then
+		$H edit "$TMP/g2.yaml" "$@" | cmp -s - "$TMP/g2.yaml" || why="$why second run changes"
+	else
+		$H "$@" -q --check "$TMP/g2.yaml" >/dev/null || why="$why second run changes"
+	fi
+	# the diff applies to the input and gives the output
+	if [ -s "$base.diff" ]; then
+		mkdir -p "$TMP/ga" && cp "$in" "$TMP/ga/x.yaml"
+		sed -e "s|^--- a/.*|--- a/x.yaml|" -e "s|^+++ b/.*|+++ b/x.yaml|" "$base.diff" >"$TMP/ga.diff"
+		(cd "$TMP/ga" && patch -s -p1 <"$TMP/ga.diff") && cmp -s "$TMP/ga/x.yaml" "$base.out.yaml" ||
+			why="$why diff does not patch"
+	fi
+	if [ -z "$why" ]; then t_pass "golden $name"; else t_fail "golden $name" "$why"; fi
+}
+for g in examples/*/*.in.yaml; do
+	[ -f "$g" ] && golden_one "$g"
+done

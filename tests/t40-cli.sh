@@ -1,0 +1,31 @@
+# t40-cli.sh - CLI contract: help, version, exit codes, modes, in-place safety
+$H --help | grep -q '^usage: harden' && t_pass "--help" || t_fail "--help"
+$H --version | grep -qE '^harden [0-9]+\.[0-9]+' && t_pass "--version" || t_fail "--version"
+$H --bogus >/dev/null 2>&1; [ $? -eq 2 ] && t_pass "unknown option exit 2" || t_fail "unknown option exit 2"
+$H edit --help | grep -q 'usage: harden edit' && t_pass "edit --help" || t_fail "edit --help"
+
+printf 'a:\n  b: 1 # keep\n' >"$TMP/e1.yaml"
+$H edit "$TMP/e1.yaml" --set .a.c=true | cmp -s - <(printf 'a:\n  b: 1 # keep\n  c: true\n') &&
+	t_pass "edit --set prints document" || t_fail "edit --set prints document"
+$H edit "$TMP/e1.yaml" --delete .x.y | cmp -s - "$TMP/e1.yaml" && t_pass "edit --delete missing is no-op" || t_fail "edit --delete missing"
+printf 'a: 1\n---\nb: 2\n' >"$TMP/e2.yaml"
+$H edit "$TMP/e2.yaml" --doc 1 --set .c=3 | cmp -s - <(printf 'a: 1\n---\nb: 2\nc: 3\n') && t_pass "edit --doc" || t_fail "edit --doc"
+$H edit "$TMP/e2.yaml" --if .a --set .c=3 | cmp -s - <(printf 'a: 1\nc: 3\n---\nb: 2\n') && t_pass "edit --if" || t_fail "edit --if"
+cat "$TMP/e1.yaml" | $H edit - --set .a.c=1 | grep -q '  c: 1' && t_pass "edit stdin" || t_fail "edit stdin"
+
+# in place: mode kept, symlink followed, atomic failure leaves the file intact
+chmod 640 "$TMP/e1.yaml"; ln -s e1.yaml "$TMP/link.yaml"
+$H edit "$TMP/link.yaml" --set .a.c=2 -i && [ -L "$TMP/link.yaml" ] && grep -q 'c: 2' "$TMP/e1.yaml" &&
+	[ "$(stat -c %a "$TMP/e1.yaml")" = 640 ] && t_pass "in-place keeps mode, follows symlink" || t_fail "in-place mode/symlink"
+$H edit "$TMP/link.yaml" --set .a.c=3 -i --no-follow 2>"$TMP/e"; [ $? -eq 2 ] && grep -q 'symbolic link' "$TMP/e" &&
+	t_pass "--no-follow refuses symlink" || t_fail "--no-follow"
+for fault in write fsync rename; do
+	sum=$(sha256sum <"$TMP/e1.yaml")
+	HARDEN_FAULT=$fault $H edit "$TMP/e1.yaml" --set .a.c=9 -i 2>"$TMP/e"; rc=$?
+	[ $rc -eq 2 ] && [ "$(sha256sum <"$TMP/e1.yaml")" = "$sum" ] && ! ls "$TMP"/.harden-* >/dev/null 2>&1 &&
+		t_pass "fault $fault leaves original" || t_fail "fault $fault" "rc=$rc $(cat "$TMP/e")"
+done
+# verification cannot be skipped: an edit that would change a shared anchor is refused
+printf 'a: &x {k: 1}\nb: *x\n' >"$TMP/anchor.yaml"
+$H edit "$TMP/anchor.yaml" --set .a.z=1 >/dev/null 2>"$TMP/e"; [ $? -eq 2 ] && grep -q "alias" "$TMP/e" &&
+	t_pass "shared anchor edit reported" || t_fail "shared anchor edit reported" "$(cat "$TMP/e")"
