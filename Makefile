@@ -73,6 +73,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libharden.a
 golden-update: harden
 	UPDATE=1 H=./harden TMP=$$(mktemp -d) bash -c 't_pass() { :; }; t_fail() { :; }; . tests/golden.sh'
 
+$(BUILD)/bench/floor: bench/floor.c $(BUILD)/libharden.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libharden.a $(LIBS)
+
 run: deps harden
 	@for f in examples/*/*.in.yaml; do ./harden "$$f" || true; done
 

@@ -19,6 +19,7 @@ struct splice {
 	const char *text; /* replacement (arena) */
 	size_t tlen;
 	unsigned seq;     /* creation order: ties at one offset keep it */
+	size_t doc;       /* document it belongs to */
 };
 
 struct splices {

@@ -2,6 +2,7 @@
 #ifndef HD_VERIFY_H
 #define HD_VERIFY_H
 
+#include "edit.h"
 #include "ytree.h"
 
 /*
@@ -14,6 +15,6 @@
  * (position in the output) set.
  */
 int hd_verify(const struct ystream *in, const char *out, size_t outlen,
-	      struct hd_err *err);
+	      const struct splices *sp, struct hd_err *err);
 
 #endif

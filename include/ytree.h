@@ -71,6 +71,8 @@ struct yn {
 struct ydoc {
 	struct yn *root;     /* NULL for a document with no content */
 	size_t start;        /* '---' or first node or directive */
+	size_t bound;        /* first byte of this document's slice of the
+				stream (directives and '---' included) */
 	bool explicit_start;
 	unsigned changed;    /* set by the renderer */
 };

@@ -203,6 +203,7 @@ struct rctx {
 	struct splices *out;
 	struct hd_err *err;
 	unsigned seq;
+	size_t doc;
 };
 
 static int rerr(struct rctx *r, size_t off, const char *fmt, ...)
@@ -233,6 +234,7 @@ static void emit(struct rctx *r, size_t off, size_t len, const char *text,
 	s->v[s->n].text = hd_arena_strndup(r->ys->arena, text, tlen);
 	s->v[s->n].tlen = tlen;
 	s->v[s->n].seq = r->seq++;
+	s->v[s->n].doc = r->doc;
 	s->n++;
 }
 
@@ -988,7 +990,7 @@ static int render_node(struct rctx *r, struct yn *n)
 
 int ye_render(struct ystream *ys, struct splices *out, struct hd_err *err)
 {
-	struct rctx r = { ys, out, err, 0 };
+	struct rctx r = { ys, out, err, 0, 0 };
 	size_t d;
 
 	for (d = 0; d < ys->ndocs; d++) {
@@ -997,6 +999,7 @@ int ye_render(struct ystream *ys, struct splices *out, struct hd_err *err)
 
 		if (!root || !(root->flags & YF_DIRTY))
 			continue;
+		r.doc = d;
 		if (render_node(&r, root) < 0)
 			return -1;
 		if (out->n > before)

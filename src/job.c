@@ -25,7 +25,7 @@ int hd_job_finish(struct hd_job *job)
 		return -1;
 	if (job->out.len == job->in.len && !memcmp(job->out.data, job->in.data, job->in.len))
 		return 0;
-	if (hd_verify(&job->ys, job->out.data, job->out.len, &job->err) < 0)
+	if (hd_verify(&job->ys, job->out.data, job->out.len, &job->sp, &job->err) < 0)
 		return -1;
 	job->changed = true;
 	return 0;

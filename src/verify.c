@@ -5,11 +5,14 @@
 #include <string.h>
 #include <yaml.h>
 
+#include <stdlib.h>
+
 #include "scalar.h"
 
 struct vctx {
 	const struct ystream *out;
 	struct hd_err *err;
+	int line_base; /* lines of the output before the parsed slice */
 };
 
 static int fail(struct vctx *v, const struct yn *o, const char *fmt, ...)
@@ -23,10 +26,13 @@ static int fail(struct vctx *v, const struct yn *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (o && o->start != HD_NOPOS)
+	if (o && o->start != HD_NOPOS) {
 		ys_pos(v->out, o->start, &v->err->line, &v->err->col);
-	else
-		v->err->line = v->err->col = 1;
+		v->err->line += v->line_base;
+	} else {
+		v->err->line = v->line_base + 1;
+		v->err->col = 1;
+	}
 	snprintf(v->err->msg, sizeof(v->err->msg),
 		 "verification failed, output not written: %s", msg);
 	return -1;
@@ -182,8 +188,8 @@ static int ly_expect(struct lyctx *L, yaml_event_type_t t, struct vctx *v)
 	return 0;
 }
 
-static int ly_compare(const struct ystream *in, const char *out, size_t outlen,
-		      struct vctx *v)
+static int ly_compare(const struct ystream *in, size_t d0, size_t d1,
+		      const char *out, size_t outlen, struct vctx *v)
 {
 	struct lyctx L;
 	size_t d;
@@ -194,7 +200,7 @@ static int ly_compare(const struct ystream *in, const char *out, size_t outlen,
 	yaml_parser_set_input_string(&L.p, (const unsigned char *)out, outlen);
 	if (ly_expect(&L, YAML_STREAM_START_EVENT, v) < 0)
 		goto done;
-	for (d = 0; d < in->ndocs && rc == 0; d++) {
+	for (d = d0; d < d1 && rc == 0; d++) {
 		const struct yn *root = in->docs[d].root;
 
 		if ((rc = ly_expect(&L, YAML_DOCUMENT_START_EVENT, v)) < 0)
@@ -240,8 +246,11 @@ static bool ly_accepts(const char *buf, size_t len)
 	return ok;
 }
 
-int hd_verify(const struct ystream *in, const char *out, size_t outlen,
-	      struct hd_err *err)
+/* Compare documents [d0,d1) of @in with the stream in @out. */
+static int verify_range(const struct ystream *in, size_t d0, size_t d1,
+			const char *out, size_t outlen, int line_base,
+			const char *in_slice, size_t in_len, struct hd_err *err,
+			bool *not_alone)
 {
 	struct hd_arena a;
 	struct ystream o;
@@ -253,8 +262,9 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 	hd_arena_init(&a);
 	v.out = &o;
 	v.err = err;
+	v.line_base = line_base;
 	if (ys_parse(&o, in->name, out, outlen, &a, &perr) < 0) {
-		err->line = perr.line;
+		err->line = perr.line + line_base;
 		err->col = perr.col;
 		snprintf(err->msg, sizeof(err->msg),
 			 "verification failed, output not written: edited text "
@@ -262,16 +272,20 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 		rc = -1;
 		goto out;
 	}
-	if (o.ndocs != in->ndocs) {
+	if (o.ndocs != d1 - d0) {
+		if (not_alone) {
+			*not_alone = true;
+			goto out;
+		}
 		err->line = err->col = 1;
 		snprintf(err->msg, sizeof(err->msg),
 			 "verification failed, output not written: %zu documents "
-			 "instead of %zu", o.ndocs, in->ndocs);
+			 "instead of %zu", o.ndocs, d1 - d0);
 		rc = -1;
 		goto out;
 	}
-	for (d = 0; d < in->ndocs; d++) {
-		const struct yn *I = in->docs[d].root, *O = o.docs[d].root;
+	for (d = d0; d < d1; d++) {
+		const struct yn *I = in->docs[d].root, *O = o.docs[d - d0].root;
 
 		if (!I || !O) {
 			if (!I != !O) {
@@ -285,11 +299,12 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 			goto out;
 		}
 	}
-	rc = ly_compare(in, out, outlen, &v);
+	rc = ly_compare(in, d0, d1, out, outlen, &v);
 	if (rc == 1) {
 		/* libyaml rejects the output: only fine if it rejects the input */
-		if (ly_accepts(in->buf, in->len)) {
-			err->line = err->col = 1;
+		if (ly_accepts(in_slice, in_len)) {
+			err->line = line_base + 1;
+			err->col = 1;
 			snprintf(err->msg, sizeof(err->msg),
 				 "verification failed, output not written: libyaml "
 				 "accepts the input but not the output");
@@ -300,5 +315,58 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 	}
 out:
 	hd_arena_free(&a);
+	return rc;
+}
+
+static int count_lines(const char *s, size_t n)
+{
+	int c = 0;
+	const char *p = s, *e = s + n;
+
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		c++;
+		p++;
+	}
+	return c;
+}
+
+int hd_verify(const struct ystream *in, const char *out, size_t outlen,
+	      const struct splices *sp, struct hd_err *err)
+{
+	size_t nd = in->ndocs, d, i;
+	long long *delta;
+	long long before = 0;
+	bool not_alone = false;
+	int rc = 0, lines = 0;
+	size_t counted = 0; /* output bytes whose lines are in @lines */
+
+	if (nd == 0 || !sp)
+		return verify_range(in, 0, nd, out, outlen, 0, in->buf, in->len, err, NULL);
+	delta = hd_xmalloc(nd * sizeof(*delta));
+	memset(delta, 0, nd * sizeof(*delta));
+	for (i = 0; i < sp->n; i++)
+		delta[sp->v[i].doc < nd ? sp->v[i].doc : nd - 1] +=
+			(long long)sp->v[i].tlen - (long long)sp->v[i].len;
+	for (d = 0; d < nd && rc == 0 && !not_alone; d++) {
+		size_t b0 = in->docs[d].bound;
+		size_t b1 = d + 1 < nd ? in->docs[d + 1].bound : in->len;
+		size_t s = (size_t)((long long)b0 + before);
+		size_t e = (size_t)((long long)b1 + before + delta[d]);
+
+		before += delta[d];
+		if (!in->docs[d].changed)
+			continue;
+		if (e > outlen || s > e) {
+			not_alone = true;
+			break;
+		}
+		lines += count_lines(out + counted, s - counted);
+		counted = s;
+		rc = verify_range(in, d, d + 1, out + s, e - s, lines,
+				  in->buf + b0, b1 - b0, err, &not_alone);
+	}
+	free(delta);
+	if (rc == 0 && not_alone)
+		rc = verify_range(in, 0, nd, out, outlen, 0, in->buf, in->len, err, NULL);
 	return rc;
 }

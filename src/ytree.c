@@ -580,6 +580,24 @@ static struct ydoc *new_doc(struct builder *b)
 	return &ys->docs[b->ndocs++];
 }
 
+/* Is the token's raw text [p, p+n) already its cooked value? */
+static bool raw_is_cooked(const char *p, size_t n, enum fy_scalar_style st)
+{
+	size_t i;
+
+	if (st != FYSS_PLAIN && st != FYSS_SINGLE_QUOTED && st != FYSS_DOUBLE_QUOTED)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+
+		if (c == '\n' || c == '\r' || c == '\t' ||
+		    (c == '\\' && st == FYSS_DOUBLE_QUOTED) ||
+		    (c == '\'' && st == FYSS_SINGLE_QUOTED))
+			return false;
+	}
+	return true;
+}
+
 static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **docp)
 {
 	struct ystream *ys = b->ys;
@@ -608,9 +626,16 @@ static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **doc
 		n = new_node(b, YN_SCALAR);
 		if (v && s != HD_NOPOS) {
 			size_t len;
-			const char *txt = fy_token_get_text(v, &len);
+			const char *txt;
 			enum fy_scalar_style st = fy_token_scalar_style(v);
 
+			if (raw_is_cooked(ys->buf + s, en - s, st)) {
+				/* the common case: no escapes, no folding */
+				txt = ys->buf + s;
+				len = en - s;
+			} else {
+				txt = fy_token_get_text(v, &len);
+			}
 			n->text = hd_arena_strndup(ys->arena, txt ? txt : "", txt ? len : 0);
 			n->tlen = txt ? len : 0;
 			n->start = s;
@@ -806,6 +831,38 @@ static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t l
 	c->have = true;
 }
 
+/*
+ * Slice boundaries: document d owns [bound_d, bound_{d+1}).  A document
+ * starts at the line of its '---' (or its first node), moved up over any
+ * directive lines; everything before belongs to the previous document.
+ */
+static void set_bounds(struct ystream *ys)
+{
+	size_t d;
+
+	for (d = 0; d < ys->ndocs; d++) {
+		size_t b = ys->docs[d].start == HD_NOPOS ? 0 : ys->docs[d].start;
+
+		if (d == 0) {
+			ys->docs[d].bound = 0;
+			continue;
+		}
+		if (b > ys->len)
+			b = ys->len;
+		b = ys_line_start(ys, b);
+		while (b > 0) {
+			size_t prev = ys_line_start(ys, b - 1);
+
+			if (ys->buf[prev] != '%')
+				break;
+			b = prev;
+		}
+		if (b < ys->docs[d - 1].bound)
+			b = ys->docs[d - 1].bound;
+		ys->docs[d].bound = b;
+	}
+}
+
 static int parse_error(struct builder *b, const struct diag_capture *dc)
 {
 	struct hd_err *err = b->err;
@@ -867,7 +924,7 @@ int ys_parse(struct ystream *ys, const char *name, const char *buf,
 	if (!diag)
 		return err_at(err, NULL, 0, "cannot create YAML diagnostics");
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.flags = FYPCF_QUIET | FYPCF_DISABLE_RECYCLING |
+	cfg.flags = FYPCF_QUIET |
 		    FYPCF_SLOPPY_FLOW_INDENTATION; /* as PyYAML and go-yaml */
 	cfg.diag = diag;
 	fyp = fy_parser_create(&cfg);
@@ -888,8 +945,10 @@ int ys_parse(struct ystream *ys, const char *name, const char *buf,
 	fy_diag_unref(diag);
 	free(b.stack);
 	ys->ndocs = b.ndocs;
-	if (rc == 0)
+	if (rc == 0) {
 		infer_style(&b);
+		set_bounds(ys);
+	}
 	return rc;
 }
 

@@ -80,7 +80,7 @@ static inline char *edit_ops(const char *in, char *errbuf, size_t errlen, ...)
 		goto fail;
 	if (splices_apply(&ys, &sp, &out, &err) < 0)
 		goto fail;
-	if (sp.n && hd_verify(&ys, out.data, out.len, &err) < 0)
+	if (sp.n && hd_verify(&ys, out.data, out.len, &sp, &err) < 0)
 		goto fail;
 	res = strdup(out.data ? out.data : "");
 	goto done;
