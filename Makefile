@@ -21,12 +21,13 @@ CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 LDFLAGS += -fsanitize=address,undefined
 endif
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -Iinclude
-LIBS     = -lfyaml -lyaml -lpcre2-8
+LIBS     = -lfyaml -lyaml -lpcre2-8 -lm
 
 BUILD   ?= build
 ENGINE   = src/util.c src/ytree.c src/scalar.c src/edit.c src/verify.c \
            src/diff.c src/path.c src/fileio.c src/job.c
-APP      = src/harden.c src/registry.c src/cmd_edit.c
+APP      = src/harden.c src/registry.c src/cmd_edit.c src/model.c src/k8s.c \
+           src/compose.c src/secrets.c src/secrets_out.c
 TRANSFORMS = $(wildcard transforms/*.c)
 LIBSRC   = $(ENGINE) $(APP) $(TRANSFORMS)
 LIBOBJ   = $(LIBSRC:%.c=$(BUILD)/%.o)

@@ -12,8 +12,16 @@
  * compared, so the cost is proportional to the edits, not the file.
  * Appends nothing when the bytes are equal.
  */
+struct hd_span {
+	size_t off, len;
+};
+
+/*
+ * @red: byte ranges of @old never to be printed (secret values); they show
+ * as "********" (such a diff is for reading; it will not apply).
+ */
 void hd_diff(struct hd_buf *out, const char *path, const char *old,
 	     size_t oldlen, const char *new, size_t newlen,
-	     const struct splices *sp);
+	     const struct splices *sp, const struct hd_span *red, size_t nred);
 
 #endif

@@ -19,21 +19,38 @@ struct hd_finding {
 	const char *message;
 	bool applied;
 	bool unsafe;
+	bool notable;         /* applied but worth a warning (changed an
+				 explicit value, edited a shared anchor) */
+	int doc;              /* document index */
 };
 
-struct hd_run {
+/* A secret value moved out of a manifest (never printed). */
+struct hd_secret {
+	const char *store;    /* Kubernetes Secret name / Compose secret name */
+	const char *ns;       /* namespace or NULL */
+	const char *key;      /* key in the Secret / env var name */
+	const char *value;    /* cooked value (arena) */
+	size_t off, len;      /* its bytes in the input, redacted from diffs */
+	bool compose;
+};
+
+struct hd_ctx {
 	struct hd_job *job;
 	const struct hd_opts *opts;
 	struct hd_finding *f;
 	size_t nf, capf;
 	int doc;              /* document being processed */
+	struct hd_secret *sec;
+	size_t nsec, capsec;
 };
 
-void hd_run_init(struct hd_run *run, struct hd_job *job, const struct hd_opts *o);
-void hd_run_release(struct hd_run *run);
+void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s);
+
+void hd_ctx_init(struct hd_ctx *ctx, struct hd_job *job, const struct hd_opts *o);
+void hd_ctx_release(struct hd_ctx *run);
 /* Run every enabled transform on every pod spec / service.  0 or -1. */
-int hd_harden(struct hd_run *run);
+int hd_harden(struct hd_ctx *run);
 /* "file:line:col: warning: [transform] message" for unsafe/report-only ones. */
-void hd_run_print_findings(const struct hd_run *run, FILE *fp);
+void hd_ctx_print_findings(const struct hd_ctx *ctx, FILE *fp);
 
 #endif

@@ -54,5 +54,7 @@ extern const unsigned hd_ntransforms;
 
 const struct hd_transform *hd_transform_find(const char *name);
 bool hd_transform_enabled(const struct hd_opts *o, const char *name);
+/* Is @name an item of the comma-separated @list (blanks trimmed)? */
+bool hd_csv_has(const char *list, const char *name);
 
 #endif

@@ -31,6 +31,7 @@ enum {
 	YF_DELETED = 1 << 1, /* node (map pair: key and value) is removed */
 	YF_SET = 1 << 2,     /* scalar gets a new value (text/vtype) */
 	YF_DIRTY = 1 << 3,   /* this node or a descendant has an edit */
+	YF_SHARED_OK = 1 << 4, /* anchored node: every alias user wants the edit */
 };
 
 /*

@@ -11,6 +11,8 @@ struct lines {
 	size_t len;
 	size_t *start; /* start offsets; start[n] == len sentinel */
 	size_t n;      /* number of lines (a last line without EOL counts) */
+	const struct hd_span *red; /* spans never printed */
+	size_t nred;
 };
 
 static void lines_init(struct lines *L, const char *buf, size_t len)
@@ -33,6 +35,8 @@ static void lines_init(struct lines *L, const char *buf, size_t len)
 	}
 	L->n = i;
 	L->start[i] = len;
+	L->red = NULL;
+	L->nred = 0;
 }
 
 /* Index of the line holding byte @off (== n for EOF after a final EOL). */
@@ -67,15 +71,85 @@ struct region {
 	size_t c, d; /* new lines [c,d) */
 };
 
+/* Append old bytes [s,e), masking redacted spans. */
+static void add_masked(struct hd_buf *out, const struct lines *L, size_t s, size_t e)
+{
+	size_t k;
+
+	for (k = 0; k < L->nred; k++) {
+		size_t a = L->red[k].off, b = a + L->red[k].len;
+
+		if (b <= s || a >= e)
+			continue;
+		if (a > s)
+			add_masked(out, L, s, a);
+		hd_buf_adds(out, "********");
+		if (b < e)
+			add_masked(out, L, b, e);
+		return;
+	}
+	hd_buf_add(out, L->buf + s, e - s);
+}
+
 static void put_line(struct hd_buf *out, char tag, const struct lines *L,
 		     size_t i)
 {
 	size_t s = L->start[i], e = L->start[i + 1];
 
 	hd_buf_addc(out, tag);
-	hd_buf_add(out, L->buf + s, e - s);
+	if (tag != '+' && L->nred)
+		add_masked(out, L, s, e);
+	else
+		hd_buf_add(out, L->buf + s, e - s);
 	if (e == s || L->buf[e - 1] != '\n')
 		hd_buf_adds(out, "\n\\ No newline at end of file\n");
+}
+
+/*
+ * Print one changed region as a minimal line diff (LCS), so lines that
+ * merely sit between two edits show as context, not as removed and added.
+ */
+static void put_region(struct hd_buf *out, const struct lines *A,
+		       const struct lines *B, const struct region *r)
+{
+	size_t n = r->b - r->a, m = r->d - r->c, i, j;
+	unsigned *t;
+
+	if (!n || !m || n * m > 4000000) {
+		for (i = r->a; i < r->b; i++)
+			put_line(out, '-', A, i);
+		for (j = r->c; j < r->d; j++)
+			put_line(out, '+', B, j);
+		return;
+	}
+	/* t[i][j] = LCS length of A[a+i..b) and B[c+j..d) */
+	t = hd_xmalloc((n + 1) * (m + 1) * sizeof(*t));
+#define T(x, y) t[(x) * (m + 1) + (y)]
+	for (i = n + 1; i-- > 0;)
+		for (j = m + 1; j-- > 0;) {
+			if (i == n || j == m)
+				T(i, j) = 0;
+			else if (line_eq(A, r->a + i, B, r->c + j))
+				T(i, j) = T(i + 1, j + 1) + 1;
+			else
+				T(i, j) = T(i + 1, j) > T(i, j + 1) ? T(i + 1, j) : T(i, j + 1);
+		}
+	i = j = 0;
+	while (i < n || j < m) {
+		if (i < n && j < m && line_eq(A, r->a + i, B, r->c + j) &&
+		    T(i, j) == T(i + 1, j + 1) + 1) {
+			put_line(out, ' ', A, r->a + i);
+			i++, j++;
+		} else if (i < n && (j == m || T(i + 1, j) >= T(i, j + 1))) {
+			put_line(out, '-', A, r->a + i);
+			i++;
+		} else {
+			put_line(out, '+', B, r->c + j);
+			j++;
+		}
+	}
+#undef T
+	free(t);
 }
 
 static void put_range(struct hd_buf *out, char c, size_t start, size_t count)
@@ -88,7 +162,7 @@ static void put_range(struct hd_buf *out, char c, size_t start, size_t count)
 
 void hd_diff(struct hd_buf *out, const char *path, const char *old,
 	     size_t oldlen, const char *new, size_t newlen,
-	     const struct splices *sp)
+	     const struct splices *sp, const struct hd_span *red, size_t nred)
 {
 	struct lines A, B;
 	struct region *rg;
@@ -98,6 +172,8 @@ void hd_diff(struct hd_buf *out, const char *path, const char *old,
 		return;
 	lines_init(&A, old, oldlen);
 	lines_init(&B, new, newlen);
+	A.red = red;
+	A.nred = nred;
 	rg = hd_xmalloc((sp->n + 1) * sizeof(*rg));
 	/* splice -> line regions, merged when they share lines */
 	for (i = 0; i < sp->n; i++) {
@@ -170,14 +246,9 @@ void hd_diff(struct hd_buf *out, const char *path, const char *old,
 		}
 		k = oa;
 		for (; i <= j; i++) {
-			size_t m;
-
 			for (; k < rg[i].a; k++)
 				put_line(out, ' ', &A, k);
-			for (m = rg[i].a; m < rg[i].b; m++)
-				put_line(out, '-', &A, m);
-			for (m = rg[i].c; m < rg[i].d; m++)
-				put_line(out, '+', &B, m);
+			put_region(out, &A, &B, &rg[i]);
 			k = rg[i].b;
 		}
 		for (; k < ob; k++)

@@ -434,7 +434,7 @@ static int render_set(struct rctx *r, struct yn *n)
 {
 	struct hd_buf b = HD_BUF_INIT;
 
-	if (n->nrefs)
+	if (n->nrefs && !(n->flags & YF_SHARED_OK))
 		return rerr(r, n->start, "refusing to change anchored scalar '&%s' "
 			    "used by %u alias(es)", n->anchor, n->nrefs);
 	if ((n->style == YS_SQ || n->style == YS_DQ) && n->vtype == YT_STR) {
@@ -934,7 +934,7 @@ static int render_coll(struct rctx *r, struct yn *n)
 	size_t i, first_new = HD_NOPOS;
 	size_t step = n->kind == YN_MAP ? 2 : 1;
 
-	if (n->nrefs)
+	if (n->nrefs && !(n->flags & YF_SHARED_OK))
 		return rerr(r, n->start, "refusing to edit inside '&%s': %u alias(es) "
 			    "share it", n->anchor, n->nrefs);
 	if (n->style == YS_BLOCK && ye_count(n) == 0 && !has_new(n))

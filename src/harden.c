@@ -1,6 +1,8 @@
 /* harden.c - drive the transform chain over the models of one file */
 #include "harden.h"
 
+#include "model.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,26 +20,103 @@ void hd_opts_defaults(struct hd_opts *o)
 	o->cap_allow = "NET_BIND_SERVICE";
 }
 
-void hd_run_init(struct hd_run *run, struct hd_job *job, const struct hd_opts *o)
+void hd_ctx_init(struct hd_ctx *run, struct hd_job *job, const struct hd_opts *o)
 {
 	memset(run, 0, sizeof(*run));
 	run->job = job;
 	run->opts = o;
 }
 
-void hd_run_release(struct hd_run *run)
+void hd_ctx_release(struct hd_ctx *run)
 {
 	free(run->f);
+	free(run->sec);
 	run->f = NULL;
+	run->sec = NULL;
 }
 
-int hd_harden(struct hd_run *run)
+void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s)
 {
-	(void)run;
+	if (ctx->nsec == ctx->capsec) {
+		ctx->capsec = ctx->capsec ? ctx->capsec * 2 : 8;
+		ctx->sec = hd_xrealloc(ctx->sec, ctx->capsec * sizeof(*ctx->sec));
+	}
+	ctx->sec[ctx->nsec++] = *s;
+}
+
+/* "harden.dev/skip: a,b" (or "all") in @ann names @tr? */
+static const struct yn *skip_annotation(const struct yn *meta, const char *tr)
+{
+	const struct yn *v = hd_getp(meta, "annotations", "harden.dev/skip", NULL);
+	const char *s = hd_str(v);
+
+	if (s && (hd_csv_has(s, tr) || hd_csv_has(s, "all")))
+		return v;
+	return NULL;
+}
+
+bool hd_pod_exempt(struct hd_ctx *ctx, const struct hd_pod *pod, const char *tr)
+{
+	const struct yn *at = skip_annotation(pod->meta, tr);
+
+	if (!at && pod->tmeta != pod->meta)
+		at = skip_annotation(pod->tmeta, tr);
+	if (!at)
+		return false;
+	{
+		struct hd_fref r = { tr, "exemption", pod->label, NULL };
+
+		hd_find(ctx, &r, at, HD_SEV_LOW, false, false,
+			"skipped: exempted by annotation harden.dev/skip");
+	}
+	return true;
+}
+
+int hd_harden(struct hd_ctx *ctx)
+{
+	struct ystream *ys = &ctx->job->ys;
+	size_t d, p, t;
+
+	for (d = 0; d < ys->ndocs; d++) {
+		struct yn *root = ys->docs[d].root;
+
+		ctx->doc = (int)d;
+		if (!root)
+			continue;
+		if (hd_is_k8s(root)) {
+			struct hd_pod *pods;
+			size_t np = hd_k8s_pods(ctx, root, &pods);
+
+			for (p = 0; p < np; p++) {
+				for (t = 0; t < hd_ntransforms; t++) {
+					const struct hd_transform *tr = hd_transforms[t];
+
+					if (!tr->run_pod || !hd_transform_enabled(ctx->opts, tr->name))
+						continue;
+					if (hd_pod_exempt(ctx, &pods[p], tr->name))
+						continue;
+					tr->run_pod(ctx, &pods[p]);
+				}
+			}
+			free(pods);
+		} else if (hd_is_compose(root)) {
+			struct hd_service *svcs;
+			size_t ns = hd_compose_services(ctx, root, &svcs);
+
+			for (t = 0; t < hd_ntransforms; t++) {
+				const struct hd_transform *tr = hd_transforms[t];
+
+				if (!tr->run_service || !hd_transform_enabled(ctx->opts, tr->name))
+					continue;
+				for (p = 0; p < ns; p++)
+					tr->run_service(ctx, &svcs[p]);
+			}
+		}
+	}
 	return 0;
 }
 
-void hd_run_print_findings(const struct hd_run *run, FILE *fp)
+void hd_ctx_print_findings(const struct hd_ctx *run, FILE *fp)
 {
 	size_t i;
 	const char *name = strcmp(run->job->in.path, "-") ? run->job->in.path : "<stdin>";
@@ -45,9 +124,11 @@ void hd_run_print_findings(const struct hd_run *run, FILE *fp)
 	for (i = 0; i < run->nf; i++) {
 		const struct hd_finding *f = &run->f[i];
 
-		if (f->applied)
+		if (f->applied && !f->notable)
 			continue;
-		fprintf(fp, "%s:%d:%d: warning: [%s] %s\n", name, f->line, f->col,
-			f->transform, f->message);
+		fprintf(fp, "%s:%d:%d: warning: [%s] %s%s%s%s%s%s\n", name, f->line,
+			f->col, f->transform, f->object ? f->object : "",
+			f->container ? " container '" : "", f->container ? f->container : "",
+			f->container ? "'" : "", f->object ? ": " : "", f->message);
 	}
 }

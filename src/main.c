@@ -8,7 +8,9 @@
 #include "diff.h"
 #include "harden.h"
 #include "job.h"
+#include "secrets.h"
 #include "transform.h"
+#include "secrets_out.h"
 
 static void usage(FILE *fp)
 {
@@ -105,6 +107,7 @@ int cmd_harden(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hd_opts o;
+	struct hd_secret_store store = { NULL, 0, 0 };
 	bool in_place = false, check = false, to_stdout = false, diff = false;
 	bool quiet = false, no_follow = false;
 	int c, i, rc = HD_EXIT_OK;
@@ -200,10 +203,14 @@ int cmd_harden(int argc, char **argv)
 		fprintf(stderr, "harden: error: -i, --check and --stdout are exclusive\n");
 		return HD_EXIT_ERROR;
 	}
+	if (hd_secrets_init(NULL) < 0) {
+		fprintf(stderr, "harden: error: cannot compile secret patterns\n");
+		return HD_EXIT_ERROR;
+	}
 	for (i = optind; i < argc; i++) {
 		const char *file = argv[i];
 		struct hd_job job;
-		struct hd_run run;
+		struct hd_ctx ctx;
 
 		if (hd_job_load(&job, file) < 0) {
 			hd_job_report(stderr, file, &job.err);
@@ -211,16 +218,16 @@ int cmd_harden(int argc, char **argv)
 			rc = HD_EXIT_ERROR;
 			continue;
 		}
-		hd_run_init(&run, &job, &o);
-		if (hd_harden(&run) < 0 || hd_job_finish(&job) < 0) {
+		hd_ctx_init(&ctx, &job, &o);
+		if (hd_harden(&ctx) < 0 || hd_job_finish(&job) < 0) {
 			hd_job_report(stderr, file, &job.err);
-			hd_run_release(&run);
+			hd_ctx_release(&ctx);
 			hd_job_release(&job);
 			rc = HD_EXIT_ERROR;
 			continue;
 		}
 		if (!quiet)
-			hd_run_print_findings(&run, stderr);
+			hd_ctx_print_findings(&ctx, stderr);
 		if (to_stdout) {
 			if (job.changed)
 				fwrite(job.out.data, 1, job.out.len, stdout);
@@ -236,21 +243,37 @@ int cmd_harden(int argc, char **argv)
 		} else if (!check || diff) {
 			struct hd_buf db = HD_BUF_INIT;
 
-			if (job.changed)
+			if (job.changed) {
+				struct hd_span *red = hd_xmalloc((ctx.nsec + 1) * sizeof(*red));
+				size_t k;
+
+				for (k = 0; k < ctx.nsec; k++) {
+					red[k].off = ctx.sec[k].off;
+					red[k].len = ctx.sec[k].len;
+				}
 				hd_diff(&db, file, job.in.data, job.in.len, job.out.data,
-					job.out.len, &job.sp);
+					job.out.len, &job.sp, red, ctx.nsec);
+				free(red);
+			}
 			fwrite(db.data ? db.data : "", 1, db.len, stdout);
 			hd_buf_release(&db);
 		}
+		if (job.changed && o.secrets_out && !check)
+			hd_secrets_keep(&store, &ctx);
 		if (check && job.changed) {
 			if (!diff)
 				printf("%s\n", file);
 			if (rc == HD_EXIT_OK)
 				rc = HD_EXIT_CHANGED;
 		}
-		hd_run_release(&run);
+		hd_ctx_release(&ctx);
 		hd_job_release(&job);
 	}
+	if (o.secrets_out && store.n && rc != HD_EXIT_ERROR &&
+	    hd_secrets_write(&store, o.secrets_out) < 0)
+		rc = HD_EXIT_ERROR;
+	hd_secrets_store_release(&store);
+	hd_secrets_free();
 	if (fflush(stdout) != 0) {
 		perror("harden: error: stdout");
 		rc = HD_EXIT_ERROR;

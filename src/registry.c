@@ -3,8 +3,31 @@
 
 #include "transform.h"
 
-/* Table order is execution order. */
+extern const struct hd_transform hd_tr_run_as_non_root, hd_tr_no_privileged,
+	hd_tr_drop_capabilities, hd_tr_no_privilege_escalation, hd_tr_seccomp,
+	hd_tr_read_only_root_fs, hd_tr_resource_limits, hd_tr_read_only_mounts,
+	hd_tr_host_namespaces, hd_tr_pss_controls, hd_tr_service_account_token,
+	hd_tr_secret_env;
+
+/*
+ * Table order is execution order: a later transform sees what an earlier
+ * one added (no-privilege-escalation must see privileged/capabilities
+ * fixed first, because the API rejects allowPrivilegeEscalation: false
+ * next to privileged: true or an added SYS_ADMIN).
+ */
 const struct hd_transform *const hd_transforms[] = {
+	&hd_tr_run_as_non_root,
+	&hd_tr_no_privileged,
+	&hd_tr_drop_capabilities,
+	&hd_tr_no_privilege_escalation,
+	&hd_tr_seccomp,
+	&hd_tr_read_only_root_fs,
+	&hd_tr_resource_limits,
+	&hd_tr_read_only_mounts,
+	&hd_tr_host_namespaces,
+	&hd_tr_pss_controls,
+	&hd_tr_service_account_token,
+	&hd_tr_secret_env,
 	NULL,
 };
 
@@ -20,7 +43,7 @@ const struct hd_transform *hd_transform_find(const char *name)
 	return NULL;
 }
 
-static bool in_list(const char *list, const char *name)
+bool hd_csv_has(const char *list, const char *name)
 {
 	size_t n = strlen(name);
 	const char *p = list;
@@ -29,6 +52,10 @@ static bool in_list(const char *list, const char *name)
 		const char *e = strchr(p, ',');
 		size_t l = e ? (size_t)(e - p) : strlen(p);
 
+		while (l && (*p == ' ' || *p == '\t'))
+			p++, l--;
+		while (l && (p[l - 1] == ' ' || p[l - 1] == '\t'))
+			l--;
 		if (l == n && !strncmp(p, name, n))
 			return true;
 		p = e ? e + 1 : NULL;
@@ -38,9 +65,9 @@ static bool in_list(const char *list, const char *name)
 
 bool hd_transform_enabled(const struct hd_opts *o, const char *name)
 {
-	if (o->only && !in_list(o->only, name))
+	if (o->only && !hd_csv_has(o->only, name))
 		return false;
-	if (o->skip && in_list(o->skip, name))
+	if (o->skip && hd_csv_has(o->skip, name))
 		return false;
 	return true;
 }

@@ -1,0 +1,92 @@
+/* model.h - what transforms see: Kubernetes pod specs and Compose services */
+#ifndef HD_MODEL_H
+#define HD_MODEL_H
+
+#include <stdarg.h>
+
+#include "harden.h"
+#include "ytree.h"
+
+struct hd_container {
+	struct yn *node;   /* the container mapping */
+	const char *name;
+	const char *list;  /* "containers", "initContainers", "ephemeralContainers" */
+};
+
+struct hd_pod {
+	struct yn *obj;    /* the object (document root or List item) */
+	struct yn *meta;   /* object metadata, or NULL */
+	struct yn *tmeta;  /* pod template metadata (== meta for Pod), or NULL */
+	struct yn *spec;   /* the pod spec mapping */
+	const char *kind, *name;
+	const char *label; /* "Deployment/web" */
+	bool windows;      /* spec.os.name: windows */
+	struct hd_container *ctrs;
+	size_t nctrs;
+};
+
+struct hd_service {
+	struct yn *node;   /* the service mapping (services.NAME) */
+	struct yn *top;    /* document root */
+	const char *name;
+	const char *label; /* "services.web" */
+};
+
+/* Find every pod spec of a Kubernetes document.  Returns the count. */
+size_t hd_k8s_pods(struct hd_ctx *ctx, struct yn *root, struct hd_pod **out);
+/* Find every service of a Compose document (root has a `services` map). */
+size_t hd_compose_services(struct hd_ctx *ctx, struct yn *root,
+			   struct hd_service **out);
+bool hd_is_compose(const struct yn *root);
+bool hd_is_k8s(const struct yn *root);
+
+/* ---- reading (effective values: merge keys and aliases followed) ---- */
+
+/* The value under @key of @map: local key first, then `<<` merge sources. */
+struct yn *hd_get(const struct yn *map, const char *key);
+/* Nested lookup: hd_getp(map, "securityContext", "capabilities", NULL). */
+struct yn *hd_getp(const struct yn *map, ...);
+bool hd_true(const struct yn *n);   /* bool true (YAML 1.1/1.2 spelling) */
+bool hd_false(const struct yn *n);
+bool hd_int(const struct yn *n, long long *v);
+bool hd_str_is(const struct yn *n, const char *s);
+const char *hd_str(const struct yn *n); /* scalar text or NULL */
+/* Items of a sequence (alias followed), skipping deleted ones. */
+size_t hd_items(const struct yn *seq, struct yn ***items);
+
+/* ---- writing (through the overlay) ---- */
+
+/*
+ * hd_want_map() - the mapping under @key of @map, created when missing or
+ * null.  Reached through an alias or a merge key, the anchored source is
+ * edited (every user gets the change; a finding says so).  NULL when @key
+ * holds something else (a finding says so).
+ */
+struct yn *hd_want_map(struct hd_ctx *ctx, const char *tr, struct yn *map,
+		       const char *key);
+struct yn *hd_want_seq(struct hd_ctx *ctx, const char *tr, struct yn *map,
+		       const char *key);
+/* Set scalar @key of @map (added, or changed when it differs). */
+void hd_put(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key,
+	    const char *text, enum yn_type t);
+/* Remove @key from @map (local key only). */
+void hd_del(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key);
+
+/* ---- findings ---- */
+
+struct hd_fref {
+	const char *tr;       /* transform name */
+	const char *control;  /* PSS check id or Compose key */
+	const char *object;
+	const char *container;
+};
+
+/* Record a finding located at @at (nearest old node is used). */
+void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
+	     enum hd_severity sev, bool applied, bool unsafe, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* Is this transform exempted for @pod / @svc (annotations, x-harden)? */
+bool hd_pod_exempt(struct hd_ctx *ctx, const struct hd_pod *pod, const char *tr);
+
+#endif

@@ -1,0 +1,22 @@
+/* secrets.h - secret-looking names and token-shaped values (pcre2) */
+#ifndef HD_SECRETS_H
+#define HD_SECRETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Compile the patterns once (not thread-safe; call before workers start). */
+int hd_secrets_init(const char *extra_name_pattern);
+void hd_secrets_free(void);
+
+/* Does an environment variable name look like it holds a secret? */
+bool hd_secret_name(const char *name);
+/* Token format matched by @value ("AWS access key", ...), or NULL. */
+const char *hd_secret_token(const char *value, size_t len);
+/*
+ * Is @value a literal (not empty, not only references such as $(VAR) for
+ * Kubernetes or ${VAR} for Compose)?
+ */
+bool hd_secret_literal(const char *value, size_t len, bool compose);
+
+#endif

@@ -1,0 +1,315 @@
+/* model.c - effective reads (merge keys, aliases), overlay writes, findings */
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edit.h"
+#include "scalar.h"
+
+static struct yn *merged_get(const struct yn *map, const char *key, int depth);
+
+/* Look @key up in the merge sources of @map (`<<: *a` / `<<: [*a, *b]`). */
+static struct yn *merge_sources_get(const struct yn *map, const char *key, int depth)
+{
+	size_t i, j;
+
+	if (depth > 16)
+		return NULL;
+	for (i = 0; i + 1 < map->nkids; i += 2) {
+		const struct yn *k = map->kids[i], *v;
+
+		if ((k->flags & YF_DELETED) || !yn_is_scalar(k, "<<") || k->style != YS_PLAIN)
+			continue;
+		v = yn_deref(map->kids[i + 1]);
+		if (v->kind == YN_MAP) {
+			struct yn *r = merged_get(v, key, depth + 1);
+
+			if (r)
+				return r;
+		} else if (v->kind == YN_SEQ) {
+			for (j = 0; j < v->nkids; j++) {
+				const struct yn *src = yn_deref(v->kids[j]);
+				struct yn *r;
+
+				if (src->kind != YN_MAP)
+					continue;
+				r = merged_get(src, key, depth + 1);
+				if (r)
+					return r;
+			}
+		}
+	}
+	return NULL;
+}
+
+static struct yn *merged_get(const struct yn *map, const char *key, int depth)
+{
+	struct yn *v = yn_map_get(map, key);
+
+	if (v)
+		return v;
+	return merge_sources_get(map, key, depth);
+}
+
+struct yn *hd_get(const struct yn *map, const char *key)
+{
+	struct yn *v;
+
+	map = map ? yn_deref(map) : NULL;
+	if (!map || map->kind != YN_MAP)
+		return NULL;
+	v = merged_get(map, key, 0);
+	return v ? (struct yn *)yn_deref(v) : NULL;
+}
+
+struct yn *hd_getp(const struct yn *map, ...)
+{
+	va_list ap;
+	const char *k;
+	struct yn *cur = (struct yn *)map;
+
+	va_start(ap, map);
+	while (cur && (k = va_arg(ap, const char *)) != NULL)
+		cur = hd_get(cur, k);
+	va_end(ap);
+	return cur;
+}
+
+static bool plain_in(const struct yn *n, const char *const *set)
+{
+	n = n ? yn_deref(n) : NULL;
+	if (!n || n->kind != YN_SCALAR)
+		return false;
+	for (; *set; set++)
+		if (n->tlen == strlen(*set) && !memcmp(n->text, *set, n->tlen))
+			return hd_node_type(n) == YT_BOOL || hd_resolve11(n->text, n->tlen) == YT_BOOL;
+	return false;
+}
+
+bool hd_true(const struct yn *n)
+{
+	static const char *const t[] = { "true", "True", "TRUE", "yes", "Yes",
+					  "YES", "on", "On", "ON", "y", "Y", NULL };
+	return plain_in(n, t);
+}
+
+bool hd_false(const struct yn *n)
+{
+	static const char *const f[] = { "false", "False", "FALSE", "no", "No",
+					  "NO", "off", "Off", "OFF", "n", "N", NULL };
+	return plain_in(n, f);
+}
+
+bool hd_int(const struct yn *n, long long *v)
+{
+	char *end;
+
+	n = n ? yn_deref(n) : NULL;
+	if (!n || n->kind != YN_SCALAR || hd_node_type(n) != YT_INT)
+		return false;
+	*v = strtoll(n->text, &end, 0);
+	return end != n->text;
+}
+
+bool hd_str_is(const struct yn *n, const char *s)
+{
+	n = n ? yn_deref(n) : NULL;
+	return n && n->kind == YN_SCALAR && n->tlen == strlen(s) &&
+	       !memcmp(n->text, s, n->tlen);
+}
+
+const char *hd_str(const struct yn *n)
+{
+	n = n ? yn_deref(n) : NULL;
+	return n && n->kind == YN_SCALAR ? n->text : NULL;
+}
+
+size_t hd_items(const struct yn *seq, struct yn ***items)
+{
+	static struct yn *none[1];
+	size_t i, c = 0;
+
+	seq = seq ? yn_deref(seq) : NULL;
+	*items = none;
+	if (!seq || seq->kind != YN_SEQ)
+		return 0;
+	*items = seq->kids;
+	for (i = 0; i < seq->nkids; i++)
+		if (!(seq->kids[i]->flags & YF_DELETED))
+			c++;
+	if (c == seq->nkids)
+		return c;
+	/* compact copy without deleted items is not needed by callers: they
+	 * skip YF_DELETED themselves; report the raw count */
+	return seq->nkids;
+}
+
+/* ---- findings ------------------------------------------------------------ */
+
+static const struct yn *old_node(const struct yn *n)
+{
+	while (n && ((n->flags & YF_NEW) || n->start == HD_NOPOS)) {
+		if (n->replaced)
+			return n->replaced;
+		n = n->parent;
+	}
+	return n;
+}
+
+void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
+	     enum hd_severity sev, bool applied, bool unsafe, const char *fmt, ...)
+{
+	struct hd_finding *f;
+	va_list ap;
+	char buf[600];
+	const struct yn *o = old_node(at);
+
+	if (ctx->nf == ctx->capf) {
+		ctx->capf = ctx->capf ? ctx->capf * 2 : 16;
+		ctx->f = hd_xrealloc(ctx->f, ctx->capf * sizeof(*ctx->f));
+	}
+	f = &ctx->f[ctx->nf++];
+	memset(f, 0, sizeof(*f));
+	f->transform = r->tr;
+	f->control = r->control;
+	f->object = r->object;
+	f->container = r->container;
+	f->severity = sev;
+	f->applied = applied;
+	f->unsafe = unsafe;
+	f->doc = ctx->doc;
+	if (o)
+		ys_pos(&ctx->job->ys, o->start, &f->line, &f->col);
+	else
+		f->line = f->col = 1;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	f->message = hd_arena_strdup(&ctx->job->arena, buf);
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+/* Allow edits in the anchored nodes that share @n; report them once. */
+static void touch(struct hd_ctx *ctx, const char *tr, struct yn *n)
+{
+	struct yn *a;
+
+	for (a = n; a; a = a->parent) {
+		if (!a->anchor || !a->nrefs || (a->flags & YF_SHARED_OK))
+			continue;
+		a->flags |= YF_SHARED_OK;
+		{
+			struct hd_fref r = { tr, "anchor", NULL, NULL };
+			struct hd_finding *f;
+
+			hd_find(ctx, &r, a, HD_SEV_LOW, true, false,
+				"edited anchor '&%s', shared by %u alias(es): every "
+				"user gets the change", a->anchor, a->nrefs);
+			f = &ctx->f[ctx->nf - 1];
+			f->notable = true;
+		}
+	}
+}
+
+static bool null_value(const struct yn *v)
+{
+	return v->kind == YN_SCALAR && !v->anchor && !v->tag &&
+	       hd_node_type(v) == YT_NULL;
+}
+
+static struct yn *want_coll(struct hd_ctx *ctx, const char *tr, struct yn *map,
+			    const char *key, enum yn_kind kind)
+{
+	struct ystream *ys = &ctx->job->ys;
+	struct yn *local, *v;
+
+	map = (struct yn *)yn_deref(map);
+	if (!map || map->kind != YN_MAP)
+		return NULL;
+	local = yn_map_get(map, key);
+	if (local) {
+		v = (struct yn *)yn_deref(local);
+		if (v->kind == kind && !(v->flags & YF_DELETED)) {
+			touch(ctx, tr, v);
+			return v;
+		}
+		if (local->kind != YN_ALIAS && (null_value(v) ||
+		    ((v->kind == YN_MAP || v->kind == YN_SEQ) && v->style == YS_FLOW &&
+		     ye_count(v) == 0))) {
+			touch(ctx, tr, map);
+			return ye_map_ensure(ys, map, key, kind);
+		}
+		{
+			struct hd_fref r = { tr, key, NULL, NULL };
+
+			hd_find(ctx, &r, local, HD_SEV_MEDIUM, false, false,
+				"'%s' is not a %s; left alone", key,
+				kind == YN_MAP ? "mapping" : "sequence");
+		}
+		return NULL;
+	}
+	v = merge_sources_get(map, key, 0);
+	if (v) {
+		v = (struct yn *)yn_deref(v);
+		if (v->kind == kind) {
+			touch(ctx, tr, v);
+			return v;
+		}
+		if (!null_value(v))
+			return NULL;
+	}
+	touch(ctx, tr, map);
+	return ye_map_ensure(ys, map, key, kind);
+}
+
+struct yn *hd_want_map(struct hd_ctx *ctx, const char *tr, struct yn *map,
+		       const char *key)
+{
+	return want_coll(ctx, tr, map, key, YN_MAP);
+}
+
+struct yn *hd_want_seq(struct hd_ctx *ctx, const char *tr, struct yn *map,
+		       const char *key)
+{
+	return want_coll(ctx, tr, map, key, YN_SEQ);
+}
+
+void hd_put(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key,
+	    const char *text, enum yn_type t)
+{
+	struct ystream *ys = &ctx->job->ys;
+	struct yn *v;
+
+	map = (struct yn *)yn_deref(map);
+	if (!map || map->kind != YN_MAP)
+		return;
+	touch(ctx, tr, map);
+	v = yn_map_get(map, key);
+	if (v && v->kind == YN_SCALAR) {
+		if (hd_node_type(v) == t && v->tlen == strlen(text) &&
+		    !memcmp(v->text, text, v->tlen))
+			return;
+		ye_set_scalar(ys, v, text, t);
+		return;
+	}
+	if (v) {
+		ye_replace(v, ye_scalar(ys, text, t));
+		return;
+	}
+	ye_map_add(ys, map, key, ye_scalar(ys, text, t));
+}
+
+void hd_del(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key)
+{
+	struct yn *k;
+
+	map = (struct yn *)yn_deref(map);
+	k = yn_map_key(map, key);
+	if (!k)
+		return;
+	touch(ctx, tr, map);
+	ye_remove(k);
+}

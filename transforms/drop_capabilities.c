@@ -1,0 +1,96 @@
+/* drop_capabilities.c - drop ALL capabilities, add back only allowed ones */
+#include <stdio.h>
+
+#include "tr.h"
+
+#define TR "drop-capabilities"
+
+static const char *const baseline_caps[] = {
+	"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",
+	"MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID",
+	"SYS_CHROOT", NULL,
+};
+
+static bool allowed(const struct hd_ctx *ctx, const char *cap)
+{
+	size_t i;
+
+	if (!strcmp(cap, "NET_BIND_SERVICE"))
+		return true;
+	if (ctx->opts->level != HD_LEVEL_BASELINE)
+		return false;
+	for (i = 0; baseline_caps[i]; i++)
+		if (!strcmp(cap, baseline_caps[i]))
+			return true;
+	return false;
+}
+
+static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	size_t i, j;
+
+	if (pod->windows)
+		return;
+	for (i = 0; i < pod->nctrs; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+		struct hd_fref r = CTR_REF(TR, "capabilities_restricted", pod, c);
+		struct yn *caps = hd_get(ctr_sc(c), "capabilities");
+		struct yn *add = hd_get(caps, "add");
+		size_t kept = 0, nadd = 0;
+
+		if (!seq_has(hd_get(caps, "drop"), "ALL")) {
+			struct yn *sc = hd_want_map(ctx, TR, c->node, "securityContext");
+			struct yn *cm = sc ? hd_want_map(ctx, TR, sc, "capabilities") : NULL;
+			struct yn *drop = cm ? hd_want_seq(ctx, TR, cm, "drop") : NULL;
+
+			if (drop) {
+				ye_seq_append(&ctx->job->ys, drop,
+					      ye_scalar(&ctx->job->ys, "ALL", YT_STR));
+				hd_find(ctx, &r, c->node, HD_SEV_HIGH, true, false,
+					"capabilities: drop ALL");
+			}
+		}
+		if (!add || add->kind != YN_SEQ)
+			continue;
+		for (j = 0; j < add->nkids; j++) {
+			struct yn *it = add->kids[j];
+			const char *cap = hd_str(it);
+			char msg[200];
+
+			if (it->flags & YF_DELETED)
+				continue;
+			nadd++;
+			if (cap && allowed(ctx, cap)) {
+				kept++;
+				continue;
+			}
+			snprintf(msg, sizeof(msg), "capability %s added back would be removed",
+				 cap ? cap : "?");
+			if (tr_unsafe(ctx, &r, it, msg)) {
+				hd_want_seq(ctx, TR, hd_get(ctr_sc(c), "capabilities"), "add");
+				ye_remove(it);
+			} else {
+				kept++;
+			}
+		}
+		if (nadd && !kept)
+			hd_del(ctx, TR, hd_get(ctr_sc(c), "capabilities"), "add");
+	}
+}
+
+const struct hd_transform hd_tr_drop_capabilities = {
+	.name = TR,
+	.applies = HD_APPLIES_K8S,
+	.unsafe = true,
+	.summary = "capabilities.drop: [ALL]; removing added capabilities is unsafe",
+	.explain =
+		"Why: Linux capabilities split root's power; containers rarely need any\n"
+		"(PSS restricted: drop ALL, add at most NET_BIND_SERVICE).\n"
+		"What: appends ALL to securityContext.capabilities.drop. Entries of\n"
+		"capabilities.add other than NET_BIND_SERVICE (or, with --level baseline,\n"
+		"the baseline set) are removed only with --unsafe-fixes.\n"
+		"Breaks: programs that chown, bind low ports without NET_BIND_SERVICE,\n"
+		"or use raw sockets.\n"
+		"Opt out: --skip drop-capabilities or harden.dev/skip: drop-capabilities.",
+	.run_pod = run_pod,
+};

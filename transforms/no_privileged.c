@@ -1,0 +1,43 @@
+/* no_privileged.c - containers are not privileged */
+#include "tr.h"
+
+#define TR "no-privileged"
+
+static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	size_t i;
+
+	if (pod->windows)
+		return;
+	for (i = 0; i < pod->nctrs; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+		struct hd_fref r = CTR_REF(TR, "privileged", pod, c);
+		struct yn *v = hd_get(ctr_sc(c), "privileged");
+
+		if (hd_true(v)) {
+			if (tr_unsafe(ctx, &r, v, "privileged: true would become false"))
+				hd_put(ctx, TR, hd_want_map(ctx, TR, c->node, "securityContext"),
+				       "privileged", "false", YT_BOOL);
+		} else if (!v) {
+			hd_put(ctx, TR, hd_want_map(ctx, TR, c->node, "securityContext"),
+			       "privileged", "false", YT_BOOL);
+			hd_find(ctx, &r, c->node, HD_SEV_LOW, true, false,
+				"privileged: false");
+		}
+	}
+}
+
+const struct hd_transform hd_tr_no_privileged = {
+	.name = TR,
+	.applies = HD_APPLIES_K8S,
+	.unsafe = true,
+	.summary = "privileged: false on every container (true -> false is unsafe)",
+	.explain =
+		"Why: a privileged container has every capability and all host devices;\n"
+		"it is root on the node (PSS baseline \"privileged\").\n"
+		"What: sets securityContext.privileged: false where unset. An explicit\n"
+		"privileged: true is only changed with --unsafe-fixes.\n"
+		"Breaks: CNI plugins, storage drivers, node agents that need the host.\n"
+		"Opt out: --skip no-privileged or harden.dev/skip: no-privileged.",
+	.run_pod = run_pod,
+};

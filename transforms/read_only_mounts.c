@@ -1,0 +1,169 @@
+/* read_only_mounts.c - read-only volume mounts; host paths reported */
+#include <stdio.h>
+
+#include "tr.h"
+
+#define TR "read-only-mounts"
+
+static const char *const ro_types[] = { "configMap", "secret", "downwardAPI",
+					"projected", NULL };
+static const char *const restricted_ok[] = { "configMap", "csi", "downwardAPI",
+	"emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected",
+	"secret", NULL };
+static const char *const restricted_bad[] = { "hostPath", "gcePersistentDisk",
+	"awsElasticBlockStore", "gitRepo", "nfs", "iscsi", "glusterfs", "rbd",
+	"flexVolume", "cinder", "cephfs", "flocker", "fc", "azureFile",
+	"vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk",
+	"portworxVolume", "scaleIO", "storageos", NULL };
+static const char *const sensitive[] = { "/etc", "/proc", "/sys", "/boot",
+	"/root", "/dev", "/run", "/var/run", "/var/lib/docker", "/var/lib/kubelet",
+	"/usr", "/lib", "/bin", "/sbin", "/home", NULL };
+static const char *const sockets[] = { "/var/run/docker.sock", "/run/docker.sock",
+	"/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock",
+	"/run/crio/crio.sock", "/var/run/crio/crio.sock", NULL };
+
+static const char *vol_type(const struct yn *vol, const char *const *types)
+{
+	size_t i;
+
+	for (i = 0; types[i]; i++)
+		if (hd_get(vol, types[i]))
+			return types[i];
+	return NULL;
+}
+
+/* Why a host path is sensitive, or NULL. */
+static const char *sensitive_path(const char *p, char *buf, size_t n)
+{
+	size_t i, l;
+	char norm[512];
+
+	l = strlen(p);
+	while (l > 1 && p[l - 1] == '/')
+		l--;
+	if (l >= sizeof(norm))
+		l = sizeof(norm) - 1;
+	memcpy(norm, p, l);
+	norm[l] = '\0';
+	if (!strcmp(norm, "/"))
+		return "the host's root filesystem";
+	for (i = 0; sockets[i]; i++)
+		if (!strcmp(norm, sockets[i]))
+			return "the container runtime socket (root on the node)";
+	for (i = 0; sensitive[i]; i++) {
+		size_t sl = strlen(sensitive[i]);
+
+		if (!strncmp(norm, sensitive[i], sl) && (norm[sl] == '\0' || norm[sl] == '/')) {
+			snprintf(buf, n, "sensitive host path %s", sensitive[i]);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static struct yn *volume_named(const struct yn *spec, const char *name)
+{
+	struct yn *vols = hd_get(spec, "volumes");
+	size_t i;
+
+	if (!vols || vols->kind != YN_SEQ || !name)
+		return NULL;
+	for (i = 0; i < vols->nkids; i++)
+		if (!(vols->kids[i]->flags & YF_DELETED) &&
+		    hd_str_is(hd_get(vols->kids[i], "name"), name))
+			return (struct yn *)yn_deref(vols->kids[i]);
+	return NULL;
+}
+
+static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	struct yn *vols = hd_get(pod->spec, "volumes");
+	size_t i, j;
+	char why[200];
+
+	/* volumes the restricted profile forbids: reported, never removed */
+	if (vols && vols->kind == YN_SEQ) {
+		for (i = 0; i < vols->nkids; i++) {
+			struct yn *v = (struct yn *)yn_deref(vols->kids[i]);
+			const char *bad = vol_type(v, restricted_bad);
+			const char *name = hd_str(hd_get(v, "name"));
+			struct hd_fref r = POD_REF(TR, bad && !strcmp(bad, "hostPath")
+						       ? "hostPathVolumes" : "restrictedVolumes", pod);
+
+			if ((vols->kids[i]->flags & YF_DELETED) || !bad ||
+			    vol_type(v, restricted_ok))
+				continue;
+			if (!strcmp(bad, "hostPath")) {
+				const char *path = hd_str(hd_getp(v, "hostPath", "path", NULL));
+				const char *s = path ? sensitive_path(path, why, sizeof(why)) : NULL;
+
+				hd_find(ctx, &r, v, s ? HD_SEV_HIGH : HD_SEV_MEDIUM, false, false,
+					"hostPath volume '%s' (%s)%s%s: not allowed by the "
+					"restricted profile; harden never removes it",
+					name ? name : "?", path ? path : "?", s ? " mounts " : "",
+					s ? s : "");
+			} else {
+				hd_find(ctx, &r, v, HD_SEV_MEDIUM, false, false,
+					"%s volume '%s' is not allowed by the restricted "
+					"profile; use a PersistentVolumeClaim", bad,
+					name ? name : "?");
+			}
+		}
+	}
+	for (i = 0; i < pod->nctrs; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+		struct yn *vm = hd_get(c->node, "volumeMounts");
+
+		if (!vm || vm->kind != YN_SEQ)
+			continue;
+		for (j = 0; j < vm->nkids; j++) {
+			struct yn *m = (struct yn *)yn_deref(vm->kids[j]);
+			struct yn *ro = hd_get(m, "readOnly");
+			struct yn *vol = volume_named(pod->spec, hd_str(hd_get(m, "name")));
+			const char *t = vol ? vol_type(vol, ro_types) : NULL;
+			struct hd_fref r = CTR_REF(TR, "volumeMounts", pod, c);
+			bool host = vol && hd_get(vol, "hostPath");
+
+			if ((vm->kids[j]->flags & YF_DELETED) || (!t && !host) || hd_true(ro))
+				continue;
+			if (ro) {
+				if (host)
+					hd_find(ctx, &r, ro, HD_SEV_HIGH, false, false,
+						"writable hostPath mount at %s (explicit readOnly: "
+						"false kept)", hd_str(hd_get(m, "mountPath")) ?
+						hd_str(hd_get(m, "mountPath")) : "?");
+				continue;
+			}
+			hd_put(ctx, TR, m, "readOnly", "true", YT_BOOL);
+			if (host) {
+				hd_find(ctx, &r, m, HD_SEV_MEDIUM, true, false,
+					"hostPath mount at %s made read-only; set readOnly: "
+					"false if the container writes there",
+					hd_str(hd_get(m, "mountPath")) ? hd_str(hd_get(m, "mountPath")) : "?");
+				ctx->f[ctx->nf - 1].notable = true;
+			} else {
+				hd_find(ctx, &r, m, HD_SEV_LOW, true, false,
+					"%s mount made read-only", t);
+			}
+		}
+	}
+}
+
+const struct hd_transform hd_tr_read_only_mounts = {
+	.name = TR,
+	.applies = HD_APPLIES_K8S,
+	.unsafe = false,
+	.summary = "readOnly: true on configMap/secret/downwardAPI/projected/hostPath mounts",
+	.explain =
+		"Why: configuration and credentials should not be writable, and a\n"
+		"writable host path lets a container change the node.\n"
+		"What: sets readOnly: true on mounts of configMap, secret, downwardAPI,\n"
+		"projected and hostPath volumes that do not say otherwise. hostPath\n"
+		"volumes (and other types the restricted profile forbids) are reported,\n"
+		"never removed; sensitive host paths (/, /etc, /proc, the runtime\n"
+		"socket, ...) and explicit writable hostPath mounts are reported.\n"
+		"Breaks: containers writing to a hostPath (log shippers' position\n"
+		"files): set readOnly: false explicitly there.\n"
+		"Opt out: --skip read-only-mounts.",
+	.run_pod = run_pod,
+};

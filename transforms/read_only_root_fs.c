@@ -1,0 +1,124 @@
+/* read_only_root_fs.c - readOnlyRootFilesystem with a writable /tmp */
+#include <stdio.h>
+
+#include "tr.h"
+
+#define TR "read-only-root-fs"
+
+static bool mounts_tmp(const struct yn *ctr)
+{
+	struct yn *vm = hd_get(ctr, "volumeMounts");
+	size_t i;
+
+	if (!vm || vm->kind != YN_SEQ)
+		return false;
+	for (i = 0; i < vm->nkids; i++) {
+		const char *p = hd_str(hd_get(vm->kids[i], "mountPath"));
+
+		if (!(vm->kids[i]->flags & YF_DELETED) && p &&
+		    (!strcmp(p, "/tmp") || !strcmp(p, "/tmp/")))
+			return true;
+	}
+	return false;
+}
+
+static struct yn *volume_named(const struct yn *spec, const char *name)
+{
+	struct yn *vols = hd_get(spec, "volumes");
+	size_t i;
+
+	if (!vols || vols->kind != YN_SEQ)
+		return NULL;
+	for (i = 0; i < vols->nkids; i++)
+		if (!(vols->kids[i]->flags & YF_DELETED) &&
+		    hd_str_is(hd_get(vols->kids[i], "name"), name))
+			return (struct yn *)yn_deref(vols->kids[i]);
+	return NULL;
+}
+
+/* Name of an emptyDir volume for /tmp, created when needed. */
+static const char *tmp_volume(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	struct ystream *ys = &ctx->job->ys;
+	static const char *const names[] = { "tmp", "harden-tmp", "harden-tmp-1",
+					     "harden-tmp-2", NULL };
+	size_t i;
+
+	for (i = 0; names[i]; i++) {
+		struct yn *v = volume_named(pod->spec, names[i]);
+		struct yn *vols, *nv;
+
+		if (v) {
+			if (hd_get(v, "emptyDir") && ye_count(v) == 2)
+				return names[i];
+			continue;
+		}
+		vols = hd_want_seq(ctx, TR, pod->spec, "volumes");
+		if (!vols)
+			return NULL;
+		nv = ye_map(ys);
+		ye_map_add(ys, nv, "name", ye_scalar(ys, names[i], YT_STR));
+		ye_map_add(ys, nv, "emptyDir", ye_map(ys));
+		ye_seq_append(ys, vols, nv);
+		return names[i];
+	}
+	return NULL;
+}
+
+static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	struct ystream *ys = &ctx->job->ys;
+	size_t i;
+
+	if (pod->windows)
+		return;
+	for (i = 0; i < pod->nctrs; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+		struct hd_fref r = CTR_REF(TR, "readOnlyRootFilesystem", pod, c);
+		struct yn *v = hd_get(ctr_sc(c), "readOnlyRootFilesystem");
+		const char *vol;
+		struct yn *mounts, *m;
+
+		if (hd_true(v))
+			continue;
+		if (v) {
+			hd_find(ctx, &r, v, HD_SEV_LOW, false, false,
+				"explicit readOnlyRootFilesystem: %s kept", v->text);
+			continue;
+		}
+		hd_put(ctx, TR, hd_want_map(ctx, TR, c->node, "securityContext"),
+		       "readOnlyRootFilesystem", "true", YT_BOOL);
+		if (mounts_tmp(c->node)) {
+			hd_find(ctx, &r, c->node, HD_SEV_MEDIUM, true, false,
+				"readOnlyRootFilesystem: true (/tmp already mounted)");
+			continue;
+		}
+		vol = tmp_volume(ctx, pod);
+		mounts = vol ? hd_want_seq(ctx, TR, c->node, "volumeMounts") : NULL;
+		if (!mounts)
+			continue;
+		m = ye_map(ys);
+		ye_map_add(ys, m, "name", ye_scalar(ys, vol, YT_STR));
+		ye_map_add(ys, m, "mountPath", ye_scalar(ys, "/tmp", YT_STR));
+		ye_seq_append(ys, mounts, m);
+		hd_find(ctx, &r, c->node, HD_SEV_MEDIUM, true, false,
+			"readOnlyRootFilesystem: true, emptyDir '%s' mounted at /tmp", vol);
+	}
+}
+
+const struct hd_transform hd_tr_read_only_root_fs = {
+	.name = TR,
+	.applies = HD_APPLIES_K8S,
+	.unsafe = false,
+	.summary = "readOnlyRootFilesystem: true plus a writable emptyDir at /tmp",
+	.explain =
+		"Why: a read-only root filesystem stops an intruder from dropping\n"
+		"binaries or changing the image's files.\n"
+		"What: sets securityContext.readOnlyRootFilesystem: true and, unless the\n"
+		"container already mounts something at /tmp, mounts an emptyDir volume\n"
+		"(named tmp, or harden-tmp) there. An explicit false is kept.\n"
+		"Breaks: programs writing outside /tmp and their volumes (caches, pid\n"
+		"files under /var/run): add emptyDir mounts for those paths.\n"
+		"Opt out: --skip read-only-root-fs.",
+	.run_pod = run_pod,
+};

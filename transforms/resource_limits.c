@@ -1,0 +1,113 @@
+/* resource_limits.c - CPU and memory requests and limits */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tr.h"
+
+#define TR "resource-limits"
+
+/* Kubernetes quantity -> number (cores or bytes); NAN when unparsable. */
+static double quantity(const struct yn *n)
+{
+	static const struct { const char *suf; double mul; } sufs[] = {
+		{ "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
+		{ "Ti", 1099511627776.0 }, { "Pi", 1125899906842624.0 },
+		{ "Ei", 1152921504606846976.0 }, { "m", 1e-3 }, { "k", 1e3 },
+		{ "M", 1e6 }, { "G", 1e9 }, { "T", 1e12 }, { "P", 1e15 },
+		{ "E", 1e18 }, { "", 1.0 },
+	};
+	const char *s = hd_str(n);
+	char *end;
+	double v;
+	size_t i;
+
+	if (!s)
+		return NAN;
+	v = strtod(s, &end);
+	if (end == s)
+		return NAN;
+	for (i = 0; i < sizeof(sufs) / sizeof(sufs[0]); i++)
+		if (!strcmp(end, sufs[i].suf))
+			return v * sufs[i].mul;
+	return NAN;
+}
+
+static void one(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *c,
+		const char *res, const char *dlimit, const char *drequest)
+{
+	struct hd_fref r = CTR_REF(TR, "resources", pod, c);
+	struct yn *L = hd_getp(c->node, "resources", "limits", res, NULL);
+	struct yn *R = hd_getp(c->node, "resources", "requests", res, NULL);
+	struct yn dl = { 0 }, dr = { 0 };
+	const char *ltext = NULL, *rtext = NULL;
+	double lv, rv;
+
+	dl.kind = dr.kind = YN_SCALAR;
+	dl.text = dlimit;
+	dl.tlen = strlen(dlimit);
+	dr.text = drequest;
+	dr.tlen = strlen(drequest);
+	if (L && R)
+		return;
+	if (!L) {
+		/* a request above the default limit raises the limit */
+		rv = R ? quantity(R) : NAN;
+		ltext = (!isnan(rv) && rv > quantity(&dl)) ? R->text : dlimit;
+		lv = quantity(&(struct yn){ .kind = YN_SCALAR, .text = ltext, .tlen = strlen(ltext) });
+	} else {
+		lv = quantity(L);
+	}
+	if (!R) {
+		/* never request more than the limit */
+		rtext = (!isnan(lv) && quantity(&dr) > lv) ? (L ? L->text : ltext) : drequest;
+	}
+	{
+		struct yn *resources = hd_want_map(ctx, TR, c->node, "resources");
+		struct yn *lim = resources && ltext ? hd_want_map(ctx, TR, resources, "limits") : NULL;
+		struct yn *req = resources && rtext ? hd_want_map(ctx, TR, resources, "requests") : NULL;
+
+		if (lim) {
+			hd_put(ctx, TR, lim, res, ltext, YT_STR);
+			hd_find(ctx, &r, c->node, HD_SEV_LOW, true, false,
+				"limits.%s: %s", res, ltext);
+		}
+		if (req) {
+			hd_put(ctx, TR, req, res, rtext, YT_STR);
+			hd_find(ctx, &r, c->node, HD_SEV_LOW, true, false,
+				"requests.%s: %s", res, rtext);
+		}
+	}
+}
+
+static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	size_t i;
+
+	for (i = 0; i < pod->nctrs; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+
+		if (!strcmp(c->list, "ephemeralContainers"))
+			continue; /* the API forbids resources there */
+		one(ctx, pod, c, "cpu", ctx->opts->cpu_limit, ctx->opts->cpu_request);
+		one(ctx, pod, c, "memory", ctx->opts->mem_limit, ctx->opts->mem_request);
+	}
+}
+
+const struct hd_transform hd_tr_resource_limits = {
+	.name = TR,
+	.applies = HD_APPLIES_K8S,
+	.unsafe = false,
+	.summary = "CPU/memory requests and limits from defaults where absent",
+	.explain =
+		"Why: without limits one container can starve the node (denial of\n"
+		"service, noisy neighbours); without requests scheduling is blind.\n"
+		"What: adds resources.limits and requests for cpu and memory where\n"
+		"missing (defaults 500m/512Mi limits, 100m/128Mi requests). Existing\n"
+		"values are never overwritten; a request above the default limit\n"
+		"raises the limit, and a default request never exceeds the limit.\n"
+		"Breaks: workloads needing more than the defaults get throttled or\n"
+		"OOM-killed: set real values.\n"
+		"Opt out: --skip resource-limits.",
+	.run_pod = run_pod,
+};

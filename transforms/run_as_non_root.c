@@ -1,0 +1,120 @@
+/* run_as_non_root.c - runAsNonRoot with a numeric non-root UID/GID */
+#include <stdio.h>
+
+#include "tr.h"
+
+#define TR "run-as-non-root"
+
+/* Make @key of securityContext a non-zero number (@val) where it is 0. */
+static void fix_zero(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner,
+		     const char *key, long val)
+{
+	struct yn *sc = hd_get(owner, "securityContext");
+	struct yn *v = hd_get(sc, key);
+	long long cur;
+	char num[32], msg[160];
+
+	if (!v || !hd_int(v, &cur) || cur != 0)
+		return;
+	snprintf(num, sizeof(num), "%ld", val);
+	snprintf(msg, sizeof(msg), "%s: 0 (root) changed to %ld", key, val);
+	tr_notable(ctx, r, v, msg);
+	hd_put(ctx, TR, hd_want_map(ctx, TR, owner, "securityContext"), key, num, YT_INT);
+}
+
+static bool has_nonzero(const struct yn *sc, const char *key)
+{
+	long long v;
+
+	return hd_int(hd_get(sc, key), &v) && v != 0;
+}
+
+static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	struct hd_fref pr = POD_REF(TR, "runAsNonRoot", pod);
+	struct yn *psc = pod_sc(pod);
+	static const char *const ids[] = { "runAsUser", "runAsGroup" };
+	size_t i, k;
+	char num[32];
+
+	if (pod->windows)
+		return;
+	if (hd_false(hd_get(psc, "runAsNonRoot")))
+		tr_notable(ctx, &pr, hd_get(psc, "runAsNonRoot"),
+			   "pod sets runAsNonRoot: false; changed to true");
+	if (!hd_true(hd_get(psc, "runAsNonRoot"))) {
+		hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
+		       "runAsNonRoot", "true", YT_BOOL);
+		hd_find(ctx, &pr, pod->spec, HD_SEV_HIGH, true, false,
+			"pod runs as non-root (runAsNonRoot: true)");
+	}
+	for (i = 0; i < pod->nctrs; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+		struct hd_fref cr = CTR_REF(TR, "runAsNonRoot", pod, c);
+		struct yn *v = hd_get(ctr_sc(c), "runAsNonRoot");
+
+		if (hd_false(v)) {
+			tr_notable(ctx, &cr, v, "container sets runAsNonRoot: false; changed to true");
+			hd_put(ctx, TR, hd_want_map(ctx, TR, c->node, "securityContext"),
+			       "runAsNonRoot", "true", YT_BOOL);
+		}
+	}
+	/* runAsUser / runAsGroup: root is changed, missing ones get a number */
+	for (k = 0; k < 2; k++) {
+		struct hd_fref r = POD_REF(TR, ids[k], pod);
+		long val = k == 0 ? ctx->opts->uid : ctx->opts->gid;
+		bool need = false;
+
+		fix_zero(ctx, &r, pod->spec, ids[k], val);
+		for (i = 0; i < pod->nctrs; i++) {
+			struct hd_fref cr = CTR_REF(TR, ids[k], pod, &pod->ctrs[i]);
+
+			fix_zero(ctx, &cr, pod->ctrs[i].node, ids[k], val);
+			if (!has_nonzero(ctr_sc(&pod->ctrs[i]), ids[k]))
+				need = true;
+		}
+		if (!hd_get(pod_sc(pod), ids[k]) && (need || pod->nctrs == 0)) {
+			snprintf(num, sizeof(num), "%ld", val);
+			hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
+			       ids[k], num, YT_INT);
+			hd_find(ctx, &r, pod->spec, HD_SEV_MEDIUM, true, false,
+				"pod %s set to %ld (no numeric user in the manifest)",
+				ids[k], val);
+		}
+	}
+	/* fsGroup: pod level only */
+	{
+		struct hd_fref r = POD_REF(TR, "fsGroup", pod);
+		struct yn *fs = hd_get(pod_sc(pod), "fsGroup");
+		long long cur;
+
+		if (fs && hd_int(fs, &cur) && cur == 0) {
+			fix_zero(ctx, &r, pod->spec, "fsGroup", ctx->opts->gid);
+		} else if (!fs) {
+			snprintf(num, sizeof(num), "%ld", ctx->opts->gid);
+			hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
+			       "fsGroup", num, YT_INT);
+			hd_find(ctx, &r, pod->spec, HD_SEV_LOW, true, false,
+				"pod fsGroup set to %ld", ctx->opts->gid);
+		}
+	}
+}
+
+const struct hd_transform hd_tr_run_as_non_root = {
+	.name = TR,
+	.applies = HD_APPLIES_K8S,
+	.unsafe = false,
+	.summary = "runAsNonRoot: true with a numeric non-root runAsUser/runAsGroup/fsGroup",
+	.explain =
+		"Why: a container running as UID 0 is root on the node if it escapes,\n"
+		"and Pod Security Standards \"restricted\" requires runAsNonRoot: true.\n"
+		"What: sets pod securityContext.runAsNonRoot: true; when no numeric\n"
+		"runAsUser/runAsGroup is set for every container, sets them at pod level\n"
+		"(default 10001, --uid/--gid), and fsGroup likewise. runAsUser: 0 and\n"
+		"runAsNonRoot: false are changed and reported.\n"
+		"Breaks: images that must run as root (bind to ports < 1024 without\n"
+		"NET_BIND_SERVICE, write root-owned paths).\n"
+		"Opt out: --skip run-as-non-root, or annotate the object\n"
+		"harden.dev/skip: run-as-non-root.",
+	.run_pod = run_pod,
+};
