@@ -29,14 +29,14 @@ golden_one() {
 	elif [ -s "$TMP/g.err2" ]; then why="$why unexpected stderr"; fi
 	# idempotent: the same run on the output changes nothing
 	cp "$base.out.yaml" "$TMP/g2.yaml"
-	if [ "${1:-}" = edit ] || [ "${ORIG1:-}" = edit ]; then :; fi
 	if [ -f "$base.args" ] && head -c4 "$base.args" | grep -q '^edit'; then
 		$H edit "$TMP/g2.yaml" "$@" | cmp -s - "$TMP/g2.yaml" || why="$why second run changes"
 	else
 		$H "$@" -q --check "$TMP/g2.yaml" >/dev/null || why="$why second run changes"
 	fi
 	# the diff applies to the input and gives the output
-	if [ -s "$base.diff" ]; then
+	# (a diff with redacted secret values is for reading only)
+	if [ -s "$base.diff" ] && ! grep -q '^-.*\*\*\*\*\*\*\*\*' "$base.diff"; then
 		mkdir -p "$TMP/ga" && cp "$in" "$TMP/ga/x.yaml"
 		sed -e "s|^--- a/.*|--- a/x.yaml|" -e "s|^+++ b/.*|+++ b/x.yaml|" "$base.diff" >"$TMP/ga.diff"
 		(cd "$TMP/ga" && patch -s -p1 <"$TMP/ga.diff") && cmp -s "$TMP/ga/x.yaml" "$base.out.yaml" ||

@@ -79,15 +79,18 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 		const char *vol;
 		struct yn *mounts, *m;
 
-		if (hd_true(v))
-			continue;
-		if (v) {
+		if (hd_true(v) && !(v->flags & (YF_NEW | YF_SET)))
+			continue; /* the author's own read-only root: leave it */
+		if (hd_true(v)) {
+			/* set by harden (a shared anchor): the /tmp mount is still due */
+		} else if (v) {
 			hd_find(ctx, &r, v, HD_SEV_LOW, false, false,
 				"explicit readOnlyRootFilesystem: %s kept", v->text);
 			continue;
 		}
-		hd_put(ctx, TR, hd_want_map(ctx, TR, c->node, "securityContext"),
-		       "readOnlyRootFilesystem", "true", YT_BOOL);
+		if (!hd_true(v))
+			hd_put(ctx, TR, hd_want_map(ctx, TR, c->node, "securityContext"),
+			       "readOnlyRootFilesystem", "true", YT_BOOL);
 		if (mounts_tmp(c->node)) {
 			hd_find(ctx, &r, c->node, HD_SEV_MEDIUM, true, false,
 				"readOnlyRootFilesystem: true (/tmp already mounted)");

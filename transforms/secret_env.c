@@ -96,6 +96,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				name, token ? token : "secret", store, sec.key,
 				ctx->opts->secrets_out ? "" :
 				" (create that Secret, or rerun with --secrets-out FILE)");
+			ctx->f[ctx->nf - 1].notable = !ctx->opts->secrets_out;
 		}
 	}
 }
