@@ -96,6 +96,12 @@ def main():
         [H, "edit", big, "--if", ".spec.template.spec", "--set",
          ".spec.template.spec.securityContext.runAsNonRoot=true"]), floor)
 
+    # --- issue 3: all transforms on the joined corpus Kubernetes files
+    joined = join_docs(corpus_files("k8s"), os.path.join(WORK, "k8s-joined.yaml"))
+    g = f"k8s corpus joined ({os.path.getsize(joined) / 1e6:.2f} MB)"
+    floor = row(g, "floor: libfyaml event parse", measure([FLOOR, joined]))
+    row(g, "harden (all transforms, diff)", measure([H, "-q", joined]), floor)
+
     write_results(results)
 
 

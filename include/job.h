@@ -21,6 +21,9 @@ struct hd_job {
 
 /* Read and parse @path.  Returns 0, or -1 with job->err set. */
 int hd_job_load(struct hd_job *job, const char *path);
+/* Same, from bytes in memory (copied). */
+int hd_job_load_mem(struct hd_job *job, const char *name, const char *data,
+		    size_t len);
 /* Render the overlay, apply, verify.  Returns 0, or -1 with job->err set. */
 int hd_job_finish(struct hd_job *job);
 void hd_job_release(struct hd_job *job);

@@ -15,6 +15,21 @@ int hd_job_load(struct hd_job *job, const char *path)
 			&job->err);
 }
 
+int hd_job_load_mem(struct hd_job *job, const char *name, const char *data,
+		    size_t len)
+{
+	memset(job, 0, sizeof(*job));
+	hd_arena_init(&job->arena);
+	job->in.path = name;
+	job->in.is_stdin = true;
+	job->in.data = hd_xmalloc(len + 1);
+	memcpy(job->in.data, data, len);
+	job->in.data[len] = '\0';
+	job->in.len = len;
+	return ys_parse(&job->ys, name, job->in.data, job->in.len, &job->arena,
+			&job->err);
+}
+
 int hd_job_finish(struct hd_job *job)
 {
 	if (ye_render(&job->ys, &job->sp, &job->err) < 0)

@@ -339,7 +339,7 @@ static void test_diff_output(void **state)
 {
 	const char *old = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\nh: 8";
 	const char *new = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\ng: 7\nh: 8\ni: 9";
-	struct splice s = { 37, 0, "\ni: 9", 5, 0 };
+	struct splice s = { 37, 0, "\ni: 9", 5, 0, 0 };
 	struct splices sp = { &s, 1, 1 };
 	struct hd_buf b = HD_BUF_INIT;
 
