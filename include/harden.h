@@ -32,6 +32,7 @@ struct hd_secret {
 	const char *value;    /* cooked value (arena) */
 	size_t off, len;      /* its bytes in the input, redacted from diffs */
 	bool compose;
+	bool envfile;         /* Compose interpolation: goes to harden.env */
 };
 
 struct hd_ctx {

@@ -6,7 +6,7 @@
 
 struct hd_kept_secret {
 	char *store, *ns, *key, *value;
-	bool compose;
+	bool compose, envfile;
 };
 
 struct hd_secret_store {
@@ -19,7 +19,8 @@ void hd_secrets_keep(struct hd_secret_store *st, const struct hd_ctx *ctx);
 /*
  * Write the kept secrets: Kubernetes ones as Secret manifests into the
  * file @path, Compose ones as one file per secret in the directory
- * "@path" (or its .d sibling when @path also receives Kubernetes ones).
+ * "@path" (or its .d sibling when @path also receives Kubernetes ones),
+ * and Compose interpolated values as KEY=value lines in harden.env there.
  * Files are created 0600 with O_EXCL: an existing file is never replaced.
  * Messages never contain values.  Returns 0 or -1 (message printed).
  */

@@ -31,6 +31,9 @@ struct hd_opts {
 	const char *kinds; /* extra kinds with spec.template.spec */
 	const char *secrets_out;
 	const char *cap_allow; /* compose cap_add allowlist */
+	const char *compose_mem, *compose_cpus;
+	const char *file_env_images; /* images reading VAR_FILE (CSV) */
+	const char *ro_patterns;     /* bind mounts made read-only (globs, CSV) */
 };
 
 void hd_opts_defaults(struct hd_opts *o);
@@ -41,6 +44,7 @@ struct hd_ctx;
 
 struct hd_transform {
 	const char *name;
+	const char *alias;  /* the Compose name of the same control, or NULL */
 	unsigned applies;   /* HD_APPLIES_* */
 	bool unsafe;        /* has fixes only applied with --unsafe-fixes */
 	const char *summary;
@@ -54,6 +58,8 @@ extern const unsigned hd_ntransforms;
 
 const struct hd_transform *hd_transform_find(const char *name);
 bool hd_transform_enabled(const struct hd_opts *o, const char *name);
+/* Does @list name transform @name, by its name or its alias? */
+bool hd_list_names(const char *list, const char *name);
 /* Is @name an item of the comma-separated @list (blanks trimmed)? */
 bool hd_csv_has(const char *list, const char *name);
 

@@ -18,6 +18,11 @@ void hd_opts_defaults(struct hd_opts *o)
 	o->mem_request = "128Mi";
 	o->pids_limit = 100;
 	o->cap_allow = "NET_BIND_SERVICE";
+	o->compose_mem = "512M";
+	o->compose_cpus = "0.5";
+	o->file_env_images = "postgres,mysql,mariadb";
+	o->ro_patterns = "*.conf,*.cfg,*.cnf,*.ini,*.yml,*.yaml,*.json,*.toml,"
+			 "*.properties,*.xml,*.pem,*.crt,*.key,*.sql,/etc/*";
 }
 
 void hd_ctx_init(struct hd_ctx *run, struct hd_job *job, const struct hd_opts *o)
@@ -72,6 +77,38 @@ bool hd_pod_exempt(struct hd_ctx *ctx, const struct hd_pod *pod, const char *tr)
 	return true;
 }
 
+/* x-harden: {skip: [a, b]} (or "a,b", or all) on a Compose service. */
+static bool service_exempt(struct hd_ctx *ctx, const struct hd_service *svc,
+			   const struct hd_transform *tr)
+{
+	const struct yn *skip = hd_getp(svc->node, "x-harden", "skip", NULL);
+	const struct yn *hit = NULL;
+	size_t i;
+
+	if (!skip)
+		return false;
+	if (skip->kind == YN_SCALAR) {
+		const char *s = hd_str(skip);
+
+		if (s && (hd_list_names(s, tr->name) || hd_csv_has(s, "all")))
+			hit = skip;
+	} else if (skip->kind == YN_SEQ) {
+		for (i = 0; i < skip->nkids && !hit; i++) {
+			const char *s = hd_str(skip->kids[i]);
+
+			if (s && (!strcmp(s, "all") || hd_list_names(s, tr->name)))
+				hit = skip->kids[i];
+		}
+	}
+	if (hit) {
+		struct hd_fref r = { tr->name, "exemption", svc->label, NULL };
+
+		hd_find(ctx, &r, hit, HD_SEV_LOW, false, false,
+			"skipped: exempted by x-harden.skip");
+	}
+	return hit != NULL;
+}
+
 int hd_harden(struct hd_ctx *ctx)
 {
 	struct ystream *ys = &ctx->job->ys;
@@ -109,7 +146,8 @@ int hd_harden(struct hd_ctx *ctx)
 				if (!tr->run_service || !hd_transform_enabled(ctx->opts, tr->name))
 					continue;
 				for (p = 0; p < ns; p++)
-					tr->run_service(ctx, &svcs[p]);
+					if (!service_exempt(ctx, &svcs[p], tr))
+						tr->run_service(ctx, &svcs[p]);
 			}
 		}
 	}

@@ -7,7 +7,7 @@ extern const struct hd_transform hd_tr_run_as_non_root, hd_tr_no_privileged,
 	hd_tr_drop_capabilities, hd_tr_no_privilege_escalation, hd_tr_seccomp,
 	hd_tr_read_only_root_fs, hd_tr_resource_limits, hd_tr_read_only_mounts,
 	hd_tr_host_namespaces, hd_tr_pss_controls, hd_tr_service_account_token,
-	hd_tr_secret_env;
+	hd_tr_secret_env, hd_tr_ports;
 
 /*
  * Table order is execution order: a later transform sees what an earlier
@@ -25,6 +25,7 @@ const struct hd_transform *const hd_transforms[] = {
 	&hd_tr_resource_limits,
 	&hd_tr_read_only_mounts,
 	&hd_tr_host_namespaces,
+	&hd_tr_ports,
 	&hd_tr_pss_controls,
 	&hd_tr_service_account_token,
 	&hd_tr_secret_env,
@@ -38,7 +39,8 @@ const struct hd_transform *hd_transform_find(const char *name)
 	unsigned i;
 
 	for (i = 0; i < hd_ntransforms; i++)
-		if (!strcmp(hd_transforms[i]->name, name))
+		if (!strcmp(hd_transforms[i]->name, name) ||
+		    (hd_transforms[i]->alias && !strcmp(hd_transforms[i]->alias, name)))
 			return hd_transforms[i];
 	return NULL;
 }
@@ -63,11 +65,21 @@ bool hd_csv_has(const char *list, const char *name)
 	return false;
 }
 
+/* Is transform @name (or its alias) in @list? */
+bool hd_list_names(const char *list, const char *name)
+{
+	const struct hd_transform *t = hd_transform_find(name);
+
+	if (hd_csv_has(list, name))
+		return true;
+	return t && ((t->alias && hd_csv_has(list, t->alias)) || hd_csv_has(list, t->name));
+}
+
 bool hd_transform_enabled(const struct hd_opts *o, const char *name)
 {
-	if (o->only && !hd_csv_has(o->only, name))
+	if (o->only && !hd_list_names(o->only, name))
 		return false;
-	if (o->skip && hd_csv_has(o->skip, name))
+	if (o->skip && hd_list_names(o->skip, name))
 		return false;
 	return true;
 }

@@ -33,6 +33,7 @@ void hd_secrets_keep(struct hd_secret_store *st, const struct hd_ctx *ctx)
 		k->key = dup0(ctx->sec[i].key);
 		k->value = dup0(ctx->sec[i].value);
 		k->compose = ctx->sec[i].compose;
+		k->envfile = ctx->sec[i].envfile;
 	}
 }
 
@@ -165,11 +166,24 @@ static int write_compose(const struct hd_secret_store *st, const char *dir)
 			dir, strerror(errno));
 		return -1;
 	}
+	struct hd_buf env = HD_BUF_INIT;
+	int rc = 0;
+
 	for (i = 0; i < st->n; i++) {
 		if (!st->v[i].compose)
 			continue;
+		if (st->v[i].envfile) {
+			for (j = 0; j < i; j++)
+				if (st->v[j].compose && st->v[j].envfile &&
+				    !strcmp(st->v[j].key, st->v[i].key))
+					break;
+			if (j == i)
+				hd_buf_printf(&env, "%s=%s\n", st->v[i].key, st->v[i].value);
+			continue;
+		}
 		for (j = 0; j < i; j++)
-			if (st->v[j].compose && !strcmp(st->v[j].store, st->v[i].store))
+			if (st->v[j].compose && !st->v[j].envfile &&
+			    !strcmp(st->v[j].store, st->v[i].store))
 				break;
 		if (j < i)
 			continue;
@@ -177,7 +191,13 @@ static int write_compose(const struct hd_secret_store *st, const char *dir)
 		if (create_excl(p, st->v[i].value, strlen(st->v[i].value)) < 0)
 			return -1;
 	}
-	return 0;
+	if (env.len) {
+		snprintf(p, sizeof(p), "%s/harden.env", dir);
+		rc = create_excl(p, env.data, env.len);
+		memset(env.data, 0, env.len);
+	}
+	hd_buf_release(&env);
+	return rc;
 }
 
 int hd_secrets_write(const struct hd_secret_store *st, const char *path)

@@ -78,9 +78,61 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 }
 
+static bool cap_in(const char *list, const char *cap)
+{
+	char buf[64];
+
+	return hd_csv_has(list, cap_norm(cap, buf, sizeof(buf)));
+}
+
+/* Compose: cap_drop: [ALL]; cap_add outside the allowlist removed (unsafe). */
+static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
+{
+	struct hd_fref r = SVC_REF(TR, "cap_drop", svc);
+	struct yn *drop = as_seq(hd_get(svc->node, "cap_drop"));
+	struct yn *add = as_seq(hd_get(svc->node, "cap_add"));
+	size_t j, kept = 0, total = 0;
+	bool has_all = false;
+
+	for (j = 0; drop && j < drop->nkids; j++)
+		if (!(drop->kids[j]->flags & YF_DELETED) && cap_in("ALL", hd_str(drop->kids[j])))
+			has_all = true;
+	if (!has_all) {
+		struct yn *d = hd_want_seq(ctx, TR, svc->node, "cap_drop");
+
+		if (d) {
+			ye_seq_append(&ctx->job->ys, d, ye_scalar(&ctx->job->ys, "ALL", YT_STR));
+			hd_find(ctx, &r, svc->node, HD_SEV_HIGH, true, false, "cap_drop: ALL");
+		}
+	}
+	r.control = "cap_add";
+	for (j = 0; add && j < add->nkids; j++) {
+		struct yn *it = add->kids[j];
+		const char *cap = hd_str(it);
+		char msg[200];
+
+		if (it->flags & YF_DELETED)
+			continue;
+		total++;
+		if (cap && cap_in(ctx->opts->cap_allow, cap)) {
+			kept++;
+			continue;
+		}
+		snprintf(msg, sizeof(msg), "cap_add %s would be removed", cap ? cap : "?");
+		if (tr_unsafe(ctx, &r, it, msg)) {
+			hd_want_seq(ctx, TR, svc->node, "cap_add");
+			ye_remove(it);
+		} else {
+			kept++;
+		}
+	}
+	if (total && !kept)
+		hd_del(ctx, TR, svc->node, "cap_add");
+}
+
 const struct hd_transform hd_tr_drop_capabilities = {
 	.name = TR,
-	.applies = HD_APPLIES_K8S,
+	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
 	.summary = "capabilities.drop: [ALL]; removing added capabilities is unsafe",
 	.explain =
@@ -93,4 +145,6 @@ const struct hd_transform hd_tr_drop_capabilities = {
 		"or use raw sockets.\n"
 		"Opt out: --skip drop-capabilities or harden.dev/skip: drop-capabilities.",
 	.run_pod = run_pod,
+	.run_service = run_service,
+	.alias = "cap-drop",
 };

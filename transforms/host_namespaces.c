@@ -42,9 +42,49 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 }
 
+/* Compose: host namespaces removed (unsafe); the service keeps a network. */
+static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
+{
+	static const char *const keys[] = { "network_mode", "pid", "ipc", "uts",
+					    "userns_mode", NULL };
+	size_t i;
+	char msg[160];
+
+	for (i = 0; keys[i]; i++) {
+		struct hd_fref r = SVC_REF(TR, keys[i], svc);
+		struct yn *v = hd_get(svc->node, keys[i]);
+		const char *s = hd_str(v);
+
+		if (!s || strcasecmp(s, "host"))
+			continue;
+		snprintf(msg, sizeof(msg), "%s: host would be removed", keys[i]);
+		if (!tr_unsafe(ctx, &r, v, msg))
+			continue;
+		hd_del(ctx, TR, svc->node, keys[i]);
+		if (i == 0 && !hd_get(svc->node, "networks")) {
+			/* join the file's first user-defined network, else the
+			 * project's default one (also user-defined) */
+			struct yn *nets = hd_get(svc->top, "networks");
+
+			if (nets && nets->kind == YN_MAP && nets->nkids >= 2 &&
+			    nets->kids[0]->kind == YN_SCALAR) {
+				struct yn *seq = hd_want_seq(ctx, TR, svc->node, "networks");
+
+				if (seq)
+					ye_seq_append(&ctx->job->ys, seq,
+						      ye_scalar(&ctx->job->ys, nets->kids[0]->text, YT_STR));
+			}
+			hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, true,
+				"left the host network: the service now runs on a "
+				"user-defined network; publish the ports it serves");
+			ctx->f[ctx->nf - 1].notable = true;
+		}
+	}
+}
+
 const struct hd_transform hd_tr_host_namespaces = {
 	.name = TR,
-	.applies = HD_APPLIES_K8S,
+	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
 	.summary = "remove hostNetwork/hostPID/hostIPC and hostPort (unsafe)",
 	.explain =
@@ -57,4 +97,5 @@ const struct hd_transform hd_tr_host_namespaces = {
 		"Service instead of hostPort.\n"
 		"Opt out: --skip host-namespaces.",
 	.run_pod = run_pod,
+	.run_service = run_service,
 };

@@ -45,9 +45,72 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 }
 
+/* security_opt entry, spaces removed and lower-cased, into @buf. */
+static const char *opt_norm(const char *s, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	for (; s && *s && o + 1 < n; s++)
+		if (*s != ' ' && *s != '\t')
+			buf[o++] = (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s);
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Compose: security_opt gains no-new-privileges:true; unconfined removed. */
+static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
+{
+	struct hd_fref r = SVC_REF(TR, "security_opt", svc);
+	struct yn *opts = as_seq(hd_get(svc->node, "security_opt"));
+	bool nnp = false;
+	size_t j;
+	char buf[128];
+
+	for (j = 0; opts && j < opts->nkids; j++) {
+		struct yn *it = opts->kids[j];
+		const char *o = opt_norm(hd_str(it), buf, sizeof(buf));
+		char msg[200];
+
+		if (it->flags & YF_DELETED)
+			continue;
+		if (!strcmp(o, "no-new-privileges") || !strcmp(o, "no-new-privileges:true") ||
+		    !strcmp(o, "no-new-privileges=true")) {
+			nnp = true;
+			continue;
+		}
+		if (!strcmp(o, "no-new-privileges:false") || !strcmp(o, "no-new-privileges=false")) {
+			if (tr_unsafe(ctx, &r, it, "no-new-privileges:false would become true")) {
+				hd_want_seq(ctx, TR, svc->node, "security_opt");
+				ye_set_scalar(&ctx->job->ys, it, "no-new-privileges:true", YT_STR);
+			}
+			nnp = true;
+			continue;
+		}
+		if (strcmp(o, "seccomp:unconfined") && strcmp(o, "seccomp=unconfined") &&
+		    strcmp(o, "apparmor:unconfined") && strcmp(o, "apparmor=unconfined") &&
+		    strcmp(o, "label:disable") && strcmp(o, "label=disable"))
+			continue;
+		snprintf(msg, sizeof(msg), "security_opt %s would be removed", hd_str(it));
+		if (tr_unsafe(ctx, &r, it, msg)) {
+			hd_want_seq(ctx, TR, svc->node, "security_opt");
+			ye_remove(it);
+		}
+	}
+	if (!nnp) {
+		struct yn *s = hd_want_seq(ctx, TR, svc->node, "security_opt");
+
+		if (s) {
+			ye_seq_append(&ctx->job->ys, s,
+				      ye_scalar(&ctx->job->ys, "no-new-privileges:true", YT_STR));
+			hd_find(ctx, &r, svc->node, HD_SEV_HIGH, true, false,
+				"security_opt: no-new-privileges:true");
+		}
+	}
+}
+
 const struct hd_transform hd_tr_no_privilege_escalation = {
 	.name = TR,
-	.applies = HD_APPLIES_K8S,
+	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
 	.summary = "allowPrivilegeEscalation: false on every container",
 	.explain =
@@ -59,4 +122,6 @@ const struct hd_transform hd_tr_no_privilege_escalation = {
 		"Breaks: sudo/su or setuid tools inside the container.\n"
 		"Opt out: --skip no-privilege-escalation.",
 	.run_pod = run_pod,
+	.run_service = run_service,
+	.alias = "no-new-privileges",
 };

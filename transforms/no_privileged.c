@@ -27,9 +27,19 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 }
 
+/* Compose: `privileged: true` removed (unsafe). */
+static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
+{
+	struct hd_fref r = SVC_REF(TR, "privileged", svc);
+	struct yn *v = hd_get(svc->node, "privileged");
+
+	if (hd_true(v) && tr_unsafe(ctx, &r, v, "privileged: true would be removed"))
+		hd_del(ctx, TR, svc->node, "privileged");
+}
+
 const struct hd_transform hd_tr_no_privileged = {
 	.name = TR,
-	.applies = HD_APPLIES_K8S,
+	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
 	.summary = "privileged: false on every container (true -> false is unsafe)",
 	.explain =
@@ -40,4 +50,5 @@ const struct hd_transform hd_tr_no_privileged = {
 		"Breaks: CNI plugins, storage drivers, node agents that need the host.\n"
 		"Opt out: --skip no-privileged or harden.dev/skip: no-privileged.",
 	.run_pod = run_pod,
+	.run_service = run_service,
 };

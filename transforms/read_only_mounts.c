@@ -1,4 +1,5 @@
 /* read_only_mounts.c - read-only volume mounts; host paths reported */
+#include <fnmatch.h>
 #include <stdio.h>
 
 #include "tr.h"
@@ -149,9 +150,121 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 }
 
+/* Is @src a configuration path per the --ro patterns (globs, CSV)? */
+static bool config_like(const char *patterns, const char *src, const char *dst)
+{
+	const char *p = patterns;
+	char pat[256];
+
+	while (p && *p) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		const char *base = strrchr(src, '/');
+
+		if (l >= sizeof(pat))
+			l = sizeof(pat) - 1;
+		memcpy(pat, p, l);
+		pat[l] = '\0';
+		if (l && (fnmatch(pat, src, 0) == 0 || fnmatch(pat, base ? base + 1 : src, 0) == 0 ||
+			  (dst && fnmatch(pat, dst, 0) == 0)))
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
+static bool is_bind_source(const char *s)
+{
+	return s && (s[0] == '/' || s[0] == '.' || s[0] == '~' || s[0] == '$');
+}
+
+/* Compose: config binds made read-only; sockets and host paths reported. */
+static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
+{
+	struct ystream *ys = &ctx->job->ys;
+	struct yn *vols = as_seq(hd_get(svc->node, "volumes"));
+	size_t i;
+	char why[200];
+
+	for (i = 0; vols && i < vols->nkids; i++) {
+		struct yn *v = (struct yn *)yn_deref(vols->kids[i]);
+		struct hd_fref r = SVC_REF(TR, "volumes", svc);
+		const char *src, *dst;
+		bool ro, bind, shortf = v->kind == YN_SCALAR;
+		char sbuf[1024], dbuf[1024], opts[256];
+		const char *sens;
+
+		if (vols->kids[i]->flags & YF_DELETED)
+			continue;
+		opts[0] = '\0';
+		if (shortf) {
+			const char *s = hd_str(v), *c1, *c2;
+
+			if (!s || !(c1 = strchr(s, ':')))
+				continue; /* anonymous volume */
+			c2 = strchr(c1 + 1, ':');
+			snprintf(sbuf, sizeof(sbuf), "%.*s", (int)(c1 - s), s);
+			snprintf(dbuf, sizeof(dbuf), "%.*s", (int)(c2 ? c2 - c1 - 1 : (long)strlen(c1 + 1)), c1 + 1);
+			if (c2)
+				snprintf(opts, sizeof(opts), "%s", c2 + 1);
+			src = sbuf;
+			dst = dbuf;
+			bind = is_bind_source(src);
+			ro = strstr(opts, "ro") != NULL && (!strcmp(opts, "ro") || strstr(opts, ",ro") ||
+							    !strncmp(opts, "ro,", 3));
+			if (strstr(opts, "rw"))
+				continue; /* explicitly writable: the author's call */
+		} else if (v->kind == YN_MAP) {
+			src = hd_str(hd_get(v, "source"));
+			dst = hd_str(hd_get(v, "target"));
+			bind = hd_str_is(hd_get(v, "type"), "bind");
+			ro = hd_true(hd_get(v, "read_only"));
+			if (hd_false(hd_get(v, "read_only")))
+				continue;
+		} else {
+			continue;
+		}
+		if (!bind || !src || ro)
+			goto report;
+		sens = sensitive_path(src, why, sizeof(why));
+		if (sens && strstr(sens, "socket"))
+			goto report;
+		if (sens || config_like(ctx->opts->ro_patterns, src, dst)) {
+			char msg[1400];
+			bool apply = true;
+
+			if (sens) {
+				snprintf(msg, sizeof(msg), "writable bind of %s (%s) would become read-only",
+					 src, sens);
+				apply = tr_unsafe(ctx, &r, v, msg);
+			}
+			if (!apply)
+				continue;
+			if (shortf) {
+				char *nv = hd_arena_printf(&ctx->job->arena, "%s%s%s", v->text,
+							   opts[0] ? "," : ":", "ro");
+
+				hd_want_seq(ctx, TR, svc->node, "volumes");
+				ye_set_scalar(ys, v, nv, YT_STR);
+			} else {
+				hd_put(ctx, TR, v, "read_only", "true", YT_BOOL);
+			}
+			if (!sens)
+				hd_find(ctx, &r, v, HD_SEV_LOW, true, false,
+					"configuration bind %s mounted read-only", src);
+			continue;
+		}
+report:
+		if (src && (sens = sensitive_path(src, why, sizeof(why))) != NULL &&
+		    (strstr(sens, "socket") || !ro))
+			hd_find(ctx, &r, v, HD_SEV_HIGH, false, false,
+				"bind mount of %s: %s; harden does not remove it", src, sens);
+	}
+}
+
 const struct hd_transform hd_tr_read_only_mounts = {
 	.name = TR,
-	.applies = HD_APPLIES_K8S,
+	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
 	.summary = "readOnly: true on configMap/secret/downwardAPI/projected/hostPath mounts",
 	.explain =
@@ -166,4 +279,5 @@ const struct hd_transform hd_tr_read_only_mounts = {
 		"files): set readOnly: false explicitly there.\n"
 		"Opt out: --skip read-only-mounts.",
 	.run_pod = run_pod,
+	.run_service = run_service,
 };

@@ -109,9 +109,84 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 }
 
+/* Does the service already have /tmp as a tmpfs or a volume target? */
+static bool svc_has_tmp(const struct yn *svc)
+{
+	struct yn *t = hd_get(svc, "tmpfs");
+	struct yn *vols = as_seq(hd_get(svc, "volumes"));
+	size_t i;
+
+	if (t && t->kind == YN_SCALAR && hd_str(t) &&
+	    (!strcmp(hd_str(t), "/tmp") || !strncmp(hd_str(t), "/tmp:", 5)))
+		return true;
+	for (i = 0; t && t->kind == YN_SEQ && i < t->nkids; i++) {
+		const char *s = hd_str(t->kids[i]);
+
+		if (s && (!strcmp(s, "/tmp") || !strncmp(s, "/tmp:", 5)))
+			return true;
+	}
+	for (i = 0; vols && i < vols->nkids; i++) {
+		const struct yn *v = yn_deref(vols->kids[i]);
+		const char *s = hd_str(v), *tg;
+
+		if (v->kind == YN_MAP) {
+			tg = hd_str(hd_get(v, "target"));
+			if (tg && (!strcmp(tg, "/tmp") || !strcmp(tg, "/tmp/")))
+				return true;
+		} else if (s) {
+			const char *c = strchr(s, ':');
+
+			tg = c ? c + 1 : s;
+			if (!strncmp(tg, "/tmp", 4) && (tg[4] == '\0' || tg[4] == ':' || tg[4] == '/'))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Compose: read_only: true plus tmpfs /tmp. */
+static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
+{
+	struct ystream *ys = &ctx->job->ys;
+	struct hd_fref r = SVC_REF(TR, "read_only", svc);
+	struct yn *v = hd_get(svc->node, "read_only");
+	struct yn *t;
+
+	if (v && !hd_true(v)) {
+		hd_find(ctx, &r, v, HD_SEV_LOW, false, false,
+			"explicit read_only: %s kept", v->text);
+		return;
+	}
+	if (!v)
+		hd_put(ctx, TR, svc->node, "read_only", "true", YT_BOOL);
+	if (svc_has_tmp(svc->node)) {
+		if (!v)
+			hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, false,
+				"read_only: true (/tmp already writable)");
+		return;
+	}
+	t = hd_get(svc->node, "tmpfs");
+	if (t && t->kind == YN_SCALAR && yn_map_get(svc->node, "tmpfs") == t) {
+		/* `tmpfs: /run` becomes a list holding both */
+		struct yn *seq = ye_seq(ys);
+
+		ye_seq_append(ys, seq, ye_scalar(ys, t->text, YT_STR));
+		ye_seq_append(ys, seq, ye_scalar(ys, "/tmp", YT_STR));
+		ye_replace(t, seq);
+	} else {
+		struct yn *seq = hd_want_seq(ctx, TR, svc->node, "tmpfs");
+
+		if (!seq)
+			return;
+		ye_seq_append(ys, seq, ye_scalar(ys, "/tmp", YT_STR));
+	}
+	hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, false,
+		"read_only: true, tmpfs at /tmp");
+}
+
 const struct hd_transform hd_tr_read_only_root_fs = {
 	.name = TR,
-	.applies = HD_APPLIES_K8S,
+	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
 	.summary = "readOnlyRootFilesystem: true plus a writable emptyDir at /tmp",
 	.explain =
@@ -124,4 +199,6 @@ const struct hd_transform hd_tr_read_only_root_fs = {
 		"files under /var/run): add emptyDir mounts for those paths.\n"
 		"Opt out: --skip read-only-root-fs.",
 	.run_pod = run_pod,
+	.run_service = run_service,
+	.alias = "read-only",
 };

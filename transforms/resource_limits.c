@@ -94,9 +94,66 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 }
 
+/* Which form does the file use: deploy.resources.limits or mem_limit/cpus? */
+static bool file_uses_short_form(const struct yn *top)
+{
+	const struct yn *svcs = hd_get(top, "services");
+	size_t i;
+	int shortf = 0, deployf = 0;
+
+	for (i = 0; svcs && i + 1 < svcs->nkids; i += 2) {
+		const struct yn *s = yn_deref(svcs->kids[i + 1]);
+
+		if (hd_get(s, "mem_limit") || hd_get(s, "cpus") || hd_get(s, "pids_limit"))
+			shortf++;
+		if (hd_getp(s, "deploy", "resources", "limits", NULL))
+			deployf++;
+	}
+	return shortf > deployf;
+}
+
+/* Compose: memory, cpu and pids limits where the file keeps them. */
+static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
+{
+	struct hd_fref r = SVC_REF(TR, "limits", svc);
+	struct yn *lim = hd_getp(svc->node, "deploy", "resources", "limits", NULL);
+	bool mem = hd_get(svc->node, "mem_limit") || hd_get(lim, "memory");
+	bool cpu = hd_get(svc->node, "cpus") || hd_get(lim, "cpus");
+	bool pids = hd_get(svc->node, "pids_limit") || hd_get(lim, "pids");
+	char num[32];
+
+	if (mem && cpu && pids)
+		return;
+	snprintf(num, sizeof(num), "%ld", ctx->opts->pids_limit);
+	if (file_uses_short_form(svc->top)) {
+		if (!mem)
+			hd_put(ctx, TR, svc->node, "mem_limit", ctx->opts->compose_mem, YT_STR);
+		if (!cpu)
+			hd_put(ctx, TR, svc->node, "cpus", ctx->opts->compose_cpus, YT_STR);
+		if (!pids)
+			hd_put(ctx, TR, svc->node, "pids_limit", num, YT_INT);
+	} else {
+		struct yn *d = hd_want_map(ctx, TR, svc->node, "deploy");
+		struct yn *res = d ? hd_want_map(ctx, TR, d, "resources") : NULL;
+		struct yn *l = res ? hd_want_map(ctx, TR, res, "limits") : NULL;
+
+		if (!l)
+			return;
+		if (!cpu)
+			hd_put(ctx, TR, l, "cpus", ctx->opts->compose_cpus, YT_STR);
+		if (!mem)
+			hd_put(ctx, TR, l, "memory", ctx->opts->compose_mem, YT_STR);
+		if (!pids)
+			hd_put(ctx, TR, l, "pids", num, YT_INT);
+	}
+	hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, false,
+		"limits set:%s%s%s", mem ? "" : " memory", cpu ? "" : " cpus",
+		pids ? "" : " pids");
+}
+
 const struct hd_transform hd_tr_resource_limits = {
 	.name = TR,
-	.applies = HD_APPLIES_K8S,
+	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
 	.summary = "CPU/memory requests and limits from defaults where absent",
 	.explain =
@@ -110,4 +167,6 @@ const struct hd_transform hd_tr_resource_limits = {
 		"OOM-killed: set real values.\n"
 		"Opt out: --skip resource-limits.",
 	.run_pod = run_pod,
+	.run_service = run_service,
+	.alias = "limits",
 };

@@ -100,9 +100,42 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 }
 
+/* Compose: `user: "UID:GID"` when unset; root is changed only when unsafe. */
+static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
+{
+	struct hd_fref r = SVC_REF(TR, "user", svc);
+	struct yn *u = hd_get(svc->node, "user");
+	const char *s = hd_str(u);
+	char val[64], uid[64];
+	size_t l;
+
+	snprintf(val, sizeof(val), "%ld:%ld", ctx->opts->uid, ctx->opts->gid);
+	if (!u) {
+		hd_put(ctx, TR, svc->node, "user", val, YT_STR);
+		hd_find(ctx, &r, svc->node, HD_SEV_HIGH, true, false, "user: \"%s\"", val);
+		return;
+	}
+	if (!s || is_interpolated(s))
+		return; /* a variable: the environment decides */
+	l = strcspn(s, ":");
+	if (l >= sizeof(uid))
+		l = sizeof(uid) - 1;
+	memcpy(uid, s, l);
+	uid[l] = '\0';
+	if (strcmp(uid, "0") && strcmp(uid, "root"))
+		return;
+	{
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "user %s (root) would become \"%s\"", s, val);
+		if (tr_unsafe(ctx, &r, u, msg))
+			hd_put(ctx, TR, svc->node, "user", val, YT_STR);
+	}
+}
+
 const struct hd_transform hd_tr_run_as_non_root = {
 	.name = TR,
-	.applies = HD_APPLIES_K8S,
+	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
 	.summary = "runAsNonRoot: true with a numeric non-root runAsUser/runAsGroup/fsGroup",
 	.explain =
@@ -117,4 +150,6 @@ const struct hd_transform hd_tr_run_as_non_root = {
 		"Opt out: --skip run-as-non-root, or annotate the object\n"
 		"harden.dev/skip: run-as-non-root.",
 	.run_pod = run_pod,
+	.run_service = run_service,
+	.alias = "user",
 };

@@ -3,6 +3,7 @@
 #define HD_TR_H
 
 #include <string.h>
+#include <strings.h>
 
 #include "edit.h"
 #include "model.h"
@@ -57,6 +58,36 @@ static inline bool seq_has(const struct yn *seq, const char *s)
 		if (!(seq->kids[i]->flags & YF_DELETED) && hd_str_is(seq->kids[i], s))
 			return true;
 	return false;
+}
+
+#define SVC_REF(tr, ctl, svc) { (tr), (ctl), (svc)->label, NULL }
+
+/* Compose scalars: "${VAR}" references and friends. */
+static inline bool is_interpolated(const char *s)
+{
+	return s && strchr(s, '$') != NULL;
+}
+
+/* Upper-case capability name without a CAP_ prefix, in @buf. */
+static inline const char *cap_norm(const char *c, char *buf, size_t n)
+{
+	size_t i;
+
+	if (!c)
+		return "";
+	if (!strncasecmp(c, "CAP_", 4))
+		c += 4;
+	for (i = 0; c[i] && i + 1 < n; i++)
+		buf[i] = (char)((c[i] >= 'a' && c[i] <= 'z') ? c[i] - 32 : c[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+/* Items of a Compose list that may also be written as a single string. */
+static inline struct yn *as_seq(struct yn *n)
+{
+	n = n ? (struct yn *)yn_deref(n) : NULL;
+	return n && n->kind == YN_SEQ ? n : NULL;
 }
 
 #endif
