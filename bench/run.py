@@ -102,6 +102,13 @@ def main():
     floor = row(g, "floor: libfyaml event parse", measure([FLOOR, joined]))
     row(g, "harden (all transforms, diff)", measure([H, "-q", joined]), floor)
 
+    # --- issue 4: all corpus Compose files in one process
+    comp = corpus_files("compose")
+    size = sum(os.path.getsize(f) for f in comp)
+    g = f"compose corpus, {len(comp)} files ({size / 1e6:.2f} MB)"
+    floor = row(g, "floor: libfyaml event parse", measure([FLOOR, *comp]))
+    row(g, "harden (all transforms, diff)", measure([H, "-q", *comp], ok=(0, 1, 2)), floor)
+
     write_results(results)
 
 

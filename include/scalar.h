@@ -21,6 +21,14 @@ enum yn_type hd_resolve11(const char *s, size_t n);
 bool hd_plain_safe(const char *s, size_t n);
 
 /*
+ * May @s replace an existing *plain* scalar and stay plain?  Looser than
+ * hd_plain_safe() (':' and '=' inside are fine, as the author's own value
+ * shows), but the text must still be one plain token meaning the same
+ * string under YAML 1.1 and 1.2; in flow context no ",[]{}".
+ */
+bool hd_plain_ok_in_place(const char *s, size_t n, bool flow);
+
+/*
  * hd_scalar_write() - append the text for a scalar of type @t.
  * Strings are written plain when hd_plain_safe(), else quoted with @quote
  * ('"' or '\''; single quotes fall back to double for control characters).

@@ -66,6 +66,7 @@ struct yn {
 	/* overlay (pending edits) */
 	unsigned flags;
 	enum yn_type vtype;  /* type of a new or set scalar */
+	bool old_str;        /* a set scalar was a string before */
 	struct yn *replaced; /* new node: the old node it stands in for */
 };
 

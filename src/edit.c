@@ -111,6 +111,8 @@ struct yn *ye_map_ensure(struct ystream *ys, struct yn *map, const char *key,
 void ye_set_scalar(struct ystream *ys, struct yn *n, const char *text,
 		   enum yn_type t)
 {
+	if (!(n->flags & (YF_NEW | YF_SET)))
+		n->old_str = hd_node_type(n) == YT_STR; /* before it changes */
 	n->tlen = strlen(text);
 	n->text = hd_arena_strndup(ys->arena, text, n->tlen);
 	n->vtype = t;
@@ -451,6 +453,9 @@ static int render_set(struct rctx *r, struct yn *n)
 			hd_buf_add(&b, tmp.data, tmp.len);
 		}
 		hd_buf_release(&tmp);
+	} else if (n->style == YS_PLAIN && !n->null_empty && n->vtype == YT_STR &&
+		   n->old_str && hd_plain_ok_in_place(n->text, n->tlen, in_flow(n))) {
+		hd_buf_add(&b, n->text, n->tlen); /* the author wrote it plain */
 	} else {
 		hd_scalar_write(&b, n->text, n->tlen, n->vtype, quote_for(r));
 	}
@@ -929,6 +934,63 @@ static int render_emptied(struct rctx *r, struct yn *n)
 	return 0;
 }
 
+/*
+ * A one-line flow collection that loses entries: rewrite its inside from
+ * the kept entries' own bytes plus the new ones, joined by ", ".  Only when
+ * no kept entry has edits of its own (their bytes are final).
+ */
+static bool flow_rebuild(struct rctx *r, struct yn *n)
+{
+	const struct ystream *ys = r->ys;
+	struct hd_buf b = HD_BUF_INIT;
+	size_t i, step = n->kind == YN_MAP ? 2 : 1, close = n->end - 1;
+	bool any_del = false, first = true;
+	bool pad = n->vstart + 1 < close && ys->buf[n->vstart + 1] == ' ';
+
+	if (memchr(ys->buf + n->vstart, '\n', close - n->vstart))
+		return false;
+	for (i = 0; i < n->nkids; i += step) {
+		struct yn *k = n->kids[i], *v = n->kids[i + step - 1];
+
+		if (k->flags & YF_DELETED) {
+			any_del = true;
+			continue;
+		}
+		if (!(k->flags & YF_NEW) && ((v->flags & YF_DIRTY) || (k->flags & YF_DIRTY) ||
+					     (v->flags & YF_NEW)))
+			return false;
+	}
+	if (!any_del)
+		return false;
+	if (pad)
+		hd_buf_addc(&b, ' ');
+	for (i = 0; i < n->nkids; i += step) {
+		struct yn *k = n->kids[i], *v = n->kids[i + step - 1];
+
+		if (k->flags & YF_DELETED)
+			continue;
+		if (!first)
+			hd_buf_adds(&b, ", ");
+		first = false;
+		if (!(k->flags & YF_NEW)) {
+			size_t e = v->end > k->end ? v->end : k->end;
+
+			hd_buf_add(&b, ys->buf + k->start, e - k->start);
+		} else if (n->kind == YN_MAP) {
+			put_key(r, &b, k);
+			hd_buf_adds(&b, ": ");
+			put_flow(r, &b, v);
+		} else {
+			put_flow(r, &b, k);
+		}
+	}
+	if (pad && !first)
+		hd_buf_addc(&b, ' ');
+	emit(r, n->vstart + 1, close - n->vstart - 1, b.data ? b.data : "", b.len);
+	hd_buf_release(&b);
+	return true;
+}
+
 static int render_coll(struct rctx *r, struct yn *n)
 {
 	size_t i, first_new = HD_NOPOS;
@@ -939,6 +1001,8 @@ static int render_coll(struct rctx *r, struct yn *n)
 			    "share it", n->anchor, n->nrefs);
 	if (n->style == YS_BLOCK && ye_count(n) == 0 && !has_new(n))
 		return render_emptied(r, n);
+	if (n->style == YS_FLOW && flow_rebuild(r, n))
+		return 0;
 	for (i = 0; i < n->nkids; i += step) {
 		struct yn *k = n->kids[i];
 		struct yn *v = n->kind == YN_MAP ? n->kids[i + 1] : k;

@@ -245,6 +245,33 @@ bool hd_plain_safe(const char *s, size_t n)
 	return true;
 }
 
+bool hd_plain_ok_in_place(const char *s, size_t n, bool flow)
+{
+	size_t i;
+
+	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ' || s[n - 1] == ':')
+		return false;
+	if (!(isalnum_ascii(s[0]) || strchr("./_$~", s[0])))
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c == 0x7f || c == '#' || c == '"' || c == '\'' ||
+		    c == '`' || c == '|' || c == '>' || c == '@' || c == '%')
+			return false;
+		if (c == ':' && i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))
+			return false;
+		if (flow && strchr(",[]{}", c))
+			return false;
+	}
+	if (hd_resolve12(s, n) != YT_STR || hd_resolve11(s, n) != YT_STR)
+		return false;
+	if (timestamp(s, n) || (n == 2 && s[0] == '<' && s[1] == '<') ||
+	    (n == 1 && s[0] == '='))
+		return false;
+	return true;
+}
+
 void hd_scalar_write(struct hd_buf *b, const char *s, size_t n, enum yn_type t,
 		     char quote)
 {

@@ -1,0 +1,62 @@
+# t45-secrets.sh - secret values: moved, written 0600 only on request, never printed
+K=$TMP/sk.yaml
+cat >"$K" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: prod}
+spec:
+  containers:
+  - name: web
+    image: x
+    env:
+    - {name: DB_PASSWORD, value: "hunter2-k8s-VALUE"}
+    - {name: AWS_KEY_ID, value: AKIAZZZZZZZZZZZZZZZZ}
+YAML
+C=$TMP/sc.yaml
+cat >"$C" <<'YAML'
+services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: hunter2-compose-VALUE
+  app:
+    image: example/app
+    environment:
+      - API_KEY=hunter3-interp-VALUE
+YAML
+leak=0
+for f in "$K" "$C"; do
+	for mode in "" "--stdout" "--check" "--check --diff" "--unsafe-fixes"; do
+		$H $mode "$f" >"$TMP/so" 2>"$TMP/se"
+		if grep -qE 'hunter[0-9]-|AKIAZZZZ' "$TMP/so" "$TMP/se"; then leak=1; echo "  leak in: harden $mode $f"; fi
+	done
+done
+[ $leak -eq 0 ] && t_pass "no secret value in stdout/stderr of any mode" || t_fail "secret values printed"
+
+cp "$K" "$TMP/k2.yaml"; cp "$C" "$TMP/c2.yaml"
+$H -i --secrets-out "$TMP/k.secrets.yaml" "$TMP/k2.yaml" >"$TMP/so" 2>"$TMP/se"; rc=$?
+if [ $rc -eq 0 ] && [ "$(stat -c %a "$TMP/k.secrets.yaml")" = 600 ] &&
+   grep -q 'hunter2-k8s-VALUE' "$TMP/k.secrets.yaml" && grep -q 'namespace: prod' "$TMP/k.secrets.yaml" &&
+   ! grep -qE 'hunter|AKIAZ' "$TMP/k2.yaml" "$TMP/so" "$TMP/se" &&
+   $PY -c "import yaml,sys; d=yaml.safe_load(open(sys.argv[1])); assert d['kind']=='Secret' and d['stringData']['DB_PASSWORD']=='hunter2-k8s-VALUE' and d['stringData']['AWS_KEY_ID'].startswith('AKIA')" "$TMP/k.secrets.yaml"; then
+	t_pass "k8s --secrets-out writes a 0600 Secret manifest"
+else
+	t_fail "k8s --secrets-out" "rc=$rc"
+fi
+cp "$K" "$TMP/k3.yaml"
+$H -i --secrets-out "$TMP/k.secrets.yaml" "$TMP/k3.yaml" 2>"$TMP/se"; rc=$?
+[ $rc -eq 2 ] && grep -q 'never replaced' "$TMP/se" && grep -q 'hunter2-k8s-VALUE' "$TMP/k.secrets.yaml" &&
+	t_pass "--secrets-out never overwrites (O_EXCL)" || t_fail "--secrets-out O_EXCL" "rc=$rc"
+
+mkdir -p "$TMP/proj"; cp "$C" "$TMP/proj/compose.yaml"
+$H -i --secrets-out "$TMP/proj/secrets" "$TMP/proj/compose.yaml" >"$TMP/so" 2>"$TMP/se"; rc=$?
+if [ $rc -eq 0 ] && [ "$(stat -c %a "$TMP/proj/secrets/db-postgres-password")" = 600 ] &&
+   [ "$(cat "$TMP/proj/secrets/db-postgres-password")" = hunter2-compose-VALUE ] &&
+   [ "$(stat -c %a "$TMP/proj/secrets/harden.env")" = 600 ] &&
+   grep -qx 'API_KEY=hunter3-interp-VALUE' "$TMP/proj/secrets/harden.env" &&
+   grep -q 'file: ./secrets/db-postgres-password' "$TMP/proj/compose.yaml" &&
+   ! grep -q hunter "$TMP/proj/compose.yaml" "$TMP/so" "$TMP/se"; then
+	t_pass "compose --secrets-out writes 0600 secret files and harden.env"
+else
+	t_fail "compose --secrets-out" "rc=$rc $(cat "$TMP/se")"
+fi

@@ -1,0 +1,197 @@
+/* test_compose.c - the Compose side of every transform */
+#include "harden_helpers.h"
+
+static struct hd_opts unsafe_opts(void)
+{
+	struct hd_opts o;
+
+	hd_opts_defaults(&o);
+	o.unsafe_fixes = true;
+	return o;
+}
+
+#define SVC(body) "services:\n  s:\n    image: example/s:1\n" body
+
+static void test_user_added_and_root_unsafe(void **state)
+{
+	struct hd_opts u = unsafe_opts();
+
+	(void)state;
+	EXPECT_HARDEN(SVC(""), NULL, "user", SVC("    user: \"10001:10001\"\n"));
+	EXPECT_HARDEN(SVC("    user: root\n"), NULL, "user", SVC("    user: root\n"));
+	EXPECT_WARNING(SVC("    user: root\n"), NULL, "user", "user root (root) would become");
+	EXPECT_HARDEN(SVC("    user: \"0:0\"\n"), &u, "user", SVC("    user: \"10001:10001\"\n"));
+	EXPECT_HARDEN(SVC("    user: ${APP_UID}\n"), &u, "user", SVC("    user: ${APP_UID}\n"));
+}
+
+static void test_cap_drop(void **state)
+{
+	struct hd_opts u = unsafe_opts();
+
+	(void)state;
+	EXPECT_HARDEN(SVC("    cap_drop: [NET_RAW]\n"), NULL, "cap-drop",
+		      SVC("    cap_drop: [NET_RAW, ALL]\n"));
+	EXPECT_HARDEN(SVC("    cap_drop: [all]\n"), NULL, "cap-drop", SVC("    cap_drop: [all]\n"));
+	EXPECT_HARDEN(SVC("    cap_drop: [ALL]\n    cap_add:\n      - NET_ADMIN\n      - CAP_NET_BIND_SERVICE\n"),
+		      &u, "cap-drop",
+		      SVC("    cap_drop: [ALL]\n    cap_add:\n      - CAP_NET_BIND_SERVICE\n"));
+	EXPECT_HARDEN(SVC("    cap_drop: [ALL]\n    cap_add: [SYS_ADMIN]\n"), &u, "cap-drop",
+		      SVC("    cap_drop: [ALL]\n"));
+}
+
+static void test_no_new_privileges(void **state)
+{
+	struct hd_opts u = unsafe_opts();
+
+	(void)state;
+	EXPECT_HARDEN(SVC("    security_opt:\n      - label:type:x\n"), NULL, "no-new-privileges",
+		      SVC("    security_opt:\n      - label:type:x\n      - \"no-new-privileges:true\"\n"));
+	EXPECT_HARDEN(SVC("    security_opt: [no-new-privileges]\n"), NULL, "no-new-privileges",
+		      SVC("    security_opt: [no-new-privileges]\n"));
+	EXPECT_WARNING(SVC("    security_opt: [\"seccomp:unconfined\"]\n"), NULL, "no-new-privileges",
+		       "security_opt seccomp:unconfined would be removed");
+	EXPECT_HARDEN(SVC("    security_opt: [\"seccomp:unconfined\", \"apparmor=unconfined\"]\n"), &u,
+		      "no-new-privileges", SVC("    security_opt: [\"no-new-privileges:true\"]\n"));
+}
+
+static void test_privileged_removed_unsafe(void **state)
+{
+	struct hd_opts u = unsafe_opts();
+
+	(void)state;
+	EXPECT_HARDEN(SVC("    privileged: true\n"), NULL, "no-privileged", SVC("    privileged: true\n"));
+	EXPECT_HARDEN(SVC("    privileged: true\n    restart: always\n"), &u, "no-privileged",
+		      SVC("    restart: always\n"));
+}
+
+static void test_read_only_and_tmp(void **state)
+{
+	(void)state;
+	EXPECT_HARDEN(SVC(""), NULL, "read-only", SVC("    read_only: true\n    tmpfs:\n      - /tmp\n"));
+	EXPECT_HARDEN(SVC("    tmpfs: /run\n"), NULL, "read-only",
+		      SVC("    tmpfs:\n      - /run\n      - /tmp\n    read_only: true\n"));
+	EXPECT_HARDEN(SVC("    volumes: [\"scratch:/tmp\"]\n"), NULL, "read-only",
+		      SVC("    volumes: [\"scratch:/tmp\"]\n    read_only: true\n"));
+	EXPECT_HARDEN(SVC("    read_only: false\n"), NULL, "read-only", SVC("    read_only: false\n"));
+}
+
+static void test_limits_forms(void **state)
+{
+	(void)state;
+	EXPECT_HARDEN(SVC(""), NULL, "limits",
+		      SVC("    deploy:\n      resources:\n        limits:\n          cpus: \"0.5\"\n"
+			  "          memory: 512M\n          pids: 100\n"));
+	EXPECT_HARDEN(SVC("    mem_limit: 1g\n"), NULL, "limits",
+		      SVC("    mem_limit: 1g\n    cpus: \"0.5\"\n    pids_limit: 100\n"));
+	EXPECT_HARDEN(SVC("    deploy:\n      resources:\n        limits: {memory: 1G}\n"), NULL, "limits",
+		      SVC("    deploy:\n      resources:\n        limits: {memory: 1G, cpus: \"0.5\", pids: 100}\n"));
+}
+
+static void test_read_only_mounts(void **state)
+{
+	struct hd_opts u = unsafe_opts();
+
+	(void)state;
+	EXPECT_HARDEN(SVC("    volumes:\n      - ./nginx.conf:/etc/nginx/nginx.conf\n      - ./data:/data\n"
+			  "      - ./x.yml:/x.yml:z\n      - ./w.yml:/w.yml:rw\n"), NULL, "read-only-mounts",
+		      SVC("    volumes:\n      - ./nginx.conf:/etc/nginx/nginx.conf:ro\n      - ./data:/data\n"
+			  "      - ./x.yml:/x.yml:z,ro\n      - ./w.yml:/w.yml:rw\n"));
+	EXPECT_WARNING(SVC("    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n"), NULL,
+		       "read-only-mounts", "container runtime socket");
+	EXPECT_HARDEN(SVC("    volumes:\n      - /proc:/host/proc\n"), &u, "read-only-mounts",
+		      SVC("    volumes:\n      - /proc:/host/proc:ro\n"));
+}
+
+static void test_host_namespaces(void **state)
+{
+	struct hd_opts u = unsafe_opts();
+
+	(void)state;
+	EXPECT_HARDEN(SVC("    network_mode: host\n    pid: host\n    ipc: shareable\n"), &u, "host-namespaces",
+		      SVC("    ipc: shareable\n"));
+	EXPECT_HARDEN("services:\n  s:\n    image: x\n    network_mode: host\nnetworks:\n  back: {}\n", &u,
+		      "host-namespaces",
+		      "services:\n  s:\n    image: x\n    networks:\n      - back\nnetworks:\n  back: {}\n");
+}
+
+static void test_ports(void **state)
+{
+	struct hd_opts u = unsafe_opts();
+
+	(void)state;
+	EXPECT_HARDEN(SVC("    ports:\n      - \"8080:80\"\n      - 9000\n      - \"0.0.0.0:53:53/udp\"\n"), &u,
+		      "ports",
+		      SVC("    ports:\n      - \"127.0.0.1:8080:80\"\n      - \"127.0.0.1::9000\"\n"
+			  "      - \"0.0.0.0:53:53/udp\"\n"));
+	EXPECT_WARNING(SVC("    ports: [\"8080:80\"]\n"), NULL, "ports", "would be published on 127.0.0.1");
+}
+
+static void test_secrets_file_env_image(void **state)
+{
+	struct hres r;
+
+	(void)state;
+	EXPECT_HARDEN("services:\n  db:\n    image: docker.io/library/mysql:8\n    environment:\n"
+		      "      - MYSQL_ROOT_PASSWORD=hunter2\n",
+		      NULL, "secrets",
+		      "services:\n  db:\n    image: docker.io/library/mysql:8\n    environment:\n"
+		      "      - MYSQL_ROOT_PASSWORD_FILE=/run/secrets/db-mysql-root-password\n"
+		      "    secrets:\n      - db-mysql-root-password\nsecrets:\n"
+		      "  db-mysql-root-password:\n    environment: MYSQL_ROOT_PASSWORD\n");
+	r = harden_str("services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: hunter2\n",
+		       NULL, "secrets");
+	assert_null(strstr(r.out, "hunter2"));
+	assert_null(strstr(r.warnings, "hunter2"));
+	hres_free(&r);
+}
+
+static void test_secrets_interpolation(void **state)
+{
+	(void)state;
+	EXPECT_HARDEN(SVC("    environment:\n      API_KEY: abc\n      REF: ${OTHER}\n      DB_PASSWORD: ${DB_PASSWORD}\n"),
+		      NULL, "secrets",
+		      SVC("    environment:\n      API_KEY: \"${API_KEY:?API_KEY is required}\"\n"
+			  "      REF: ${OTHER}\n      DB_PASSWORD: ${DB_PASSWORD}\n"));
+}
+
+static void test_exemption_x_harden(void **state)
+{
+	struct hres r;
+
+	(void)state;
+	r = harden_str(SVC("    x-harden:\n      skip: [user, read-only]\n"), NULL, NULL);
+	assert_null(strstr(r.out, "user:"));
+	assert_null(strstr(r.out, "read_only"));
+	assert_non_null(strstr(r.out, "cap_drop"));
+	assert_non_null(strstr(r.warnings, "exempted by x-harden.skip"));
+	hres_free(&r);
+}
+
+static void test_not_compose_not_k8s_untouched(void **state)
+{
+	const char *in = "name: my-ci\non: [push]\njobs:\n  build: {runs-on: x}\n";
+
+	(void)state;
+	EXPECT_HARDEN(in, NULL, NULL, in);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_user_added_and_root_unsafe),
+		cmocka_unit_test(test_cap_drop),
+		cmocka_unit_test(test_no_new_privileges),
+		cmocka_unit_test(test_privileged_removed_unsafe),
+		cmocka_unit_test(test_read_only_and_tmp),
+		cmocka_unit_test(test_limits_forms),
+		cmocka_unit_test(test_read_only_mounts),
+		cmocka_unit_test(test_host_namespaces),
+		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_secrets_file_env_image),
+		cmocka_unit_test(test_secrets_interpolation),
+		cmocka_unit_test(test_exemption_x_harden),
+		cmocka_unit_test(test_not_compose_not_k8s_untouched),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
