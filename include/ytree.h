@@ -56,6 +56,7 @@ struct yn {
 	const char *text; /* cooked scalar text, or alias name */
 	size_t tlen;
 	bool null_empty; /* no bytes at all: `k:` */
+	bool has_merge;  /* mapping with a `<<` merge key */
 	char chomp;      /* block scalars: '+', '-' or 0 */
 	unsigned nrefs;  /* anchored nodes: number of aliases to them */
 	struct yn *target; /* aliases: the anchored node */
@@ -114,6 +115,13 @@ struct hd_err {
  */
 int ys_parse(struct ystream *ys, const char *name, const char *buf,
 	     size_t len, struct hd_arena *a, struct hd_err *err);
+/*
+ * ys_parse_lean() - the same tree for reading only (verification): no style
+ * inference or document bounds, and scalar text may point into @buf
+ * without a terminating NUL (use tlen).
+ */
+int ys_parse_lean(struct ystream *ys, const char *name, const char *buf,
+		  size_t len, struct hd_arena *a, struct hd_err *err);
 
 /* 1-based line and byte column of @off. */
 void ys_pos(const struct ystream *ys, size_t off, int *line, int *col);

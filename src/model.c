@@ -15,7 +15,7 @@ static struct yn *merge_sources_get(const struct yn *map, const char *key, int d
 {
 	size_t i, j;
 
-	if (depth > 16)
+	if (depth > 16 || !map->has_merge)
 		return NULL;
 	for (i = 0; i + 1 < map->nkids; i += 2) {
 		const struct yn *k = map->kids[i], *v;

@@ -15,6 +15,8 @@ static bool isalnum_ascii(char c)
 
 static bool in_set(const char *s, size_t n, const char *const *set)
 {
+	if (n == 0 || n > 6)
+		return false; /* every keyword is 1..6 bytes */
 	for (; *set; set++)
 		if (strlen(*set) == n && !memcmp(*set, s, n))
 			return true;

@@ -14,55 +14,52 @@ static const char name_re[] =
 /* names that only point at a secret (a file path, a Secret's name) */
 static const char not_name_re[] = "(?i)(_FILE|_PATH|_DIR)$";
 
+/* Each token pattern has literal hints, one of which must occur first. */
 static const struct {
-	const char *what, *re;
+	const char *what, *hints, *re;
 } tokens[] = {
-	{ "AWS access key id", "\\b(AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}\\b" },
-	{ "GitHub token", "\\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_\\w{82})\\b" },
-	{ "GitLab token", "\\bglpat-[\\w-]{20}\\b" },
-	{ "Slack token", "\\bxox[abposr]-[0-9A-Za-z-]{10,}" },
-	{ "Slack webhook", "hooks\\.slack\\.com/(services|workflows|triggers)/" },
-	{ "private key", "-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----" },
-	{ "JSON web token", "\\bey[A-Za-z0-9_-]{17,}\\.ey[A-Za-z0-9_-]{17,}\\." },
-	{ "Google API key", "\\bAIza[\\w-]{35}\\b" },
-	{ "Stripe key", "\\b(sk|rk)_(test|live|prod)_[0-9A-Za-z]{10,99}\\b" },
-	{ "npm token", "\\bnpm_[A-Za-z0-9]{36}\\b" },
-	{ "OpenAI key", "\\bsk-(proj|svcacct|admin)-[A-Za-z0-9_-]{20,}" },
-	{ "URL with password", "[a-z][a-z0-9+.-]*://[^/\\s:@]+:[^/\\s@]+@" },
+	{ "AWS access key id", "AKIA|ASIA|ABIA|ACCA|A3T",
+	  "\\b(AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}\\b" },
+	{ "GitHub token", "ghp_|gho_|ghu_|ghs_|ghr_|github_pat_",
+	  "\\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_\\w{82})\\b" },
+	{ "GitLab token", "glpat-", "\\bglpat-[\\w-]{20}\\b" },
+	{ "Slack token", "xox", "\\bxox[abposr]-[0-9A-Za-z-]{10,}" },
+	{ "Slack webhook", "hooks.slack.com", "hooks\\.slack\\.com/(services|workflows|triggers)/" },
+	{ "private key", "PRIVATE KEY", "-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----" },
+	{ "JSON web token", ".ey", "\\bey[A-Za-z0-9_-]{17,}\\.ey[A-Za-z0-9_-]{17,}\\." },
+	{ "Google API key", "AIza", "\\bAIza[\\w-]{35}\\b" },
+	{ "Stripe key", "_test_|_live_|_prod_", "\\b(sk|rk)_(test|live|prod)_[0-9A-Za-z]{10,99}\\b" },
+	{ "npm token", "npm_", "\\bnpm_[A-Za-z0-9]{36}\\b" },
+	{ "OpenAI key", "sk-", "\\bsk-(proj|svcacct|admin)-[A-Za-z0-9_-]{20,}" },
+	{ "URL with password", "://", "[a-z][a-z0-9+.-]*://[^/\\s:@]+:[^/\\s@]+@" },
 };
 
 #define NTOK (sizeof(tokens) / sizeof(tokens[0]))
 
+/* Compiled on first use, without JIT: subjects are a few bytes long. */
 static pcre2_code *name_code, *not_name_code, *extra_code, *tok_code[NTOK];
+static const char *extra_src;
 
 static pcre2_code *compile(const char *re)
 {
 	int errc;
 	PCRE2_SIZE erro;
-	pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
-				      PCRE2_UTF, &errc, &erro, NULL);
 
-	if (c)
-		pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
-	return c;
+	return pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+			     &errc, &erro, NULL);
 }
 
 int hd_secrets_init(const char *extra)
 {
-	size_t i;
-
-	if (name_code)
-		return 0;
-	name_code = compile(name_re);
-	not_name_code = compile(not_name_re);
-	for (i = 0; i < NTOK; i++)
-		tok_code[i] = compile(tokens[i].re);
 	if (extra && *extra) {
-		extra_code = compile(extra);
-		if (!extra_code)
+		pcre2_code *c = compile(extra);
+
+		if (!c)
 			return -1;
+		pcre2_code_free(c);
+		extra_src = extra;
 	}
-	return name_code && not_name_code ? 0 : -1;
+	return 0;
 }
 
 void hd_secrets_free(void)
@@ -78,36 +75,72 @@ void hd_secrets_free(void)
 	memset(tok_code, 0, sizeof(tok_code));
 }
 
-static bool match(pcre2_code *c, const char *s, size_t n)
+static bool match(pcre2_code **c, const char *re, const char *s, size_t n)
 {
 	pcre2_match_data *md;
 	int rc;
 
-	if (!c)
+	if (!*c && re)
+		*c = compile(re);
+	if (!*c)
 		return false;
-	md = pcre2_match_data_create_from_pattern(c, NULL);
-	rc = pcre2_match(c, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
+	md = pcre2_match_data_create_from_pattern(*c, NULL);
+	rc = pcre2_match(*c, (PCRE2_SPTR)s, n, 0, 0, md, NULL);
 	pcre2_match_data_free(md);
 	return rc >= 0;
+}
+
+static bool has_hint(const char *hints, const char *s, size_t n)
+{
+	while (hints && *hints) {
+		const char *e = strchr(hints, '|');
+		size_t l = e ? (size_t)(e - hints) : strlen(hints);
+
+		if (memmem(s, n, hints, l))
+			return true;
+		hints = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
+/* Cheap test before the regex: a keyword every name pattern needs. */
+static bool name_hint(const char *name, size_t n)
+{
+	static const char *const kw[] = { "PASS", "SECRET", "TOKEN", "KEY", "CREDENTIAL",
+					  "CONN", "DSN", NULL };
+	char up[128];
+	size_t i, k;
+
+	if (n >= sizeof(up))
+		return true;
+	for (i = 0; i < n; i++)
+		up[i] = (char)((name[i] >= 'a' && name[i] <= 'z') ? name[i] - 32 : name[i]);
+	for (k = 0; kw[k]; k++)
+		if (memmem(up, n, kw[k], strlen(kw[k])))
+			return true;
+	return false;
 }
 
 bool hd_secret_name(const char *name)
 {
 	size_t n = strlen(name);
 
-	hd_secrets_init(NULL);
-	if (match(not_name_code, name, n))
+	if (!name_hint(name, n) && !extra_src)
 		return false;
-	return match(name_code, name, n) || match(extra_code, name, n);
+
+	if (match(&not_name_code, not_name_re, name, n))
+		return false;
+	return match(&name_code, name_re, name, n) ||
+	       (extra_src && match(&extra_code, extra_src, name, n));
 }
 
 const char *hd_secret_token(const char *value, size_t len)
 {
 	size_t i;
 
-	hd_secrets_init(NULL);
 	for (i = 0; i < NTOK; i++)
-		if (match(tok_code[i], value, len))
+		if (has_hint(tokens[i].hints, value, len) &&
+		    match(&tok_code[i], tokens[i].re, value, len))
 			return tokens[i].what;
 	return NULL;
 }

@@ -263,7 +263,7 @@ static int verify_range(const struct ystream *in, size_t d0, size_t d1,
 	v.out = &o;
 	v.err = err;
 	v.line_base = line_base;
-	if (ys_parse(&o, in->name, out, outlen, &a, &perr) < 0) {
+	if (ys_parse_lean(&o, in->name, out, outlen, &a, &perr) < 0) {
 		err->line = perr.line + line_base;
 		err->col = perr.col;
 		snprintf(err->msg, sizeof(err->msg),

@@ -182,6 +182,7 @@ struct anchor_ent {
 
 struct builder {
 	struct ystream *ys;
+	bool lean;      /* reading only: no style facts, borrowed text */
 	struct hd_err *err;
 	struct yn **stack;
 	size_t depth, cap;
@@ -633,11 +634,17 @@ static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **doc
 				/* the common case: no escapes, no folding */
 				txt = ys->buf + s;
 				len = en - s;
+				if (b->lean) {
+					n->text = txt;
+					n->tlen = len;
+					goto text_done;
+				}
 			} else {
 				txt = fy_token_get_text(v, &len);
 			}
 			n->text = hd_arena_strndup(ys->arena, txt ? txt : "", txt ? len : 0);
 			n->tlen = txt ? len : 0;
+text_done:
 			n->start = s;
 			switch (st) {
 			case FYSS_SINGLE_QUOTED:
@@ -726,7 +733,8 @@ props_done:
 			register_anchor(b, n);
 		if (attach(b, n, *docp) < 0)
 			return -1;
-		note_style(b, n);
+		if (!b->lean)
+			note_style(b, n);
 		return push(b, n);
 	}
 	case FYET_MAPPING_END:
@@ -751,6 +759,14 @@ props_done:
 		}
 		if (top->kind == YN_MAP && check_duplicates(b, top) < 0)
 			return -1;
+		if (top->kind == YN_MAP) {
+			size_t i;
+
+			for (i = 0; i + 1 < top->nkids; i += 2)
+				if (top->kids[i]->style == YS_PLAIN && top->kids[i]->tlen == 2 &&
+				    !memcmp(top->kids[i]->text, "<<", 2))
+					top->has_merge = true;
+		}
 		return 0;
 	default:
 		return 0;
@@ -881,8 +897,8 @@ static int parse_error(struct builder *b, const struct diag_capture *dc)
 	return -1;
 }
 
-int ys_parse(struct ystream *ys, const char *name, const char *buf,
-	     size_t len, struct hd_arena *a, struct hd_err *err)
+static int parse(struct ystream *ys, const char *name, const char *buf,
+		 size_t len, struct hd_arena *a, struct hd_err *err, bool lean)
 {
 	struct builder b;
 	struct fy_parse_cfg cfg;
@@ -907,6 +923,7 @@ int ys_parse(struct ystream *ys, const char *name, const char *buf,
 	memset(&b, 0, sizeof(b));
 	b.ys = ys;
 	b.err = err;
+	b.lean = lean;
 	b.cursor = HD_NOPOS;
 
 	memset(&dc, 0, sizeof(dc));
@@ -945,11 +962,23 @@ int ys_parse(struct ystream *ys, const char *name, const char *buf,
 	fy_diag_unref(diag);
 	free(b.stack);
 	ys->ndocs = b.ndocs;
-	if (rc == 0) {
+	if (rc == 0 && !lean) {
 		infer_style(&b);
 		set_bounds(ys);
 	}
 	return rc;
+}
+
+int ys_parse(struct ystream *ys, const char *name, const char *buf,
+	     size_t len, struct hd_arena *a, struct hd_err *err)
+{
+	return parse(ys, name, buf, len, a, err, false);
+}
+
+int ys_parse_lean(struct ystream *ys, const char *name, const char *buf,
+		  size_t len, struct hd_arena *a, struct hd_err *err)
+{
+	return parse(ys, name, buf, len, a, err, true);
 }
 
 /* ---- queries ------------------------------------------------------------- */
@@ -965,38 +994,36 @@ bool yn_is_scalar(const struct yn *n, const char *text)
 	return n->tlen == l && !memcmp(n->text, text, l);
 }
 
-struct yn *yn_map_key(const struct yn *map, const char *key)
+/* Index of the live key @key in @map, or SIZE_MAX. */
+static size_t key_index(const struct yn *map, const char *key)
 {
-	size_t i;
+	size_t i, l;
 
 	if (!map || map->kind != YN_MAP)
-		return NULL;
+		return HD_NOPOS;
+	l = strlen(key);
 	for (i = 0; i + 1 < map->nkids; i += 2) {
-		struct yn *k = map->kids[i];
+		const struct yn *k = map->kids[i];
 
-		if (k->flags & YF_DELETED)
-			continue;
-		if (yn_is_scalar(k, key))
-			return k;
+		if (k->tlen == l && k->kind == YN_SCALAR && !(k->flags & YF_DELETED) &&
+		    !memcmp(k->text, key, l))
+			return i;
 	}
-	return NULL;
+	return HD_NOPOS;
+}
+
+struct yn *yn_map_key(const struct yn *map, const char *key)
+{
+	size_t i = key_index(map, key);
+
+	return i == HD_NOPOS ? NULL : map->kids[i];
 }
 
 struct yn *yn_map_get(const struct yn *map, const char *key)
 {
-	size_t i;
+	size_t i = key_index(map, key);
 
-	if (!map || map->kind != YN_MAP)
-		return NULL;
-	for (i = 0; i + 1 < map->nkids; i += 2) {
-		struct yn *k = map->kids[i];
-
-		if (k->flags & YF_DELETED)
-			continue;
-		if (yn_is_scalar(k, key))
-			return map->kids[i + 1];
-	}
-	return NULL;
+	return i == HD_NOPOS ? NULL : map->kids[i + 1];
 }
 
 const struct yn *yn_deref(const struct yn *n)
