@@ -78,6 +78,9 @@ $(BUILD)/bench/floor: bench/floor.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
+readme: harden
+	python3 -c 'import re,subprocess; t=subprocess.run(["./harden","--list-transforms"],capture_output=True,text=True).stdout; s=open("README.md").read(); s=re.sub(r"(<!-- transforms:begin -->\n```\n).*?(```\n<!-- transforms:end -->)", lambda m: m.group(1)+t+m.group(2), s, flags=re.S); open("README.md","w").write(s)'
+
 run: deps harden
 	@for f in examples/*/*.in.yaml; do ./harden "$$f" || true; done
 
@@ -101,4 +104,4 @@ install: harden
 clean:
 	rm -rf build build-san harden
 
-.PHONY: all deps run unit test check bench install clean
+.PHONY: all deps run unit test check bench install clean readme golden-update

@@ -40,6 +40,8 @@ static void usage(FILE *fp)
 	      "      --gid N          GID for runAsGroup / fsGroup (10001)\n"
 	      "      --secrets-out P  write moved secret values to P (mode 0600)\n"
 	      "      --list-transforms  print the transforms and exit\n"
+	      "      --explain NAME   why a transform exists, what it changes, what\n"
+	      "                       can break, how to opt out\n"
 	      "\n"
 	      "      --no-follow      refuse to write through symbolic links\n"
 	      "  -h, --help           show this help\n"
@@ -52,23 +54,46 @@ static void usage(FILE *fp)
 enum {
 	OPT_CHECK = 256, OPT_STDOUT, OPT_DIFF, OPT_UNSAFE, OPT_LEVEL, OPT_ONLY,
 	OPT_SKIP, OPT_KINDS, OPT_UID, OPT_GID, OPT_SECRETS, OPT_LIST,
-	OPT_VERSION, OPT_NOFOLLOW,
+	OPT_VERSION, OPT_NOFOLLOW, OPT_EXPLAIN,
 };
 
+static const char *applies_str(const struct hd_transform *t)
+{
+	return t->applies == (HD_APPLIES_K8S | HD_APPLIES_COMPOSE) ? "k8s,compose"
+	       : t->applies == HD_APPLIES_K8S ? "k8s" : "compose";
+}
+
+/* The registry as a table (also pasted into README.md). */
 static void list_transforms(FILE *fp)
 {
 	unsigned i;
 
-	fprintf(fp, "%-26s %-12s %-7s %s\n", "NAME", "APPLIES TO", "FIXES", "SUMMARY");
+	fprintf(fp, "%-24s %-18s %-12s %-7s %s\n", "NAME", "COMPOSE NAME", "APPLIES TO",
+		"FIXES", "SUMMARY");
 	for (i = 0; i < hd_ntransforms; i++) {
 		const struct hd_transform *t = hd_transforms[i];
-		const char *ap = t->applies == (HD_APPLIES_K8S | HD_APPLIES_COMPOSE)
-					 ? "k8s,compose"
-					 : t->applies == HD_APPLIES_K8S ? "k8s" : "compose";
 
-		fprintf(fp, "%-26s %-12s %-7s %s\n", t->name, ap,
-			t->unsafe ? "unsafe" : "safe", t->summary);
+		fprintf(fp, "%-24s %-18s %-12s %-7s %s\n", t->name,
+			t->alias ? t->alias : (t->applies & HD_APPLIES_COMPOSE) ? t->name : "-",
+			applies_str(t), t->unsafe ? "unsafe" : "safe", t->summary);
 	}
+}
+
+static int explain(const char *name)
+{
+	const struct hd_transform *t = hd_transform_find(name);
+
+	if (!t) {
+		fprintf(stderr, "harden: error: unknown transform '%s' (see --list-transforms)\n",
+			name);
+		return HD_EXIT_ERROR;
+	}
+	printf("%s%s%s%s - %s\n\napplies to: %s; fixes: %s\n\n%s", t->name,
+	       t->alias ? " (Compose: " : "", t->alias ? t->alias : "", t->alias ? ")" : "",
+	       t->summary, applies_str(t),
+	       t->unsafe ? "safe ones by default, unsafe ones with --unsafe-fixes" : "safe",
+	       t->explain);
+	return HD_EXIT_OK;
 }
 
 static long parse_id(const char *s, const char *what)
@@ -101,6 +126,7 @@ int cmd_harden(int argc, char **argv)
 		{ "gid", required_argument, NULL, OPT_GID },
 		{ "secrets-out", required_argument, NULL, OPT_SECRETS },
 		{ "list-transforms", no_argument, NULL, OPT_LIST },
+		{ "explain", required_argument, NULL, OPT_EXPLAIN },
 		{ "no-follow", no_argument, NULL, OPT_NOFOLLOW },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -181,6 +207,8 @@ int cmd_harden(int argc, char **argv)
 		case OPT_LIST:
 			list_transforms(stdout);
 			return HD_EXIT_OK;
+		case OPT_EXPLAIN:
+			return explain(optarg);
 		case OPT_NOFOLLOW:
 			no_follow = true;
 			break;

@@ -134,7 +134,7 @@ const struct hd_transform hd_tr_drop_capabilities = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
-	.summary = "capabilities.drop: [ALL]; removing added capabilities is unsafe",
+	.summary = "drop ALL capabilities; removing added ones is unsafe",
 	.explain =
 		"Why: Linux capabilities split root's power; containers rarely need any\n"
 		"(PSS restricted: drop ALL, add at most NET_BIND_SERVICE).\n"
@@ -143,6 +143,8 @@ const struct hd_transform hd_tr_drop_capabilities = {
 		"the baseline set) are removed only with --unsafe-fixes.\n"
 		"Breaks: programs that chown, bind low ports without NET_BIND_SERVICE,\n"
 		"or use raw sockets.\n"
+		"Compose: cap_drop gains ALL; cap_add entries outside the allowlist\n"
+		"(NET_BIND_SERVICE) are removed with --unsafe-fixes.\n"
 		"Opt out: --skip drop-capabilities or harden.dev/skip: drop-capabilities.",
 	.run_pod = run_pod,
 	.run_service = run_service,

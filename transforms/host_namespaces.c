@@ -86,7 +86,7 @@ const struct hd_transform hd_tr_host_namespaces = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
-	.summary = "remove hostNetwork/hostPID/hostIPC and hostPort (unsafe)",
+	.summary = "no host network/PID/IPC namespaces or host ports (unsafe)",
 	.explain =
 		"Why: sharing the node's network, process or IPC namespace lets a\n"
 		"container sniff traffic, signal host processes and read their memory;\n"
@@ -95,6 +95,9 @@ const struct hd_transform hd_tr_host_namespaces = {
 		"and hostPort entries; without it they are reported.\n"
 		"Breaks: node agents, CNI, monitoring that needs the host's view; use a\n"
 		"Service instead of hostPort.\n"
+		"Compose: network_mode/pid/ipc/uts/userns_mode: host are removed with\n"
+		"--unsafe-fixes; a service leaving the host network joins the file's\n"
+		"first network (or the project's default one).\n"
 		"Opt out: --skip host-namespaces.",
 	.run_pod = run_pod,
 	.run_service = run_service,

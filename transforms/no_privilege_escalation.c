@@ -112,7 +112,7 @@ const struct hd_transform hd_tr_no_privilege_escalation = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
-	.summary = "allowPrivilegeEscalation: false on every container",
+	.summary = "allowPrivilegeEscalation: false; Compose no-new-privileges:true",
 	.explain =
 		"Why: without it, setuid binaries and file capabilities can raise a\n"
 		"process's privileges (no_new_privs); PSS restricted requires false.\n"
@@ -120,6 +120,8 @@ const struct hd_transform hd_tr_no_privilege_escalation = {
 		"true is changed only with --unsafe-fixes; privileged containers and\n"
 		"those adding SYS_ADMIN are reported (the API forbids the combination).\n"
 		"Breaks: sudo/su or setuid tools inside the container.\n"
+		"Compose: security_opt gains \"no-new-privileges:true\"; seccomp/apparmor\n"
+		"unconfined and label:disable are removed with --unsafe-fixes.\n"
 		"Opt out: --skip no-privilege-escalation.",
 	.run_pod = run_pod,
 	.run_service = run_service,

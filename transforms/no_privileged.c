@@ -41,13 +41,14 @@ const struct hd_transform hd_tr_no_privileged = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
-	.summary = "privileged: false on every container (true -> false is unsafe)",
+	.summary = "privileged: false; explicit privileged: true changed/removed (unsafe)",
 	.explain =
 		"Why: a privileged container has every capability and all host devices;\n"
 		"it is root on the node (PSS baseline \"privileged\").\n"
 		"What: sets securityContext.privileged: false where unset. An explicit\n"
 		"privileged: true is only changed with --unsafe-fixes.\n"
 		"Breaks: CNI plugins, storage drivers, node agents that need the host.\n"
+		"Compose: privileged: true is removed with --unsafe-fixes.\n"
 		"Opt out: --skip no-privileged or harden.dev/skip: no-privileged.",
 	.run_pod = run_pod,
 	.run_service = run_service,

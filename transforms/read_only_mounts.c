@@ -266,7 +266,7 @@ const struct hd_transform hd_tr_read_only_mounts = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
-	.summary = "readOnly: true on configMap/secret/downwardAPI/projected/hostPath mounts",
+	.summary = "read-only config/secret mounts; host paths and sockets reported",
 	.explain =
 		"Why: configuration and credentials should not be writable, and a\n"
 		"writable host path lets a container change the node.\n"
@@ -277,6 +277,9 @@ const struct hd_transform hd_tr_read_only_mounts = {
 		"socket, ...) and explicit writable hostPath mounts are reported.\n"
 		"Breaks: containers writing to a hostPath (log shippers' position\n"
 		"files): set readOnly: false explicitly there.\n"
+		"Compose: binds of configuration files (*.conf, *.yml, /etc/..., ...) get\n"
+		":ro / read_only: true; writable binds of sensitive host paths become\n"
+		"read-only with --unsafe-fixes; the Docker socket is reported.\n"
 		"Opt out: --skip read-only-mounts.",
 	.run_pod = run_pod,
 	.run_service = run_service,

@@ -188,7 +188,7 @@ const struct hd_transform hd_tr_read_only_root_fs = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
-	.summary = "readOnlyRootFilesystem: true plus a writable emptyDir at /tmp",
+	.summary = "read-only root filesystem plus a writable /tmp",
 	.explain =
 		"Why: a read-only root filesystem stops an intruder from dropping\n"
 		"binaries or changing the image's files.\n"
@@ -197,6 +197,8 @@ const struct hd_transform hd_tr_read_only_root_fs = {
 		"(named tmp, or harden-tmp) there. An explicit false is kept.\n"
 		"Breaks: programs writing outside /tmp and their volumes (caches, pid\n"
 		"files under /var/run): add emptyDir mounts for those paths.\n"
+		"Compose: read_only: true plus tmpfs: [/tmp] unless /tmp is already a\n"
+		"tmpfs or a volume; an explicit read_only: false is kept.\n"
 		"Opt out: --skip read-only-root-fs.",
 	.run_pod = run_pod,
 	.run_service = run_service,

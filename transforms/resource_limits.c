@@ -155,7 +155,7 @@ const struct hd_transform hd_tr_resource_limits = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
-	.summary = "CPU/memory requests and limits from defaults where absent",
+	.summary = "CPU/memory requests and limits (Compose: memory/cpus/pids)",
 	.explain =
 		"Why: without limits one container can starve the node (denial of\n"
 		"service, noisy neighbours); without requests scheduling is blind.\n"
@@ -165,6 +165,9 @@ const struct hd_transform hd_tr_resource_limits = {
 		"raises the limit, and a default request never exceeds the limit.\n"
 		"Breaks: workloads needing more than the defaults get throttled or\n"
 		"OOM-killed: set real values.\n"
+		"Compose: memory 512M, cpus \"0.5\", pids 100, written where the file keeps\n"
+		"limits (deploy.resources.limits, or mem_limit/cpus/pids_limit), the\n"
+		"deploy form when it has neither; existing values are kept.\n"
 		"Opt out: --skip resource-limits.",
 	.run_pod = run_pod,
 	.run_service = run_service,

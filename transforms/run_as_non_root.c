@@ -137,7 +137,7 @@ const struct hd_transform hd_tr_run_as_non_root = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
-	.summary = "runAsNonRoot: true with a numeric non-root runAsUser/runAsGroup/fsGroup",
+	.summary = "non-root: runAsNonRoot + numeric UID/GID; Compose user: \"UID:GID\"",
 	.explain =
 		"Why: a container running as UID 0 is root on the node if it escapes,\n"
 		"and Pod Security Standards \"restricted\" requires runAsNonRoot: true.\n"
@@ -147,6 +147,8 @@ const struct hd_transform hd_tr_run_as_non_root = {
 		"runAsNonRoot: false are changed and reported.\n"
 		"Breaks: images that must run as root (bind to ports < 1024 without\n"
 		"NET_BIND_SERVICE, write root-owned paths).\n"
+		"Compose: sets user: \"10001:10001\" (--uid/--gid) when unset; user root/0\n"
+		"is changed only with --unsafe-fixes; ${VAR} users are left alone.\n"
 		"Opt out: --skip run-as-non-root, or annotate the object\n"
 		"harden.dev/skip: run-as-non-root.",
 	.run_pod = run_pod,

@@ -351,7 +351,7 @@ const struct hd_transform hd_tr_secret_env = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
-	.summary = "literal secrets in env become valueFrom.secretKeyRef",
+	.summary = "literal secrets in env move to Secrets / Compose secrets / ${VAR}",
 	.explain =
 		"Why: a password in a manifest is in git history, in every clone and\n"
 		"in `kubectl get -o yaml` for anyone who can read the object.\n"
@@ -362,6 +362,10 @@ const struct hd_transform hd_tr_secret_env = {
 		"(diffs redact it); --secrets-out FILE writes the Secret manifest\n"
 		"(mode 0600), otherwise the findings list what to create.\n"
 		"Breaks: nothing once the Secret exists; the pod waits for it.\n"
+		"Compose: images reading VAR_FILE (postgres, mysql, mariadb) get a\n"
+		"secret, VAR_FILE=/run/secrets/NAME and the plain VAR removed; others\n"
+		"get ${VAR:?...} interpolation. --secrets-out DIR writes the values\n"
+		"(0600 files, harden.env); otherwise the findings say what to provide.\n"
 		"Opt out: --skip secret-env.",
 	.run_pod = run_pod,
 	.run_service = run_service,
