@@ -43,6 +43,7 @@ struct hd_ctx {
 	int doc;              /* document being processed */
 	struct hd_secret *sec;
 	size_t nsec, capsec;
+	unsigned recognized;  /* Kubernetes or Compose documents seen */
 };
 
 void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s);

@@ -9,6 +9,10 @@
 int hd_secrets_init(const char *extra_name_pattern);
 void hd_secrets_free(void);
 
+/* 0 if @pattern compiles as pcre2, else -1. */
+int hd_secrets_check_pattern(const char *pattern);
+/* Use @pattern (pcre2, or NULL) as the extra secret-name pattern. */
+void hd_secrets_set_extra(const char *pattern);
 /* Does an environment variable name look like it holds a secret? */
 bool hd_secret_name(const char *name);
 /* Token format matched by @value ("AWS access key", ...), or NULL. */

@@ -34,6 +34,9 @@ struct hd_opts {
 	const char *compose_mem, *compose_cpus;
 	const char *file_env_images; /* images reading VAR_FILE (CSV) */
 	const char *ro_patterns;     /* bind mounts made read-only (globs, CSV) */
+	const char *secret_names;    /* extra secret-name pcre2 pattern */
+	const char *exclude;         /* path globs (CSV) skipped in directories */
+	const char *policy;          /* the policy file applied, or NULL */
 };
 
 void hd_opts_defaults(struct hd_opts *o);

@@ -122,6 +122,8 @@ int hd_harden(struct hd_ctx *ctx)
 			continue;
 		if (hd_is_k8s(root)) {
 			struct hd_pod *pods;
+
+			ctx->recognized++;
 			size_t np = hd_k8s_pods(ctx, root, &pods);
 
 			for (p = 0; p < np; p++) {
@@ -138,6 +140,8 @@ int hd_harden(struct hd_ctx *ctx)
 			free(pods);
 		} else if (hd_is_compose(root)) {
 			struct hd_service *svcs;
+
+			ctx->recognized++;
 			size_t ns = hd_compose_services(ctx, root, &svcs);
 
 			for (t = 0; t < hd_ntransforms; t++) {

@@ -1,13 +1,17 @@
 /* main.c - `harden` command line: options, files, exit codes */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli.h"
+#include "files.h"
+#include "process.h"
+#include "report.h"
 #include "diff.h"
-#include "harden.h"
-#include "job.h"
 #include "secrets.h"
 #include "transform.h"
 #include "secrets_out.h"
@@ -43,10 +47,20 @@ static void usage(FILE *fp)
 	      "      --explain NAME   why a transform exists, what it changes, what\n"
 	      "                       can break, how to opt out\n"
 	      "\n"
+	      "Reports and files:\n"
+	      "      --format F       text (warnings on stderr), json, sarif, markdown\n"
+	      "      --report FILE    write the --format report to FILE (diff on stdout)\n"
+	      "      --color WHEN     auto (terminal, unless NO_COLOR), always, never\n"
+	      "      --config FILE    policy file (default: nearest .harden.yaml above\n"
+	      "                       each file)\n"
+	      "      --include GLOBS  files picked in directories (*.yaml,*.yml)\n"
+	      "      --exclude GLOBS  paths skipped in directories\n"
+	      "  -j, --jobs N         files processed in parallel (default: CPUs)\n"
 	      "      --no-follow      refuse to write through symbolic links\n"
 	      "  -h, --help           show this help\n"
 	      "      --version        show the version\n"
 	      "\n"
+	      "FILE may be a directory: YAML files below it are processed.\n"
 	      "Exit status: 0 no change or success, 1 changes found (--check),\n"
 	      "2 error (the file is left untouched).\n", fp);
 }
@@ -54,7 +68,8 @@ static void usage(FILE *fp)
 enum {
 	OPT_CHECK = 256, OPT_STDOUT, OPT_DIFF, OPT_UNSAFE, OPT_LEVEL, OPT_ONLY,
 	OPT_SKIP, OPT_KINDS, OPT_UID, OPT_GID, OPT_SECRETS, OPT_LIST,
-	OPT_VERSION, OPT_NOFOLLOW, OPT_EXPLAIN,
+	OPT_VERSION, OPT_NOFOLLOW, OPT_EXPLAIN, OPT_FORMAT, OPT_REPORT, OPT_COLOR,
+	OPT_CONFIG, OPT_INCLUDE, OPT_EXCLUDE,
 };
 
 static const char *applies_str(const struct hd_transform *t)
@@ -109,7 +124,25 @@ static long parse_id(const char *s, const char *what)
 	return v;
 }
 
-int cmd_harden(int argc, char **argv)
+static int check_names(const char *list)
+{
+	char *dup = strdup(list), *tok, *save = NULL;
+	int rc = 0;
+
+	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!hd_transform_find(tok)) {
+			fprintf(stderr, "harden: error: unknown transform '%s' (see "
+				"--list-transforms)\n", tok);
+			rc = -1;
+			break;
+		}
+	}
+	free(dup);
+	return rc;
+}
+
+/* Returns 0 to go on, 1 when done (help, version, list), -1 on error. */
+static int parse_args(int argc, char **argv, struct hd_cli *cli)
 {
 	static const struct option opts[] = {
 		{ "in-place", no_argument, NULL, 'i' },
@@ -128,179 +161,251 @@ int cmd_harden(int argc, char **argv)
 		{ "list-transforms", no_argument, NULL, OPT_LIST },
 		{ "explain", required_argument, NULL, OPT_EXPLAIN },
 		{ "no-follow", no_argument, NULL, OPT_NOFOLLOW },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "colour", required_argument, NULL, OPT_COLOR },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "include", required_argument, NULL, OPT_INCLUDE },
+		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct hd_opts o;
-	struct hd_secret_store store = { NULL, 0, 0 };
-	bool in_place = false, check = false, to_stdout = false, diff = false;
-	bool quiet = false, no_follow = false;
-	int c, i, rc = HD_EXIT_OK;
+	const char *color = "auto";
+	int c;
 
-	hd_opts_defaults(&o);
-	while ((c = getopt_long(argc, argv, "iqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "iqhj:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			in_place = true;
+			cli->in_place = true;
 			break;
 		case OPT_CHECK:
-			check = true;
+			cli->check = true;
 			break;
 		case OPT_STDOUT:
-			to_stdout = true;
+			cli->to_stdout = true;
 			break;
 		case OPT_DIFF:
-			diff = true;
+			cli->diff = true;
 			break;
 		case 'q':
-			quiet = true;
+			cli->quiet = true;
 			break;
 		case OPT_UNSAFE:
-			o.unsafe_fixes = true;
+			cli->opts.unsafe_fixes = true;
+			cli->set |= HD_SET_UNSAFE;
 			break;
 		case OPT_LEVEL:
 			if (!strcmp(optarg, "restricted")) {
-				o.level = HD_LEVEL_RESTRICTED;
+				cli->opts.level = HD_LEVEL_RESTRICTED;
 			} else if (!strcmp(optarg, "baseline")) {
-				o.level = HD_LEVEL_BASELINE;
+				cli->opts.level = HD_LEVEL_BASELINE;
 			} else {
 				fprintf(stderr, "harden: error: --level must be restricted or "
 					"baseline, got '%s'\n", optarg);
-				return HD_EXIT_ERROR;
+				return -1;
 			}
+			cli->set |= HD_SET_LEVEL;
 			break;
 		case OPT_ONLY:
-		case OPT_SKIP: {
-			char *dup = strdup(optarg), *tok, *save = NULL;
-
-			for (tok = strtok_r(dup, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				if (!hd_transform_find(tok)) {
-					fprintf(stderr, "harden: error: unknown transform '%s' "
-						"(see --list-transforms)\n", tok);
-					free(dup);
-					return HD_EXIT_ERROR;
-				}
+		case OPT_SKIP:
+			if (check_names(optarg) < 0)
+				return -1;
+			if (c == OPT_ONLY) {
+				cli->opts.only = optarg;
+				cli->set |= HD_SET_ONLY;
+			} else {
+				cli->opts.skip = optarg;
+				cli->set |= HD_SET_SKIP;
 			}
-			free(dup);
-			if (c == OPT_ONLY)
-				o.only = optarg;
-			else
-				o.skip = optarg;
 			break;
-		}
 		case OPT_KINDS:
-			o.kinds = optarg;
+			cli->opts.kinds = optarg;
+			cli->set |= HD_SET_KINDS;
 			break;
 		case OPT_UID:
-			if ((o.uid = parse_id(optarg, "--uid")) < 0)
-				return HD_EXIT_ERROR;
+			if ((cli->opts.uid = parse_id(optarg, "--uid")) < 0)
+				return -1;
+			cli->set |= HD_SET_UID;
 			break;
 		case OPT_GID:
-			if ((o.gid = parse_id(optarg, "--gid")) < 0)
-				return HD_EXIT_ERROR;
+			if ((cli->opts.gid = parse_id(optarg, "--gid")) < 0)
+				return -1;
+			cli->set |= HD_SET_GID;
 			break;
 		case OPT_SECRETS:
-			o.secrets_out = optarg;
+			cli->opts.secrets_out = optarg;
 			break;
 		case OPT_LIST:
 			list_transforms(stdout);
-			return HD_EXIT_OK;
+			return 1;
 		case OPT_EXPLAIN:
-			return explain(optarg);
+			return explain(optarg) == HD_EXIT_OK ? 1 : -1;
 		case OPT_NOFOLLOW:
-			no_follow = true;
+			cli->no_follow = true;
 			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "text")) {
+				cli->format = HD_FMT_TEXT;
+			} else if (!strcmp(optarg, "json")) {
+				cli->format = HD_FMT_JSON;
+			} else if (!strcmp(optarg, "sarif")) {
+				cli->format = HD_FMT_SARIF;
+			} else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md")) {
+				cli->format = HD_FMT_MARKDOWN;
+			} else {
+				fprintf(stderr, "harden: error: --format must be text, json, "
+					"sarif or markdown, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case OPT_REPORT:
+			cli->report = optarg;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never")) {
+				fprintf(stderr, "harden: error: --color must be auto, always or "
+					"never, got '%s'\n", optarg);
+				return -1;
+			}
+			color = optarg;
+			break;
+		case OPT_CONFIG:
+			cli->config = optarg;
+			break;
+		case OPT_INCLUDE:
+			cli->include = optarg;
+			break;
+		case OPT_EXCLUDE:
+			cli->exclude = optarg;
+			break;
+		case 'j': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < 1 || n > 256) {
+				fprintf(stderr, "harden: error: -j needs 1..256, got '%s'\n", optarg);
+				return -1;
+			}
+			cli->jobs = (int)n;
+			break;
+		}
 		case 'h':
 			usage(stdout);
-			return HD_EXIT_OK;
+			return 1;
 		case OPT_VERSION:
 			printf("harden %s\n", HARDEN_VERSION);
-			return HD_EXIT_OK;
+			return 1;
 		default:
 			usage(stderr);
-			return HD_EXIT_ERROR;
+			return -1;
 		}
 	}
 	if (optind >= argc) {
 		usage(stderr);
-		return HD_EXIT_ERROR;
+		return -1;
 	}
-	if ((in_place && (check || to_stdout)) || (check && to_stdout)) {
+	if ((cli->in_place && (cli->check || cli->to_stdout)) || (cli->check && cli->to_stdout)) {
 		fprintf(stderr, "harden: error: -i, --check and --stdout are exclusive\n");
-		return HD_EXIT_ERROR;
+		return -1;
 	}
+	if (!strcmp(color, "always"))
+		cli->color = true;
+	else if (!strcmp(color, "auto"))
+		cli->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	return 0;
+}
+
+/* Move a result's kept secrets into the run-wide store. */
+static void take_secrets(struct hd_secret_store *store, struct hd_result *r)
+{
+	size_t k;
+
+	for (k = 0; k < r->secrets.n; k++) {
+		if (store->n == store->cap) {
+			store->cap = store->cap ? store->cap * 2 : 8;
+			store->v = hd_xrealloc(store->v, store->cap * sizeof(*store->v));
+		}
+		store->v[store->n++] = r->secrets.v[k];
+	}
+	free(r->secrets.v);
+	r->secrets.v = NULL;
+	r->secrets.n = r->secrets.cap = 0;
+}
+
+static int write_report(const struct hd_cli *cli, struct hd_result **res, size_t n)
+{
+	FILE *fp = stdout;
+
+	if (cli->report && !(fp = fopen(cli->report, "w"))) {
+		fprintf(stderr, "harden: error: cannot write report '%s': %s\n", cli->report,
+			strerror(errno));
+		return -1;
+	}
+	hd_report_write(fp, cli->format, res, n);
+	if (fp != stdout && fclose(fp) != 0) {
+		fprintf(stderr, "harden: error: cannot write report '%s'\n", cli->report);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_harden(int argc, char **argv)
+{
+	struct hd_cli cli;
+	struct hd_files files = { NULL, 0, 0 };
+	struct hd_result **res;
+	struct hd_secret_store store = { NULL, 0, 0 };
+	size_t i;
+	int rc = HD_EXIT_OK, a;
+
+	memset(&cli, 0, sizeof(cli));
+	hd_opts_defaults(&cli.opts);
+	cli.jobs = 1;
+	a = parse_args(argc, argv, &cli);
+	if (a != 0)
+		return a > 0 ? HD_EXIT_OK : HD_EXIT_ERROR;
 	if (hd_secrets_init(NULL) < 0) {
 		fprintf(stderr, "harden: error: cannot compile secret patterns\n");
 		return HD_EXIT_ERROR;
 	}
-	for (i = optind; i < argc; i++) {
-		const char *file = argv[i];
-		struct hd_job job;
-		struct hd_ctx ctx;
-
-		if (hd_job_load(&job, file) < 0) {
-			hd_job_report(stderr, file, &job.err);
-			hd_job_release(&job);
+	for (a = optind; a < argc; a++)
+		if (hd_files_expand(&files, argv[a], cli.include, cli.exclude) < 0)
 			rc = HD_EXIT_ERROR;
-			continue;
-		}
-		hd_ctx_init(&ctx, &job, &o);
-		if (hd_harden(&ctx) < 0 || hd_job_finish(&job) < 0) {
-			hd_job_report(stderr, file, &job.err);
-			hd_ctx_release(&ctx);
-			hd_job_release(&job);
+	res = hd_xmalloc((files.n + 1) * sizeof(*res));
+	for (i = 0; i < files.n; i++) {
+		struct hd_result *r = hd_xmalloc(sizeof(*r));
+
+		hd_process(&cli, files.v[i].path, files.v[i].from_dir, r);
+		fwrite(r->err.data ? r->err.data : "", 1, r->err.len, stderr);
+		fwrite(r->out.data ? r->out.data : "", 1, r->out.len, stdout);
+		if (r->status == HD_R_ERROR)
 			rc = HD_EXIT_ERROR;
-			continue;
-		}
-		if (!quiet)
-			hd_ctx_print_findings(&ctx, stderr);
-		if (to_stdout) {
-			if (job.changed)
-				fwrite(job.out.data, 1, job.out.len, stdout);
-			else
-				fwrite(job.in.data, 1, job.in.len, stdout);
-		} else if (in_place) {
-			if (job.changed &&
-			    hd_write_in_place(&job.in, job.out.data, job.out.len,
-					      no_follow, &job.err) < 0) {
-				hd_job_report(stderr, file, &job.err);
-				rc = HD_EXIT_ERROR;
-			}
-		} else if (!check || diff) {
-			struct hd_buf db = HD_BUF_INIT;
-
-			if (job.changed) {
-				struct hd_span *red = hd_xmalloc((ctx.nsec + 1) * sizeof(*red));
-				size_t k;
-
-				for (k = 0; k < ctx.nsec; k++) {
-					red[k].off = ctx.sec[k].off;
-					red[k].len = ctx.sec[k].len;
-				}
-				hd_diff(&db, file, job.in.data, job.in.len, job.out.data,
-					job.out.len, &job.sp, red, ctx.nsec);
-				free(red);
-			}
-			fwrite(db.data ? db.data : "", 1, db.len, stdout);
-			hd_buf_release(&db);
-		}
-		if (job.changed && o.secrets_out && !check)
-			hd_secrets_keep(&store, &ctx);
-		if (check && job.changed) {
-			if (!diff)
-				printf("%s\n", file);
-			if (rc == HD_EXIT_OK)
-				rc = HD_EXIT_CHANGED;
-		}
-		hd_ctx_release(&ctx);
-		hd_job_release(&job);
+		else if (r->status == HD_R_CHANGED && cli.check && rc == HD_EXIT_OK)
+			rc = HD_EXIT_CHANGED;
+		/* keep what reports need, not the big buffers */
+		hd_buf_release(&r->out);
+		hd_buf_release(&r->err);
+		take_secrets(&store, r);
+		res[i] = r;
 	}
-	if (o.secrets_out && store.n && rc != HD_EXIT_ERROR &&
-	    hd_secrets_write(&store, o.secrets_out) < 0)
+	if (files.n == 0 && !cli.quiet)
+		fprintf(stderr, "harden: note: no YAML files found\n");
+	if (cli.format != HD_FMT_TEXT && write_report(&cli, res, files.n) < 0)
 		rc = HD_EXIT_ERROR;
+	if (cli.opts.secrets_out && store.n && rc != HD_EXIT_ERROR &&
+	    hd_secrets_write(&store, cli.opts.secrets_out) < 0)
+		rc = HD_EXIT_ERROR;
+	for (i = 0; i < files.n; i++) {
+		hd_result_release(res[i]);
+		free(res[i]);
+	}
+	free(res);
 	hd_secrets_store_release(&store);
+	hd_files_release(&files);
 	hd_secrets_free();
 	if (fflush(stdout) != 0) {
 		perror("harden: error: stdout");

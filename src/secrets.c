@@ -39,6 +39,7 @@ static const struct {
 /* Compiled on first use, without JIT: subjects are a few bytes long. */
 static pcre2_code *name_code, *not_name_code, *extra_code, *tok_code[NTOK];
 static const char *extra_src;
+static char *extra_own; /* our copy of the extra pattern */
 
 static pcre2_code *compile(const char *re)
 {
@@ -62,6 +63,29 @@ int hd_secrets_init(const char *extra)
 	return 0;
 }
 
+int hd_secrets_check_pattern(const char *pattern)
+{
+	pcre2_code *c = compile(pattern);
+
+	if (!c)
+		return -1;
+	pcre2_code_free(c);
+	return 0;
+}
+
+void hd_secrets_set_extra(const char *pattern)
+{
+	if (pattern && !*pattern)
+		pattern = NULL;
+	if ((!pattern && !extra_src) || (pattern && extra_src && !strcmp(pattern, extra_src)))
+		return;
+	pcre2_code_free(extra_code);
+	extra_code = NULL;
+	free(extra_own);
+	extra_own = pattern ? strdup(pattern) : NULL;
+	extra_src = extra_own;
+}
+
 void hd_secrets_free(void)
 {
 	size_t i;
@@ -73,6 +97,9 @@ void hd_secrets_free(void)
 		pcre2_code_free(tok_code[i]);
 	name_code = not_name_code = extra_code = NULL;
 	memset(tok_code, 0, sizeof(tok_code));
+	free(extra_own);
+	extra_own = NULL;
+	extra_src = NULL;
 }
 
 static bool match(pcre2_code **c, const char *re, const char *s, size_t n)

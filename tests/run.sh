@@ -4,6 +4,7 @@ set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
 H=${HARDEN:-./harden}
+TOPDIR=$(pwd)
 SHARED=${SHARED:-../shared}
 PY=/usr/bin/python3
 TMP=$(mktemp -d)

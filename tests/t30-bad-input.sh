@@ -27,7 +27,8 @@ for c in empty comments spaces; do
 done
 
 mkdir -p "$TMP/dir.yaml"
-$H "$TMP/dir.yaml" 2>"$TMP/e"; [ $? -eq 2 ] && grep -q 'directory' "$TMP/e" && t_pass "directory as file" || t_fail "directory as file"
+$H "$TMP/dir.yaml" 2>"$TMP/e"; [ $? -eq 0 ] && grep -q 'no YAML files found' "$TMP/e" && t_pass "empty directory: note, exit 0" || t_fail "empty directory" "$(cat "$TMP/e")"
+$H edit "$TMP/dir.yaml" 2>"$TMP/e"; [ $? -eq 2 ] && grep -q 'directory' "$TMP/e" && t_pass "edit: directory as file is an error" || t_fail "edit: directory as file"
 mkfifo "$TMP/fifo.yaml"
 timeout 5 $H "$TMP/fifo.yaml" 2>"$TMP/e"; [ $? -eq 2 ] && grep -q 'not a regular file' "$TMP/e" && t_pass "fifo as file" || t_fail "fifo as file"
 $H "$TMP/missing.yaml" 2>"$TMP/e"; [ $? -eq 2 ] && grep -q 'missing.yaml: error: cannot read' "$TMP/e" && t_pass "missing file" || t_fail "missing file"

@@ -1,0 +1,31 @@
+/* files.h - command-line operands to the list of files to process */
+#ifndef HD_FILES_H
+#define HD_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct hd_file {
+	char *path;
+	bool from_dir; /* found by walking a directory (not named explicitly) */
+};
+
+struct hd_files {
+	struct hd_file *v;
+	size_t n, cap;
+};
+
+/*
+ * hd_files_expand() - append @arg: a file as is, a directory walked
+ * recursively (sorted) for files matching @include (default *.yaml,*.yml)
+ * and not @exclude (comma-separated globs on the path or the base name).
+ * Hidden directories (.git, ...) and node_modules are skipped; symlinked
+ * directories are not followed.  Returns 0, or -1 (message printed).
+ */
+int hd_files_expand(struct hd_files *fl, const char *arg, const char *include,
+		    const char *exclude);
+/* Does @path match one of the comma-separated globs in @globs? */
+bool hd_glob_any(const char *globs, const char *path);
+void hd_files_release(struct hd_files *fl);
+
+#endif

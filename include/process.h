@@ -1,0 +1,63 @@
+/* process.h - harden one file into a self-contained result */
+#ifndef HD_PROCESS_H
+#define HD_PROCESS_H
+
+#include <stdbool.h>
+
+#include "harden.h"
+#include "secrets_out.h"
+#include "transform.h"
+#include "util.h"
+
+enum hd_format { HD_FMT_TEXT, HD_FMT_JSON, HD_FMT_SARIF, HD_FMT_MARKDOWN };
+
+/* What the command line asked for (options that apply to every file). */
+struct hd_cli {
+	struct hd_opts opts;
+	unsigned set;          /* HD_SET_* bits: options given on the command line */
+	bool in_place, check, diff, to_stdout, quiet, no_follow, color;
+	enum hd_format format;
+	const char *report;    /* --report FILE */
+	const char *config;    /* --config FILE (else .harden.yaml walking up) */
+	const char *include, *exclude;
+	int jobs;
+};
+
+enum {
+	HD_SET_LEVEL = 1 << 0, HD_SET_UID = 1 << 1, HD_SET_GID = 1 << 2,
+	HD_SET_ONLY = 1 << 3, HD_SET_SKIP = 1 << 4, HD_SET_UNSAFE = 1 << 5,
+	HD_SET_KINDS = 1 << 6,
+};
+
+enum hd_status { HD_R_UNCHANGED, HD_R_CHANGED, HD_R_ERROR, HD_R_SKIPPED };
+
+struct hd_redit {          /* a splice, for SARIF replacements */
+	size_t off, len;
+	char *text;
+};
+
+struct hd_result {
+	char *path;
+	enum hd_status status;
+	struct hd_buf out;     /* for stdout: diff, document or check line */
+	struct hd_buf err;     /* for stderr: errors, warnings, notes */
+	struct hd_arena a;     /* strings below */
+	struct hd_finding *f;
+	size_t nf;
+	struct hd_redit *e;
+	size_t ne;
+	char *errmsg;
+	int err_line, err_col;
+	struct hd_secret_store secrets;
+	const struct hd_opts *opts; /* effective options (policy applied) */
+};
+
+/*
+ * hd_process() - harden @path (policy, parse, transforms, verify, write or
+ * print) into @res.  Never exits; errors are in the result.
+ */
+void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
+		struct hd_result *res);
+void hd_result_release(struct hd_result *res);
+
+#endif

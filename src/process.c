@@ -1,0 +1,221 @@
+/* process.c - one file through policy, transforms, verification and output */
+#include "process.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "job.h"
+#include "model.h"
+#include "policy.h"
+#include "secrets.h"
+
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_CYAN "\033[36m"
+#define C_BOLD "\033[1m"
+#define C_MAGENTA "\033[35m"
+#define C_OFF "\033[0m"
+
+static const char *display(const char *path)
+{
+	return strcmp(path, "-") ? path : "<stdin>";
+}
+
+/* Colour a unified diff line by line. */
+static void colorize_diff(struct hd_buf *out, const char *d, size_t n)
+{
+	const char *p = d, *end = d + n;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *c = NULL;
+
+		if (l >= 3 && (!strncmp(p, "---", 3) || !strncmp(p, "+++", 3)))
+			c = C_BOLD;
+		else if (l >= 2 && !strncmp(p, "@@", 2))
+			c = C_CYAN;
+		else if (l && p[0] == '+')
+			c = C_GREEN;
+		else if (l && p[0] == '-')
+			c = C_RED;
+		if (c)
+			hd_buf_adds(out, c);
+		hd_buf_add(out, p, l);
+		if (c)
+			hd_buf_adds(out, C_OFF);
+		if (nl)
+			hd_buf_addc(out, '\n');
+		p += l + (nl ? 1 : 0);
+	}
+}
+
+static void set_error(struct hd_result *res, const char *path, const struct hd_err *e,
+		      bool color)
+{
+	res->status = HD_R_ERROR;
+	res->errmsg = hd_arena_strdup(&res->a, e->msg);
+	res->err_line = e->line;
+	res->err_col = e->col;
+	if (e->line > 0)
+		hd_buf_printf(&res->err, "%s:%d:%d: %serror:%s %s\n", display(path), e->line,
+			      e->col, color ? C_RED C_BOLD : "", color ? C_OFF : "", e->msg);
+	else
+		hd_buf_printf(&res->err, "%s: %serror:%s %s\n", display(path),
+			      color ? C_RED C_BOLD : "", color ? C_OFF : "", e->msg);
+}
+
+static void copy_findings(struct hd_result *res, const struct hd_ctx *ctx)
+{
+	size_t i;
+
+	res->nf = ctx->nf;
+	res->f = hd_arena_alloc(&res->a, (ctx->nf + 1) * sizeof(*res->f));
+	for (i = 0; i < ctx->nf; i++) {
+		struct hd_finding *f = &res->f[i];
+
+		*f = ctx->f[i];
+		f->object = f->object ? hd_arena_strdup(&res->a, f->object) : NULL;
+		f->container = f->container ? hd_arena_strdup(&res->a, f->container) : NULL;
+		f->message = hd_arena_strdup(&res->a, f->message);
+	}
+}
+
+static void print_findings(struct hd_result *res, const struct hd_ctx *ctx, bool color)
+{
+	FILE *mf;
+	char *buf = NULL;
+	size_t len = 0;
+
+	mf = open_memstream(&buf, &len);
+	if (!mf)
+		return;
+	hd_ctx_print_findings(ctx, mf);
+	fclose(mf);
+	if (color && len) {
+		/* highlight "warning:" */
+		const char *p = buf, *w;
+
+		while ((w = strstr(p, ": warning: ")) != NULL) {
+			hd_buf_add(&res->err, p, (size_t)(w - p) + 2);
+			hd_buf_adds(&res->err, C_MAGENTA C_BOLD "warning:" C_OFF);
+			p = w + 10;
+		}
+		hd_buf_adds(&res->err, p);
+	} else if (len) {
+		hd_buf_add(&res->err, buf, len);
+	}
+	free(buf);
+}
+
+void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
+		struct hd_result *res)
+{
+	struct hd_job job;
+	struct hd_ctx ctx;
+	struct hd_opts *o;
+	struct hd_err perr;
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	hd_arena_init(&res->a);
+	res->path = hd_arena_strdup(&res->a, path);
+	o = hd_arena_alloc(&res->a, sizeof(*o));
+	*o = cli->opts;
+	res->opts = o;
+	{
+		const char *ppath = NULL;
+
+		if (hd_policy_apply(cli, path, o, &res->a, &perr, &ppath) < 0) {
+			set_error(res, ppath ? ppath : path, &perr, cli->color);
+			return;
+		}
+	}
+	if (from_dir && o->exclude && hd_policy_excluded(o, path)) {
+		res->status = HD_R_SKIPPED;
+		return;
+	}
+	if (hd_job_load(&job, path) < 0) {
+		set_error(res, path, &job.err, cli->color);
+		hd_job_release(&job);
+		return;
+	}
+	hd_ctx_init(&ctx, &job, o);
+	hd_secrets_set_extra(o->secret_names);
+	if (hd_harden(&ctx) < 0 || hd_job_finish(&job) < 0) {
+		set_error(res, path, &job.err, cli->color);
+		goto out;
+	}
+	if (!ctx.recognized) {
+		bool content = false;
+
+		for (i = 0; i < job.ys.ndocs; i++)
+			content |= job.ys.docs[i].root != NULL;
+		res->status = HD_R_SKIPPED;
+		if (content && !cli->quiet)
+			hd_buf_printf(&res->err, "%s: note: neither a Kubernetes manifest nor a "
+				      "Compose file; left alone\n", display(path));
+		if (cli->to_stdout)
+			hd_buf_add(&res->out, job.in.data, job.in.len);
+		goto out;
+	}
+	res->status = job.changed ? HD_R_CHANGED : HD_R_UNCHANGED;
+	if (!cli->quiet)
+		print_findings(res, &ctx, cli->color);
+	copy_findings(res, &ctx);
+	if (cli->to_stdout) {
+		if (job.changed)
+			hd_buf_add(&res->out, job.out.data, job.out.len);
+		else
+			hd_buf_add(&res->out, job.in.data, job.in.len);
+	} else if (cli->in_place) {
+		if (job.changed &&
+		    hd_write_in_place(&job.in, job.out.data, job.out.len, cli->no_follow,
+				      &job.err) < 0) {
+			set_error(res, path, &job.err, cli->color);
+			goto out;
+		}
+	} else if ((!cli->check || cli->diff) && job.changed &&
+		   (cli->format == HD_FMT_TEXT || cli->report)) {
+		struct hd_buf db = HD_BUF_INIT;
+		struct hd_span *red = hd_xmalloc((ctx.nsec + 1) * sizeof(*red));
+
+		for (i = 0; i < ctx.nsec; i++) {
+			red[i].off = ctx.sec[i].off;
+			red[i].len = ctx.sec[i].len;
+		}
+		hd_diff(&db, display(path), job.in.data, job.in.len, job.out.data,
+			job.out.len, &job.sp, red, ctx.nsec);
+		free(red);
+		if (cli->color)
+			colorize_diff(&res->out, db.data ? db.data : "", db.len);
+		else if (db.len)
+			hd_buf_add(&res->out, db.data, db.len);
+		hd_buf_release(&db);
+	}
+	if (cli->check && !cli->diff && job.changed && cli->format == HD_FMT_TEXT)
+		hd_buf_printf(&res->out, "%s\n", display(path));
+	/* edits, for SARIF fixes */
+	res->ne = job.sp.n;
+	res->e = hd_arena_alloc(&res->a, (job.sp.n + 1) * sizeof(*res->e));
+	for (i = 0; i < job.sp.n; i++) {
+		res->e[i].off = job.sp.v[i].off;
+		res->e[i].len = job.sp.v[i].len;
+		res->e[i].text = hd_arena_strndup(&res->a, job.sp.v[i].text, job.sp.v[i].tlen);
+	}
+	if (job.changed && o->secrets_out && !cli->check)
+		hd_secrets_keep(&res->secrets, &ctx);
+out:
+	hd_ctx_release(&ctx);
+	hd_job_release(&job);
+}
+
+void hd_result_release(struct hd_result *res)
+{
+	hd_buf_release(&res->out);
+	hd_buf_release(&res->err);
+	hd_secrets_store_release(&res->secrets);
+	hd_arena_free(&res->a);
+}

@@ -1,0 +1,66 @@
+# t80-reports.sh - JSON/SARIF/markdown reports, policy file, directories, colour
+if HARDEN=$H SHARED=$SHARED $PY tests/report_check.py >"$TMP/rep.out" 2>&1; then
+	t_pass "reports (SARIF schema + replacements, JSON schema, markdown)"; head -1 "$TMP/rep.out"
+else
+	t_fail "reports"; cat "$TMP/rep.out" | head -20
+fi
+# --report FILE keeps the diff on stdout
+$H --format json --report "$TMP/r.json" examples/k8s/cronjob.in.yaml >"$TMP/d" 2>/dev/null
+grep -q '^+++ b/examples/k8s/cronjob.in.yaml' "$TMP/d" && $PY -c "import json,sys; json.load(open(sys.argv[1]))" "$TMP/r.json" &&
+	t_pass "--report FILE with the diff on stdout" || t_fail "--report FILE"
+
+# pre-commit style run over the whole corpus: exit 1 and exactly the changed files
+$H --check -q "$SHARED"/corpus/k8s/* "$SHARED"/corpus/compose/* >"$TMP/changed"; rc=$?
+n=$(wc -l <"$TMP/changed")
+bad=0
+for f in "$SHARED"/corpus/k8s/* "$SHARED"/corpus/compose/*; do
+	if $H --stdout -q "$f" | cmp -s - "$f"; then grep -qxF "$f" "$TMP/changed" && bad=1
+	else grep -qxF "$f" "$TMP/changed" || bad=1; fi
+done
+[ $rc -eq 1 ] && [ $bad -eq 0 ] && t_pass "--check over the corpus: exit 1, $n files listed, exactly the changed ones" ||
+	t_fail "--check over the corpus" "rc=$rc bad=$bad"
+
+# directories: recursion, include/exclude, non-manifests noted, bad file does not stop
+mkdir -p "$TMP/repo/apps/.git" "$TMP/repo/vendor" "$TMP/repo/ci"
+cp examples/k8s/init-containers.in.yaml "$TMP/repo/apps/pod.yaml"
+cp examples/compose/extends.in.yaml "$TMP/repo/apps/compose.yml"
+cp examples/k8s/init-containers.in.yaml "$TMP/repo/vendor/pod.yaml"
+cp examples/k8s/init-containers.in.yaml "$TMP/repo/apps/.git/pod.yaml"
+printf 'on: push\njobs: {}\n' >"$TMP/repo/ci/workflow.yaml"
+printf 'a: [\n' >"$TMP/repo/apps/broken.yaml"
+printf 'x' >"$TMP/repo/apps/notes.txt"
+(cd "$TMP/repo" && $TOPDIR/$H --check --exclude 'vendor/**' . >"$TMP/o" 2>"$TMP/e"); rc=$?
+if [ $rc -eq 2 ] && grep -qx './apps/pod.yaml' "$TMP/o" && grep -qx './apps/compose.yml' "$TMP/o" &&
+   ! grep -q vendor "$TMP/o" && ! grep -q '.git' "$TMP/o" && grep -q 'broken.yaml:2:1: error' "$TMP/e" &&
+   grep -q 'workflow.yaml: note: neither' "$TMP/e" && ! grep -q notes.txt "$TMP/o" "$TMP/e"; then
+	t_pass "directory walk: include/exclude, .git skipped, note for non-manifests, errors do not stop"
+else
+	t_fail "directory walk" "rc=$rc out=$(cat "$TMP/o") err=$(cat "$TMP/e")"
+fi
+
+# policy file: found walking up, applied, unknown keys are file:line:col errors
+mkdir -p "$TMP/pol/deep/er"
+cat >"$TMP/pol/.harden.yaml" <<'YAML'
+# team policy
+uid: 4242
+skip: [resource-limits]
+exclude: ["generated/**"]
+YAML
+cp examples/k8s/init-containers.in.yaml "$TMP/pol/deep/er/pod.yaml"
+$H --stdout -q "$TMP/pol/deep/er/pod.yaml" >"$TMP/o"
+grep -q 'runAsUser: 4242' "$TMP/o" && ! grep -q 'resources:' "$TMP/o" && t_pass "policy found walking up and applied" ||
+	t_fail "policy applied"
+$H --stdout -q --uid 777 "$TMP/pol/deep/er/pod.yaml" | grep -q 'runAsUser: 777' && t_pass "command line overrides policy" ||
+	t_fail "command line overrides policy"
+printf 'uid: 1\nlimits:\n  cpu: 1\n  gpus: 2\n' >"$TMP/bad-policy.yaml"
+$H --config "$TMP/bad-policy.yaml" "$TMP/pol/deep/er/pod.yaml" >/dev/null 2>"$TMP/e"; rc=$?
+[ $rc -eq 2 ] && grep -q "bad-policy.yaml:4:3: error: unknown key 'limits.gpus'" "$TMP/e" &&
+	t_pass "policy: unknown key is file:line:col error" || t_fail "policy unknown key" "$(cat "$TMP/e")"
+printf 'skip: [no-such-pass]\n' >"$TMP/bad2.yaml"
+$H --config "$TMP/bad2.yaml" "$TMP/pol/deep/er/pod.yaml" >/dev/null 2>"$TMP/e"; [ $? -eq 2 ] &&
+	grep -q "bad2.yaml:1:7: error: unknown transform 'no-such-pass'" "$TMP/e" && t_pass "policy: unknown transform" ||
+	t_fail "policy: unknown transform" "$(cat "$TMP/e")"
+
+# colour: never by default into a pipe, always on request, NO_COLOR honoured by auto
+$H examples/k8s/cronjob.in.yaml 2>/dev/null | grep -q $'\033' && t_fail "no colour into a pipe" || t_pass "no colour into a pipe"
+$H --color always examples/k8s/cronjob.in.yaml 2>/dev/null | grep -q $'\033\[32m+' && t_pass "--color always" || t_fail "--color always"
