@@ -86,6 +86,10 @@ void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
 	     enum hd_severity sev, bool applied, bool unsafe, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
+/* Does @at's line carry "# harden:ignore" for @tr?  Records the exemption. */
+bool line_ignored(struct hd_ctx *ctx, const char *tr, const struct yn *at,
+		  const struct hd_fref *who);
+
 /* Is this transform exempted for @pod / @svc (annotations, x-harden)? */
 bool hd_pod_exempt(struct hd_ctx *ctx, const struct hd_pod *pod, const char *tr);
 

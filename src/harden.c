@@ -1,6 +1,7 @@
 /* harden.c - drive the transform chain over the models of one file */
 #include "harden.h"
 
+#include "exempt.h"
 #include "model.h"
 
 #include <stdlib.h>
@@ -49,32 +50,57 @@ void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s)
 	ctx->sec[ctx->nsec++] = *s;
 }
 
-/* "harden.dev/skip: a,b" (or "all") in @ann names @tr? */
-static const struct yn *skip_annotation(const struct yn *meta, const char *tr)
-{
-	const struct yn *v = hd_getp(meta, "annotations", "harden.dev/skip", NULL);
-	const char *s = hd_str(v);
-
-	if (s && (hd_csv_has(s, tr) || hd_csv_has(s, "all")))
-		return v;
-	return NULL;
-}
-
 bool hd_pod_exempt(struct hd_ctx *ctx, const struct hd_pod *pod, const char *tr)
 {
-	const struct yn *at = skip_annotation(pod->meta, tr);
+	const char *why = NULL;
+	const struct yn *at = hd_annotation_exempts(hd_get(pod->meta, "annotations"), tr, &why);
+	struct hd_fref r = { tr, "exemption", pod->label, NULL };
 
 	if (!at && pod->tmeta != pod->meta)
-		at = skip_annotation(pod->tmeta, tr);
-	if (!at)
-		return false;
-	{
-		struct hd_fref r = { tr, "exemption", pod->label, NULL };
-
+		at = hd_annotation_exempts(hd_get(pod->tmeta, "annotations"), tr, &why);
+	if (at) {
 		hd_find(ctx, &r, at, HD_SEV_LOW, false, false,
-			"skipped: exempted by annotation harden.dev/skip");
+			"skipped: exempted by annotation %s", why);
+		return true;
 	}
-	return true;
+	/* "# harden:ignore" on the object's first line or its name line */
+	at = hd_get(pod->meta, "name");
+	if (hd_line_ignores(&ctx->job->ys, pod->obj->start, tr) ||
+	    (at && hd_line_ignores(&ctx->job->ys, at->start, tr))) {
+		hd_find(ctx, &r, at ? at : pod->obj, HD_SEV_LOW, false, false,
+			"skipped: exempted by a '# harden:ignore' comment");
+		return true;
+	}
+	return false;
+}
+
+/* The pod without containers whose first line says "# harden:ignore". */
+static struct hd_pod *pod_view(struct hd_ctx *ctx, struct hd_pod *pod, const char *tr)
+{
+	const struct ystream *ys = &ctx->job->ys;
+	struct hd_pod *v;
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < pod->nctrs && !any; i++)
+		any = hd_line_ignores(ys, pod->ctrs[i].node->start, tr);
+	if (!any)
+		return pod;
+	v = hd_arena_alloc(&ctx->job->arena, sizeof(*v));
+	*v = *pod;
+	v->ctrs = hd_arena_alloc(&ctx->job->arena, (pod->nctrs + 1) * sizeof(*v->ctrs));
+	v->nctrs = 0;
+	for (i = 0; i < pod->nctrs; i++) {
+		if (hd_line_ignores(ys, pod->ctrs[i].node->start, tr)) {
+			struct hd_fref r = { tr, "exemption", pod->label, pod->ctrs[i].name };
+
+			hd_find(ctx, &r, pod->ctrs[i].node, HD_SEV_LOW, false, false,
+				"skipped: exempted by a '# harden:ignore' comment");
+			continue;
+		}
+		v->ctrs[v->nctrs++] = pod->ctrs[i];
+	}
+	return v;
 }
 
 /* x-harden: {skip: [a, b]} (or "a,b", or all) on a Compose service. */
@@ -82,9 +108,17 @@ static bool service_exempt(struct hd_ctx *ctx, const struct hd_service *svc,
 			   const struct hd_transform *tr)
 {
 	const struct yn *skip = hd_getp(svc->node, "x-harden", "skip", NULL);
-	const struct yn *hit = NULL;
+	const struct yn *hit = NULL, *key = yn_key_of(svc->node);
 	size_t i;
 
+	if ((key && hd_line_ignores(&ctx->job->ys, key->start, tr->name)) ||
+	    hd_line_ignores(&ctx->job->ys, svc->node->start, tr->name)) {
+		struct hd_fref r = { tr->name, "exemption", svc->label, NULL };
+
+		hd_find(ctx, &r, key ? key : svc->node, HD_SEV_LOW, false, false,
+			"skipped: exempted by a '# harden:ignore' comment");
+		return true;
+	}
 	if (!skip)
 		return false;
 	if (skip->kind == YN_SCALAR) {
@@ -134,7 +168,7 @@ int hd_harden(struct hd_ctx *ctx)
 						continue;
 					if (hd_pod_exempt(ctx, &pods[p], tr->name))
 						continue;
-					tr->run_pod(ctx, &pods[p]);
+					tr->run_pod(ctx, pod_view(ctx, &pods[p], tr->name));
 				}
 			}
 			free(pods);

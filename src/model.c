@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "edit.h"
+#include "exempt.h"
 #include "scalar.h"
 
 static struct yn *merged_get(const struct yn *map, const char *key, int depth);
@@ -192,6 +193,19 @@ void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
 
 /* ---- writing ------------------------------------------------------------- */
 
+bool line_ignored(struct hd_ctx *ctx, const char *tr, const struct yn *at,
+		  const struct hd_fref *who)
+{
+	struct hd_fref r = { tr, "exemption", who ? who->object : NULL,
+			     who ? who->container : NULL };
+
+	if (!at || at->start == HD_NOPOS || !hd_line_ignores(&ctx->job->ys, at->start, tr))
+		return false;
+	hd_find(ctx, &r, at, HD_SEV_LOW, false, false,
+		"left alone: exempted by a '# harden:ignore' comment");
+	return true;
+}
+
 /* Allow edits in the anchored nodes that share @n; report them once. */
 static void touch(struct hd_ctx *ctx, const char *tr, struct yn *n)
 {
@@ -286,8 +300,10 @@ void hd_put(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key,
 	map = (struct yn *)yn_deref(map);
 	if (!map || map->kind != YN_MAP)
 		return;
-	touch(ctx, tr, map);
 	v = yn_map_get(map, key);
+	if (v && !(v->flags & YF_NEW) && line_ignored(ctx, tr, v, NULL))
+		return;
+	touch(ctx, tr, map);
 	if (v && v->kind == YN_SCALAR) {
 		if (hd_node_type(v) == t && v->tlen == strlen(text) &&
 		    !memcmp(v->text, text, v->tlen))
@@ -308,7 +324,7 @@ void hd_del(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key)
 
 	map = (struct yn *)yn_deref(map);
 	k = yn_map_key(map, key);
-	if (!k)
+	if (!k || (!(k->flags & YF_NEW) && line_ignored(ctx, tr, k, NULL)))
 		return;
 	touch(ctx, tr, map);
 	ye_remove(k);

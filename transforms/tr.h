@@ -23,6 +23,8 @@ static inline bool tr_unsafe(struct hd_ctx *ctx, const struct hd_fref *r,
 {
 	bool apply = ctx->opts->unsafe_fixes;
 
+	if (line_ignored(ctx, r->tr, at, r))
+		return false;
 	hd_find(ctx, r, at, HD_SEV_HIGH, apply, true, "%s%s", what,
 		apply ? "" : " (unsafe fix, not applied; use --unsafe-fixes)");
 	return apply;
