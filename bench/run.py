@@ -109,6 +109,13 @@ def main():
     floor = row(g, "floor: libfyaml event parse", measure([FLOOR, *comp]))
     row(g, "harden (all transforms, diff)", measure([H, "-q", *comp], ok=(0, 1, 2)), floor)
 
+    # --- issue 5: a pre-commit style run over the whole corpus
+    allc = corpus_files("k8s") + corpus_files("compose")
+    size = sum(os.path.getsize(f) for f in allc)
+    g = f"corpus --check, {len(allc)} files ({size / 1e6:.2f} MB)"
+    floor = row(g, "floor: libfyaml event parse", measure([FLOOR, *allc]))
+    row(g, "harden --check -q (pre-commit)", measure([H, "--check", "-q", *allc]), floor)
+
     write_results(results)
 
 
