@@ -76,6 +76,8 @@ struct ydoc {
 	size_t start;        /* '---' or first node or directive */
 	size_t bound;        /* first byte of this document's slice of the
 				stream (directives and '---' included) */
+	size_t end_bound;    /* one past its last byte (= next bound, or EOF) */
+	struct hd_arena *nodes; /* where its tree lives (streaming) */
 	bool explicit_start;
 	unsigned changed;    /* set by the renderer */
 };
@@ -100,7 +102,9 @@ struct ystream {
 	size_t *lines; /* byte offset of the start of each line */
 	size_t nlines;
 	struct ystyle style;
-	struct hd_arena *arena;
+	struct hd_arena *arena; /* nodes of the current document */
+	struct hd_arena *keep;  /* file-lifetime data: lines, docs, splice texts */
+	void *rd;               /* the reader while streaming (ys_open) */
 };
 
 struct hd_err {
@@ -115,6 +119,17 @@ struct hd_err {
  */
 int ys_parse(struct ystream *ys, const char *name, const char *buf,
 	     size_t len, struct hd_arena *a, struct hd_err *err);
+/*
+ * Streaming, one document at a time: ys_open(), then ys_next() parses the
+ * next document into @nodes (returns 1; it is ys->docs[ys->ndocs - 1],
+ * with bound/end_bound set, style facts updated), 0 at the end, -1 on error.
+ * File-lifetime data goes to @keep.  ys_close() releases the reader.
+ */
+int ys_open(struct ystream *ys, const char *name, const char *buf, size_t len,
+	    struct hd_arena *keep, bool lean, struct hd_err *err);
+int ys_next(struct ystream *ys, struct hd_arena *nodes, struct hd_err *err);
+void ys_close(struct ystream *ys);
+
 /*
  * ys_parse_lean() - the same tree for reading only (verification): no style
  * inference or document bounds, and scalar text may point into @buf

@@ -349,7 +349,7 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 			(long long)sp->v[i].tlen - (long long)sp->v[i].len;
 	for (d = 0; d < nd && rc == 0 && !not_alone; d++) {
 		size_t b0 = in->docs[d].bound;
-		size_t b1 = d + 1 < nd ? in->docs[d + 1].bound : in->len;
+		size_t b1 = in->docs[d].end_bound;
 		size_t s = (size_t)((long long)b0 + before);
 		size_t e = (size_t)((long long)b1 + before + delta[d]);
 

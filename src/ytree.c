@@ -164,13 +164,24 @@ static void build_lines(struct ystream *ys)
 		lines[n++] = (size_t)(nl + 1 - ys->buf);
 		p = nl + 1;
 	}
-	ys->lines = hd_arena_alloc(ys->arena, n * sizeof(*lines));
+	ys->lines = hd_arena_alloc(ys->keep, n * sizeof(*lines));
 	memcpy(ys->lines, lines, n * sizeof(*lines));
 	ys->nlines = n;
 	free(lines);
 }
 
 /* ---- tree building ------------------------------------------------------- */
+
+/*
+ * libfyaml diagnostics arrive formatted as "NAME:LINE:COL: error: MSG\n"
+ * (then source excerpts).  Keep the first error.  (Its collect-errors mode
+ * leaks the collected records in 0.7.12, hence the callback.)
+ */
+struct diag_capture {
+	bool have;
+	int line, col;
+	char msg[400];
+};
 
 struct anchor_ent {
 	struct anchor_ent *next;
@@ -183,6 +194,14 @@ struct anchor_ent {
 struct builder {
 	struct ystream *ys;
 	bool lean;      /* reading only: no style facts, borrowed text */
+	/* reader state (streaming one document at a time) */
+	struct fy_parser *fyp;
+	struct fy_diag *diag;
+	struct diag_capture *dc;
+	struct fy_event *held[2]; /* looked-ahead events, in order */
+	int nheld;
+	bool done;
+	struct ydoc *cur;
 	struct hd_err *err;
 	struct yn **stack;
 	size_t depth, cap;
@@ -569,7 +588,7 @@ static struct ydoc *new_doc(struct builder *b)
 
 	if (b->ndocs == b->capdocs) {
 		size_t ncap = b->capdocs ? b->capdocs * 2 : 4;
-		struct ydoc *nd = hd_arena_alloc(ys->arena, ncap * sizeof(*nd));
+		struct ydoc *nd = hd_arena_alloc(ys->keep, ncap * sizeof(*nd));
 
 		if (b->ndocs)
 			memcpy(nd, ys->docs, b->ndocs * sizeof(*nd));
@@ -578,6 +597,7 @@ static struct ydoc *new_doc(struct builder *b)
 	}
 	memset(&ys->docs[b->ndocs], 0, sizeof(ys->docs[0]));
 	ys->docs[b->ndocs].start = HD_NOPOS;
+	ys->ndocs = b->ndocs + 1;
 	return &ys->docs[b->ndocs++];
 }
 
@@ -607,6 +627,7 @@ static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **doc
 
 	switch (e->type) {
 	case FYET_DOCUMENT_START:
+		memset(b->anchors, 0, sizeof(b->anchors)); /* anchors are per document */
 		*docp = new_doc(b);
 		t = e->document_start.document_start;
 		if (!e->document_start.implicit && t) {
@@ -803,17 +824,6 @@ static void infer_style(struct builder *b)
 	st->crlf = crlf > lf;
 }
 
-/*
- * libfyaml diagnostics arrive formatted as "NAME:LINE:COL: error: MSG\n"
- * (then source excerpts).  Keep the first error.  (Its collect-errors mode
- * leaks the collected records in 0.7.12, hence the callback.)
- */
-struct diag_capture {
-	bool have;
-	int line, col;
-	char msg[400];
-};
-
 static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
 	struct diag_capture *c = user;
@@ -847,38 +857,6 @@ static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t l
 	c->have = true;
 }
 
-/*
- * Slice boundaries: document d owns [bound_d, bound_{d+1}).  A document
- * starts at the line of its '---' (or its first node), moved up over any
- * directive lines; everything before belongs to the previous document.
- */
-static void set_bounds(struct ystream *ys)
-{
-	size_t d;
-
-	for (d = 0; d < ys->ndocs; d++) {
-		size_t b = ys->docs[d].start == HD_NOPOS ? 0 : ys->docs[d].start;
-
-		if (d == 0) {
-			ys->docs[d].bound = 0;
-			continue;
-		}
-		if (b > ys->len)
-			b = ys->len;
-		b = ys_line_start(ys, b);
-		while (b > 0) {
-			size_t prev = ys_line_start(ys, b - 1);
-
-			if (ys->buf[prev] != '%')
-				break;
-			b = prev;
-		}
-		if (b < ys->docs[d - 1].bound)
-			b = ys->docs[d - 1].bound;
-		ys->docs[d].bound = b;
-	}
-}
-
 static int parse_error(struct builder *b, const struct diag_capture *dc)
 {
 	struct hd_err *err = b->err;
@@ -897,75 +875,201 @@ static int parse_error(struct builder *b, const struct diag_capture *dc)
 	return -1;
 }
 
-static int parse(struct ystream *ys, const char *name, const char *buf,
-		 size_t len, struct hd_arena *a, struct hd_err *err, bool lean)
+/* Start of the next document's slice, from its first event(s). */
+static size_t next_bound(struct builder *b, struct fy_event *e, struct fy_event *e2)
 {
-	struct builder b;
+	struct ystream *ys = b->ys;
+	size_t pos = HD_NOPOS, bound;
+
+	if (e->type == FYET_DOCUMENT_START && e->document_start.document_start &&
+	    !e->document_start.implicit)
+		pos = tok_start(e->document_start.document_start);
+	if (pos == HD_NOPOS && e2) {
+		const struct fy_mark *m = fy_event_start_mark(e2);
+
+		if (e2->type == FYET_SCALAR && e2->scalar.anchor)
+			pos = tok_start(e2->scalar.anchor);
+		if (m && (pos == HD_NOPOS || m->input_pos < pos))
+			pos = m->input_pos;
+	}
+	if (pos == HD_NOPOS || pos > ys->len)
+		pos = b->cursor == HD_NOPOS ? ys->len : b->cursor;
+	bound = ys_line_start(ys, pos);
+	/* directive lines (%YAML, %TAG) belong to the document they announce */
+	while (bound > 0) {
+		size_t prev = ys_line_start(ys, bound - 1);
+
+		if (ys->buf[prev] != '%')
+			break;
+		bound = prev;
+	}
+	return bound;
+}
+
+static struct fy_event *get_event(struct builder *b)
+{
+	struct fy_event *e;
+
+	if (b->nheld) {
+		e = b->held[0];
+		b->held[0] = b->held[1];
+		b->held[1] = NULL;
+		b->nheld--;
+		return e;
+	}
+	return fy_parser_parse(b->fyp);
+}
+
+static void hold(struct builder *b, struct fy_event *e)
+{
+	b->held[b->nheld++] = e;
+}
+
+int ys_open(struct ystream *ys, const char *name, const char *buf, size_t len,
+	    struct hd_arena *keep, bool lean, struct hd_err *err)
+{
+	struct builder *b;
 	struct fy_parse_cfg cfg;
 	struct fy_diag_cfg dcfg;
-	struct fy_diag *diag;
-	struct diag_capture dc;
-	struct fy_parser *fyp;
-	struct fy_event *e;
-	struct ydoc *doc = NULL;
-	int rc = 0;
 
 	memset(ys, 0, sizeof(*ys));
 	memset(err, 0, sizeof(*err));
 	ys->name = name;
 	ys->buf = buf;
 	ys->len = len;
-	ys->arena = a;
+	ys->keep = keep;
+	ys->arena = keep;
 	build_lines(ys);
 	if (check_encoding(ys, err) < 0)
 		return -1;
-
-	memset(&b, 0, sizeof(b));
-	b.ys = ys;
-	b.err = err;
-	b.lean = lean;
-	b.cursor = HD_NOPOS;
-
-	memset(&dc, 0, sizeof(dc));
+	b = hd_xmalloc(sizeof(*b));
+	memset(b, 0, sizeof(*b));
+	b->ys = ys;
+	b->err = err;
+	b->lean = lean;
+	b->cursor = HD_NOPOS;
+	b->dc = hd_xmalloc(sizeof(*b->dc));
+	memset(b->dc, 0, sizeof(*b->dc));
+	ys->rd = b;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = diag_out;
-	dcfg.user = &dc;
+	dcfg.user = b->dc;
 	dcfg.level = FYET_ERROR;
 	dcfg.colorize = false;
 	dcfg.show_source = false;
 	dcfg.show_position = true;
 	dcfg.show_type = true;
 	dcfg.show_module = false;
-	diag = fy_diag_create(&dcfg);
-	if (!diag)
+	b->diag = fy_diag_create(&dcfg);
+	if (!b->diag)
 		return err_at(err, NULL, 0, "cannot create YAML diagnostics");
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.flags = FYPCF_QUIET |
 		    FYPCF_SLOPPY_FLOW_INDENTATION; /* as PyYAML and go-yaml */
-	cfg.diag = diag;
-	fyp = fy_parser_create(&cfg);
-	if (!fyp) {
-		fy_diag_unref(diag);
+	cfg.diag = b->diag;
+	b->fyp = fy_parser_create(&cfg);
+	if (!b->fyp)
 		return err_at(err, NULL, 0, "cannot create YAML parser");
-	}
-	fy_parser_set_string(fyp, buf, len);
-	while ((e = fy_parser_parse(fyp)) != NULL) {
-		rc = handle_event(&b, e, &doc);
-		fy_parser_event_free(fyp, e);
+	fy_parser_set_string(b->fyp, buf, len);
+	return 0;
+}
+
+int ys_next(struct ystream *ys, struct hd_arena *nodes, struct hd_err *err)
+{
+	struct builder *b = ys->rd;
+	struct fy_event *e;
+	struct ydoc *doc = NULL;
+	int rc = 0;
+
+	if (!b || b->done)
+		return 0;
+	b->err = err;
+	ys->arena = nodes;
+	while ((e = get_event(b)) != NULL) {
+		enum fy_event_type t = e->type;
+
+		if (t == FYET_STREAM_END) {
+			fy_parser_event_free(b->fyp, e);
+			b->done = true;
+			break;
+		}
+		if (t == FYET_DOCUMENT_START && doc) {
+			hold(b, e); /* belongs to the next call */
+			break;
+		}
+		rc = handle_event(b, e, &doc);
+		fy_parser_event_free(b->fyp, e);
 		if (rc < 0)
 			break;
+		if (t != FYET_DOCUMENT_END)
+			continue;
+		/* look ahead: where does the next document start? */
+		{
+			struct fy_event *n1 = get_event(b), *n2 = NULL;
+			struct ydoc *d = &ys->docs[ys->ndocs - 1];
+
+			if (n1 && n1->type == FYET_DOCUMENT_START &&
+			    (n1->document_start.implicit || !n1->document_start.document_start))
+				n2 = fy_parser_parse(b->fyp);
+			if (!n1 || n1->type == FYET_STREAM_END)
+				d->end_bound = ys->len;
+			else
+				d->end_bound = next_bound(b, n1, n2);
+			if (n1)
+				hold(b, n1);
+			if (n2)
+				hold(b, n2);
+			b->cur = d;
+			rc = 1;
+			goto out;
+		}
 	}
-	if (rc == 0 && fy_parser_get_stream_error(fyp))
-		rc = parse_error(&b, &dc);
-	fy_parser_destroy(fyp);
-	fy_diag_unref(diag);
-	free(b.stack);
-	ys->ndocs = b.ndocs;
-	if (rc == 0 && !lean) {
-		infer_style(&b);
-		set_bounds(ys);
+	if (rc == 0 && fy_parser_get_stream_error(b->fyp))
+		rc = parse_error(b, b->dc);
+	if (rc == 0 && doc) {
+		/* a document cut short by the end of the stream */
+		ys->docs[ys->ndocs - 1].end_bound = ys->len;
+		rc = 1;
 	}
+out:
+	if (rc == 1) {
+		struct ydoc *d = &ys->docs[ys->ndocs - 1];
+
+		d->bound = ys->ndocs == 1 ? 0 : ys->docs[ys->ndocs - 2].end_bound;
+		if (!b->lean)
+			infer_style(b);
+	}
+	return rc;
+}
+
+void ys_close(struct ystream *ys)
+{
+	struct builder *b = ys->rd;
+	int i;
+
+	if (!b)
+		return;
+	for (i = 0; i < b->nheld; i++)
+		fy_parser_event_free(b->fyp, b->held[i]);
+	if (b->fyp)
+		fy_parser_destroy(b->fyp);
+	if (b->diag)
+		fy_diag_unref(b->diag);
+	free(b->stack);
+	free(b->dc);
+	free(b);
+	ys->rd = NULL;
+}
+
+static int parse(struct ystream *ys, const char *name, const char *buf,
+		 size_t len, struct hd_arena *a, struct hd_err *err, bool lean)
+{
+	int rc = ys_open(ys, name, buf, len, a, lean, err);
+
+	while (rc == 0 && (rc = ys_next(ys, a, err)) == 1)
+		rc = 0;
+	ys_close(ys);
 	return rc;
 }
 

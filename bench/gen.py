@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""bench/gen.py - deterministic benchmark inputs (written under bench/work/).
+
+  big.yaml       >= 10 MB multi-document manifest: Deployments (comments,
+                 env, probes, volumes), CronJobs, Lists (Deployment + Service
+                 + ConfigMap), Services, and the CRDs found in the shared
+                 corpus (read at bench time, never committed)
+  compose.yaml   one Compose file with 1,000 services (anchors, env, ports)
+  repo/          5,000 small files: 1,250 apps x {deployment, service,
+                 configmap, hpa}, the layout of a typical GitOps repository
+"""
+import glob, os, random, sys
+
+def deployment(i, r):
+    env = "\n".join(f"""            - name: VAR_{k}
+              value: "value-{i}-{k}\"""" for k in range(r.randint(1, 4)))
+    return f"""# Deployment {i}: generated
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-{i}
+  labels:
+    app.kubernetes.io/name: app-{i}
+    app.kubernetes.io/part-of: bench
+spec:
+  replicas: {r.randint(1, 5)}
+  selector:
+    matchLabels:
+      app: app-{i}
+  template:
+    metadata:
+      labels:
+        app: app-{i}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/team/app-{i}:1.{i % 97}.{i % 13}
+          ports:
+            - containerPort: {8000 + i % 1000}
+              name: http
+          env:
+{env}
+          readinessProbe:
+            httpGet:
+              path: /healthz
+              port: http
+            periodSeconds: 10
+          volumeMounts:
+            - name: config
+              mountPath: /etc/app
+        - name: proxy   # sidecar
+          image: envoyproxy/envoy:v1.30.{i % 7}
+          args: ["--config-path", "/etc/envoy/envoy.yaml"]
+      volumes:
+        - name: config
+          configMap:
+            name: app-{i}-config
+"""
+
+def cronjob(i, r):
+    return f"""apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: job-{i}
+spec:
+  schedule: "{i % 60} {i % 24} * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - name: job
+            image: registry.example.com/jobs/job-{i}:2.{i % 31}
+            command: ["/bin/job", "--run", "{i}"]
+"""
+
+def service(i):
+    return f"""apiVersion: v1
+kind: Service
+metadata:
+  name: app-{i}
+spec:
+  selector:
+    app: app-{i}
+  ports:
+    - port: 80
+      targetPort: http
+"""
+
+def configmap(i):
+    return f"""apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-{i}-config
+data:
+  app.yaml: |
+    server:
+      port: {8000 + i % 1000}
+    log:
+      level: info
+"""
+
+def hpa(i):
+    return f"""apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: app-{i}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: app-{i}
+  minReplicas: 1
+  maxReplicas: 5
+  metrics:
+  - type: Resource
+    resource:
+      name: cpu
+      target:
+        type: Utilization
+        averageUtilization: 80
+"""
+
+def lst(i, r):
+    def indent(t):
+        lines = t.strip("\n").split("\n")
+        return "\n".join(("- " if n == 0 else "  ") + l for n, l in enumerate(lines))
+    d = "\n".join(l for l in deployment(i, r).split("\n") if not l.startswith("#"))
+    return "apiVersion: v1\nkind: List\nitems:\n" + "\n".join(
+        indent(x) for x in (d, service(i), configmap(i))) + "\n"
+
+def crds(shared):
+    out = []
+    for f in sorted(glob.glob(os.path.join(shared, "corpus", "k8s", "*"))):
+        data = open(f, encoding="utf-8").read().replace("\r\n", "\n").lstrip("\ufeff")
+        for doc in data.split("\n---\n"):
+            if "kind: CustomResourceDefinition" in doc:
+                out.append(doc.strip("\n").removeprefix("---\n") + "\n")
+    return out
+
+def main(work, shared):
+    r = random.Random(42)
+    os.makedirs(work, exist_ok=True)
+    crd = crds(shared)
+    parts, size, i = [], 0, 0
+    while size < 10_500_000:
+        k = i % 10
+        doc = (deployment(i, r) if k < 5 else cronjob(i, r) if k < 7 else lst(i, r) if k < 8
+               else service(i) if k < 9 else (crd[i % len(crd)] if crd else configmap(i)))
+        parts.append(doc)
+        size += len(doc) + 4
+        i += 1
+    open(os.path.join(work, "big.yaml"), "w").write("---\n".join(parts))
+    svcs = ["x-logging: &logging\n  driver: json-file\n  options:\n    max-size: 10m\n\nservices:"]
+    for s in range(1000):
+        svcs.append(f"""  svc-{s}:
+    image: registry.example.com/svc-{s}:1.{s % 50}
+    logging: *logging
+    environment:
+      - LOG_LEVEL=info
+      - PORT={9000 + s}
+    ports:
+      - "{10000 + s}:{9000 + s}"
+    volumes:
+      - ./config/svc-{s}.yml:/etc/svc/config.yml
+    depends_on: [svc-{(s + 1) % 1000}]""")
+    open(os.path.join(work, "compose.yaml"), "w").write("\n".join(svcs) + "\n")
+    repo = os.path.join(work, "repo")
+    if not os.path.isdir(repo):
+        for a in range(1250):
+            d = os.path.join(repo, f"apps/app-{a:04d}")
+            os.makedirs(d)
+            open(os.path.join(d, "deployment.yaml"), "w").write(deployment(a, r))
+            open(os.path.join(d, "service.yaml"), "w").write(service(a))
+            open(os.path.join(d, "configmap.yaml"), "w").write(configmap(a))
+            open(os.path.join(d, "hpa.yaml"), "w").write(hpa(a))
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
