@@ -21,7 +21,7 @@ CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 LDFLAGS += -fsanitize=address,undefined
 endif
 CPPFLAGS += -std=c11 -D_GNU_SOURCE -Iinclude
-LIBS     = -lfyaml -lyaml -lpcre2-8 -lm
+LIBS     = -lfyaml -lyaml -lpcre2-8 -lm -pthread
 
 BUILD   ?= build
 ENGINE   = src/util.c src/ytree.c src/scalar.c src/edit.c src/verify.c \

@@ -24,4 +24,14 @@ void hd_diff(struct hd_buf *out, const char *path, const char *old,
 	     size_t oldlen, const char *new, size_t newlen,
 	     const struct splices *sp, const struct hd_span *red, size_t nred);
 
+/*
+ * With a @flush callback, @out is handed to it (and emptied) whenever it
+ * holds more than 64 KiB of whole hunks, so a big diff never sits in
+ * memory at once.
+ */
+void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
+		    size_t oldlen, const char *new, size_t newlen,
+		    const struct splices *sp, const struct hd_span *red, size_t nred,
+		    void (*flush)(void *ud, struct hd_buf *b), void *ud);
+
 #endif

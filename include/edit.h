@@ -63,10 +63,16 @@ const struct yn *ye_shared_anchor(const struct yn *n);
  * Returns 0, or -1 with @err set when an edit cannot be written.
  */
 int ye_render(struct ystream *ys, struct splices *out, struct hd_err *err);
+/* The same for document @d only. */
+int ye_render_doc(struct ystream *ys, size_t d, struct splices *out,
+		  struct hd_err *err);
 
 /* Sort, check for conflicts and apply to the original bytes into @out. */
 int splices_apply(const struct ystream *ys, struct splices *sp,
 		  struct hd_buf *out, struct hd_err *err);
+/* Apply the @n edits in @v (sorted here) to the input bytes [b0,b1). */
+int splices_apply_range(const struct ystream *ys, struct splice *v, size_t n,
+			size_t b0, size_t b1, struct hd_buf *out, struct hd_err *err);
 void splices_release(struct splices *sp);
 
 /* Parse a YAML value given as text (command line) into new nodes. */

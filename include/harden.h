@@ -50,7 +50,10 @@ void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s);
 
 void hd_ctx_init(struct hd_ctx *ctx, struct hd_job *job, const struct hd_opts *o);
 void hd_ctx_release(struct hd_ctx *run);
-/* Run every enabled transform on every pod spec / service.  0 or -1. */
+/*
+ * Run every enabled transform on every pod spec / service of each document
+ * as it streams by, then render and verify (hd_job_run).  0 or -1.
+ */
 int hd_harden(struct hd_ctx *run);
 /* "file:line:col: warning: [transform] message" for unsafe/report-only ones. */
 void hd_ctx_print_findings(const struct hd_ctx *ctx, FILE *fp);

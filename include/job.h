@@ -1,4 +1,4 @@
-/* job.h - one file through the pipeline: load, edit, render, verify */
+/* job.h - one file through the pipeline, one document at a time */
 #ifndef HD_JOB_H
 #define HD_JOB_H
 
@@ -9,23 +9,39 @@
 #include "util.h"
 #include "ytree.h"
 
+struct hd_vpool;
+
 struct hd_job {
 	struct hd_input in;
-	struct hd_arena arena;
+	struct hd_arena arena;  /* file lifetime: lines, findings, splice texts */
 	struct ystream ys;
-	struct splices sp;
-	struct hd_buf out; /* edited bytes (valid when changed) */
+	struct splices sp;      /* every edit, in file order */
+	struct hd_buf out;      /* edited bytes, built document by document */
 	bool changed;
+	size_t content_docs;    /* documents with content */
+	int verify_threads;     /* helper threads verifying documents (0: inline) */
 	struct hd_err err;
 };
 
-/* Read and parse @path.  Returns 0, or -1 with job->err set. */
+/*
+ * Called for each document as soon as it is parsed (ys.docs[d]); records
+ * edits on the overlay.  Returns 0, or -1 with job->err set.
+ */
+typedef int (*hd_doc_fn)(void *ud, struct hd_job *job, size_t d);
+
+/* Read @path and open the YAML stream.  Returns 0, or -1 with job->err. */
 int hd_job_load(struct hd_job *job, const char *path);
 /* Same, from bytes in memory (copied). */
 int hd_job_load_mem(struct hd_job *job, const char *name, const char *data,
 		    size_t len);
-/* Render the overlay, apply, verify.  Returns 0, or -1 with job->err set. */
-int hd_job_finish(struct hd_job *job);
+/*
+ * hd_job_run() - for every document: parse it into its own arena, call @fn,
+ * render its edits, splice its slice of the output, verify that slice (on
+ * a helper thread when verify_threads > 0), and free its tree.  Memory thus
+ * follows the largest document, not the file.  Returns 0, or -1 with
+ * job->err set (nothing may be written then).
+ */
+int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud);
 void hd_job_release(struct hd_job *job);
 
 /* Print "file:line:col: error: msg" (or "file: error: msg") to @fp. */

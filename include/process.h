@@ -21,6 +21,8 @@ struct hd_cli {
 	const char *config;    /* --config FILE (else .harden.yaml walking up) */
 	const char *include, *exclude;
 	int jobs;
+	int verify_threads;    /* helpers verifying big files' documents */
+	bool direct;           /* sequential: stream output to stdout */
 };
 
 enum {

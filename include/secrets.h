@@ -5,7 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Compile the patterns once (not thread-safe; call before workers start). */
+/*
+ * Patterns compile on first use, per thread; hd_secrets_free() releases the
+ * calling thread's (every worker calls it before it ends).
+ */
 int hd_secrets_init(const char *extra_name_pattern);
 void hd_secrets_free(void);
 

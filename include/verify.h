@@ -17,4 +17,15 @@
 int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 	      const struct splices *sp, struct hd_err *err);
 
+/*
+ * hd_verify_doc() - verify one document: @out (the edited slice, @outlen
+ * bytes, starting at output line @line_base + 1) must parse as exactly one
+ * document equal to the intended @root, for libfyaml and libyaml (unless
+ * libyaml rejects @in_slice, the original bytes).  Thread-safe: reads
+ * @root only.  Returns 0 or -1 with @err.
+ */
+int hd_verify_doc(const char *name, const struct yn *root, const char *out,
+		  size_t outlen, int line_base, const char *in_slice, size_t in_len,
+		  size_t docno, struct hd_err *err);
+
 #endif

@@ -39,6 +39,56 @@ static void edit_usage(FILE *fp)
 	      "quoted keys as .\"app.kubernetes.io/name\".\n", fp);
 }
 
+struct edit_run {
+	const struct edit_op *ops;
+	size_t nops;
+	const char **ifs;
+	size_t nifs;
+	long only_doc;
+};
+
+/* Apply the operations to document @d when it is selected. */
+static int edit_doc(void *ud, struct hd_job *job, size_t d)
+{
+	const struct edit_run *er = ud;
+	struct yn *root = job->ys.docs[d].root;
+	bool sel = er->only_doc < 0 || (size_t)er->only_doc == d;
+	size_t k;
+
+	for (k = 0; k < er->nifs && sel; k++) {
+		struct hd_path p;
+
+		if (hd_path_parse(&job->arena, er->ifs[k], &p, &job->err) < 0)
+			return -1;
+		sel = hd_path_exists(root, &p);
+	}
+	if (!sel || !root)
+		return 0;
+	for (k = 0; k < er->nops; k++) {
+		struct hd_path p;
+
+		if (hd_path_parse(&job->arena, er->ops[k].path, &p, &job->err) < 0)
+			return -1;
+		if (er->ops[k].kind == OP_SET) {
+			struct yn *val = ye_value_parse(&job->ys, er->ops[k].value, &job->err);
+
+			if (!val) {
+				size_t l = strlen(job->err.msg);
+
+				snprintf(job->err.msg + l, sizeof(job->err.msg) - l,
+					 " (in --set value '%s')", er->ops[k].value);
+				job->err.line = 0;
+				return -1;
+			}
+			if (hd_path_set(&job->ys, root, &p, val, &job->err) < 0)
+				return -1;
+		} else if (hd_path_delete(&job->ys, root, &p, &job->err) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int cmd_edit(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -54,7 +104,7 @@ int cmd_edit(int argc, char **argv)
 	};
 	struct edit_op *ops = hd_xmalloc((size_t)argc * sizeof(*ops));
 	const char **ifs = hd_xmalloc((size_t)argc * sizeof(*ifs));
-	size_t nops = 0, nifs = 0, d, k;
+	size_t nops = 0, nifs = 0;
 	long only_doc = -1;
 	bool in_place = false, diff = false, no_follow = false;
 	struct hd_job job;
@@ -129,43 +179,12 @@ int cmd_edit(int argc, char **argv)
 		rc = HD_EXIT_ERROR;
 		goto out;
 	}
-	for (d = 0; d < job.ys.ndocs; d++) {
-		struct yn *root = job.ys.docs[d].root;
-		bool sel = only_doc < 0 || (size_t)only_doc == d;
+	{
+		struct edit_run er = { ops, nops, ifs, nifs, only_doc };
 
-		for (k = 0; k < nifs && sel; k++) {
-			struct hd_path p;
-
-			if (hd_path_parse(&job.arena, ifs[k], &p, &job.err) < 0)
-				goto fail;
-			sel = hd_path_exists(root, &p);
-		}
-		if (!sel || !root)
-			continue;
-		for (k = 0; k < nops; k++) {
-			struct hd_path p;
-
-			if (hd_path_parse(&job.arena, ops[k].path, &p, &job.err) < 0)
-				goto fail;
-			if (ops[k].kind == OP_SET) {
-				struct yn *val = ye_value_parse(&job.ys, ops[k].value, &job.err);
-
-				if (!val) {
-					snprintf(job.err.msg + strlen(job.err.msg),
-						 sizeof(job.err.msg) - strlen(job.err.msg),
-						 " (in --set value '%s')", ops[k].value);
-					job.err.line = 0;
-					goto fail;
-				}
-				if (hd_path_set(&job.ys, root, &p, val, &job.err) < 0)
-					goto fail;
-			} else if (hd_path_delete(&job.ys, root, &p, &job.err) < 0) {
-				goto fail;
-			}
-		}
+		if (hd_job_run(&job, edit_doc, &er) < 0)
+			goto fail;
 	}
-	if (hd_job_finish(&job) < 0)
-		goto fail;
 	if (in_place) {
 		if (job.changed &&
 		    hd_write_in_place(&job.in, job.out.data, job.out.len, no_follow,

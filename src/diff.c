@@ -164,6 +164,14 @@ void hd_diff(struct hd_buf *out, const char *path, const char *old,
 	     size_t oldlen, const char *new, size_t newlen,
 	     const struct splices *sp, const struct hd_span *red, size_t nred)
 {
+	hd_diff_stream(out, path, old, oldlen, new, newlen, sp, red, nred, NULL, NULL);
+}
+
+void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
+		    size_t oldlen, const char *new, size_t newlen,
+		    const struct splices *sp, const struct hd_span *red, size_t nred,
+		    void (*flush)(void *ud, struct hd_buf *b), void *ud)
+{
 	struct lines A, B;
 	struct region *rg;
 	size_t nr = 0, i, delta_sign_pos = 0, delta_sign_neg = 0;
@@ -253,7 +261,11 @@ void hd_diff(struct hd_buf *out, const char *path, const char *old,
 		}
 		for (; k < ob; k++)
 			put_line(out, ' ', &A, k);
+		if (flush && out->len > 65536)
+			flush(ud, out);
 	}
+	if (flush && out->len)
+		flush(ud, out);
 	free(rg);
 	free(A.start);
 	free(B.start);

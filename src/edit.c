@@ -233,7 +233,7 @@ static void emit(struct rctx *r, size_t off, size_t len, const char *text,
 	}
 	s->v[s->n].off = off;
 	s->v[s->n].len = len;
-	s->v[s->n].text = hd_arena_strndup(r->ys->arena, text, tlen);
+	s->v[s->n].text = hd_arena_strndup(r->ys->keep, text, tlen);
 	s->v[s->n].tlen = tlen;
 	s->v[s->n].seq = r->seq++;
 	s->v[s->n].doc = r->doc;
@@ -1052,23 +1052,30 @@ static int render_node(struct rctx *r, struct yn *n)
 	return 0;
 }
 
+int ye_render_doc(struct ystream *ys, size_t d, struct splices *out,
+		  struct hd_err *err)
+{
+	struct rctx r = { ys, out, err, 0, d };
+	struct yn *root = ys->docs[d].root;
+	size_t before = out->n;
+
+	r.seq = (unsigned)out->n;
+	if (!root || !(root->flags & YF_DIRTY))
+		return 0;
+	if (render_node(&r, root) < 0)
+		return -1;
+	if (out->n > before)
+		ys->docs[d].changed = 1;
+	return 0;
+}
+
 int ye_render(struct ystream *ys, struct splices *out, struct hd_err *err)
 {
-	struct rctx r = { ys, out, err, 0, 0 };
 	size_t d;
 
-	for (d = 0; d < ys->ndocs; d++) {
-		struct yn *root = ys->docs[d].root;
-		size_t before = out->n;
-
-		if (!root || !(root->flags & YF_DIRTY))
-			continue;
-		r.doc = d;
-		if (render_node(&r, root) < 0)
+	for (d = 0; d < ys->ndocs; d++)
+		if (ye_render_doc(ys, d, out, err) < 0)
 			return -1;
-		if (out->n > before)
-			ys->docs[d].changed = 1;
-	}
 	return 0;
 }
 
@@ -1086,34 +1093,54 @@ static int splice_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int splices_apply(const struct ystream *ys, struct splices *sp,
-		  struct hd_buf *out, struct hd_err *err)
+/* Sort @v and check that no two edits overlap. */
+static int sort_check(const struct ystream *ys, struct splice *v, size_t n,
+		      struct hd_err *err)
 {
-	size_t i, prev = 0;
+	size_t i;
 
-	if (sp->n)
-		qsort(sp->v, sp->n, sizeof(*sp->v), splice_cmp);
-	for (i = 1; i < sp->n; i++) {
-		const struct splice *a = &sp->v[i - 1], *b = &sp->v[i];
+	if (n)
+		qsort(v, n, sizeof(*v), splice_cmp);
+	for (i = 1; i < n; i++) {
+		const struct splice *a = &v[i - 1], *b = &v[i];
 
-		if (a->off + a->len > b->off ||
-		    (a->off == b->off && a->len && b->len)) {
+		if (a->off + a->len > b->off || (a->off == b->off && a->len && b->len)) {
 			ys_pos(ys, b->off, &err->line, &err->col);
 			snprintf(err->msg, sizeof(err->msg),
 				 "internal error: conflicting edits at byte %zu", b->off);
 			return -1;
 		}
 	}
-	hd_buf_reset(out);
-	for (i = 0; i < sp->n; i++) {
-		const struct splice *s = &sp->v[i];
-
-		hd_buf_add(out, ys->buf + prev, s->off - prev);
-		hd_buf_add(out, s->text, s->tlen);
-		prev = s->off + s->len;
-	}
-	hd_buf_add(out, ys->buf + prev, ys->len - prev);
 	return 0;
+}
+
+int splices_apply_range(const struct ystream *ys, struct splice *v, size_t n,
+			size_t b0, size_t b1, struct hd_buf *out, struct hd_err *err)
+{
+	size_t i, prev = b0;
+
+	if (sort_check(ys, v, n, err) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (v[i].off < b0 || v[i].off + v[i].len > b1) {
+			ys_pos(ys, v[i].off, &err->line, &err->col);
+			snprintf(err->msg, sizeof(err->msg),
+				 "internal error: edit outside its document at byte %zu", v[i].off);
+			return -1;
+		}
+		hd_buf_add(out, ys->buf + prev, v[i].off - prev);
+		hd_buf_add(out, v[i].text, v[i].tlen);
+		prev = v[i].off + v[i].len;
+	}
+	hd_buf_add(out, ys->buf + prev, b1 - prev);
+	return 0;
+}
+
+int splices_apply(const struct ystream *ys, struct splices *sp,
+		  struct hd_buf *out, struct hd_err *err)
+{
+	hd_buf_reset(out);
+	return splices_apply_range(ys, sp->v, sp->n, 0, ys->len, out, err);
 }
 
 void splices_release(struct splices *sp)

@@ -43,11 +43,19 @@ void hd_ctx_release(struct hd_ctx *run)
 
 void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s)
 {
+	struct hd_secret *c;
+
 	if (ctx->nsec == ctx->capsec) {
 		ctx->capsec = ctx->capsec ? ctx->capsec * 2 : 8;
 		ctx->sec = hd_xrealloc(ctx->sec, ctx->capsec * sizeof(*ctx->sec));
 	}
-	ctx->sec[ctx->nsec++] = *s;
+	c = &ctx->sec[ctx->nsec++];
+	*c = *s;
+	/* everything outlives the document's tree */
+	c->value = hd_arena_strdup(&ctx->job->arena, s->value);
+	c->key = hd_arena_strdup(&ctx->job->arena, s->key);
+	c->store = hd_arena_strdup(&ctx->job->arena, s->store);
+	c->ns = s->ns ? hd_arena_strdup(&ctx->job->arena, s->ns) : NULL;
 }
 
 bool hd_pod_exempt(struct hd_ctx *ctx, const struct hd_pod *pod, const char *tr)
@@ -143,53 +151,53 @@ static bool service_exempt(struct hd_ctx *ctx, const struct hd_service *svc,
 	return hit != NULL;
 }
 
-int hd_harden(struct hd_ctx *ctx)
+static int harden_doc(void *ud, struct hd_job *job, size_t d)
 {
-	struct ystream *ys = &ctx->job->ys;
-	size_t d, p, t;
+	struct hd_ctx *ctx = ud;
+	struct yn *root = job->ys.docs[d].root;
+	size_t p, t;
 
-	for (d = 0; d < ys->ndocs; d++) {
-		struct yn *root = ys->docs[d].root;
+	ctx->doc = (int)d;
+	if (!root)
+		return 0;
+	if (hd_is_k8s(root)) {
+		struct hd_pod *pods;
+		size_t np = hd_k8s_pods(ctx, root, &pods);
 
-		ctx->doc = (int)d;
-		if (!root)
-			continue;
-		if (hd_is_k8s(root)) {
-			struct hd_pod *pods;
-
-			ctx->recognized++;
-			size_t np = hd_k8s_pods(ctx, root, &pods);
-
-			for (p = 0; p < np; p++) {
-				for (t = 0; t < hd_ntransforms; t++) {
-					const struct hd_transform *tr = hd_transforms[t];
-
-					if (!tr->run_pod || !hd_transform_enabled(ctx->opts, tr->name))
-						continue;
-					if (hd_pod_exempt(ctx, &pods[p], tr->name))
-						continue;
-					tr->run_pod(ctx, pod_view(ctx, &pods[p], tr->name));
-				}
-			}
-			free(pods);
-		} else if (hd_is_compose(root)) {
-			struct hd_service *svcs;
-
-			ctx->recognized++;
-			size_t ns = hd_compose_services(ctx, root, &svcs);
-
+		ctx->recognized++;
+		for (p = 0; p < np; p++) {
 			for (t = 0; t < hd_ntransforms; t++) {
 				const struct hd_transform *tr = hd_transforms[t];
 
-				if (!tr->run_service || !hd_transform_enabled(ctx->opts, tr->name))
+				if (!tr->run_pod || !hd_transform_enabled(ctx->opts, tr->name))
 					continue;
-				for (p = 0; p < ns; p++)
-					if (!service_exempt(ctx, &svcs[p], tr))
-						tr->run_service(ctx, &svcs[p]);
+				if (hd_pod_exempt(ctx, &pods[p], tr->name))
+					continue;
+				tr->run_pod(ctx, pod_view(ctx, &pods[p], tr->name));
 			}
+		}
+		free(pods);
+	} else if (hd_is_compose(root)) {
+		struct hd_service *svcs;
+		size_t ns = hd_compose_services(ctx, root, &svcs);
+
+		ctx->recognized++;
+		for (t = 0; t < hd_ntransforms; t++) {
+			const struct hd_transform *tr = hd_transforms[t];
+
+			if (!tr->run_service || !hd_transform_enabled(ctx->opts, tr->name))
+				continue;
+			for (p = 0; p < ns; p++)
+				if (!service_exempt(ctx, &svcs[p], tr))
+					tr->run_service(ctx, &svcs[p]);
 		}
 	}
 	return 0;
+}
+
+int hd_harden(struct hd_ctx *ctx)
+{
+	return hd_job_run(ctx->job, harden_doc, ctx);
 }
 
 void hd_ctx_print_findings(const struct hd_ctx *run, FILE *fp)

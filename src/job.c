@@ -1,9 +1,124 @@
-/* job.c - the per-file pipeline shared by `harden` and `harden edit` */
+/* job.c - the per-file pipeline: stream documents, edit, splice, verify */
 #include "job.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "verify.h"
+
+/* ---- verification tasks and the helper pool ------------------------------ */
+
+struct vtask {
+	const struct yn *root;    /* intended tree (lives in @nodes) */
+	struct hd_arena *nodes;   /* freed once verified */
+	char *out;                /* edited slice (own copy) */
+	size_t outlen;
+	const char *in_slice;     /* original bytes (the job's input) */
+	size_t in_len, d;
+	int line_base;
+	int rc;
+	struct hd_err err;
+};
+
+#define QCAP 4
+
+struct hd_vpool {
+	pthread_t th[4];
+	int nth;
+	pthread_mutex_t mu;
+	pthread_cond_t work;
+	struct vtask *q[QCAP];
+	size_t head, n;
+	bool stop;
+	const char *name;
+};
+
+static void run_task(const char *name, struct vtask *t)
+{
+	t->rc = hd_verify_doc(name, t->root, t->out, t->outlen, t->line_base, t->in_slice,
+			      t->in_len, t->d, &t->err);
+	free(t->out);
+	t->out = NULL;
+	hd_arena_free(t->nodes);
+	free(t->nodes);
+	t->nodes = NULL;
+}
+
+static void *worker(void *arg)
+{
+	struct hd_vpool *p = arg;
+
+	for (;;) {
+		struct vtask *t;
+
+		pthread_mutex_lock(&p->mu);
+		while (!p->n && !p->stop)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (!p->n) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		t = p->q[p->head];
+		p->head = (p->head + 1) % QCAP;
+		p->n--;
+		pthread_mutex_unlock(&p->mu);
+		run_task(p->name, t);
+	}
+}
+
+static struct hd_vpool *pool_start(int n, const char *name)
+{
+	struct hd_vpool *p = hd_xmalloc(sizeof(*p));
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	for (i = 0; i < n && i < 4; i++)
+		if (pthread_create(&p->th[p->nth], NULL, worker, p) == 0)
+			p->nth++;
+	return p;
+}
+
+/* Queue @t, or verify it here when the queue is full (the main thread helps). */
+static void pool_submit(struct hd_vpool *p, struct vtask *t)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->nth && p->n < QCAP) {
+		p->q[(p->head + p->n) % QCAP] = t;
+		p->n++;
+		pthread_cond_signal(&p->work);
+		pthread_mutex_unlock(&p->mu);
+		return;
+	}
+	pthread_mutex_unlock(&p->mu);
+	run_task(p->name, t);
+}
+
+static void pool_stop(struct hd_vpool *p)
+{
+	int i;
+
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (i = 0; i < p->nth; i++)
+		pthread_join(p->th[i], NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->work);
+	free(p);
+}
+
+/* ---- the job ------------------------------------------------------------- */
+
+static int open_stream(struct hd_job *job, const char *name)
+{
+	return ys_open(&job->ys, name, job->in.data, job->in.len, &job->arena, false,
+		       &job->err);
+}
 
 int hd_job_load(struct hd_job *job, const char *path)
 {
@@ -11,8 +126,7 @@ int hd_job_load(struct hd_job *job, const char *path)
 	hd_arena_init(&job->arena);
 	if (hd_input_read(&job->in, path, &job->err) < 0)
 		return -1;
-	return ys_parse(&job->ys, path, job->in.data, job->in.len, &job->arena,
-			&job->err);
+	return open_stream(job, path);
 }
 
 int hd_job_load_mem(struct hd_job *job, const char *name, const char *data,
@@ -26,28 +140,131 @@ int hd_job_load_mem(struct hd_job *job, const char *name, const char *data,
 	memcpy(job->in.data, data, len);
 	job->in.data[len] = '\0';
 	job->in.len = len;
-	return ys_parse(&job->ys, name, job->in.data, job->in.len, &job->arena,
-			&job->err);
+	return open_stream(job, name);
 }
 
-int hd_job_finish(struct hd_job *job)
+static int count_lines(const char *s, size_t n)
 {
-	if (ye_render(&job->ys, &job->sp, &job->err) < 0)
-		return -1;
-	if (job->sp.n == 0)
-		return 0;
-	if (splices_apply(&job->ys, &job->sp, &job->out, &job->err) < 0)
-		return -1;
-	if (job->out.len == job->in.len && !memcmp(job->out.data, job->in.data, job->in.len))
-		return 0;
-	if (hd_verify(&job->ys, job->out.data, job->out.len, &job->sp, &job->err) < 0)
-		return -1;
-	job->changed = true;
-	return 0;
+	int c = 0;
+	const char *p = s, *e = s + n;
+
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		c++;
+		p++;
+	}
+	return c;
+}
+
+int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
+{
+	struct ystream *ys = &job->ys;
+	struct hd_vpool *pool = NULL;
+	struct vtask **tasks = NULL;
+	size_t ntasks = 0, cap = 0, i;
+	int rc = 0, lines = 0;
+
+	if (job->verify_threads > 0)
+		pool = pool_start(job->verify_threads, ys->name);
+	for (;;) {
+		struct hd_arena *nodes = hd_xmalloc(sizeof(*nodes));
+		struct ydoc *doc;
+		size_t d, n0 = job->sp.n, b0, b1;
+		struct hd_buf slice = HD_BUF_INIT;
+
+		hd_arena_init(nodes);
+		rc = ys_next(ys, nodes, &job->err);
+		if (rc <= 0) {
+			hd_arena_free(nodes);
+			free(nodes);
+			break;
+		}
+		rc = 0;
+		d = ys->ndocs - 1;
+		doc = &ys->docs[d];
+		doc->nodes = nodes;
+		job->content_docs += doc->root != NULL;
+		if ((fn && fn(ud, job, d) < 0) ||
+		    ye_render_doc(ys, d, &job->sp, &job->err) < 0) {
+			rc = -1;
+			hd_arena_free(nodes);
+			free(nodes);
+			doc->root = NULL;
+			break;
+		}
+		b0 = doc->bound;
+		b1 = doc->end_bound;
+		if (job->sp.n > n0 &&
+		    splices_apply_range(ys, job->sp.v + n0, job->sp.n - n0, b0, b1, &slice,
+					&job->err) < 0) {
+			rc = -1;
+			hd_buf_release(&slice);
+			hd_arena_free(nodes);
+			free(nodes);
+			doc->root = NULL;
+			break;
+		}
+		if (job->sp.n > n0 && (slice.len != b1 - b0 ||
+				       memcmp(slice.data, ys->buf + b0, b1 - b0))) {
+			struct vtask *t = hd_xmalloc(sizeof(*t));
+
+			memset(t, 0, sizeof(*t));
+			t->root = doc->root;
+			t->nodes = nodes;
+			t->out = slice.data; /* the task owns the copy */
+			t->outlen = slice.len;
+			t->in_slice = ys->buf + b0;
+			t->in_len = b1 - b0;
+			t->d = d;
+			t->line_base = lines;
+			doc->changed = 1;
+			job->changed = true;
+			hd_buf_add(&job->out, slice.data, slice.len);
+			lines += count_lines(slice.data, slice.len);
+			if (ntasks == cap) {
+				cap = cap ? cap * 2 : 16;
+				tasks = hd_xrealloc(tasks, cap * sizeof(*tasks));
+			}
+			tasks[ntasks++] = t;
+			doc->root = NULL; /* the task frees the tree */
+			if (pool)
+				pool_submit(pool, t);
+			else
+				run_task(ys->name, t);
+			if (!pool && t->rc < 0)
+				break;
+			continue;
+		}
+		hd_buf_release(&slice);
+		hd_buf_add(&job->out, ys->buf + b0, b1 - b0);
+		lines += count_lines(ys->buf + b0, b1 - b0);
+		hd_arena_free(nodes);
+		free(nodes);
+		doc->root = NULL;
+	}
+	if (pool)
+		pool_stop(pool);
+	for (i = 0; i < ntasks; i++) {
+		if (rc == 0 && tasks[i]->rc < 0) {
+			job->err = tasks[i]->err;
+			rc = -1;
+		}
+		if (tasks[i]->nodes) { /* never ran (stopped early) */
+			free(tasks[i]->out);
+			hd_arena_free(tasks[i]->nodes);
+			free(tasks[i]->nodes);
+		}
+		free(tasks[i]);
+	}
+	free(tasks);
+	ys_close(ys);
+	if (rc == 0 && !job->changed)
+		hd_buf_reset(&job->out);
+	return rc;
 }
 
 void hd_job_release(struct hd_job *job)
 {
+	ys_close(&job->ys);
 	hd_input_release(&job->in);
 	splices_release(&job->sp);
 	hd_buf_release(&job->out);

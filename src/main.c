@@ -1,6 +1,7 @@
 /* main.c - `harden` command line: options, files, exit codes */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,18 +354,60 @@ static int write_report(const struct hd_cli *cli, struct hd_result **res, size_t
 	return 0;
 }
 
+/* -j: workers take the next file; results are printed in input order. */
+struct pool {
+	const struct hd_cli *cli;
+	const struct hd_files *files;
+	struct hd_result **res;
+	bool *done;
+	size_t next;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void *file_worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		struct hd_result *r;
+		size_t i;
+
+		pthread_mutex_lock(&p->mu);
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (i >= p->files->n)
+			break;
+		r = hd_xmalloc(sizeof(*r));
+		hd_process(p->cli, p->files->v[i].path, p->files->v[i].from_dir, r);
+		pthread_mutex_lock(&p->mu);
+		p->res[i] = r;
+		p->done[i] = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	hd_secrets_free();
+	return NULL;
+}
+
 int cmd_harden(int argc, char **argv)
 {
 	struct hd_cli cli;
 	struct hd_files files = { NULL, 0, 0 };
 	struct hd_result **res;
 	struct hd_secret_store store = { NULL, 0, 0 };
+	struct pool pool;
+	pthread_t th[256];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int nth = 0;
 	size_t i;
 	int rc = HD_EXIT_OK, a;
 
 	memset(&cli, 0, sizeof(cli));
 	hd_opts_defaults(&cli.opts);
-	cli.jobs = 1;
+	if (ncpu < 1)
+		ncpu = 1;
+	cli.jobs = (int)(ncpu > 256 ? 256 : ncpu);
 	a = parse_args(argc, argv, &cli);
 	if (a != 0)
 		return a > 0 ? HD_EXIT_OK : HD_EXIT_ERROR;
@@ -375,23 +418,68 @@ int cmd_harden(int argc, char **argv)
 	for (a = optind; a < argc; a++)
 		if (hd_files_expand(&files, argv[a], cli.include, cli.exclude) < 0)
 			rc = HD_EXIT_ERROR;
+	if ((size_t)cli.jobs > files.n)
+		cli.jobs = files.n ? (int)files.n : 1;
+	/* cores not busy with files help verify a big file's documents */
+	cli.verify_threads = cli.jobs < ncpu ? (int)(ncpu - cli.jobs) : 0;
+	if (getenv("HARDEN_VERIFY_THREADS"))
+		cli.verify_threads = atoi(getenv("HARDEN_VERIFY_THREADS"));
+	if (cli.verify_threads > 3)
+		cli.verify_threads = 3;
 	res = hd_xmalloc((files.n + 1) * sizeof(*res));
+	memset(&pool, 0, sizeof(pool));
+	pool.cli = &cli;
+	pool.files = &files;
+	pool.res = res;
+	pool.done = hd_xmalloc(files.n + 1);
+	memset(pool.done, 0, files.n + 1);
+	pthread_mutex_init(&pool.mu, NULL);
+	pthread_cond_init(&pool.cv, NULL);
+	cli.direct = cli.jobs <= 1; /* set before any worker reads it */
+	if (cli.jobs > 1)
+		for (nth = 0; nth < cli.jobs; nth++)
+			if (pthread_create(&th[nth], NULL, file_worker, &pool) != 0)
+				break;
+	if (cli.jobs > 1 && nth == 0) {
+		fprintf(stderr, "harden: error: cannot start worker threads\n");
+		return HD_EXIT_ERROR;
+	}
 	for (i = 0; i < files.n; i++) {
-		struct hd_result *r = hd_xmalloc(sizeof(*r));
+		struct hd_result *r;
 
-		hd_process(&cli, files.v[i].path, files.v[i].from_dir, r);
+		if (nth) {
+			pthread_mutex_lock(&pool.mu);
+			while (!pool.done[i])
+				pthread_cond_wait(&pool.cv, &pool.mu);
+			r = res[i];
+			pthread_mutex_unlock(&pool.mu);
+		} else {
+			r = hd_xmalloc(sizeof(*r));
+			hd_process(&cli, files.v[i].path, files.v[i].from_dir, r);
+			res[i] = r;
+		}
 		fwrite(r->err.data ? r->err.data : "", 1, r->err.len, stderr);
 		fwrite(r->out.data ? r->out.data : "", 1, r->out.len, stdout);
 		if (r->status == HD_R_ERROR)
 			rc = HD_EXIT_ERROR;
 		else if (r->status == HD_R_CHANGED && cli.check && rc == HD_EXIT_OK)
 			rc = HD_EXIT_CHANGED;
-		/* keep what reports need, not the big buffers */
-		hd_buf_release(&r->out);
-		hd_buf_release(&r->err);
 		take_secrets(&store, r);
-		res[i] = r;
+		if (cli.format == HD_FMT_TEXT) {
+			/* nothing more is needed: memory stays per file */
+			hd_result_release(r);
+			free(r);
+			res[i] = NULL;
+		} else {
+			hd_buf_release(&r->out);
+			hd_buf_release(&r->err);
+		}
 	}
+	while (nth > 0)
+		pthread_join(th[--nth], NULL);
+	pthread_mutex_destroy(&pool.mu);
+	pthread_cond_destroy(&pool.cv);
+	free(pool.done);
 	if (files.n == 0 && !cli.quiet)
 		fprintf(stderr, "harden: note: no YAML files found\n");
 	if (cli.format != HD_FMT_TEXT && write_report(&cli, res, files.n) < 0)
@@ -400,6 +488,8 @@ int cmd_harden(int argc, char **argv)
 	    hd_secrets_write(&store, cli.opts.secrets_out) < 0)
 		rc = HD_EXIT_ERROR;
 	for (i = 0; i < files.n; i++) {
+		if (!res[i])
+			continue;
 		hd_result_release(res[i]);
 		free(res[i]);
 	}

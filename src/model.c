@@ -175,8 +175,9 @@ void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
 	memset(f, 0, sizeof(*f));
 	f->transform = r->tr;
 	f->control = r->control;
-	f->object = r->object;
-	f->container = r->container;
+	/* names may live in the document's tree, which is freed first */
+	f->object = r->object ? hd_arena_strdup(&ctx->job->arena, r->object) : NULL;
+	f->container = r->container ? hd_arena_strdup(&ctx->job->arena, r->container) : NULL;
 	f->severity = sev;
 	f->applied = applied;
 	f->unsafe = unsafe;

@@ -52,6 +52,23 @@ static void colorize_diff(struct hd_buf *out, const char *d, size_t n)
 	}
 }
 
+/* Streaming output (sequential runs): straight to stdout, coloured if asked. */
+static void flush_stdout(void *ud, struct hd_buf *b)
+{
+	const struct hd_cli *cli = ud;
+
+	if (cli->color) {
+		struct hd_buf c = HD_BUF_INIT;
+
+		colorize_diff(&c, b->data, b->len);
+		fwrite(c.data ? c.data : "", 1, c.len, stdout);
+		hd_buf_release(&c);
+	} else {
+		fwrite(b->data, 1, b->len, stdout);
+	}
+	hd_buf_reset(b);
+}
+
 static void set_error(struct hd_result *res, const char *path, const struct hd_err *e,
 		      bool color)
 {
@@ -144,15 +161,14 @@ void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
 	}
 	hd_ctx_init(&ctx, &job, o);
 	hd_secrets_set_extra(o->secret_names);
-	if (hd_harden(&ctx) < 0 || hd_job_finish(&job) < 0) {
+	job.verify_threads = job.in.len >= 256 * 1024 ? cli->verify_threads : 0;
+	if (hd_harden(&ctx) < 0) {
 		set_error(res, path, &job.err, cli->color);
 		goto out;
 	}
 	if (!ctx.recognized) {
-		bool content = false;
+		bool content = job.content_docs > 0;
 
-		for (i = 0; i < job.ys.ndocs; i++)
-			content |= job.ys.docs[i].root != NULL;
 		res->status = HD_R_SKIPPED;
 		if (content && !cli->quiet)
 			hd_buf_printf(&res->err, "%s: note: neither a Kubernetes manifest nor a "
@@ -164,12 +180,16 @@ void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
 	res->status = job.changed ? HD_R_CHANGED : HD_R_UNCHANGED;
 	if (!cli->quiet)
 		print_findings(res, &ctx, cli->color);
-	copy_findings(res, &ctx);
+	if (cli->format != HD_FMT_TEXT)
+		copy_findings(res, &ctx);
 	if (cli->to_stdout) {
-		if (job.changed)
-			hd_buf_add(&res->out, job.out.data, job.out.len);
+		const char *d = job.changed ? job.out.data : job.in.data;
+		size_t n = job.changed ? job.out.len : job.in.len;
+
+		if (cli->direct)
+			fwrite(d, 1, n, stdout);
 		else
-			hd_buf_add(&res->out, job.in.data, job.in.len);
+			hd_buf_add(&res->out, d, n);
 	} else if (cli->in_place) {
 		if (job.changed &&
 		    hd_write_in_place(&job.in, job.out.data, job.out.len, cli->no_follow,
@@ -186,18 +206,29 @@ void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
 			red[i].off = ctx.sec[i].off;
 			red[i].len = ctx.sec[i].len;
 		}
-		hd_diff(&db, display(path), job.in.data, job.in.len, job.out.data,
-			job.out.len, &job.sp, red, ctx.nsec);
+		if (cli->direct) {
+			hd_diff_stream(&db, display(path), job.in.data, job.in.len, job.out.data,
+				       job.out.len, &job.sp, red, ctx.nsec, flush_stdout,
+				       (void *)cli);
+			hd_buf_release(&db);
+		} else {
+			hd_diff(&db, display(path), job.in.data, job.in.len, job.out.data,
+				job.out.len, &job.sp, red, ctx.nsec);
+			if (cli->color) {
+				colorize_diff(&res->out, db.data ? db.data : "", db.len);
+				hd_buf_release(&db);
+			} else {
+				hd_buf_release(&res->out);
+				res->out = db; /* no copy: diffs of big files are big */
+			}
+		}
 		free(red);
-		if (cli->color)
-			colorize_diff(&res->out, db.data ? db.data : "", db.len);
-		else if (db.len)
-			hd_buf_add(&res->out, db.data, db.len);
-		hd_buf_release(&db);
 	}
 	if (cli->check && !cli->diff && job.changed && cli->format == HD_FMT_TEXT)
 		hd_buf_printf(&res->out, "%s\n", display(path));
-	/* edits, for SARIF fixes */
+	/* edits, for SARIF fixes only */
+	if (cli->format != HD_FMT_SARIF)
+		goto kept;
 	res->ne = job.sp.n;
 	res->e = hd_arena_alloc(&res->a, (job.sp.n + 1) * sizeof(*res->e));
 	for (i = 0; i < job.sp.n; i++) {
@@ -205,6 +236,7 @@ void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
 		res->e[i].len = job.sp.v[i].len;
 		res->e[i].text = hd_arena_strndup(&res->a, job.sp.v[i].text, job.sp.v[i].tlen);
 	}
+kept:
 	if (job.changed && o->secrets_out && !cli->check)
 		hd_secrets_keep(&res->secrets, &ctx);
 out:

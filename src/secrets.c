@@ -37,9 +37,10 @@ static const struct {
 #define NTOK (sizeof(tokens) / sizeof(tokens[0]))
 
 /* Compiled on first use, without JIT: subjects are a few bytes long. */
-static pcre2_code *name_code, *not_name_code, *extra_code, *tok_code[NTOK];
-static const char *extra_src;
-static char *extra_own; /* our copy of the extra pattern */
+/* per thread: -j workers compile what they use, nothing is shared */
+static _Thread_local pcre2_code *name_code, *not_name_code, *extra_code, *tok_code[NTOK];
+static _Thread_local const char *extra_src;
+static _Thread_local char *extra_own; /* our copy of the extra pattern */
 
 static pcre2_code *compile(const char *re)
 {

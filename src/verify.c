@@ -188,30 +188,23 @@ static int ly_expect(struct lyctx *L, yaml_event_type_t t, struct vctx *v)
 	return 0;
 }
 
-static int ly_compare(const struct ystream *in, size_t d0, size_t d1,
-		      const char *out, size_t outlen, struct vctx *v)
+/* libyaml reads @out as one document equal to @root (0), cannot parse it (1), or differs (-1). */
+static int ly_compare(const struct yn *root, const char *out, size_t outlen,
+		      struct vctx *v)
 {
 	struct lyctx L;
-	size_t d;
 	int rc = 0;
 
 	memset(&L, 0, sizeof(L));
 	yaml_parser_initialize(&L.p);
 	yaml_parser_set_input_string(&L.p, (const unsigned char *)out, outlen);
-	if (ly_expect(&L, YAML_STREAM_START_EVENT, v) < 0)
+	if ((rc = ly_expect(&L, YAML_STREAM_START_EVENT, v)) < 0)
 		goto done;
-	for (d = d0; d < d1 && rc == 0; d++) {
-		const struct yn *root = in->docs[d].root;
-
-		if ((rc = ly_expect(&L, YAML_DOCUMENT_START_EVENT, v)) < 0)
-			break;
-		if (root)
-			rc = ly_node(&L, root, v);
-		else
-			rc = ly_expect(&L, YAML_SCALAR_EVENT, v);
-		if (rc == 0)
-			rc = ly_expect(&L, YAML_DOCUMENT_END_EVENT, v);
-	}
+	if ((rc = ly_expect(&L, YAML_DOCUMENT_START_EVENT, v)) < 0)
+		goto done;
+	rc = root ? ly_node(&L, root, v) : ly_expect(&L, YAML_SCALAR_EVENT, v);
+	if (rc == 0)
+		rc = ly_expect(&L, YAML_DOCUMENT_END_EVENT, v);
 	if (rc == 0)
 		rc = ly_expect(&L, YAML_STREAM_END_EVENT, v);
 done:
@@ -219,7 +212,7 @@ done:
 		yaml_event_delete(&L.ev);
 	yaml_parser_delete(&L.p);
 	if (L.broken)
-		return 1; /* libyaml could not parse the output */
+		return 1;
 	return rc;
 }
 
@@ -246,24 +239,21 @@ static bool ly_accepts(const char *buf, size_t len)
 	return ok;
 }
 
-/* Compare documents [d0,d1) of @in with the stream in @out. */
-static int verify_range(const struct ystream *in, size_t d0, size_t d1,
-			const char *out, size_t outlen, int line_base,
-			const char *in_slice, size_t in_len, struct hd_err *err,
-			bool *not_alone)
+int hd_verify_doc(const char *name, const struct yn *root, const char *out,
+		  size_t outlen, int line_base, const char *in_slice, size_t in_len,
+		  size_t docno, struct hd_err *err)
 {
 	struct hd_arena a;
 	struct ystream o;
 	struct hd_err perr;
 	struct vctx v;
-	size_t d;
 	int rc = 0;
 
 	hd_arena_init(&a);
 	v.out = &o;
 	v.err = err;
 	v.line_base = line_base;
-	if (ys_parse_lean(&o, in->name, out, outlen, &a, &perr) < 0) {
+	if (ys_parse_lean(&o, name, out, outlen, &a, &perr) < 0) {
 		err->line = perr.line + line_base;
 		err->col = perr.col;
 		snprintf(err->msg, sizeof(err->msg),
@@ -272,34 +262,25 @@ static int verify_range(const struct ystream *in, size_t d0, size_t d1,
 		rc = -1;
 		goto out;
 	}
-	if (o.ndocs != d1 - d0) {
-		if (not_alone) {
-			*not_alone = true;
-			goto out;
-		}
-		err->line = err->col = 1;
+	if (o.ndocs != 1) {
+		err->line = line_base + 1;
+		err->col = 1;
 		snprintf(err->msg, sizeof(err->msg),
-			 "verification failed, output not written: %zu documents "
-			 "instead of %zu", o.ndocs, d1 - d0);
+			 "verification failed, output not written: document %zu reads "
+			 "as %zu documents", docno + 1, o.ndocs);
 		rc = -1;
 		goto out;
 	}
-	for (d = d0; d < d1; d++) {
-		const struct yn *I = in->docs[d].root, *O = o.docs[d - d0].root;
-
-		if (!I || !O) {
-			if (!I != !O) {
-				rc = fail(&v, O, "document %zu changed shape", d + 1);
-				goto out;
-			}
-			continue;
-		}
-		if (cmp(&v, I, O) < 0) {
-			rc = -1;
-			goto out;
-		}
+	if (!root || !o.docs[0].root) {
+		if (!root != !o.docs[0].root)
+			rc = fail(&v, o.docs[0].root, "document %zu changed shape", docno + 1);
+		goto out;
 	}
-	rc = ly_compare(in, d0, d1, out, outlen, &v);
+	if (cmp(&v, root, o.docs[0].root) < 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = ly_compare(root, out, outlen, &v);
 	if (rc == 1) {
 		/* libyaml rejects the output: only fine if it rejects the input */
 		if (ly_accepts(in_slice, in_len)) {
@@ -334,22 +315,19 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 	      const struct splices *sp, struct hd_err *err)
 {
 	size_t nd = in->ndocs, d, i;
-	long long *delta;
-	long long before = 0;
-	bool not_alone = false;
+	long long *delta, before = 0;
 	int rc = 0, lines = 0;
-	size_t counted = 0; /* output bytes whose lines are in @lines */
+	size_t counted = 0;
 
-	if (nd == 0 || !sp)
-		return verify_range(in, 0, nd, out, outlen, 0, in->buf, in->len, err, NULL);
+	if (nd == 0)
+		return 0;
 	delta = hd_xmalloc(nd * sizeof(*delta));
 	memset(delta, 0, nd * sizeof(*delta));
-	for (i = 0; i < sp->n; i++)
+	for (i = 0; sp && i < sp->n; i++)
 		delta[sp->v[i].doc < nd ? sp->v[i].doc : nd - 1] +=
 			(long long)sp->v[i].tlen - (long long)sp->v[i].len;
-	for (d = 0; d < nd && rc == 0 && !not_alone; d++) {
-		size_t b0 = in->docs[d].bound;
-		size_t b1 = in->docs[d].end_bound;
+	for (d = 0; d < nd && rc == 0; d++) {
+		size_t b0 = in->docs[d].bound, b1 = in->docs[d].end_bound;
 		size_t s = (size_t)((long long)b0 + before);
 		size_t e = (size_t)((long long)b1 + before + delta[d]);
 
@@ -357,16 +335,17 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 		if (!in->docs[d].changed)
 			continue;
 		if (e > outlen || s > e) {
-			not_alone = true;
+			err->line = err->col = 1;
+			snprintf(err->msg, sizeof(err->msg), "internal error: edits outside "
+				 "document %zu", d + 1);
+			rc = -1;
 			break;
 		}
 		lines += count_lines(out + counted, s - counted);
 		counted = s;
-		rc = verify_range(in, d, d + 1, out + s, e - s, lines,
-				  in->buf + b0, b1 - b0, err, &not_alone);
+		rc = hd_verify_doc(in->name, in->docs[d].root, out + s, e - s, lines,
+				   in->buf + b0, b1 - b0, d, err);
 	}
 	free(delta);
-	if (rc == 0 && not_alone)
-		rc = verify_range(in, 0, nd, out, outlen, 0, in->buf, in->len, err, NULL);
 	return rc;
 }

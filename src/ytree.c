@@ -201,6 +201,7 @@ struct builder {
 	struct fy_event *held[2]; /* looked-ahead events, in order */
 	int nheld;
 	bool done;
+	bool crlf;      /* most lines end in CRLF */
 	struct ydoc *cur;
 	struct hd_err *err;
 	struct yn **stack;
@@ -797,8 +798,7 @@ props_done:
 static void infer_style(struct builder *b)
 {
 	struct ystyle *st = &b->ys->style;
-	const char *s = b->ys->buf;
-	size_t i, crlf = 0, lf = 0;
+	size_t i;
 	unsigned any = 0;
 
 	st->indent = (int)argmax(b->indent_hist, 9, 2);
@@ -813,15 +813,23 @@ static void infer_style(struct builder *b)
 	if (st->seq_gap == 0)
 		st->seq_gap = 1;
 	st->quote = b->sq > b->dq ? '\'' : '"';
-	for (i = 1; i < b->ys->nlines; i++) {
-		size_t nl = b->ys->lines[i] - 1;
+	st->crlf = b->crlf;
+}
 
-		if (nl > 0 && s[nl - 1] == '\r')
+/* Line endings are a fact of the whole file: counted once. */
+static bool mostly_crlf(const struct ystream *ys)
+{
+	size_t i, crlf = 0, lf = 0;
+
+	for (i = 1; i < ys->nlines; i++) {
+		size_t nl = ys->lines[i] - 1;
+
+		if (nl > 0 && ys->buf[nl - 1] == '\r')
 			crlf++;
 		else
 			lf++;
 	}
-	st->crlf = crlf > lf;
+	return crlf > lf;
 }
 
 static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
@@ -948,6 +956,7 @@ int ys_open(struct ystream *ys, const char *name, const char *buf, size_t len,
 	b->err = err;
 	b->lean = lean;
 	b->cursor = HD_NOPOS;
+	b->crlf = lean ? false : mostly_crlf(ys);
 	b->dc = hd_xmalloc(sizeof(*b->dc));
 	memset(b->dc, 0, sizeof(*b->dc));
 	ys->rd = b;

@@ -57,7 +57,7 @@ static inline struct hres harden_str(const char *in, const struct hd_opts *o0,
 		return r;
 	}
 	hd_ctx_init(&ctx, &job, &o);
-	if (hd_harden(&ctx) < 0 || hd_job_finish(&job) < 0) {
+	if (hd_harden(&ctx) < 0) {
 		r.error = true;
 		snprintf(r.err, sizeof(r.err), "%d:%d: %s", job.err.line, job.err.col, job.err.msg);
 	} else {
