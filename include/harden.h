@@ -44,6 +44,7 @@ struct hd_ctx {
 	struct hd_secret *sec;
 	size_t nsec, capsec;
 	unsigned recognized;  /* Kubernetes or Compose documents seen */
+	bool no_findings;     /* nothing will show findings: do not record */
 };
 
 void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s);

@@ -15,6 +15,8 @@ int hd_policy_apply(const struct hd_cli *cli, const char *path, struct hd_opts *
 		    struct hd_arena *a, struct hd_err *err, const char **errpath);
 /* Is @path matched by the policy's exclude globs? */
 bool hd_policy_excluded(const struct hd_opts *o, const char *path);
+/* Release the calling thread's directory cache. */
+void hd_policy_cache_free(void);
 /* The documented keys, one per line (for --help-policy and docs). */
 extern const char hd_policy_keys[];
 

@@ -51,5 +51,8 @@ void *hd_xrealloc(void *p, size_t n);
 
 /* Read a whole file (or stdin for "-").  Returns 0, or -1 with errno set. */
 int hd_read_file(const char *path, char **data, size_t *len);
+struct stat;
+/* The same, also returning the file's stat (regular files only). */
+int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *st);
 
 #endif

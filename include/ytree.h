@@ -129,6 +129,8 @@ int ys_open(struct ystream *ys, const char *name, const char *buf, size_t len,
 	    struct hd_arena *keep, bool lean, struct hd_err *err);
 int ys_next(struct ystream *ys, struct hd_arena *nodes, struct hd_err *err);
 void ys_close(struct ystream *ys);
+/* Release the calling thread's parser diagnostics (thread exit). */
+void hd_yaml_thread_done(void);
 
 /*
  * ys_parse_lean() - the same tree for reading only (verification): no style

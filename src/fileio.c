@@ -29,16 +29,13 @@ int hd_input_read(struct hd_input *in, const char *path, struct hd_err *err)
 	memset(in, 0, sizeof(*in));
 	in->path = path;
 	in->is_stdin = !strcmp(path, "-");
-	if (!in->is_stdin) {
-		if (stat(path, &in->st) < 0)
-			return ferr(err, "cannot read: %s", strerror(errno));
-		if (S_ISDIR(in->st.st_mode))
+	if (hd_read_file_st(path, &in->data, &in->len, &in->st) < 0) {
+		if (errno == EISDIR)
 			return ferr(err, "is a directory");
-		if (!S_ISREG(in->st.st_mode))
+		if (errno == EINVAL)
 			return ferr(err, "not a regular file");
-	}
-	if (hd_read_file(path, &in->data, &in->len) < 0)
 		return ferr(err, "cannot read: %s", strerror(errno));
+	}
 	return 0;
 }
 

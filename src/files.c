@@ -54,9 +54,10 @@ bool hd_glob_any(const char *globs, const char *path)
 	return false;
 }
 
+/* Names carry their d_type in byte 0: compare what follows. */
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 static int walk(struct hd_files *fl, const char *dir, const char *include,
@@ -65,6 +66,7 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
+	unsigned char *types = NULL;
 	size_t n = 0, cap = 0, i;
 	int rc = 0;
 
@@ -81,12 +83,21 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
 			names = hd_xrealloc(names, cap * sizeof(*names));
+			types = hd_xrealloc(types, cap);
 		}
-		names[n++] = strdup(de->d_name);
+		/* the type in front of the name keeps it through the sort */
+		names[n] = hd_xmalloc(strlen(de->d_name) + 2);
+		names[n][0] = (char)de->d_type;
+		strcpy(names[n] + 1, de->d_name);
+		n++;
 	}
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		types[i] = (unsigned char)names[i][0];
+		memmove(names[i], names[i] + 1, strlen(names[i] + 1) + 1);
+	}
 	for (i = 0; i < n; i++) {
 		char *p;
 		struct stat st;
@@ -98,7 +109,14 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 			free(p);
 			continue;
 		}
-		if (lstat(p, &st) == 0) {
+		if (types[i] == DT_DIR || types[i] == DT_REG || types[i] == DT_LNK) {
+			/* readdir told us: no stat needed */
+			st.st_mode = types[i] == DT_DIR ? S_IFDIR : types[i] == DT_REG ? S_IFREG : S_IFLNK;
+		} else if (lstat(p, &st) != 0) {
+			free(p);
+			continue;
+		}
+		{
 			if (S_ISDIR(st.st_mode)) {
 				if (walk(fl, p, include, exclude, depth + 1) < 0)
 					rc = -1;
@@ -112,6 +130,7 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	free(types);
 	return rc;
 }
 

@@ -57,6 +57,7 @@ static void *worker(void *arg)
 			pthread_cond_wait(&p->work, &p->mu);
 		if (!p->n) {
 			pthread_mutex_unlock(&p->mu);
+			hd_yaml_thread_done();
 			return NULL;
 		}
 		t = p->q[p->head];

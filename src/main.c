@@ -1,6 +1,7 @@
 /* main.c - `harden` command line: options, files, exit codes */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "cli.h"
 #include "files.h"
+#include "policy.h"
 #include "process.h"
 #include "report.h"
 #include "diff.h"
@@ -354,40 +356,68 @@ static int write_report(const struct hd_cli *cli, struct hd_result **res, size_t
 	return 0;
 }
 
-/* -j: workers take the next file; results are printed in input order. */
+/*
+ * -j: every thread (the main one too) claims the next file with an atomic
+ * counter; the main thread prints finished results strictly in input order
+ * and sleeps only when it has nothing left to process.
+ */
 struct pool {
 	const struct hd_cli *cli;
 	const struct hd_files *files;
 	struct hd_result **res;
-	bool *done;
-	size_t next;
+	size_t next;            /* atomic: next file to claim */
+	size_t *done;           /* atomic flags */
+	int main_waiting;       /* atomic */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
+
+/* Claim and process one file; false when none is left. */
+static bool pool_step(struct pool *p)
+{
+	size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+	struct hd_result *r;
+
+	if (i >= p->files->n)
+		return false;
+	r = hd_xmalloc(sizeof(*r));
+	hd_process(p->cli, p->files->v[i].path, p->files->v[i].from_dir, r);
+	p->res[i] = r;
+	__atomic_store_n(&p->done[i], 1, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&p->main_waiting, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&p->mu);
+		pthread_cond_signal(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return true;
+}
 
 static void *file_worker(void *arg)
 {
 	struct pool *p = arg;
 
-	for (;;) {
-		struct hd_result *r;
-		size_t i;
+	while (pool_step(p))
+		;
+	hd_secrets_free();
+	hd_policy_cache_free();
+	hd_yaml_thread_done();
+	return NULL;
+}
 
+/* Wait until result @i is there, working on other files meanwhile. */
+static struct hd_result *pool_wait(struct pool *p, size_t i)
+{
+	while (!__atomic_load_n(&p->done[i], __ATOMIC_ACQUIRE)) {
+		if (pool_step(p))
+			continue;
 		pthread_mutex_lock(&p->mu);
-		i = p->next++;
-		pthread_mutex_unlock(&p->mu);
-		if (i >= p->files->n)
-			break;
-		r = hd_xmalloc(sizeof(*r));
-		hd_process(p->cli, p->files->v[i].path, p->files->v[i].from_dir, r);
-		pthread_mutex_lock(&p->mu);
-		p->res[i] = r;
-		p->done[i] = true;
-		pthread_cond_broadcast(&p->cv);
+		__atomic_store_n(&p->main_waiting, 1, __ATOMIC_RELEASE);
+		while (!__atomic_load_n(&p->done[i], __ATOMIC_ACQUIRE))
+			pthread_cond_wait(&p->cv, &p->mu);
+		__atomic_store_n(&p->main_waiting, 0, __ATOMIC_RELEASE);
 		pthread_mutex_unlock(&p->mu);
 	}
-	hd_secrets_free();
-	return NULL;
+	return p->res[i];
 }
 
 int cmd_harden(int argc, char **argv)
@@ -405,6 +435,9 @@ int cmd_harden(int argc, char **argv)
 
 	memset(&cli, 0, sizeof(cli));
 	hd_opts_defaults(&cli.opts);
+	/* keep freed memory: per-document arenas come and go all the time */
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	if (ncpu < 1)
 		ncpu = 1;
 	cli.jobs = (int)(ncpu > 256 ? 256 : ncpu);
@@ -431,28 +464,21 @@ int cmd_harden(int argc, char **argv)
 	pool.cli = &cli;
 	pool.files = &files;
 	pool.res = res;
-	pool.done = hd_xmalloc(files.n + 1);
-	memset(pool.done, 0, files.n + 1);
+	pool.done = hd_xmalloc((files.n + 1) * sizeof(*pool.done));
+	memset(pool.done, 0, (files.n + 1) * sizeof(*pool.done));
 	pthread_mutex_init(&pool.mu, NULL);
 	pthread_cond_init(&pool.cv, NULL);
 	cli.direct = cli.jobs <= 1; /* set before any worker reads it */
+	/* the main thread is one of the -j workers */
 	if (cli.jobs > 1)
-		for (nth = 0; nth < cli.jobs; nth++)
+		for (nth = 0; nth < cli.jobs - 1; nth++)
 			if (pthread_create(&th[nth], NULL, file_worker, &pool) != 0)
 				break;
-	if (cli.jobs > 1 && nth == 0) {
-		fprintf(stderr, "harden: error: cannot start worker threads\n");
-		return HD_EXIT_ERROR;
-	}
 	for (i = 0; i < files.n; i++) {
 		struct hd_result *r;
 
-		if (nth) {
-			pthread_mutex_lock(&pool.mu);
-			while (!pool.done[i])
-				pthread_cond_wait(&pool.cv, &pool.mu);
-			r = res[i];
-			pthread_mutex_unlock(&pool.mu);
+		if (cli.jobs > 1) {
+			r = pool_wait(&pool, i);
 		} else {
 			r = hd_xmalloc(sizeof(*r));
 			hd_process(&cli, files.v[i].path, files.v[i].from_dir, r);
@@ -497,6 +523,8 @@ int cmd_harden(int argc, char **argv)
 	hd_secrets_store_release(&store);
 	hd_files_release(&files);
 	hd_secrets_free();
+	hd_policy_cache_free();
+	hd_yaml_thread_done();
 	if (fflush(stdout) != 0) {
 		perror("harden: error: stdout");
 		rc = HD_EXIT_ERROR;

@@ -165,8 +165,20 @@ void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
 	struct hd_finding *f;
 	va_list ap;
 	char buf[600];
-	const struct yn *o = old_node(at);
+	const struct yn *o;
 
+	if (ctx->no_findings) {
+		/* nobody will read them (-q, text output): keep one scratch slot
+		 * so callers may still mark "the last finding" */
+		if (!ctx->capf) {
+			ctx->capf = 1;
+			ctx->f = hd_xmalloc(sizeof(*ctx->f));
+		}
+		memset(ctx->f, 0, sizeof(*ctx->f));
+		ctx->nf = 1;
+		return;
+	}
+	o = old_node(at);
 	if (ctx->nf == ctx->capf) {
 		ctx->capf = ctx->capf ? ctx->capf * 2 : 16;
 		ctx->f = hd_xrealloc(ctx->f, ctx->capf * sizeof(*ctx->f));

@@ -315,40 +315,123 @@ out:
 	return rc;
 }
 
-/* Nearest .harden.yaml/.yml above @path, or NULL (result in @out). */
+/*
+ * Nearest .harden.yaml/.yml above @path.  Directories are walked lexically
+ * (from the working directory for relative paths) and every answer is
+ * remembered per thread, so a tree of 5,000 files costs a few stats per
+ * directory, not per file.
+ */
+struct pcache_ent {
+	char *dir;
+	char *found; /* NULL: none above */
+};
+
+#define PCACHE 512
+static _Thread_local struct pcache_ent pcache[PCACHE];
+static _Thread_local char pcwd[PATH_MAX];
+
+static unsigned phash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % PCACHE;
+}
+
+/* Lexically normalised absolute directory of @path, in @out. */
+static void abs_dir(const char *path, char *out, size_t n)
+{
+	char tmp[PATH_MAX * 2];
+	const char *slash;
+	char *parts[PATH_MAX / 2];
+	size_t np = 0, i, o = 0;
+	char *tok, *save = NULL;
+
+	if (!pcwd[0] && !getcwd(pcwd, sizeof(pcwd)))
+		strcpy(pcwd, "/");
+	if (!strcmp(path, "-")) {
+		snprintf(out, n, "%s", pcwd);
+		return;
+	}
+	slash = strrchr(path, '/');
+	if (path[0] == '/')
+		snprintf(tmp, sizeof(tmp), "%.*s", slash ? (int)(slash - path) : 0, path);
+	else
+		snprintf(tmp, sizeof(tmp), "%s/%.*s", pcwd, slash ? (int)(slash - path) : 0, path);
+	for (tok = strtok_r(tmp, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, ".") || !*tok)
+			continue;
+		if (!strcmp(tok, "..")) {
+			if (np)
+				np--;
+			continue;
+		}
+		if (np < sizeof(parts) / sizeof(parts[0]))
+			parts[np++] = tok;
+	}
+	for (i = 0; i < np && o + 1 < n; i++)
+		o += (size_t)snprintf(out + o, n - o, "/%s", parts[i]);
+	if (!np)
+		snprintf(out, n, "/");
+}
+
+static const char *lookup_dir(const char *dir)
+{
+	unsigned h = phash(dir);
+	struct pcache_ent *e = &pcache[h];
+	static const char *const names[] = { ".harden.yaml", ".harden.yml", NULL };
+	char cand[PATH_MAX + 32], parent[PATH_MAX];
+	const char *found = NULL;
+	struct stat st;
+	size_t i;
+
+	if (e->dir && !strcmp(e->dir, dir))
+		return e->found;
+	for (i = 0; names[i]; i++) {
+		snprintf(cand, sizeof(cand), "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", names[i]);
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+			found = cand;
+			break;
+		}
+	}
+	if (!found && strcmp(dir, "/")) {
+		char *slash;
+
+		snprintf(parent, sizeof(parent), "%s", dir);
+		slash = strrchr(parent, '/');
+		*(slash == parent ? slash + 1 : slash) = '\0';
+		found = lookup_dir(parent);
+		e = &pcache[h]; /* (the recursion may have reused the slot) */
+	}
+	free(e->dir);
+	free(e->found);
+	e->dir = strdup(dir);
+	e->found = found ? strdup(found) : NULL;
+	return e->found;
+}
+
 static const char *find_policy(const char *path, char *out, size_t n)
 {
 	char dir[PATH_MAX];
-	struct stat st;
+	const char *f;
 
-	if (!strcmp(path, "-")) {
-		if (!getcwd(dir, sizeof(dir)))
-			return NULL;
-	} else if (!realpath(path, dir)) {
+	abs_dir(path, dir, sizeof(dir));
+	f = lookup_dir(dir);
+	if (!f)
 		return NULL;
-	} else {
-		char *slash = strrchr(dir, '/');
+	snprintf(out, n, "%s", f);
+	return out;
+}
 
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = '\0';
-	}
-	for (;;) {
-		static const char *const names[] = { ".harden.yaml", ".harden.yml", NULL };
-		size_t i;
-		char *slash;
+void hd_policy_cache_free(void)
+{
+	size_t i;
 
-		for (i = 0; names[i]; i++) {
-			snprintf(out, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
-				 names[i]);
-			if (stat(out, &st) == 0 && S_ISREG(st.st_mode))
-				return out;
-		}
-		if (!strcmp(dir, "/"))
-			return NULL;
-		slash = strrchr(dir, '/');
-		if (!slash)
-			return NULL;
-		*(slash == dir ? slash + 1 : slash) = '\0';
+	for (i = 0; i < PCACHE; i++) {
+		free(pcache[i].dir);
+		free(pcache[i].found);
+		pcache[i].dir = pcache[i].found = NULL;
 	}
 }
 

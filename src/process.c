@@ -160,6 +160,7 @@ void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
 		return;
 	}
 	hd_ctx_init(&ctx, &job, o);
+	ctx.no_findings = cli->quiet && cli->format == HD_FMT_TEXT;
 	hd_secrets_set_extra(o->secret_names);
 	job.verify_threads = job.in.len >= 256 * 1024 ? cli->verify_threads : 0;
 	if (hd_harden(&ctx) < 0) {

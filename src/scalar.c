@@ -83,10 +83,25 @@ static bool float12(const char *s, size_t n)
 	return i == n;
 }
 
+/*
+ * A first character no null, bool, number or timestamp can start with
+ * settles most scalars at once (both schemas).
+ */
+static bool surely_str(const char *s, size_t n)
+{
+	char c = s[0];
+
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '_'))
+		return false;
+	return !strchr("tTfFnNyYoO", c) || n > 6;
+}
+
 enum yn_type hd_resolve12(const char *s, size_t n)
 {
 	size_t i = 0;
 
+	if (n && surely_str(s, n))
+		return YT_STR;
 	if (n == 0 || in_set(s, n, nulls))
 		return YT_NULL;
 	if (in_set(s, n, bools12))
@@ -214,6 +229,8 @@ static bool timestamp(const char *s, size_t n)
 
 enum yn_type hd_resolve11(const char *s, size_t n)
 {
+	if (n && surely_str(s, n))
+		return YT_STR;
 	if (n == 0 || in_set(s, n, nulls))
 		return YT_NULL;
 	if (in_set(s, n, bools11))

@@ -195,6 +195,13 @@ void hd_buf_release(struct hd_buf *b)
 
 int hd_read_file(const char *path, char **data, size_t *len)
 {
+	struct stat st;
+
+	return hd_read_file_st(path, data, len, &st);
+}
+
+int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *stp)
+{
 	struct hd_buf b = HD_BUF_INIT;
 	int fd;
 	struct stat st;
@@ -219,14 +226,17 @@ int hd_read_file(const char *path, char **data, size_t *len)
 			errno = EINVAL; /* FIFO, device, socket: refuse */
 			return -1;
 		}
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		/* O_NONBLOCK only kept open() from waiting on a FIFO; a regular
+		 * file ignores it */
+		*stp = st;
 		if (st.st_size > 0)
-			buf_grow(&b, (size_t)st.st_size);
+			buf_grow(&b, (size_t)st.st_size + 1);
 	}
 	for (;;) {
 		ssize_t n;
 
-		buf_grow(&b, 65536);
+		if (b.cap - b.len < 2)
+			buf_grow(&b, 65536);
 		n = read(fd, b.data + b.len, b.cap - b.len - 1);
 		if (n < 0) {
 			if (errno == EINTR)

@@ -933,12 +933,84 @@ static void hold(struct builder *b, struct fy_event *e)
 	b->held[b->nheld++] = e;
 }
 
+/*
+ * One diagnostics object per thread: creating one per parse costs a
+ * terminal probe (ioctl) and its setup, which shows on trees of small files.
+ */
+static _Thread_local struct fy_diag *t_diag;
+static _Thread_local struct diag_capture t_capture;
+
+static struct diag_capture *thread_capture(void)
+{
+	memset(&t_capture, 0, sizeof(t_capture));
+	return &t_capture;
+}
+
+static struct fy_diag *thread_diag(void)
+{
+	struct fy_diag_cfg dcfg;
+
+	if (t_diag)
+		return t_diag;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = diag_out;
+	dcfg.user = &t_capture;
+	dcfg.level = FYET_ERROR;
+	dcfg.colorize = false;
+	dcfg.show_source = false;
+	dcfg.show_position = true;
+	dcfg.show_type = true;
+	dcfg.show_module = false;
+	t_diag = fy_diag_create(&dcfg);
+	return t_diag;
+}
+
+/* Parsers are reset and reused: creating one costs more than parsing a
+ * small file.  A stream, its verification and a value parse may be open at
+ * once, hence a few. */
+#define PARSERS 4
+static _Thread_local struct fy_parser *t_parsers[PARSERS];
+static _Thread_local int t_nparsers;
+
+static struct fy_parser *get_parser(void)
+{
+	struct fy_parse_cfg cfg;
+
+	if (t_nparsers) {
+		struct fy_parser *p = t_parsers[--t_nparsers];
+
+		fy_parser_reset(p);
+		return p;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.flags = FYPCF_QUIET |
+		    FYPCF_SLOPPY_FLOW_INDENTATION; /* as PyYAML and go-yaml */
+	cfg.diag = thread_diag();
+	return cfg.diag ? fy_parser_create(&cfg) : NULL;
+}
+
+static void put_parser(struct fy_parser *p)
+{
+	if (t_nparsers < PARSERS)
+		t_parsers[t_nparsers++] = p;
+	else
+		fy_parser_destroy(p);
+}
+
+void hd_yaml_thread_done(void)
+{
+	while (t_nparsers)
+		fy_parser_destroy(t_parsers[--t_nparsers]);
+	if (t_diag)
+		fy_diag_unref(t_diag);
+	t_diag = NULL;
+}
+
 int ys_open(struct ystream *ys, const char *name, const char *buf, size_t len,
 	    struct hd_arena *keep, bool lean, struct hd_err *err)
 {
 	struct builder *b;
-	struct fy_parse_cfg cfg;
-	struct fy_diag_cfg dcfg;
 
 	memset(ys, 0, sizeof(*ys));
 	memset(err, 0, sizeof(*err));
@@ -957,27 +1029,13 @@ int ys_open(struct ystream *ys, const char *name, const char *buf, size_t len,
 	b->lean = lean;
 	b->cursor = HD_NOPOS;
 	b->crlf = lean ? false : mostly_crlf(ys);
-	b->dc = hd_xmalloc(sizeof(*b->dc));
-	memset(b->dc, 0, sizeof(*b->dc));
+	b->dc = thread_capture();
+	b->diag = thread_diag();
 	ys->rd = b;
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = diag_out;
-	dcfg.user = b->dc;
-	dcfg.level = FYET_ERROR;
-	dcfg.colorize = false;
-	dcfg.show_source = false;
-	dcfg.show_position = true;
-	dcfg.show_type = true;
-	dcfg.show_module = false;
-	b->diag = fy_diag_create(&dcfg);
 	if (!b->diag)
 		return err_at(err, NULL, 0, "cannot create YAML diagnostics");
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.flags = FYPCF_QUIET |
-		    FYPCF_SLOPPY_FLOW_INDENTATION; /* as PyYAML and go-yaml */
-	cfg.diag = b->diag;
-	b->fyp = fy_parser_create(&cfg);
+	fy_diag_ref(b->diag);
+	b->fyp = get_parser();
 	if (!b->fyp)
 		return err_at(err, NULL, 0, "cannot create YAML parser");
 	fy_parser_set_string(b->fyp, buf, len);
@@ -1061,12 +1119,14 @@ void ys_close(struct ystream *ys)
 		return;
 	for (i = 0; i < b->nheld; i++)
 		fy_parser_event_free(b->fyp, b->held[i]);
-	if (b->fyp)
+	/* only a parser that read its stream to a clean end is reused */
+	if (b->fyp && b->done && !b->nheld && !fy_parser_get_stream_error(b->fyp))
+		put_parser(b->fyp);
+	else if (b->fyp)
 		fy_parser_destroy(b->fyp);
 	if (b->diag)
 		fy_diag_unref(b->diag);
 	free(b->stack);
-	free(b->dc);
 	free(b);
 	ys->rd = NULL;
 }
