@@ -152,6 +152,42 @@ def main(work, shared):
         size += len(doc) + 4
         i += 1
     open(os.path.join(work, "big.yaml"), "w").write("---\n".join(parts))
+    # the peers' input: ~1.6 MB, unique object names (kustomize needs them)
+    peer, size, i = [], 0, 0
+    while size < 1_600_000:
+        k = i % 10
+        doc = (deployment(i, r) if k < 6 else cronjob(i, r) if k < 8 else lst(i, r) if k < 9
+               else service(i + 100000))
+        peer.append(doc)
+        size += len(doc) + 4
+        i += 1
+    open(os.path.join(work, "peer.yaml"), "w").write("---\n".join(peer))
+    kdir = os.path.join(work, "kustomize")
+    os.makedirs(kdir, exist_ok=True)
+    open(os.path.join(kdir, "peer.yaml"), "w").write("---\n".join(peer))
+    pod_sc = ('{runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, '
+              'seccompProfile: {type: RuntimeDefault}}')
+    csc = ('{privileged: false, capabilities: {drop: [ALL]}, allowPrivilegeEscalation: false, '
+           'readOnlyRootFilesystem: true}')
+    res = '{limits: {cpu: 500m, memory: 512Mi}, requests: {cpu: 100m, memory: 128Mi}}'
+    def ops(base, ncont):
+        o = [f"- {{op: add, path: {base}/securityContext, value: {pod_sc}}}",
+             f"- {{op: add, path: {base}/automountServiceAccountToken, value: false}}",
+             f"- {{op: add, path: {base}/volumes/-, value: {{name: tmp, emptyDir: {{}}}}}}"]
+        for c in range(ncont):
+            o += [f"- {{op: add, path: {base}/containers/{c}/securityContext, value: {csc}}}",
+                  f"- {{op: add, path: {base}/containers/{c}/resources, value: {res}}}"]
+            if c == 0 and ncont == 2:   # the app container has mounts already
+                o.append(f"- {{op: add, path: {base}/containers/0/volumeMounts/-, value: {{name: tmp, mountPath: /tmp}}}}")
+            else:
+                o.append(f"- {{op: add, path: {base}/containers/{c}/volumeMounts, value: [{{name: tmp, mountPath: /tmp}}]}}")
+        return "\n".join("      " + x for x in o)
+    open(os.path.join(kdir, "kustomization.yaml"), "w").write(
+        "resources:\n- peer.yaml\npatches:\n"
+        "- target: {kind: Deployment}\n  patch: |-\n" + ops("/spec/template/spec", 2) + "\n"
+        "- target: {kind: CronJob}\n  patch: |-\n" +
+        ops("/spec/jobTemplate/spec/template/spec", 1).replace("/volumes/-, value", "/volumes, value")
+        .replace("{name: tmp, emptyDir: {}}}", "[{name: tmp, emptyDir: {}}]}") + "\n")
     svcs = ["x-logging: &logging\n  driver: json-file\n  options:\n    max-size: 10m\n\nservices:"]
     for s in range(1000):
         svcs.append(f"""  svc-{s}:

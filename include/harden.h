@@ -45,6 +45,8 @@ struct hd_ctx {
 	size_t nsec, capsec;
 	unsigned recognized;  /* Kubernetes or Compose documents seen */
 	bool no_findings;     /* nothing will show findings: do not record */
+	int short_form_doc;   /* document whose Compose limit style is known */
+	bool short_form;      /* it keeps limits as mem_limit/cpus/pids_limit */
 };
 
 void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s);

@@ -27,6 +27,7 @@ struct hd_pod {
 
 struct hd_service {
 	struct yn *node;   /* the service mapping (services.NAME) */
+	struct yn *key;    /* its key in `services` */
 	struct yn *top;    /* document root */
 	const char *name;
 	const char *label; /* "services.web" */

@@ -31,6 +31,7 @@ size_t hd_compose_services(struct hd_ctx *ctx, struct yn *root,
 		if ((k->flags & YF_DELETED) || k->kind != YN_SCALAR || s->kind != YN_MAP)
 			continue;
 		v[n].node = s;
+		v[n].key = k;
 		v[n].top = root;
 		v[n].name = k->text;
 		v[n].label = hd_arena_printf(&ctx->job->arena, "services.%s", k->text);

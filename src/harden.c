@@ -31,6 +31,7 @@ void hd_ctx_init(struct hd_ctx *run, struct hd_job *job, const struct hd_opts *o
 	memset(run, 0, sizeof(*run));
 	run->job = job;
 	run->opts = o;
+	run->short_form_doc = -1;
 }
 
 void hd_ctx_release(struct hd_ctx *run)
@@ -116,7 +117,7 @@ static bool service_exempt(struct hd_ctx *ctx, const struct hd_service *svc,
 			   const struct hd_transform *tr)
 {
 	const struct yn *skip = hd_getp(svc->node, "x-harden", "skip", NULL);
-	const struct yn *hit = NULL, *key = yn_key_of(svc->node);
+	const struct yn *hit = NULL, *key = svc->key;
 	size_t i;
 
 	if ((key && hd_line_ignores(&ctx->job->ys, key->start, tr->name)) ||

@@ -125,7 +125,12 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	if (mem && cpu && pids)
 		return;
 	snprintf(num, sizeof(num), "%ld", ctx->opts->pids_limit);
-	if (file_uses_short_form(svc->top)) {
+	if (ctx->short_form_doc != ctx->doc) {
+		/* one look at all services per document, not per service */
+		ctx->short_form = file_uses_short_form(svc->top);
+		ctx->short_form_doc = ctx->doc;
+	}
+	if (ctx->short_form) {
 		if (!mem)
 			hd_put(ctx, TR, svc->node, "mem_limit", ctx->opts->compose_mem, YT_STR);
 		if (!cpu)
