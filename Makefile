@@ -79,6 +79,40 @@ $(BUILD)/bench/floor: bench/floor.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
+# ---- fuzzing (clang libFuzzer) -----------------------------------------------
+FUZZ_TIME ?= 30
+FUZZCC    ?= clang
+FUZZFLAGS  = -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+             -fno-sanitize-recover=all
+FUZZ_TARGETS = parse edit harden
+FUZZ_BINS  = $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBSRC) $(wildcard include/*.h)
+	@mkdir -p build-fuzz
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $< $(LIBSRC) $(LIBS)
+
+build-fuzz/seeds: $(wildcard examples/*/*.in.yaml)
+	@mkdir -p $@
+	@for f in examples/*/*.in.yaml; do cp "$$f" "$@/$$(echo "$$f" | tr '/' '_')"; done
+	@if [ -d "$(SHARED)/yaml-test-suite/data" ]; then \
+	  find "$(SHARED)/yaml-test-suite/data" -name in.yaml | while read f; do \
+	    cp "$$f" "$@/suite-$$(echo "$$f" | tr '/' '_')"; done; \
+	else echo "fuzz: $(SHARED)/yaml-test-suite missing, seeding from examples only" >&2; fi
+	@touch $@
+
+# Bounded run of every target (FUZZ_TIME seconds each); crashes land in
+# build-fuzz/crash-* and must become tests/fuzz/regressions/ cases.
+fuzz: $(FUZZ_BINS) build-fuzz/seeds
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  echo "== fuzz_$$t for $(FUZZ_TIME)s"; \
+	  ./build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
+	    build-fuzz/corpus-$$t build-fuzz/seeds 2>build-fuzz/fuzz_$$t.log || \
+	    { tail -30 build-fuzz/fuzz_$$t.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|cov:' build-fuzz/fuzz_$$t.log | tail -2; \
+	done
+
 readme: harden
 	python3 -c 'import re,subprocess; t=subprocess.run(["./harden","--list-transforms"],capture_output=True,text=True).stdout; s=open("README.md").read(); s=re.sub(r"(<!-- transforms:begin -->\n```\n).*?(```\n<!-- transforms:end -->)", lambda m: m.group(1)+t+m.group(2), s, flags=re.S); open("README.md","w").write(s)'
 
@@ -90,6 +124,8 @@ unit: $(UNITBIN)
 
 test: deps harden unit
 	HARDEN=./$(BIN) SHARED=$(SHARED) bash tests/run.sh
+	@if [ -n "$$CI" ] && command -v $(FUZZCC) >/dev/null; then \
+	  $(MAKE) --no-print-directory fuzz FUZZ_TIME=$${CI_FUZZ_TIME:-30}; fi
 
 check:
 	$(MAKE) BUILD=build-san SANITIZE=1 WERROR=1 test
@@ -103,6 +139,6 @@ install: harden
 	if [ -f docs/harden.1 ]; then install -m 644 docs/harden.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
 
 clean:
-	rm -rf build build-san harden
+	rm -rf build build-san build-fuzz harden
 
-.PHONY: all deps run unit test check bench install clean readme golden-update
+.PHONY: all deps run unit test check bench install clean readme golden-update fuzz

@@ -181,7 +181,93 @@ struct diag_capture {
 	bool have;
 	int line, col;
 	char msg[400];
+	char acc[600];  /* text of the first diagnostic, as it arrives */
+	size_t nacc;
 };
+
+/* Is @s (one diagnostic's first line) "NAME:LINE:COL: error: "?  Then
+ * return where the message starts. */
+static const char *error_head(const char *s, int *line, int *col)
+{
+	const char *p = s, *q;
+
+	while (*p && *p != ' ' && *p != '\n')
+		p++;
+	/* p is at the space after "NAME:LINE:COL:" */
+	if (p == s || *p != ' ' || p[-1] != ':' || strncmp(p + 1, "error: ", 7))
+		return NULL;
+	q = p - 1; /* the ':' after COL */
+	*col = 0;
+	*line = 0;
+	{
+		int mul = 1;
+		const char *d = q - 1;
+
+		while (d >= s && *d >= '0' && *d <= '9') {
+			*col += (*d - '0') * mul;
+			mul *= 10;
+			d--;
+		}
+		if (d < s || *d != ':' || d == q - 1)
+			return NULL;
+		mul = 1;
+		d--;
+		while (d >= s && *d >= '0' && *d <= '9') {
+			*line += (*d - '0') * mul;
+			mul *= 10;
+			d--;
+		}
+	}
+	return p + 8;
+}
+
+/*
+ * The first "NAME:LINE:COL: error: MSG" line.  libfyaml hands a diagnostic
+ * over in pieces (head, source excerpt, caret) and warnings come the same
+ * way: a piece starting with a location opens a diagnostic.
+ */
+static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	struct diag_capture *c = user;
+	size_t take;
+	const char *m, *nl;
+	int line, col;
+
+	(void)diag;
+	if (c->have)
+		return;
+	if (len && buf[0] == '<') {
+		/* a new diagnostic starts: begin again */
+		c->nacc = 0;
+	} else if (!c->nacc) {
+		return; /* an excerpt of something we do not keep */
+	}
+	take = len < sizeof(c->acc) - 1 - c->nacc ? len : sizeof(c->acc) - 1 - c->nacc;
+	memcpy(c->acc + c->nacc, buf, take);
+	c->nacc += take;
+	c->acc[c->nacc] = '\0';
+	m = error_head(c->acc, &line, &col);
+	if (!m) {
+		if (strchr(c->acc, '\n') || strstr(c->acc, ": warning: "))
+			c->nacc = 0; /* not an error head: drop it */
+		return;
+	}
+	nl = strchr(m, '\n');
+	if (!nl && c->nacc < sizeof(c->acc) - 1)
+		return; /* wait for the rest of the line */
+	take = nl ? (size_t)(nl - m) : strlen(m);
+	while (take && (m[take - 1] == '\r' || m[take - 1] == ' '))
+		take--;
+	if (take >= sizeof(c->msg))
+		take = sizeof(c->msg) - 1;
+	memcpy(c->msg, m, take);
+	c->msg[take] = '\0';
+	if (!take)
+		snprintf(c->msg, sizeof(c->msg), "invalid YAML");
+	c->line = line;
+	c->col = col;
+	c->have = true;
+}
 
 struct anchor_ent {
 	struct anchor_ent *next;
@@ -751,6 +837,8 @@ props_done:
 			  map ? e->mapping_start.tag : e->sequence_start.tag);
 		if (n->style == YS_FLOW)
 			bump(b, n->vstart + 1);
+		else
+			bump(b, n->vstart); /* what precedes the first entry is consumed */
 		if (n->anchor)
 			register_anchor(b, n);
 		if (attach(b, n, *docp) < 0)
@@ -776,6 +864,8 @@ props_done:
 		} else if (top->nkids) {
 			top->end = top->kids[top->nkids - 1]->end;
 			top->keep_end = top->kids[top->nkids - 1]->keep_end;
+			if (top->end < top->vstart)
+				top->end = top->keep_end = top->vstart;
 		} else {
 			top->end = top->keep_end = top->vstart;
 		}
@@ -830,39 +920,6 @@ static bool mostly_crlf(const struct ystream *ys)
 			lf++;
 	}
 	return crlf > lf;
-}
-
-static void diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-	struct diag_capture *c = user;
-	const char *e, *p;
-	size_t ml;
-	int col = 0, line = 0, mul = 1;
-
-	(void)diag;
-	if (c->have)
-		return;
-	e = memmem(buf, len, ": error: ", 9);
-	if (!e)
-		return;
-	/* digits of COL then LINE, backwards from e */
-	for (p = e - 1; p >= buf && *p >= '0' && *p <= '9'; p--, mul *= 10)
-		col += (*p - '0') * mul;
-	if (p >= buf && *p == ':') {
-		for (p--, mul = 1; p >= buf && *p >= '0' && *p <= '9'; p--, mul *= 10)
-			line += (*p - '0') * mul;
-	}
-	e += 9;
-	ml = len - (size_t)(e - buf);
-	while (ml && (e[ml - 1] == '\n' || e[ml - 1] == '\r'))
-		ml--;
-	if (ml >= sizeof(c->msg))
-		ml = sizeof(c->msg) - 1;
-	memcpy(c->msg, e, ml);
-	c->msg[ml] = '\0';
-	c->line = line;
-	c->col = col;
-	c->have = true;
 }
 
 static int parse_error(struct builder *b, const struct diag_capture *dc)

@@ -1,0 +1,14 @@
+# t36-fuzz-regressions.sh - every crash the fuzzers found stays fixed
+n=0; bad=0
+for f in tests/fuzz/regressions/*; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	for cmd in "edit" "" "--unsafe-fixes" "--stdout"; do
+		cp "$f" "$TMP/reg.yaml"
+		timeout 20 $H $cmd "$TMP/reg.yaml" >/dev/null 2>"$TMP/e"; rc=$?
+		if [ $rc -gt 2 ] || grep -q Sanitizer "$TMP/e" || { [ $rc -eq 2 ] && ! grep -qE '^[^:]+(:[0-9]+:[0-9]+)?: error: .+' "$TMP/e"; }; then
+			bad=$((bad + 1)); echo "  regression: harden $cmd $f -> rc=$rc $(head -1 "$TMP/e")"
+		fi
+	done
+done
+[ $bad -eq 0 ] && t_pass "fuzz regressions ($n inputs)" || t_fail "fuzz regressions" "$bad"
