@@ -2,6 +2,7 @@
 #include "ytree.h"
 
 #include <libfyaml.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,7 @@ struct builder {
 	int nheld;
 	bool done;
 	bool crlf;      /* most lines end in CRLF */
+	bool broken;    /* libfyaml must not destroy this parser (see quarantine) */
 	struct ydoc *cur;
 	struct hd_err *err;
 	struct yn **stack;
@@ -927,6 +929,8 @@ static int parse_error(struct builder *b, const struct diag_capture *dc)
 	struct hd_err *err = b->err;
 	bool tmpl = memmem(b->ys->buf, b->ys->len, "{{", 2) != NULL;
 
+	if (dc->have && strstr(dc->msg, "tab for indentation of block entry"))
+		b->broken = true;
 	if (dc->have) {
 		err->line = dc->line > 0 ? dc->line : 1;
 		err->col = dc->col > 0 ? dc->col : 1;
@@ -1055,6 +1059,24 @@ static void put_parser(struct fy_parser *p)
 		fy_parser_destroy(p);
 }
 
+/*
+ * libfyaml 0.7.12 crashes in fy_parser_destroy() (and fy_parser_reset())
+ * after some "cannot use tab for indentation of block entry" errors, e.g.
+ * "? -:<TAB>-" (found by fuzzing; tests/fuzz/regressions).  Such a parser
+ * is never released: it is kept here, reachable, one per bad file.
+ */
+static pthread_mutex_t quarantine_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct fy_parser **quarantine;
+static size_t nquarantine;
+
+static void quarantine_parser(struct fy_parser *p)
+{
+	pthread_mutex_lock(&quarantine_mu);
+	quarantine = hd_xrealloc(quarantine, (nquarantine + 1) * sizeof(*quarantine));
+	quarantine[nquarantine++] = p;
+	pthread_mutex_unlock(&quarantine_mu);
+}
+
 void hd_yaml_thread_done(void)
 {
 	while (t_nparsers)
@@ -1179,6 +1201,8 @@ void ys_close(struct ystream *ys)
 	/* only a parser that read its stream to a clean end is reused */
 	if (b->fyp && b->done && !b->nheld && !fy_parser_get_stream_error(b->fyp))
 		put_parser(b->fyp);
+	else if (b->fyp && b->broken)
+		quarantine_parser(b->fyp);
 	else if (b->fyp)
 		fy_parser_destroy(b->fyp);
 	if (b->diag)
