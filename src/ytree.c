@@ -690,6 +690,50 @@ static struct ydoc *new_doc(struct builder *b)
 	return &ys->docs[b->ndocs++];
 }
 
+/*
+ * Cook a single-quoted scalar's content [p, p+n) (between the quotes):
+ * '' is a quote; a line break with the white space around it folds to one
+ * space, and each further empty line to a newline.  (libfyaml 0.7.12's
+ * fy_token_get_text() leaks on runs of '' escapes, found by fuzzing.)
+ */
+static char *cook_single(struct hd_arena *a, const char *p, size_t n, size_t *len)
+{
+	char *out = hd_arena_alloc(a, n + 1);
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		char c = p[i];
+
+		if (c == '\'' && i + 1 < n && p[i + 1] == '\'') {
+			out[o++] = '\'';
+			i += 2;
+		} else if (c == '\n' || c == '\r') {
+			size_t breaks = 0;
+
+			while (o && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+				o--; /* trailing white space before a break */
+			while (i < n && (p[i] == '\n' || p[i] == '\r')) {
+				i += (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n') ? 2 : 1;
+				breaks++;
+				while (i < n && (p[i] == ' ' || p[i] == '\t'))
+					i++;
+			}
+			if (breaks == 1) {
+				out[o++] = ' ';
+			} else {
+				while (--breaks)
+					out[o++] = '\n';
+			}
+		} else {
+			out[o++] = c;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	*len = o;
+	return out;
+}
+
 /* Is the token's raw text [p, p+n) already its cooked value? */
 static bool raw_is_cooked(const char *p, size_t n, enum fy_scalar_style st)
 {
@@ -749,6 +793,9 @@ static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **doc
 					n->tlen = len;
 					goto text_done;
 				}
+			} else if (st == FYSS_SINGLE_QUOTED) {
+				n->text = cook_single(ys->arena, ys->buf + s, en - s, &n->tlen);
+				goto text_done;
 			} else {
 				txt = fy_token_get_text(v, &len);
 			}
