@@ -119,11 +119,15 @@ readme: harden
 run: deps harden
 	@for f in examples/*/*.in.yaml; do ./harden "$$f" || true; done
 
+$(BUILD)/tests/libinject.so: tests/fault/inject.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
+
 unit: $(UNITBIN)
 	@for t in $(UNITBIN); do echo "== $$t"; $$t || exit 1; done
 
-test: deps harden unit
-	HARDEN=./$(BIN) SHARED=$(SHARED) bash tests/run.sh
+test: deps harden unit $(BUILD)/tests/libinject.so
+	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so SHARED=$(SHARED) bash tests/run.sh
 	@if [ -n "$$CI" ] && command -v $(FUZZCC) >/dev/null; then \
 	  $(MAKE) --no-print-directory fuzz FUZZ_TIME=$${CI_FUZZ_TIME:-30}; fi
 

@@ -25,7 +25,7 @@ void hd_input_release(struct hd_input *in);
  * temp file in the same directory, mode (and owner, as root) kept, fsync,
  * rename.  Symlinks are followed to their target unless @no_follow, in
  * which case they are refused.  The file is not replaced when it changed
- * since it was read.  Returns 0, or -1 with @err->msg set and the original
+ * since it was read, nor when it has no write permission bit.  Returns 0, or -1 with @err->msg set and the original
  * left intact.
  */
 int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,

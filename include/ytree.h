@@ -79,6 +79,7 @@ struct ydoc {
 	size_t end_bound;    /* one past its last byte (= next bound, or EOF) */
 	struct hd_arena *nodes; /* where its tree lives (streaming) */
 	bool explicit_start;
+	bool skimmed;        /* root not a mapping: read through, no tree */
 	unsigned changed;    /* set by the renderer */
 };
 
@@ -103,8 +104,11 @@ struct ystream {
 	size_t nlines;
 	struct ystyle style;
 	struct hd_arena *arena; /* nodes of the current document */
-	struct hd_arena *keep;  /* file-lifetime data: lines, docs, splice texts */
+	struct hd_arena *keep;  /* file-lifetime data: lines, docs */
+	struct hd_arena *edits; /* splice texts (keep, or the document's arena) */
 	void *rd;               /* the reader while streaming (ys_open) */
+	bool skim_non_maps;     /* build no tree for documents whose root is not
+				   a mapping (they cannot be manifests) */
 };
 
 struct hd_err {

@@ -233,7 +233,8 @@ static void emit(struct rctx *r, size_t off, size_t len, const char *text,
 	}
 	s->v[s->n].off = off;
 	s->v[s->n].len = len;
-	s->v[s->n].text = hd_arena_strndup(r->ys->keep, text, tlen);
+	s->v[s->n].text = hd_arena_strndup(r->ys->edits ? r->ys->edits : r->ys->keep,
+					   text, tlen);
 	s->v[s->n].tlen = tlen;
 	s->v[s->n].seq = r->seq++;
 	s->v[s->n].doc = r->doc;

@@ -45,14 +45,6 @@ void hd_input_release(struct hd_input *in)
 	in->data = NULL;
 }
 
-/* Test hook: HARDEN_FAULT=write|fsync|rename makes that step fail. */
-static bool fault(const char *step)
-{
-	const char *f = getenv("HARDEN_FAULT");
-
-	return f && !strcmp(f, step);
-}
-
 int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		      bool no_follow, struct hd_err *err)
 {
@@ -84,6 +76,8 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 	    now.st_mtim.tv_sec != in->st.st_mtim.tv_sec ||
 	    now.st_mtim.tv_nsec != in->st.st_mtim.tv_nsec)
 		return ferr(err, "file changed while harden was running; not overwritten");
+	if (!(now.st_mode & 0222))
+		return ferr(err, "read-only file; not modified (make it writable to harden it in place)");
 	strcpy(dir, target);
 	dname = dirname(dir);
 	snprintf(tmp, sizeof(tmp), "%s/.harden-XXXXXX", dname);
@@ -91,8 +85,7 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 	if (fd < 0)
 		return ferr(err, "cannot create temporary file: %s", strerror(errno));
 	while (off < len) {
-		ssize_t n = fault("write") ? (errno = ENOSPC, -1)
-					   : write(fd, data + off, len - off);
+		ssize_t n = write(fd, data + off, len - off);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -105,14 +98,14 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		goto fail;
 	if (geteuid() == 0 && fchown(fd, now.st_uid, now.st_gid) < 0)
 		goto fail;
-	if (fault("fsync") ? (errno = EIO, 1) : fsync(fd) < 0)
+	if (fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;
 		goto fail;
 	}
 	fd = -1;
-	if (fault("rename") ? (errno = EXDEV, 1) : rename(tmp, target) < 0)
+	if (rename(tmp, target) < 0)
 		goto fail;
 	dfd = open(dname, O_RDONLY | O_DIRECTORY);
 	if (dfd >= 0) {

@@ -18,7 +18,7 @@ struct vtask {
 	size_t in_len, d;
 	int line_base;
 	int rc;
-	struct hd_err err;
+	struct hd_err *err;       /* only for a failure */
 };
 
 #define QCAP 4
@@ -36,8 +36,14 @@ struct hd_vpool {
 
 static void run_task(const char *name, struct vtask *t)
 {
+	struct hd_err err;
+
 	t->rc = hd_verify_doc(name, t->root, t->out, t->outlen, t->line_base, t->in_slice,
-			      t->in_len, t->d, &t->err);
+			      t->in_len, t->d, &err);
+	if (t->rc < 0) {
+		t->err = hd_xmalloc(sizeof(*t->err));
+		*t->err = err;
+	}
 	free(t->out);
 	t->out = NULL;
 	hd_arena_free(t->nodes);
@@ -183,7 +189,8 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 		d = ys->ndocs - 1;
 		doc = &ys->docs[d];
 		doc->nodes = nodes;
-		job->content_docs += doc->root != NULL;
+		ys->edits = job->discard_edits ? nodes : &job->arena;
+		job->content_docs += doc->root != NULL || doc->skimmed;
 		if ((fn && fn(ud, job, d) < 0) ||
 		    ye_render_doc(ys, d, &job->sp, &job->err) < 0) {
 			rc = -1;
@@ -219,8 +226,11 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 			t->line_base = lines;
 			doc->changed = 1;
 			job->changed = true;
-			hd_buf_add(&job->out, slice.data, slice.len);
+			if (!job->discard_output)
+				hd_buf_add(&job->out, slice.data, slice.len);
 			lines += count_lines(slice.data, slice.len);
+			if (job->discard_edits)
+				job->sp.n = n0; /* their texts live in the document's arena */
 			if (ntasks == cap) {
 				cap = cap ? cap * 2 : 16;
 				tasks = hd_xrealloc(tasks, cap * sizeof(*tasks));
@@ -236,7 +246,8 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 			continue;
 		}
 		hd_buf_release(&slice);
-		hd_buf_add(&job->out, ys->buf + b0, b1 - b0);
+		if (!job->discard_output)
+			hd_buf_add(&job->out, ys->buf + b0, b1 - b0);
 		lines += count_lines(ys->buf + b0, b1 - b0);
 		hd_arena_free(nodes);
 		free(nodes);
@@ -246,9 +257,10 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 		pool_stop(pool);
 	for (i = 0; i < ntasks; i++) {
 		if (rc == 0 && tasks[i]->rc < 0) {
-			job->err = tasks[i]->err;
+			job->err = *tasks[i]->err;
 			rc = -1;
 		}
+		free(tasks[i]->err);
 		if (tasks[i]->nodes) { /* never ran (stopped early) */
 			free(tasks[i]->out);
 			hd_arena_free(tasks[i]->nodes);

@@ -437,7 +437,7 @@ int cmd_harden(int argc, char **argv)
 	hd_opts_defaults(&cli.opts);
 	/* keep freed memory: per-document arenas come and go all the time */
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
-	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 1 << 20); /* big buffers grow by mremap */
 	if (ncpu < 1)
 		ncpu = 1;
 	cli.jobs = (int)(ncpu > 256 ? 256 : ncpu);

@@ -159,6 +159,10 @@ void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
 		hd_job_release(&job);
 		return;
 	}
+	job.ys.skim_non_maps = true; /* only mappings can be manifests */
+	job.discard_output = cli->check && !cli->diff;
+	job.discard_edits = !((!cli->check || cli->diff) && !cli->in_place && !cli->to_stdout) &&
+			    cli->format != HD_FMT_SARIF;
 	hd_ctx_init(&ctx, &job, o);
 	ctx.no_findings = cli->quiet && cli->format == HD_FMT_TEXT;
 	hd_secrets_set_extra(o->secret_names);

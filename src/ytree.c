@@ -290,6 +290,8 @@ struct builder {
 	bool done;
 	bool crlf;      /* most lines end in CRLF */
 	bool broken;    /* libfyaml must not destroy this parser (see quarantine) */
+	bool skimming;  /* inside a document that is only read through */
+	size_t skim_depth;
 	struct ydoc *cur;
 	struct hd_err *err;
 	struct yn **stack;
@@ -1022,6 +1024,22 @@ static size_t next_bound(struct builder *b, struct fy_event *e, struct fy_event 
 	return bound;
 }
 
+/* Skimming: only depth is kept (the nesting limit still holds). */
+static int skim_event(struct builder *b, struct fy_event *e)
+{
+	if (e->type == FYET_MAPPING_START || e->type == FYET_SEQUENCE_START) {
+		if (++b->skim_depth > HD_MAX_DEPTH) {
+			const struct fy_mark *m = fy_event_start_mark(e);
+
+			return err_at(b->err, b->ys, m ? m->input_pos : 0,
+				      "nesting deeper than %d levels", HD_MAX_DEPTH);
+		}
+	} else if (e->type == FYET_MAPPING_END || e->type == FYET_SEQUENCE_END) {
+		b->skim_depth--;
+	}
+	return 0;
+}
+
 static struct fy_event *get_event(struct builder *b)
 {
 	struct fy_event *e;
@@ -1191,6 +1209,20 @@ int ys_next(struct ystream *ys, struct hd_arena *nodes, struct hd_err *err)
 			hold(b, e); /* belongs to the next call */
 			break;
 		}
+		if (doc && !doc->root && !b->skimming && ys->skim_non_maps &&
+		    (t == FYET_SEQUENCE_START || t == FYET_SCALAR || t == FYET_ALIAS)) {
+			/* a root that is not a mapping: no manifest, never edited */
+			b->skimming = true;
+			doc->skimmed = true;
+		}
+		if (b->skimming && t != FYET_DOCUMENT_END) {
+			rc = skim_event(b, e);
+			fy_parser_event_free(b->fyp, e);
+			if (rc < 0)
+				break;
+			continue;
+		}
+		b->skimming = false;
 		rc = handle_event(b, e, &doc);
 		fy_parser_event_free(b->fyp, e);
 		if (rc < 0)

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 H=${HARDEN:-./harden}
 TOPDIR=$(pwd)
 SHARED=${SHARED:-../shared}
+INJECT=${INJECT:-build/tests/libinject.so}
 PY=/usr/bin/python3
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

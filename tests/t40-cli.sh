@@ -19,12 +19,30 @@ $H edit "$TMP/link.yaml" --set .a.c=2 -i && [ -L "$TMP/link.yaml" ] && grep -q '
 	[ "$(stat -c %a "$TMP/e1.yaml")" = 640 ] && t_pass "in-place keeps mode, follows symlink" || t_fail "in-place mode/symlink"
 $H edit "$TMP/link.yaml" --set .a.c=3 -i --no-follow 2>"$TMP/e"; [ $? -eq 2 ] && grep -q 'symbolic link' "$TMP/e" &&
 	t_pass "--no-follow refuses symlink" || t_fail "--no-follow"
-for fault in write fsync rename; do
-	sum=$(sha256sum <"$TMP/e1.yaml")
-	HARDEN_FAULT=$fault $H edit "$TMP/e1.yaml" --set .a.c=9 -i 2>"$TMP/e"; rc=$?
-	[ $rc -eq 2 ] && [ "$(sha256sum <"$TMP/e1.yaml")" = "$sum" ] && ! ls "$TMP"/.harden-* >/dev/null 2>&1 &&
-		t_pass "fault $fault leaves original" || t_fail "fault $fault" "rc=$rc $(cat "$TMP/e")"
-done
+# in-place write failures (LD_PRELOAD fault injection) leave the original intact
+if [ -n "${INJECT:-}" ] && [ -f "$INJECT" ]; then
+	# a sanitizer build needs its runtime first in the preload list
+	PRE=$INJECT
+	asan=$(ldd "$H" 2>/dev/null | awk '/libasan/ {print $3}')
+	[ -n "$asan" ] && PRE="$asan:$INJECT"
+	for fault in write fsync rename; do
+		sum=$(sha256sum <"$TMP/e1.yaml")
+		LD_PRELOAD=$PRE HD_INJECT=$fault $H edit "$TMP/e1.yaml" --set .a.c=9 -i 2>"$TMP/e"; rc=$?
+		[ $rc -eq 2 ] && [ "$(sha256sum <"$TMP/e1.yaml")" = "$sum" ] && ! ls "$TMP"/.harden-* >/dev/null 2>&1 &&
+			grep -q 'file left unchanged' "$TMP/e" && t_pass "fault $fault leaves original" || t_fail "fault $fault" "rc=$rc $(cat "$TMP/e")"
+	done
+	# someone edits the file between harden's read and its write
+	printf 'a: 1\n' >"$TMP/race.yaml"
+	LD_PRELOAD=$PRE HD_INJECT=touch HD_INJECT_PATH="$TMP/race.yaml" $H edit "$TMP/race.yaml" --set .b=2 -i 2>"$TMP/e"; rc=$?
+	[ $rc -eq 2 ] && grep -q 'changed while harden was running' "$TMP/e" && [ "$(cat "$TMP/race.yaml")" = "$(printf 'a: 1\n#')" ] &&
+		t_pass "a file changed meanwhile is not overwritten" || t_fail "concurrent change" "rc=$rc $(cat "$TMP/e")"
+else
+	t_fail "fault injection library missing (build it: make build/tests/libinject.so, or set INJECT=)"
+fi
+printf 'a: 1\n' >"$TMP/ro.yaml"; chmod 444 "$TMP/ro.yaml"
+$H edit "$TMP/ro.yaml" --set .b=2 -i 2>"$TMP/e"; rc=$?
+[ $rc -eq 2 ] && grep -q 'read-only file' "$TMP/e" && [ "$(cat "$TMP/ro.yaml")" = "a: 1" ] &&
+	t_pass "read-only file left intact" || t_fail "read-only file" "rc=$rc $(cat "$TMP/e")"
 # verification cannot be skipped: an edit that would change a shared anchor is refused
 printf 'a: &x {k: 1}\nb: *x\n' >"$TMP/anchor.yaml"
 $H edit "$TMP/anchor.yaml" --set .a.z=1 >/dev/null 2>"$TMP/e"; [ $? -eq 2 ] && grep -q "alias" "$TMP/e" &&
