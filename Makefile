@@ -106,7 +106,10 @@ fuzz: $(FUZZ_BINS) build-fuzz/seeds
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus-$$t; \
 	  echo "== fuzz_$$t for $(FUZZ_TIME)s"; \
-	  ./build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+	  supp=; [ $$t = harden ] || supp=suppressions=$(CURDIR)/tests/fuzz/lsan-libfyaml.supp; \
+	  LSAN_OPTIONS=$$supp ./build-fuzz/fuzz_$$t tests/fuzz/regressions/* >build-fuzz/fuzz_$$t.log 2>&1 || \
+	    { tail -30 build-fuzz/fuzz_$$t.log; echo "fuzz_$$t: a regression input fails"; exit 1; }; \
+	  LSAN_OPTIONS=$$supp ./build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
 	    build-fuzz/corpus-$$t build-fuzz/seeds 2>build-fuzz/fuzz_$$t.log || \
 	    { tail -30 build-fuzz/fuzz_$$t.log; exit 1; }; \

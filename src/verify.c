@@ -249,6 +249,16 @@ int hd_verify_doc(const char *name, const struct yn *root, const char *out,
 	struct vctx v;
 	int rc = 0;
 
+	if (in_len && in_slice[in_len - 1] == '\n' &&
+	    (!outlen || out[outlen - 1] != '\n')) {
+		/* the next document would be glued onto this one */
+		err->line = line_base + 1;
+		err->col = 1;
+		snprintf(err->msg, sizeof(err->msg),
+			 "verification failed, output not written: document %zu "
+			 "lost its final line break", docno + 1);
+		return -1;
+	}
 	hd_arena_init(&a);
 	v.out = &o;
 	v.err = err;

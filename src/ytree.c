@@ -83,8 +83,14 @@ static int err_at(struct hd_err *err, const struct ystream *ys, size_t off,
 	return -1;
 }
 
-/* Returns the offset of the first invalid UTF-8 sequence, or HD_NOPOS. */
-static size_t utf8_invalid(const unsigned char *s, size_t n)
+/*
+ * Returns the offset of the first byte that is not printable YAML text
+ * (YAML 1.2 c-printable; also what libyaml accepts), or HD_NOPOS:
+ * invalid UTF-8, a C0/C1 control other than TAB, LF, CR and NEL, DEL, or a
+ * CR without LF (libfyaml 0.7.12 miscounts byte positions after lone CRs
+ * and control characters, so these files are refused, not misedited).
+ */
+static size_t unprintable(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -94,6 +100,9 @@ static size_t utf8_invalid(const unsigned char *s, size_t n)
 		unsigned cp;
 
 		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F ||
+			    (c == '\r' && (i + 1 == n || s[i + 1] != '\n')))
+				return i;
 			i++;
 			continue;
 		}
@@ -115,7 +124,9 @@ static size_t utf8_invalid(const unsigned char *s, size_t n)
 			cp = (cp << 6) | (s[i + k] & 0x3F);
 		}
 		if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+		    (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (need == 1 && cp >= 0x80 && cp <= 0x9F && cp != 0x85) ||
+		    cp == 0xFFFE || cp == 0xFFFF)
 			return i;
 		i += need + 1;
 	}
@@ -140,10 +151,22 @@ static int check_encoding(struct ystream *ys, struct hd_err *err)
 	if (nul)
 		return err_at(err, ys, (size_t)((const unsigned char *)nul - s),
 			      "NUL byte in input (binary file?)");
-	bad = utf8_invalid(s, n);
-	if (bad != HD_NOPOS)
-		return err_at(err, ys, bad, "invalid UTF-8 byte 0x%02x", s[bad]);
-	return 0;
+	bad = unprintable(s, n);
+	if (bad == HD_NOPOS)
+		return 0;
+	if (s[bad] == '\r')
+		return err_at(err, ys, bad, "carriage return without line feed "
+			      "(only LF or CRLF line breaks are supported)");
+	if (s[bad] < 0x20 || s[bad] == 0x7F)
+		return err_at(err, ys, bad, "control character 0x%02x is not "
+			      "allowed in YAML", s[bad]);
+	if (s[bad] == 0xC2 && bad + 1 < n && s[bad + 1] >= 0x80 && s[bad + 1] <= 0x9F)
+		return err_at(err, ys, bad, "control character U+%04X is not "
+			      "allowed in YAML", s[bad + 1]);
+	if (s[bad] == 0xEF && bad + 2 < n && s[bad + 1] == 0xBF && s[bad + 2] >= 0xBE)
+		return err_at(err, ys, bad, "noncharacter U+FFF%c is not allowed "
+			      "in YAML", s[bad + 2] == 0xBE ? 'E' : 'F');
+	return err_at(err, ys, bad, "invalid UTF-8 byte 0x%02x", s[bad]);
 }
 
 static void build_lines(struct ystream *ys)
@@ -448,7 +471,7 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 			       size_t te)
 {
 	const char *s = b->ys->buf;
-	size_t p = b->cursor == HD_NOPOS ? 0 : b->cursor, q, hdr = HD_NOPOS;
+	size_t p = b->cursor == HD_NOPOS ? 0 : b->cursor, q, hle, hdr = HD_NOPOS;
 
 	while (p < ts) {
 		char c = s[p];
@@ -483,12 +506,16 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 	while (q < b->ys->len && (s[q] == '+' || s[q] == '-' ||
 				  (s[q] >= '0' && s[q] <= '9')))
 		q++;
-	/* content end: last non-blank byte inside the token */
+	/* end of the header line (a comment may follow the indicators) */
+	hle = q;
+	while (hle < b->ys->len && s[hle] != '\n')
+		hle++;
+	/* content end: last non-blank byte of the content lines */
 	p = te;
-	while (p > ts && (s[p - 1] == ' ' || s[p - 1] == '\t' ||
-			  s[p - 1] == '\r' || s[p - 1] == '\n'))
+	while (p > hle && (s[p - 1] == ' ' || s[p - 1] == '\t' ||
+			   s[p - 1] == '\r' || s[p - 1] == '\n'))
 		p--;
-	n->end = p > q ? p : q;
+	n->end = p > hle ? p : q;
 	n->keep_end = n->end;
 	if (n->chomp == '+') {
 		/* trailing blank lines belong to the value */
@@ -693,12 +720,13 @@ static struct ydoc *new_doc(struct builder *b)
 }
 
 /*
- * Cook a single-quoted scalar's content [p, p+n) (between the quotes):
- * '' is a quote; a line break with the white space around it folds to one
+ * Cook a multi-line plain or single-quoted (@sq) scalar's content [p, p+n)
+ * (between the quotes): in single quotes '' is a quote; a line break with the white space around it folds to one
  * space, and each further empty line to a newline.  (libfyaml 0.7.12's
  * fy_token_get_text() leaks on runs of '' escapes, found by fuzzing.)
  */
-static char *cook_single(struct hd_arena *a, const char *p, size_t n, size_t *len)
+static char *cook_flow(struct hd_arena *a, const char *p, size_t n, bool sq,
+		       size_t *len)
 {
 	char *out = hd_arena_alloc(a, n + 1);
 	size_t i = 0, o = 0;
@@ -706,7 +734,7 @@ static char *cook_single(struct hd_arena *a, const char *p, size_t n, size_t *le
 	while (i < n) {
 		char c = p[i];
 
-		if (c == '\'' && i + 1 < n && p[i + 1] == '\'') {
+		if (sq && c == '\'' && i + 1 < n && p[i + 1] == '\'') {
 			out[o++] = '\'';
 			i += 2;
 		} else if (c == '\n' || c == '\r') {
@@ -746,12 +774,39 @@ static bool raw_is_cooked(const char *p, size_t n, enum fy_scalar_style st)
 	for (i = 0; i < n; i++) {
 		char c = p[i];
 
-		if (c == '\n' || c == '\r' || c == '\t' ||
+		/* a tab inside one line is content; only breaks fold */
+		if (c == '\n' || c == '\r' ||
 		    (c == '\\' && st == FYSS_DOUBLE_QUOTED) ||
 		    (c == '\'' && st == FYSS_SINGLE_QUOTED))
 			return false;
 	}
 	return true;
+}
+
+/*
+ * libfyaml 0.7.12 gives an explicit document end ("...") neither a token nor
+ * marks: find it after the cursor, past blank and comment lines.
+ */
+static void bump_past_end_marker(struct builder *b)
+{
+	const struct ystream *ys = b->ys;
+	const char *s = ys->buf;
+	size_t p = b->cursor == HD_NOPOS ? 0 : b->cursor, n = ys->len;
+
+	while (p < n) {
+		while (p < n && (s[p] == ' ' || s[p] == '\t' || s[p] == '\r'))
+			p++;
+		if (p < n && s[p] == '#')
+			while (p < n && s[p] != '\n')
+				p++;
+		if (p < n && s[p] == '\n') {
+			p++;
+			continue;
+		}
+		if (p + 3 <= n && !memcmp(s + p, "...", 3) && ys_line_start(ys, p) == p)
+			bump(b, p + 3);
+		return;
+	}
 }
 
 static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **docp)
@@ -772,6 +827,8 @@ static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **doc
 		}
 		return 0;
 	case FYET_DOCUMENT_END:
+		if (!e->document_end.implicit)
+			bump_past_end_marker(b); /* "..." */
 		if ((*docp)->start == HD_NOPOS)
 			(*docp)->start = b->cursor == HD_NOPOS ? 0 : b->cursor;
 		*docp = NULL;
@@ -795,8 +852,11 @@ static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **doc
 					n->tlen = len;
 					goto text_done;
 				}
-			} else if (st == FYSS_SINGLE_QUOTED) {
-				n->text = cook_single(ys->arena, ys->buf + s, en - s, &n->tlen);
+			} else if (st == FYSS_SINGLE_QUOTED || st == FYSS_PLAIN) {
+				/* folded here: libfyaml 0.7.12's fy_token_get_text
+				 * leaks on some of these and truncates '' runs */
+				n->text = cook_flow(ys->arena, ys->buf + s, en - s,
+						    st == FYSS_SINGLE_QUOTED, &n->tlen);
 				goto text_done;
 			} else {
 				txt = fy_token_get_text(v, &len);
@@ -997,7 +1057,7 @@ static int parse_error(struct builder *b, const struct diag_capture *dc)
 static size_t next_bound(struct builder *b, struct fy_event *e, struct fy_event *e2)
 {
 	struct ystream *ys = b->ys;
-	size_t pos = HD_NOPOS, bound;
+	size_t pos = HD_NOPOS, bound, lo;
 
 	if (e->type == FYET_DOCUMENT_START && e->document_start.document_start &&
 	    !e->document_start.implicit)
@@ -1013,20 +1073,42 @@ static size_t next_bound(struct builder *b, struct fy_event *e, struct fy_event 
 	if (pos == HD_NOPOS || pos > ys->len)
 		pos = b->cursor == HD_NOPOS ? ys->len : b->cursor;
 	bound = ys_line_start(ys, pos);
-	/* directive lines (%YAML, %TAG) belong to the document they announce */
-	while (bound > 0) {
-		size_t prev = ys_line_start(ys, bound - 1);
+	/* directive lines (%YAML, %TAG) belong to the document they announce,
+	 * but never a line the current document used (a root block scalar's
+	 * content may start with '%') */
+	lo = b->cursor == HD_NOPOS ? 0 : b->cursor;
+	if (lo > ys->len)
+		lo = ys->len;
+	if (ys_line_start(ys, lo) != lo) {
+		const char *nl = memchr(ys->buf + lo, '\n', ys->len - lo);
 
-		if (ys->buf[prev] != '%')
+		lo = nl ? (size_t)(nl - ys->buf) + 1 : ys->len;
+	}
+	while (bound > lo) {
+		size_t prev = ys_line_start(ys, bound - 1), q = prev;
+
+		if (prev < lo)
+			break;
+		while (q < bound && (ys->buf[q] == ' ' || ys->buf[q] == '\t'))
+			q++;
+		/* a blank or comment line stays with the document before; any
+		 * other line past that document's end is the next one's (its
+		 * directives, or a block scalar header libfyaml marks late) */
+		if (q == bound || ys->buf[q] == '\n' || ys->buf[q] == '\r' ||
+		    ys->buf[q] == '#')
 			break;
 		bound = prev;
 	}
-	return bound;
+	return bound < lo ? lo : bound;
 }
 
 /* Skimming: only depth is kept (the nesting limit still holds). */
 static int skim_event(struct builder *b, struct fy_event *e)
 {
+	const struct fy_mark *end = fy_event_end_mark(e);
+
+	if (end)
+		bump(b, end->input_pos); /* where the next document may begin */
 	if (e->type == FYET_MAPPING_START || e->type == FYET_SEQUENCE_START) {
 		if (++b->skim_depth > HD_MAX_DEPTH) {
 			const struct fy_mark *m = fy_event_start_mark(e);

@@ -83,6 +83,8 @@ $PY -c "import sys; open(sys.argv[1],'w').write('metadata: {name: w, annotations
 	t_pass "hostile 10MB-line manifest hardened (rss $(tail -1 "$TMP/rss") KiB)" || t_fail "hostile long-line manifest" "rc=$rc"
 # broken bytes
 printf 'a: 1\n\0\0\0b: 2\n' >"$H_DIR/nul.yaml"; hostile NUL 2 ':2:1: error: NUL byte' "$H_DIR/nul.yaml"
+printf 'a: 1 # old Mac\rb: 2\r' >"$H_DIR/cr.yaml"; hostile "lone CR" 2 ':1:15: error: carriage return without line feed' "$H_DIR/cr.yaml"
+printf 'a: b\001c\n' >"$H_DIR/ctl.yaml"; hostile "control character" 2 ':1:5: error: control character 0x01' "$H_DIR/ctl.yaml"
 printf 'a: caf\xe9\n' >"$H_DIR/latin1.yaml"; hostile invalid-UTF-8 2 ':1:7: error: invalid UTF-8' "$H_DIR/latin1.yaml"
 printf '\xff\xfea\x00:\x00 \x001\x00\n\x00' >"$H_DIR/utf16.yaml"; hostile UTF-16 2 'error: UTF-16 input is not supported' "$H_DIR/utf16.yaml"
 printf 'a:\n\tb: 1\n' >"$H_DIR/tabs.yaml"; hostile tabs 2 ':2:1: error: .*tab' "$H_DIR/tabs.yaml"

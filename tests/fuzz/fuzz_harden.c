@@ -20,6 +20,7 @@ static int run(const char *buf, size_t size, const struct hd_opts *o, char **out
 		hd_job_release(&job);
 		return -1;
 	}
+	job.ys.skim_non_maps = true; /* as the CLI does (src/process.c) */
 	hd_ctx_init(&ctx, &job, o);
 	rc = hd_harden(&ctx);
 	if (rc == 0 && job.changed) {

@@ -1,6 +1,7 @@
 /* test_engine.c - span tree, overlay edits, rendering (yaml-engine.md 6.7) */
 #include "helpers.h"
 #include "scalar.h"
+#include "verify.h"
 
 /* 1. identity */
 static void test_no_ops_identity(void **state)
@@ -167,6 +168,21 @@ static void test_multidoc(void **state)
 		    "# head\n--- # c\na: 1\nz: 0\n...\n---\nb: 2\nz: 0\n", "set .z=0");
 	EXPECT_EDIT("--- {a: 1}\n--- {c: 3}\n", "--- {a: 1, b: 2}\n--- {c: 3, b: 2}\n", "set .b=2");
 	EXPECT_EDIT("%YAML 1.1\n---\na: 1\n", "%YAML 1.1\n---\na: 1\nb: 2\n", "set .b=2");
+	/* an empty block scalar with a header comment, just before "---":
+	 * the line break that separates the documents survives (fuzz find) */
+	EXPECT_EDIT("a: |+ # c\n---\nb: 1\n", "a: x # c\n---\nb: 1\na: x\n", "set .a=x");
+	EXPECT_EDIT("a: |\n  text\n---\nb: 1\n", "a: x\n---\nb: 1\na: x\n", "set .a=x");
+}
+
+/* the verifier refuses a document slice that lost its final line break
+ * (it would glue the next document onto it), whatever the renderer did */
+static void test_verify_doc_boundary(void **state)
+{
+	struct hd_err err;
+
+	(void)state;
+	assert_int_equal(hd_verify_doc("t", NULL, "a: x", 4, 0, "a: |\n", 5, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "lost its final line break"));
 }
 
 /* 15. empty, comment-only, whitespace-only */
@@ -371,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_multidoc),
+		cmocka_unit_test(test_verify_doc_boundary),
 		cmocka_unit_test(test_empty_inputs),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_scalar_emission),
