@@ -137,6 +137,25 @@ test: deps harden unit $(BUILD)/tests/libinject.so
 check:
 	$(MAKE) BUILD=build-san SANITIZE=1 WERROR=1 test
 
+# Unit tests and every example (plus in-place, --check and the corpus'
+# hardest files) under valgrind memcheck: leaks and invalid accesses fail.
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+valgrind: deps harden $(UNITBIN)
+	@command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)" >&2; exit 1; }
+	@for t in $(UNITBIN); do $(VALGRIND) $$t >/dev/null 2>$(BUILD)/vg.log || \
+	  { cat $(BUILD)/vg.log; echo "valgrind: $$t failed"; exit 1; }; done
+	@n=0; for f in examples/*/*.in.yaml; do n=$$((n+1)); \
+	  $(VALGRIND) ./$(BIN) "$$f" >/dev/null 2>$(BUILD)/vg.log; rc=$$?; \
+	  [ $$rc -le 1 ] || { cat $(BUILD)/vg.log; echo "valgrind: harden $$f exit $$rc"; exit 1; }; done; \
+	d=$$(mktemp -d); cp -r examples "$$d"/; \
+	$(VALGRIND) ./$(BIN) -j2 -i --format=sarif "$$d" >/dev/null 2>$(BUILD)/vg.log; rc=$$?; rm -rf "$$d"; \
+	[ $$rc -le 1 ] || { cat $(BUILD)/vg.log; echo "valgrind: harden -j2 -i exit $$rc"; exit 1; }; \
+	if [ -d "$(SHARED)/corpus" ]; then \
+	  $(VALGRIND) ./$(BIN) --check -j2 "$(SHARED)/corpus" >/dev/null 2>$(BUILD)/vg.log; rc=$$?; \
+	  [ $$rc -le 1 ] || { cat $(BUILD)/vg.log; echo "valgrind: harden --check corpus exit $$rc"; exit 1; }; \
+	else echo "valgrind: $(SHARED)/corpus missing, corpus run skipped" >&2; fi; \
+	echo "valgrind: $(words $(UNITBIN)) unit binaries, $$n examples, -j2 -i, corpus --check: clean"
+
 bench: deps harden
 	SHARED=$(SHARED) bash bench/run.sh
 
@@ -148,4 +167,4 @@ install: harden
 clean:
 	rm -rf build build-san build-fuzz harden
 
-.PHONY: all deps run unit test check bench install clean readme golden-update fuzz
+.PHONY: all deps run unit test check valgrind bench install clean readme golden-update fuzz
