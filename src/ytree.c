@@ -308,6 +308,7 @@ struct builder {
 	struct fy_parser *fyp;
 	struct fy_diag *diag;
 	struct diag_capture *dc;
+	bool explained; /* libfyaml said why the parse failed */
 	struct fy_event *held[2]; /* looked-ahead events, in order */
 	int nheld;
 	bool done;
@@ -1033,13 +1034,24 @@ static bool mostly_crlf(const struct ystream *ys)
 	return crlf > lf;
 }
 
-static int parse_error(struct builder *b, const struct diag_capture *dc)
+static bool collected_error(struct diag_capture *dc);
+static _Thread_local bool t_tab_error;
+
+static int parse_error(struct builder *b, struct diag_capture *dc)
 {
 	struct hd_err *err = b->err;
 	bool tmpl = memmem(b->ys->buf, b->ys->len, "{{", 2) != NULL;
 
+	if (!dc->have)
+		collected_error(dc);
 	if (dc->have && strstr(dc->msg, "tab for indentation of block entry"))
 		b->broken = true;
+	if (t_tab_error)
+		b->broken = true;
+	t_tab_error = false;
+	b->explained = dc->have;
+	if (!dc->have)
+		b->broken = true; /* see ys_close() */
 	if (dc->have) {
 		err->line = dc->line > 0 ? dc->line : 1;
 		err->col = dc->col > 0 ? dc->col : 1;
@@ -1058,9 +1070,11 @@ static size_t next_bound(struct builder *b, struct fy_event *e, struct fy_event 
 {
 	struct ystream *ys = b->ys;
 	size_t pos = HD_NOPOS, bound, lo;
+	bool explicit;
 
-	if (e->type == FYET_DOCUMENT_START && e->document_start.document_start &&
-	    !e->document_start.implicit)
+	explicit = e->type == FYET_DOCUMENT_START && e->document_start.document_start &&
+		   !e->document_start.implicit;
+	if (explicit)
 		pos = tok_start(e->document_start.document_start);
 	if (pos == HD_NOPOS && e2) {
 		const struct fy_mark *m = fy_event_start_mark(e2);
@@ -1091,11 +1105,11 @@ static size_t next_bound(struct builder *b, struct fy_event *e, struct fy_event 
 			break;
 		while (q < bound && (ys->buf[q] == ' ' || ys->buf[q] == '\t'))
 			q++;
-		/* a blank or comment line stays with the document before; any
-		 * other line past that document's end is the next one's (its
-		 * directives, or a block scalar header libfyaml marks late) */
+		/* before "---" only directives; before an implicit start (the
+		 * previous document ended with "...") any line that is not
+		 * blank or a comment: a block scalar header libfyaml marks late */
 		if (q == bound || ys->buf[q] == '\n' || ys->buf[q] == '\r' ||
-		    ys->buf[q] == '#')
+		    ys->buf[q] == '#' || (explicit && ys->buf[q] != '%'))
 			break;
 		bound = prev;
 	}
@@ -1151,6 +1165,8 @@ static _Thread_local struct diag_capture t_capture;
 static struct diag_capture *thread_capture(void)
 {
 	memset(&t_capture, 0, sizeof(t_capture));
+	if (t_diag)
+		fy_diag_reset_error(t_diag); /* its error flag outlives a parse */
 	return &t_capture;
 }
 
@@ -1171,7 +1187,45 @@ static struct fy_diag *thread_diag(void)
 	dcfg.show_type = true;
 	dcfg.show_module = false;
 	t_diag = fy_diag_create(&dcfg);
+	/* errors are collected, not printed: libfyaml 0.7.12 crashes in
+	 * fy_diag_error_atom_display() on some inputs (found by fuzzing) */
+	if (t_diag)
+		fy_diag_set_collect_errors(t_diag, true);
 	return t_diag;
+}
+
+static _Thread_local size_t t_seen; /* collected errors already reported */
+/* t_tab_error: one of them poisons its parser (declared above) */
+
+/* The first error collected since the last call, if any. */
+static bool collected_error(struct diag_capture *dc)
+{
+	struct fy_diag_error *e;
+	void *it = NULL;
+	size_t i = 0;
+	bool got = false;
+
+	if (!t_diag)
+		return false;
+	while ((e = fy_diag_errors_iterate(t_diag, &it)) != NULL) {
+		if (i++ < t_seen || e->type < FYET_ERROR)
+			continue;
+		if (e->msg && strstr(e->msg, "tab for indentation of block entry"))
+			t_tab_error = true;
+		if (got)
+			continue;
+		dc->have = got = true;
+		dc->line = e->line;
+		dc->col = e->column;
+		snprintf(dc->msg, sizeof(dc->msg), "%s", e->msg ? e->msg : "invalid YAML");
+	}
+	/* switching collection off and on frees the collected errors (and
+	 * the token references they hold) */
+	fy_diag_set_collect_errors(t_diag, false);
+	fy_diag_set_collect_errors(t_diag, true);
+	t_seen = 0;
+	(void)i;
+	return got;
 }
 
 /* Parsers are reset and reused: creating one costs more than parsing a
@@ -1344,6 +1398,12 @@ out:
 		struct ydoc *d = &ys->docs[ys->ndocs - 1];
 
 		d->bound = ys->ndocs == 1 ? 0 : ys->docs[ys->ndocs - 2].end_bound;
+		/* documents tile the stream in order, whatever marks libfyaml
+		 * gave (some events carry none) */
+		if (d->end_bound < d->bound)
+			d->end_bound = d->bound;
+		if (d->end_bound > ys->len)
+			d->end_bound = ys->len;
 		if (!b->lean)
 			infer_style(b);
 	}
@@ -1359,6 +1419,19 @@ void ys_close(struct ystream *ys)
 		return;
 	for (i = 0; i < b->nheld; i++)
 		fy_parser_event_free(b->fyp, b->held[i]);
+	{
+		/* read (and free) what libfyaml collected, even when harden
+		 * stopped first for a reason of its own */
+		struct diag_capture scratch = { 0 };
+		bool said = collected_error(&scratch);
+
+		/* a failure libfyaml did not explain, or a tab used as block
+		 * indentation, may leave a parser its destructor crashes on */
+		if (t_tab_error || (b->fyp && fy_parser_get_stream_error(b->fyp) &&
+				    !said && !b->explained))
+			b->broken = true;
+		t_tab_error = false;
+	}
 	/* only a parser that read its stream to a clean end is reused */
 	if (b->fyp && b->done && !b->nheld && !fy_parser_get_stream_error(b->fyp))
 		put_parser(b->fyp);
