@@ -135,7 +135,7 @@ test: deps harden unit $(BUILD)/tests/libinject.so
 	  $(MAKE) --no-print-directory fuzz FUZZ_TIME=$${CI_FUZZ_TIME:-30}; fi
 
 check:
-	$(MAKE) BUILD=build-san SANITIZE=1 WERROR=1 test
+	$(MAKE) BUILD=build-san SANITIZE=1 WERROR=1 CI= test
 
 # Unit tests and every example (plus in-place, --check and the corpus'
 # hardest files) under valgrind memcheck: leaks and invalid accesses fail.
