@@ -786,27 +786,32 @@ static bool raw_is_cooked(const char *p, size_t n, enum fy_scalar_style st)
 
 /*
  * libfyaml 0.7.12 gives an explicit document end ("...") neither a token nor
- * marks: find it after the cursor, past blank and comment lines.
+ * marks: it is the first line after the cursor that starts with "..." (such
+ * a line ends a document wherever it appears, even in a scalar).
  */
 static void bump_past_end_marker(struct builder *b)
 {
 	const struct ystream *ys = b->ys;
-	const char *s = ys->buf;
-	size_t p = b->cursor == HD_NOPOS ? 0 : b->cursor, n = ys->len;
+	const char *s = ys->buf, *e = ys->buf + ys->len, *p;
+	size_t from = b->cursor == HD_NOPOS ? 0 : b->cursor;
 
-	while (p < n) {
-		while (p < n && (s[p] == ' ' || s[p] == '\t' || s[p] == '\r'))
-			p++;
-		if (p < n && s[p] == '#')
-			while (p < n && s[p] != '\n')
-				p++;
-		if (p < n && s[p] == '\n') {
-			p++;
-			continue;
-		}
-		if (p + 3 <= n && !memcmp(s + p, "...", 3) && ys_line_start(ys, p) == p)
-			bump(b, p + 3);
+	p = s + from;
+	if (from > ys->len)
 		return;
+	if (ys_line_start(ys, from) != from) { /* mid-line: from the next one */
+		p = memchr(p, '\n', (size_t)(e - p));
+		if (p)
+			p++;
+	}
+	while (p && p + 3 <= e) {
+		if (!memcmp(p, "...", 3) &&
+		    (p + 3 == e || strchr(" \t\r\n", p[3]))) {
+			bump(b, (size_t)(p - s) + 3);
+			return;
+		}
+		p = memchr(p, '\n', (size_t)(e - p));
+		if (p)
+			p++;
 	}
 }
 
