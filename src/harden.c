@@ -120,7 +120,9 @@ static bool service_exempt(struct hd_ctx *ctx, const struct hd_service *svc,
 	const struct yn *hit = NULL, *key = svc->key;
 	size_t i;
 
-	if ((key && hd_line_ignores(&ctx->job->ys, key->start, tr->name)) ||
+	/* an empty key has no position of its own (it borrows the end of
+	 * what precedes it), so no comment line belongs to it */
+	if ((key && !key->null_empty && hd_line_ignores(&ctx->job->ys, key->start, tr->name)) ||
 	    hd_line_ignores(&ctx->job->ys, svc->node->start, tr->name)) {
 		struct hd_fref r = { tr->name, "exemption", svc->label, NULL };
 
