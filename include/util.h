@@ -36,6 +36,8 @@ struct hd_buf {
 #define HD_BUF_INIT { NULL, 0, 0 }
 
 void hd_buf_add(struct hd_buf *b, const void *p, size_t n);
+/* hd_count_lines() - number of line feeds in [s, s+n) */
+int hd_count_lines(const char *s, size_t n);
 void hd_buf_adds(struct hd_buf *b, const char *s);
 void hd_buf_addc(struct hd_buf *b, char c);
 void hd_buf_addspaces(struct hd_buf *b, size_t n);

@@ -150,18 +150,6 @@ int hd_job_load_mem(struct hd_job *job, const char *name, const char *data,
 	return open_stream(job, name);
 }
 
-static int count_lines(const char *s, size_t n)
-{
-	int c = 0;
-	const char *p = s, *e = s + n;
-
-	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		c++;
-		p++;
-	}
-	return c;
-}
-
 int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 {
 	struct ystream *ys = &job->ys;
@@ -228,7 +216,7 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 			job->changed = true;
 			if (!job->discard_output)
 				hd_buf_add(&job->out, slice.data, slice.len);
-			lines += count_lines(slice.data, slice.len);
+			lines += hd_count_lines(slice.data, slice.len);
 			if (job->discard_edits)
 				job->sp.n = n0; /* their texts live in the document's arena */
 			if (ntasks == cap) {
@@ -248,7 +236,7 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 		hd_buf_release(&slice);
 		if (!job->discard_output)
 			hd_buf_add(&job->out, ys->buf + b0, b1 - b0);
-		lines += count_lines(ys->buf + b0, b1 - b0);
+		lines += hd_count_lines(ys->buf + b0, b1 - b0);
 		hd_arena_free(nodes);
 		free(nodes);
 		doc->root = NULL;

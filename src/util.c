@@ -128,6 +128,18 @@ static void buf_grow(struct hd_buf *b, size_t extra)
 	b->cap = want;
 }
 
+int hd_count_lines(const char *s, size_t n)
+{
+	int c = 0;
+	const char *p = s, *e = s + n;
+
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		c++;
+		p++;
+	}
+	return c;
+}
+
 void hd_buf_add(struct hd_buf *b, const void *p, size_t n)
 {
 	buf_grow(b, n);

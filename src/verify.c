@@ -309,18 +309,6 @@ out:
 	return rc;
 }
 
-static int count_lines(const char *s, size_t n)
-{
-	int c = 0;
-	const char *p = s, *e = s + n;
-
-	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		c++;
-		p++;
-	}
-	return c;
-}
-
 int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 	      const struct splices *sp, struct hd_err *err)
 {
@@ -351,7 +339,7 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 			rc = -1;
 			break;
 		}
-		lines += count_lines(out + counted, s - counted);
+		lines += hd_count_lines(out + counted, s - counted);
 		counted = s;
 		rc = hd_verify_doc(in->name, in->docs[d].root, out + s, e - s, lines,
 				   in->buf + b0, b1 - b0, d, err);

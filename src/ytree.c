@@ -1040,6 +1040,7 @@ static bool mostly_crlf(const struct ystream *ys)
 }
 
 static bool collected_error(struct diag_capture *dc);
+/* a collected error said "tab for indentation": that parser is poisoned */
 static _Thread_local bool t_tab_error;
 
 static int parse_error(struct builder *b, struct diag_capture *dc)
@@ -1199,21 +1200,18 @@ static struct fy_diag *thread_diag(void)
 	return t_diag;
 }
 
-static _Thread_local size_t t_seen; /* collected errors already reported */
-/* t_tab_error: one of them poisons its parser (declared above) */
-
-/* The first error collected since the last call, if any. */
+/* The first error collected since the last call, if any; the list is
+ * emptied, so each call sees only what the last parse reported. */
 static bool collected_error(struct diag_capture *dc)
 {
 	struct fy_diag_error *e;
 	void *it = NULL;
-	size_t i = 0;
 	bool got = false;
 
 	if (!t_diag)
 		return false;
 	while ((e = fy_diag_errors_iterate(t_diag, &it)) != NULL) {
-		if (i++ < t_seen || e->type < FYET_ERROR)
+		if (e->type < FYET_ERROR)
 			continue;
 		if (e->msg && strstr(e->msg, "tab for indentation of block entry"))
 			t_tab_error = true;
@@ -1228,8 +1226,6 @@ static bool collected_error(struct diag_capture *dc)
 	 * the token references they hold) */
 	fy_diag_set_collect_errors(t_diag, false);
 	fy_diag_set_collect_errors(t_diag, true);
-	t_seen = 0;
-	(void)i;
 	return got;
 }
 
