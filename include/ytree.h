@@ -98,6 +98,7 @@ struct ystream {
 	const char *buf;
 	size_t len;
 	bool bom;
+	bool ignores;           /* "harden:ignore" occurs somewhere in @buf */
 	struct ydoc *docs;
 	size_t ndocs;
 	size_t *lines; /* byte offset of the start of each line */

@@ -158,7 +158,7 @@ bool hd_line_ignores(const struct ystream *ys, size_t off, const char *tr)
 	char q = 0;
 	const char *s = ys->buf;
 
-	if (off == HD_NOPOS || off > ys->len)
+	if (off == HD_NOPOS || off > ys->len || !ys->ignores)
 		return false;
 	ls = ys_line_start(ys, off);
 	for (i = ls; i < ys->len && s[i] != '\n'; i++) {

@@ -3,6 +3,7 @@
 
 #include <libfyaml.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,13 +93,31 @@ static int err_at(struct hd_err *err, const struct ystream *ys, size_t off,
  */
 static size_t unprintable(const unsigned char *s, size_t n)
 {
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	size_t i = 0;
 
 	while (i < n) {
-		unsigned c = s[i];
+		unsigned c;
 		size_t k, need;
 		unsigned cp;
 
+		/* eight bytes of printable ASCII (0x20..0x7E, or LF) at a time */
+		while (n - i >= 8) {
+			uint64_t w, nl;
+
+			memcpy(&w, s + i, 8);
+			nl = w ^ (ones * '\n');
+			/* exactly the LF bytes get 0x80 (no carries between bytes) */
+			nl = ~(((nl & ~highs) + ~highs) | nl | ~highs);
+			w |= nl >> 2; /* LF (0x0A) -> 0x2A, printable */
+			if ((w & highs) || ((w - ones * 0x20) & highs) ||
+			    (((w ^ (ones * 0x7F)) - ones) & ~(w ^ (ones * 0x7F)) & highs))
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		c = s[i];
 		if (c < 0x80) {
 			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F ||
 			    (c == '\r' && (i + 1 == n || s[i + 1] != '\n')))
@@ -321,7 +340,8 @@ struct builder {
 	struct yn **stack;
 	size_t depth, cap;
 	size_t cursor; /* end of the last token seen */
-	struct anchor_ent *anchors[ANCHOR_BUCKETS];
+	struct anchor_ent **anchors; /* ANCHOR_BUCKETS, allocated at the first anchor */
+	bool anchors_used;           /* since the document started */
 	size_t ndocs, capdocs;
 	/* style histograms */
 	unsigned indent_hist[9];
@@ -412,6 +432,11 @@ static void register_anchor(struct builder *b, struct yn *n)
 	unsigned h = hash_str(n->anchor) % ANCHOR_BUCKETS;
 	struct anchor_ent *e = hd_arena_alloc(b->ys->arena, sizeof(*e));
 
+	if (!b->anchors) {
+		b->anchors = hd_xmalloc(ANCHOR_BUCKETS * sizeof(*b->anchors));
+		memset(b->anchors, 0, ANCHOR_BUCKETS * sizeof(*b->anchors));
+	}
+	b->anchors_used = true;
 	e->name = n->anchor;
 	e->node = n;
 	e->next = b->anchors[h];
@@ -420,8 +445,11 @@ static void register_anchor(struct builder *b, struct yn *n)
 
 static struct yn *find_anchor(struct builder *b, const char *name)
 {
-	struct anchor_ent *e = b->anchors[hash_str(name) % ANCHOR_BUCKETS];
+	struct anchor_ent *e;
 
+	if (!b->anchors)
+		return NULL;
+	e = b->anchors[hash_str(name) % ANCHOR_BUCKETS];
 	for (; e; e = e->next)
 		if (!strcmp(e->name, name))
 			return e->node;
@@ -823,7 +851,9 @@ static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **doc
 
 	switch (e->type) {
 	case FYET_DOCUMENT_START:
-		memset(b->anchors, 0, sizeof(b->anchors)); /* anchors are per document */
+		if (b->anchors_used) /* anchors are per document */
+			memset(b->anchors, 0, ANCHOR_BUCKETS * sizeof(*b->anchors));
+		b->anchors_used = false;
 		*docp = new_doc(b);
 		t = e->document_start.document_start;
 		if (!e->document_start.implicit && t) {
@@ -1303,6 +1333,7 @@ int ys_open(struct ystream *ys, const char *name, const char *buf, size_t len,
 	build_lines(ys);
 	if (check_encoding(ys, err) < 0)
 		return -1;
+	ys->ignores = !lean && memmem(buf, len, "harden:ignore", 13) != NULL;
 	b = hd_xmalloc(sizeof(*b));
 	memset(b, 0, sizeof(*b));
 	b->ys = ys;
@@ -1443,6 +1474,7 @@ void ys_close(struct ystream *ys)
 	if (b->diag)
 		fy_diag_unref(b->diag);
 	free(b->stack);
+	free(b->anchors);
 	free(b);
 	ys->rd = NULL;
 }

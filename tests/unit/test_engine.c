@@ -275,6 +275,55 @@ static void test_invalid_input(void **state)
 	EXPECT_EDIT_FAILS("a: \xff\n", "invalid UTF-8", "set .b=1");
 }
 
+/*
+ * The encoding check reads eight bytes at a time: every refused byte is
+ * found at every offset, right after a line feed too (a carry between the
+ * bytes of a word must not hide it), and what is allowed stays allowed.
+ */
+static void test_encoding_scan_offsets(void **state)
+{
+	static const char *const bad[] = { "\x01", "\x0b", "\x1f", "\x7f", "\r",
+					   "\xc2\x80", "\xc3", "\xef\xbf\xbe", "\xff" };
+	static const char *const good[] = { "\t", "\xc3\xa9", "\xe2\x82\xac", "~",
+					    "\r\n  ", "\xf0\x9f\x99\x82", " " };
+	const size_t nbad = sizeof(bad) / sizeof(bad[0]);
+	size_t k, pad, at_line_start;
+
+	(void)state;
+	for (k = 0; k < nbad + sizeof(good) / sizeof(good[0]); k++) {
+		const char *ins = k < nbad ? bad[k] : good[k - nbad];
+
+		for (pad = 0; pad < 17; pad++) {
+			for (at_line_start = 0; at_line_start < (k < nbad ? 2u : 1u); at_line_start++) {
+				char in[128];
+				struct hd_arena a;
+				struct ystream ys;
+				struct hd_err err;
+				int rc;
+
+				/* line 3 holds the byte(s): at its start or after "  x" */
+				snprintf(in, sizeof(in), "a: |\n  %.*s\n%s%sy\n  zz\nb: 1\n", (int)pad,
+					 "pppppppppppppppppppp", at_line_start ? "" : "  x", ins);
+				hd_arena_init(&a);
+				rc = ys_parse(&ys, "t", in, strlen(in), &a, &err);
+				if (k >= nbad && rc < 0)
+					fail_msg("allowed byte(s) %zu, pad %zu refused: %s", k, pad, err.msg);
+				/* refused by the encoding check itself, not later by libfyaml */
+				if (k < nbad && (rc == 0 || err.line != 3 ||
+						 err.col != (at_line_start ? 1 : 4) ||
+						 !(strstr(err.msg, "control character") ||
+						   strstr(err.msg, "carriage return") ||
+						   strstr(err.msg, "invalid UTF-8") ||
+						   strstr(err.msg, "noncharacter"))))
+					fail_msg("bad byte(s) %zu, pad %zu%s: %s at %d:%d", k, pad,
+						 at_line_start ? " at line start" : "",
+						 rc < 0 ? err.msg : "accepted", err.line, err.col);
+				hd_arena_free(&a);
+			}
+		}
+	}
+}
+
 /* 22. several edits on one map share one insertion */
 static void test_shared_insertion(void **state)
 {
@@ -395,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_offsets),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_invalid_input),
+		cmocka_unit_test(test_encoding_scan_offsets),
 		cmocka_unit_test(test_shared_insertion),
 		cmocka_unit_test(test_removals),
 		cmocka_unit_test(test_set_collection_minimal),
