@@ -13,27 +13,33 @@ static bool isalnum_ascii(char c)
 	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static bool in_set(const char *s, size_t n, const char *const *set)
+struct kw {
+	const char *s;
+	size_t n;
+};
+#define K(s) { s, sizeof(s) - 1 }
+
+static bool in_set(const char *s, size_t n, const struct kw *set)
 {
 	if (n == 0 || n > 6)
 		return false; /* every keyword is 1..6 bytes */
-	for (; *set; set++)
-		if (strlen(*set) == n && !memcmp(*set, s, n))
+	for (; set->s; set++)
+		if (set->n == n && set->s[0] == s[0] && !memcmp(set->s, s, n))
 			return true;
 	return false;
 }
 
-static const char *const nulls[] = { "~", "null", "Null", "NULL", NULL };
-static const char *const bools12[] = { "true", "True", "TRUE", "false",
-				       "False", "FALSE", NULL };
-static const char *const bools11[] = {
-	"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-	"true", "True", "TRUE", "false", "False", "FALSE",
-	"on", "On", "ON", "off", "Off", "OFF", NULL
+static const struct kw nulls[] = { K("~"), K("null"), K("Null"), K("NULL"), { 0 } };
+static const struct kw bools12[] = { K("true"), K("True"), K("TRUE"), K("false"),
+				     K("False"), K("FALSE"), { 0 } };
+static const struct kw bools11[] = {
+	K("y"), K("Y"), K("yes"), K("Yes"), K("YES"), K("n"), K("N"), K("no"), K("No"), K("NO"),
+	K("true"), K("True"), K("TRUE"), K("false"), K("False"), K("FALSE"),
+	K("on"), K("On"), K("ON"), K("off"), K("Off"), K("OFF"), { 0 }
 };
-static const char *const infnan[] = { ".inf", ".Inf", ".INF", "+.inf",
-				      "+.Inf", "+.INF", "-.inf", "-.Inf",
-				      "-.INF", ".nan", ".NaN", ".NAN", NULL };
+static const struct kw infnan[] = { K(".inf"), K(".Inf"), K(".INF"), K("+.inf"),
+				    K("+.Inf"), K("+.INF"), K("-.inf"), K("-.Inf"),
+				    K("-.INF"), K(".nan"), K(".NaN"), K(".NAN"), { 0 } };
 
 /* all of s[i..n) in the class; at least one char */
 static bool all_of(const char *s, size_t i, size_t n, const char *cls)
@@ -41,7 +47,7 @@ static bool all_of(const char *s, size_t i, size_t n, const char *cls)
 	if (i >= n)
 		return false;
 	for (; i < n; i++)
-		if (!strchr(cls, s[i]))
+		if (!s[i] || !strchr(cls, s[i]))
 			return false;
 	return true;
 }
@@ -91,9 +97,13 @@ static bool surely_str(const char *s, size_t n)
 {
 	char c = s[0];
 
-	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '_'))
-		return false;
-	return !strchr("tTfFnNyYoO", c) || n > 6;
+	switch (c) {
+	case 't': case 'T': case 'f': case 'F': case 'n': case 'N':
+	case 'y': case 'Y': case 'o': case 'O':
+		return n > 6; /* longer than any keyword */
+	default:
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '_';
+	}
 }
 
 enum yn_type hd_resolve12(const char *s, size_t n)
@@ -253,7 +263,7 @@ bool hd_plain_safe(const char *s, size_t n)
 	for (i = 1; i < n; i++) {
 		char c = s[i];
 
-		if (!(isalnum_ascii(c) || strchr("_./@+-", c)))
+		if (!(isalnum_ascii(c) || (c && strchr("_./@+-", c))))
 			return false;
 	}
 	if (hd_resolve12(s, n) != YT_STR || hd_resolve11(s, n) != YT_STR)
