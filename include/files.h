@@ -2,17 +2,30 @@
 #ifndef HD_FILES_H
 #define HD_FILES_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 struct hd_file {
 	char *path;
 	bool from_dir; /* found by walking a directory (not named explicitly) */
+	/* the walk listed the file's directory: no .harden.yaml/.yml in it */
+	bool no_policy_here;
+	/* the caller's: what processing the file gave, and whether it is there */
+	void *result;
+	bool done;
 };
 
 struct hd_files {
 	struct hd_file *v;
 	size_t n, cap;
+	/*
+	 * Optional: when set, every append holds @mu and broadcasts @grew, so
+	 * other threads may take files from @v (under @mu) while a walk still
+	 * goes on.
+	 */
+	pthread_mutex_t *mu;
+	pthread_cond_t *grew;
 };
 
 /*

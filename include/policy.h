@@ -8,11 +8,14 @@
  * hd_policy_apply() - find the policy for @path (--config, else the nearest
  * .harden.yaml / .harden.yml walking up from the file's directory) and apply
  * it to @o, except options the command line set.  Strings live in @a.
+ * @none_in_dir: the caller knows the file's own directory holds neither
+ * (a directory walk listed it), so the search starts at its parent.
  * Returns 0, or -1 with @err (position in the policy file, whose path goes
  * to *@errpath).
  */
-int hd_policy_apply(const struct hd_cli *cli, const char *path, struct hd_opts *o,
-		    struct hd_arena *a, struct hd_err *err, const char **errpath);
+int hd_policy_apply(const struct hd_cli *cli, const char *path, bool none_in_dir,
+		    struct hd_opts *o, struct hd_arena *a, struct hd_err *err,
+		    const char **errpath);
 /* Is @path matched by the policy's exclude globs? */
 bool hd_policy_excluded(const struct hd_opts *o, const char *path);
 /* Release the calling thread's directory cache. */

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "files.h"
 #include "harden.h"
 #include "secrets_out.h"
 #include "transform.h"
@@ -58,7 +59,7 @@ struct hd_result {
  * hd_process() - harden @path (policy, parse, transforms, verify, write or
  * print) into @res.  Never exits; errors are in the result.
  */
-void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
+void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		struct hd_result *res);
 void hd_result_release(struct hd_result *res);
 

@@ -17,9 +17,12 @@ struct hd_arena_chunk;
 struct hd_arena {
 	struct hd_arena_chunk *head;
 	size_t total;
+	size_t first; /* the smallest chunk; 0: 64 KiB */
 };
 
 void hd_arena_init(struct hd_arena *a);
+/* For arenas many of which live at once (one per file's result). */
+void hd_arena_init_small(struct hd_arena *a);
 void *hd_arena_alloc(struct hd_arena *a, size_t size);   /* zeroed, never NULL */
 char *hd_arena_strndup(struct hd_arena *a, const char *s, size_t n);
 char *hd_arena_strdup(struct hd_arena *a, const char *s);
@@ -50,6 +53,7 @@ void hd_buf_release(struct hd_buf *b);
 /* Abort with a message on allocation failure (the only way malloc fails us). */
 void *hd_xmalloc(size_t n);
 void *hd_xrealloc(void *p, size_t n);
+char *hd_xstrdup(const char *s);
 
 /* Read a whole file (or stdin for "-").  Returns 0, or -1 with errno set. */
 int hd_read_file(const char *path, char **data, size_t *len);

@@ -11,15 +11,26 @@
 
 #include "util.h"
 
-static void push(struct hd_files *fl, const char *path, bool from_dir)
+static void push(struct hd_files *fl, const char *path, bool from_dir,
+		 bool no_policy_here)
 {
+	struct hd_file f;
+
+	memset(&f, 0, sizeof(f));
+	f.path = hd_xstrdup(path);
+	f.from_dir = from_dir;
+	f.no_policy_here = no_policy_here;
+	if (fl->mu)
+		pthread_mutex_lock(fl->mu);
 	if (fl->n == fl->cap) {
 		fl->cap = fl->cap ? fl->cap * 2 : 64;
 		fl->v = hd_xrealloc(fl->v, fl->cap * sizeof(*fl->v));
 	}
-	fl->v[fl->n].path = strdup(path);
-	fl->v[fl->n].from_dir = from_dir;
-	fl->n++;
+	fl->v[fl->n++] = f;
+	if (fl->grew)
+		pthread_cond_broadcast(fl->grew);
+	if (fl->mu)
+		pthread_mutex_unlock(fl->mu);
 }
 
 bool hd_glob_any(const char *globs, const char *path)
@@ -68,6 +79,7 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 	char **names = NULL;
 	unsigned char *types = NULL;
 	size_t n = 0, cap = 0, i;
+	bool policy_here = false; /* (or cannot tell without a stat) */
 	int rc = 0;
 
 	if (depth > 64)
@@ -78,6 +90,9 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
+		/* the policy lookup need not stat what the listing shows absent */
+		if (!strcmp(de->d_name, ".harden.yaml") || !strcmp(de->d_name, ".harden.yml"))
+			policy_here = true;
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "node_modules"))
 			continue;
 		if (n == cap) {
@@ -122,7 +137,7 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 					rc = -1;
 			} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
 				   hd_glob_any(include ? include : "*.yaml,*.yml", names[i])) {
-				push(fl, p, true);
+				push(fl, p, true, !policy_here);
 			}
 		}
 		free(p);
@@ -141,7 +156,7 @@ int hd_files_expand(struct hd_files *fl, const char *arg, const char *include,
 
 	if (strcmp(arg, "-") && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
 		return walk(fl, arg, include, exclude, 0);
-	push(fl, arg, false);
+	push(fl, arg, false, false);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,38 +358,48 @@ static int write_report(const struct hd_cli *cli, struct hd_result **res, size_t
 }
 
 /*
- * -j: every thread (the main one too) claims the next file with an atomic
- * counter; the main thread prints finished results strictly in input order
- * and sleeps only when it has nothing left to process.
+ * -j: the main thread walks the directories while the other workers already
+ * process the files found so far; every thread (the main one too, once the
+ * walk is over) claims the next file under the pool's lock, and the main
+ * thread prints finished results strictly in input order.  The order of the
+ * output and the exit code are those of -j 1.
  */
 struct pool {
 	const struct hd_cli *cli;
-	const struct hd_files *files;
-	struct hd_result **res;
-	size_t next;            /* atomic: next file to claim */
-	size_t *done;           /* atomic flags */
-	int main_waiting;       /* atomic */
+	struct hd_files *files; /* grows while @walking (under @mu) */
+	size_t next;            /* the next file to claim */
+	bool walking;           /* more files may come */
+	bool main_waiting;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t grew;    /* files were added, or the walk is over */
+	pthread_cond_t done;    /* a result is there */
 };
 
-/* Claim and process one file; false when none is left. */
-static bool pool_step(struct pool *p)
+/* Claim and process one file; false when none is left (@wait: or will come). */
+static bool pool_step(struct pool *p, bool wait)
 {
-	size_t i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
 	struct hd_result *r;
+	struct hd_file f;
+	size_t i;
 
-	if (i >= p->files->n)
-		return false;
-	r = hd_xmalloc(sizeof(*r));
-	hd_process(p->cli, p->files->v[i].path, p->files->v[i].from_dir, r);
-	p->res[i] = r;
-	__atomic_store_n(&p->done[i], 1, __ATOMIC_RELEASE);
-	if (__atomic_load_n(&p->main_waiting, __ATOMIC_ACQUIRE)) {
-		pthread_mutex_lock(&p->mu);
-		pthread_cond_signal(&p->cv);
+	pthread_mutex_lock(&p->mu);
+	while (wait && p->walking && p->next >= p->files->n)
+		pthread_cond_wait(&p->grew, &p->mu);
+	if (p->next >= p->files->n) {
 		pthread_mutex_unlock(&p->mu);
+		return false;
 	}
+	i = p->next++;
+	f = p->files->v[i];
+	pthread_mutex_unlock(&p->mu);
+	r = hd_xmalloc(sizeof(*r));
+	hd_process(p->cli, &f, r);
+	pthread_mutex_lock(&p->mu);
+	p->files->v[i].result = r;
+	p->files->v[i].done = true;
+	if (p->main_waiting)
+		pthread_cond_signal(&p->done);
+	pthread_mutex_unlock(&p->mu);
 	return true;
 }
 
@@ -396,7 +407,7 @@ static void *file_worker(void *arg)
 {
 	struct pool *p = arg;
 
-	while (pool_step(p))
+	while (pool_step(p, true))
 		;
 	hd_secrets_free();
 	hd_policy_cache_free();
@@ -404,36 +415,51 @@ static void *file_worker(void *arg)
 	return NULL;
 }
 
-/* Wait until result @i is there, working on other files meanwhile. */
+/* Wait until result @i is there (the walk is over), working on other files meanwhile. */
 static struct hd_result *pool_wait(struct pool *p, size_t i)
 {
-	while (!__atomic_load_n(&p->done[i], __ATOMIC_ACQUIRE)) {
-		if (pool_step(p))
+	struct hd_result *r;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->files->v[i].done) {
+		if (p->next < p->files->n) {
+			pthread_mutex_unlock(&p->mu);
+			pool_step(p, false);
+			pthread_mutex_lock(&p->mu);
 			continue;
-		pthread_mutex_lock(&p->mu);
-		__atomic_store_n(&p->main_waiting, 1, __ATOMIC_RELEASE);
-		while (!__atomic_load_n(&p->done[i], __ATOMIC_ACQUIRE))
-			pthread_cond_wait(&p->cv, &p->mu);
-		__atomic_store_n(&p->main_waiting, 0, __ATOMIC_RELEASE);
-		pthread_mutex_unlock(&p->mu);
+		}
+		p->main_waiting = true;
+		pthread_cond_wait(&p->done, &p->mu);
+		p->main_waiting = false;
 	}
-	return p->res[i];
+	r = p->files->v[i].result;
+	pthread_mutex_unlock(&p->mu);
+	return r;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 int cmd_harden(int argc, char **argv)
 {
 	struct hd_cli cli;
-	struct hd_files files = { NULL, 0, 0 };
-	struct hd_result **res;
+	struct hd_files files;
+	struct hd_result **res = NULL;
 	struct hd_secret_store store = { NULL, 0, 0 };
 	struct pool pool;
 	pthread_t th[256];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	bool walk_while_working = false;
 	int nth = 0;
 	size_t i;
 	int rc = HD_EXIT_OK, a;
 
 	memset(&cli, 0, sizeof(cli));
+	memset(&files, 0, sizeof(files));
 	hd_opts_defaults(&cli.opts);
 	/* keep freed memory: per-document arenas come and go all the time */
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
@@ -448,32 +474,51 @@ int cmd_harden(int argc, char **argv)
 		fprintf(stderr, "harden: error: cannot compile secret patterns\n");
 		return HD_EXIT_ERROR;
 	}
-	for (a = optind; a < argc; a++)
-		if (hd_files_expand(&files, argv[a], cli.include, cli.exclude) < 0)
-			rc = HD_EXIT_ERROR;
-	if ((size_t)cli.jobs > files.n)
-		cli.jobs = files.n ? (int)files.n : 1;
+	/* a directory is walked while the workers already process what it
+	 * holds; a list of files is known at once */
+	if (cli.jobs > 1)
+		for (a = optind; a < argc; a++)
+			if (is_dir(argv[a]))
+				walk_while_working = true;
+	if (!walk_while_working) {
+		for (a = optind; a < argc; a++)
+			if (hd_files_expand(&files, argv[a], cli.include, cli.exclude) < 0)
+				rc = HD_EXIT_ERROR;
+		if ((size_t)cli.jobs > files.n)
+			cli.jobs = files.n ? (int)files.n : 1;
+	}
 	/* cores not busy with files help verify a big file's documents */
 	cli.verify_threads = cli.jobs < ncpu ? (int)(ncpu - cli.jobs) : 0;
 	if (getenv("HARDEN_VERIFY_THREADS"))
 		cli.verify_threads = atoi(getenv("HARDEN_VERIFY_THREADS"));
 	if (cli.verify_threads > 3)
 		cli.verify_threads = 3;
-	res = hd_xmalloc((files.n + 1) * sizeof(*res));
 	memset(&pool, 0, sizeof(pool));
 	pool.cli = &cli;
 	pool.files = &files;
-	pool.res = res;
-	pool.done = hd_xmalloc((files.n + 1) * sizeof(*pool.done));
-	memset(pool.done, 0, (files.n + 1) * sizeof(*pool.done));
+	pool.walking = walk_while_working;
 	pthread_mutex_init(&pool.mu, NULL);
-	pthread_cond_init(&pool.cv, NULL);
+	pthread_cond_init(&pool.grew, NULL);
+	pthread_cond_init(&pool.done, NULL);
 	cli.direct = cli.jobs <= 1; /* set before any worker reads it */
-	/* the main thread is one of the -j workers */
+	/* the main thread is one of the -j workers (once it has walked) */
 	if (cli.jobs > 1)
 		for (nth = 0; nth < cli.jobs - 1; nth++)
 			if (pthread_create(&th[nth], NULL, file_worker, &pool) != 0)
 				break;
+	if (walk_while_working) {
+		files.mu = &pool.mu;
+		files.grew = &pool.grew;
+		for (a = optind; a < argc; a++)
+			if (hd_files_expand(&files, argv[a], cli.include, cli.exclude) < 0)
+				rc = HD_EXIT_ERROR;
+		pthread_mutex_lock(&pool.mu);
+		pool.walking = false;
+		pthread_cond_broadcast(&pool.grew);
+		pthread_mutex_unlock(&pool.mu);
+		files.mu = NULL; /* the list does not change any more */
+		files.grew = NULL;
+	}
 	for (i = 0; i < files.n; i++) {
 		struct hd_result *r;
 
@@ -481,8 +526,8 @@ int cmd_harden(int argc, char **argv)
 			r = pool_wait(&pool, i);
 		} else {
 			r = hd_xmalloc(sizeof(*r));
-			hd_process(&cli, files.v[i].path, files.v[i].from_dir, r);
-			res[i] = r;
+			hd_process(&cli, &files.v[i], r);
+			files.v[i].result = r;
 		}
 		fwrite(r->err.data ? r->err.data : "", 1, r->err.len, stderr);
 		fwrite(r->out.data ? r->out.data : "", 1, r->out.len, stdout);
@@ -495,7 +540,7 @@ int cmd_harden(int argc, char **argv)
 			/* nothing more is needed: memory stays per file */
 			hd_result_release(r);
 			free(r);
-			res[i] = NULL;
+			files.v[i].result = NULL;
 		} else {
 			hd_buf_release(&r->out);
 			hd_buf_release(&r->err);
@@ -504,20 +549,27 @@ int cmd_harden(int argc, char **argv)
 	while (nth > 0)
 		pthread_join(th[--nth], NULL);
 	pthread_mutex_destroy(&pool.mu);
-	pthread_cond_destroy(&pool.cv);
-	free(pool.done);
+	pthread_cond_destroy(&pool.grew);
+	pthread_cond_destroy(&pool.done);
 	if (files.n == 0 && !cli.quiet)
 		fprintf(stderr, "harden: note: no YAML files found\n");
-	if (cli.format != HD_FMT_TEXT && write_report(&cli, res, files.n) < 0)
-		rc = HD_EXIT_ERROR;
+	if (cli.format != HD_FMT_TEXT) {
+		res = hd_xmalloc((files.n + 1) * sizeof(*res));
+		for (i = 0; i < files.n; i++)
+			res[i] = files.v[i].result;
+		if (write_report(&cli, res, files.n) < 0)
+			rc = HD_EXIT_ERROR;
+	}
 	if (cli.opts.secrets_out && store.n && rc != HD_EXIT_ERROR &&
 	    hd_secrets_write(&store, cli.opts.secrets_out) < 0)
 		rc = HD_EXIT_ERROR;
 	for (i = 0; i < files.n; i++) {
-		if (!res[i])
+		struct hd_result *r = files.v[i].result;
+
+		if (!r)
 			continue;
-		hd_result_release(res[i]);
-		free(res[i]);
+		hd_result_release(r);
+		free(r);
 	}
 	free(res);
 	hd_secrets_store_release(&store);

@@ -370,10 +370,18 @@ static void abs_dir(const char *path, char *out, size_t n)
 		if (np < sizeof(parts) / sizeof(parts[0]))
 			parts[np++] = tok;
 	}
-	for (i = 0; i < np && o + 1 < n; i++)
-		o += (size_t)snprintf(out + o, n - o, "/%s", parts[i]);
-	if (!np)
-		snprintf(out, n, "/");
+	for (i = 0; i < np; i++) {
+		size_t l = strlen(parts[i]);
+
+		if (o + 1 + l >= n)
+			break;
+		out[o++] = '/';
+		memcpy(out + o, parts[i], l);
+		o += l;
+	}
+	if (!o)
+		out[o++] = '/';
+	out[o] = '\0';
 }
 
 static const char *lookup_dir(const char *dir)
@@ -411,12 +419,17 @@ static const char *lookup_dir(const char *dir)
 	return e->found;
 }
 
-static const char *find_policy(const char *path, char *out, size_t n)
+static const char *find_policy(const char *path, bool none_in_dir, char *out, size_t n)
 {
 	char dir[PATH_MAX];
 	const char *f;
 
 	abs_dir(path, dir, sizeof(dir));
+	if (none_in_dir && strcmp(dir, "/")) {
+		char *slash = strrchr(dir, '/');
+
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	}
 	f = lookup_dir(dir);
 	if (!f)
 		return NULL;
@@ -435,15 +448,16 @@ void hd_policy_cache_free(void)
 	}
 }
 
-int hd_policy_apply(const struct hd_cli *cli, const char *path, struct hd_opts *o,
-		    struct hd_arena *a, struct hd_err *err, const char **errpath)
+int hd_policy_apply(const struct hd_cli *cli, const char *path, bool none_in_dir,
+		    struct hd_opts *o, struct hd_arena *a, struct hd_err *err,
+		    const char **errpath)
 {
 	char found[PATH_MAX + 32];
 	const char *file = cli->config;
 
 	memset(err, 0, sizeof(*err));
 	if (!file)
-		file = find_policy(path, found, sizeof(found));
+		file = find_policy(path, none_in_dir, found, sizeof(found));
 	if (!file)
 		return 0;
 	if (load(file, cli, o, a, err) < 0) {

@@ -127,9 +127,11 @@ static void print_findings(struct hd_result *res, const struct hd_ctx *ctx, bool
 	free(buf);
 }
 
-void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
+void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		struct hd_result *res)
 {
+	const char *path = file->path;
+	bool from_dir = file->from_dir;
 	struct hd_job job;
 	struct hd_ctx ctx;
 	struct hd_opts *o;
@@ -137,7 +139,7 @@ void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
-	hd_arena_init(&res->a);
+	hd_arena_init_small(&res->a);
 	res->path = hd_arena_strdup(&res->a, path);
 	o = hd_arena_alloc(&res->a, sizeof(*o));
 	*o = cli->opts;
@@ -145,7 +147,8 @@ void hd_process(const struct hd_cli *cli, const char *path, bool from_dir,
 	{
 		const char *ppath = NULL;
 
-		if (hd_policy_apply(cli, path, o, &res->a, &perr, &ppath) < 0) {
+		if (hd_policy_apply(cli, path, file->no_policy_here, o, &res->a, &perr,
+				    &ppath) < 0) {
 			set_error(res, ppath ? ppath : path, &perr, cli->color);
 			return;
 		}

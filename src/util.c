@@ -29,6 +29,13 @@ void *hd_xmalloc(size_t n)
 	return p;
 }
 
+char *hd_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(hd_xmalloc(n), s, n);
+}
+
 void *hd_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
@@ -44,6 +51,13 @@ void hd_arena_init(struct hd_arena *a)
 {
 	a->head = NULL;
 	a->total = 0;
+	a->first = 0;
+}
+
+void hd_arena_init_small(struct hd_arena *a)
+{
+	hd_arena_init(a);
+	a->first = 2048;
 }
 
 void *hd_arena_alloc(struct hd_arena *a, size_t size)
@@ -54,9 +68,10 @@ void *hd_arena_alloc(struct hd_arena *a, size_t size)
 
 	size = (size + align - 1) & ~(align - 1);
 	if (!c || c->size - c->used < size) {
-		size_t csize = size > HD_CHUNK_MIN ? size : HD_CHUNK_MIN;
+		size_t min = a->first ? a->first : HD_CHUNK_MIN;
+		size_t csize = size > min ? size : min;
 
-		if (a->head && a->total > 4 * HD_CHUNK_MIN && csize < a->total / 4)
+		if (a->head && a->total > 4 * min && csize < a->total / 4)
 			csize = a->total / 4; /* grow geometrically */
 		c = hd_xmalloc(sizeof(*c) + csize);
 		c->size = csize;

@@ -61,6 +61,41 @@ $H --config "$TMP/bad2.yaml" "$TMP/pol/deep/er/pod.yaml" >/dev/null 2>"$TMP/e"; 
 	grep -q "bad2.yaml:1:7: error: unknown transform 'no-such-pass'" "$TMP/e" && t_pass "policy: unknown transform" ||
 	t_fail "policy: unknown transform" "$(cat "$TMP/e")"
 
+# a walked directory: the policy in the file's own directory or above it
+# (the walk's listing spares the lookup a stat only where it shows none)
+mkdir -p "$TMP/polw/sub/deeper" "$TMP/polw/none"
+printf 'uid: 4343\n' >"$TMP/polw/sub/.harden.yml"
+cp examples/k8s/init-containers.in.yaml "$TMP/polw/none/a.yaml"
+cp examples/k8s/init-containers.in.yaml "$TMP/polw/sub/b.yaml"
+cp examples/k8s/init-containers.in.yaml "$TMP/polw/sub/deeper/c.yaml"
+$H -q -j 1 "$TMP/polw" >"$TMP/o" 2>&1
+[ "$(grep -c '^+ *runAsUser: 4343$' "$TMP/o")" = 2 ] && [ "$(grep -c '^+ *runAsUser: 10001$' "$TMP/o")" = 1 ] &&
+	t_pass "walked directories: policy in the file's own directory and in a parent" ||
+	t_fail "walked directories: policy lookup" "$(grep runAsUser "$TMP/o")"
+
+# -j N: the output, its order and the exit code are those of -j 1, for
+# directories walked while workers already run and for lists of files
+mkdir -p "$TMP/jt"
+cp -r examples "$TMP/jt/ex"
+cp -r "$TMP/polw" "$TMP/jt/polw"
+printf 'a: [\n' >"$TMP/jt/ex/k8s/zz-broken.yaml"
+printf 'kind: Pod\nspec: {containers: [{name: a, image: b, env: [{name: DB_PASSWORD, value: hunter2hunter2}]}]}\n' >"$TMP/jt/ex/secret.yaml"
+jbad=""
+for fmt in text json; do
+	$H -j 1 --format $fmt "$TMP/jt" >"$TMP/j1.out" 2>"$TMP/j1.err"; r1=$?
+	for j in 2 3 8; do
+		$H -j $j --format $fmt "$TMP/jt" >"$TMP/jn.out" 2>"$TMP/jn.err"; rn=$?
+		{ [ $rn -eq $r1 ] && cmp -s "$TMP/j1.out" "$TMP/jn.out" && cmp -s "$TMP/j1.err" "$TMP/jn.err"; } ||
+			jbad="$jbad $fmt/-j$j(rc $r1 vs $rn)"
+	done
+done
+$H -j 1 --check $(find "$TMP/jt" -name '*.yaml' | sort) >"$TMP/j1.out" 2>"$TMP/j1.err"; r1=$?
+$H -j 4 --check $(find "$TMP/jt" -name '*.yaml' | sort) >"$TMP/jn.out" 2>"$TMP/jn.err"; rn=$?
+{ [ $rn -eq $r1 ] && cmp -s "$TMP/j1.out" "$TMP/jn.out" && cmp -s "$TMP/j1.err" "$TMP/jn.err"; } || jbad="$jbad files/--check"
+[ -z "$jbad" ] && [ $r1 -eq 2 ] && [ -s "$TMP/j1.err" ] &&
+	t_pass "-j 2/3/8 print what -j 1 prints, in the same order, with the same exit code" ||
+	t_fail "-j N differs from -j 1:$jbad (rc $r1)"
+
 # colour: never by default into a pipe, always on request, NO_COLOR honoured by auto
 $H examples/k8s/cronjob.in.yaml 2>/dev/null | grep -q $'\033' && t_fail "no colour into a pipe" || t_pass "no colour into a pipe"
 $H --color always examples/k8s/cronjob.in.yaml 2>/dev/null | grep -q $'\033\[32m+' && t_pass "--color always" || t_fail "--color always"
