@@ -22,7 +22,11 @@ struct hd_cli {
 	const char *config;    /* --config FILE (else .harden.yaml walking up) */
 	const char *include, *exclude;
 	int jobs;
-	int verify_threads;    /* helpers verifying big files' documents */
+	/* helpers verifying a big file's documents: @verify_threads when >= 0,
+	 * else the cores not busy with files (@ncpu - *@busy), at most 3 */
+	int verify_threads;
+	int ncpu;
+	int *busy;             /* files being processed now (atomic) */
 	bool direct;           /* sequential: stream output to stdout */
 };
 

@@ -370,6 +370,7 @@ struct pool {
 	size_t next;            /* the next file to claim */
 	bool walking;           /* more files may come */
 	bool main_waiting;
+	int busy;               /* atomic: files being processed */
 	pthread_mutex_t mu;
 	pthread_cond_t grew;    /* files were added, or the walk is over */
 	pthread_cond_t done;    /* a result is there */
@@ -393,7 +394,9 @@ static bool pool_step(struct pool *p, bool wait)
 	f = p->files->v[i];
 	pthread_mutex_unlock(&p->mu);
 	r = hd_xmalloc(sizeof(*r));
+	__atomic_add_fetch(&p->busy, 1, __ATOMIC_RELAXED);
 	hd_process(p->cli, &f, r);
+	__atomic_sub_fetch(&p->busy, 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&p->mu);
 	p->files->v[i].result = r;
 	p->files->v[i].done = true;
@@ -488,12 +491,12 @@ int cmd_harden(int argc, char **argv)
 			cli.jobs = files.n ? (int)files.n : 1;
 	}
 	/* cores not busy with files help verify a big file's documents */
-	cli.verify_threads = cli.jobs < ncpu ? (int)(ncpu - cli.jobs) : 0;
+	memset(&pool, 0, sizeof(pool));
+	cli.ncpu = (int)(ncpu > 256 ? 256 : ncpu);
+	cli.busy = &pool.busy;
+	cli.verify_threads = -1;
 	if (getenv("HARDEN_VERIFY_THREADS"))
 		cli.verify_threads = atoi(getenv("HARDEN_VERIFY_THREADS"));
-	if (cli.verify_threads > 3)
-		cli.verify_threads = 3;
-	memset(&pool, 0, sizeof(pool));
 	pool.cli = &cli;
 	pool.files = &files;
 	pool.walking = walk_while_working;
@@ -526,6 +529,7 @@ int cmd_harden(int argc, char **argv)
 			r = pool_wait(&pool, i);
 		} else {
 			r = hd_xmalloc(sizeof(*r));
+			pool.busy = 1;
 			hd_process(&cli, &files.v[i], r);
 			files.v[i].result = r;
 		}

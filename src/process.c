@@ -127,6 +127,16 @@ static void print_findings(struct hd_result *res, const struct hd_ctx *ctx, bool
 	free(buf);
 }
 
+/* Threads that may help verify a big file's documents now. */
+static int verify_helpers(const struct hd_cli *cli)
+{
+	int n = cli->verify_threads;
+
+	if (n < 0)
+		n = cli->ncpu - (cli->busy ? __atomic_load_n(cli->busy, __ATOMIC_RELAXED) : 1);
+	return n < 0 ? 0 : n > 3 ? 3 : n;
+}
+
 void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		struct hd_result *res)
 {
@@ -169,7 +179,7 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	hd_ctx_init(&ctx, &job, o);
 	ctx.no_findings = cli->quiet && cli->format == HD_FMT_TEXT;
 	hd_secrets_set_extra(o->secret_names);
-	job.verify_threads = job.in.len >= 256 * 1024 ? cli->verify_threads : 0;
+	job.verify_threads = job.in.len >= 256 * 1024 ? verify_helpers(cli) : 0;
 	if (hd_harden(&ctx) < 0) {
 		set_error(res, path, &job.err, cli->color);
 		goto out;
