@@ -57,6 +57,7 @@ struct yn {
 	size_t tlen;
 	bool null_empty; /* no bytes at all: `k:` */
 	bool has_merge;  /* mapping with a `<<` merge key */
+	bool explicit_key; /* block map key written after a `?` indicator */
 	char chomp;      /* block scalars: '+', '-' or 0 */
 	unsigned nrefs;  /* anchored nodes: number of aliases to them */
 	struct yn *target; /* aliases: the anchored node */

@@ -563,13 +563,27 @@ static int delete_item(struct rctx *r, struct yn *seq, struct yn *it)
 	return 0;
 }
 
+/* Column of block map key @k: that of its '?' when it is written `? key`. */
+static size_t key_start_col(const struct ystream *ys, const struct yn *k)
+{
+	size_t p = k->start;
+
+	if (k->explicit_key) {
+		while (p > 0 && ys->buf[p - 1] != '?')
+			p--; /* (only blanks lie between, see ytree.c attach()) */
+		if (p > 0)
+			p--;
+	}
+	return ys_col(ys, p);
+}
+
 static size_t key_col(const struct ystream *ys, const struct yn *map)
 {
 	size_t i;
 
 	for (i = 0; i + 1 < map->nkids; i += 2)
 		if (!(map->kids[i]->flags & YF_NEW))
-			return ys_col(ys, map->kids[i]->start);
+			return key_start_col(ys, map->kids[i]);
 	return 0;
 }
 
@@ -577,7 +591,7 @@ static size_t key_col(const struct ystream *ys, const struct yn *map)
 static size_t child_col(const struct rctx *r, const struct yn *k,
 			const struct yn *v)
 {
-	size_t kc = ys_col(r->ys, k->start);
+	size_t kc = key_start_col(r->ys, k);
 
 	return v->kind == YN_SEQ ? kc + (size_t)r->ys->style.seq_indent
 				 : kc + (size_t)r->ys->style.indent;

@@ -488,6 +488,17 @@ static size_t empty_pos(struct builder *b, struct yn *parent)
 			return q + 1;
 		return p;
 	}
+	if (parent && parent->kind == YN_MAP && parent->nkids % 2 == 1 &&
+	    parent->kids[parent->nkids - 1]->explicit_key) {
+		/* the value of `? key`: its ':' starts a later line, if any */
+		size_t q = skip_trivia(s, p, n);
+
+		if (q < n && s[q] == ':' &&
+		    (q + 1 == n || s[q + 1] == ' ' || s[q + 1] == '\t' || s[q + 1] == '\r' ||
+		     s[q + 1] == '\n'))
+			return q + 1;
+		return p;
+	}
 	while (p < n && (s[p] == ' ' || s[p] == '\t'))
 		p++;
 	if (p < n && s[p] == ':')
@@ -698,6 +709,15 @@ static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
 			      "'{{' template syntax is not YAML (Helm/Go template?); "
 			      "render the template first");
 	yn_add_kid(b->ys->arena, p, n);
+	if (p->kind == YN_MAP && p->style == YS_BLOCK && p->nkids % 2 == 1 &&
+	    !n->null_empty && n->start != HD_NOPOS) {
+		/* `? key`: its ':' (if any) may be lines below; siblings align with the '?' */
+		size_t q = n->start;
+
+		while (q > 0 && (b->ys->buf[q - 1] == ' ' || b->ys->buf[q - 1] == '\t'))
+			q--;
+		n->explicit_key = q > 0 && q < n->start && b->ys->buf[q - 1] == '?';
+	}
 	if (p->kind == YN_SEQ && p->style == YS_BLOCK) {
 		n->dash = find_dash(b->ys->buf, n->start);
 		if (n->null_empty && n->start > 0 && b->ys->buf[n->start - 1] == '-')

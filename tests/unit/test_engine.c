@@ -139,6 +139,22 @@ static void test_null_targets(void **state)
 	EXPECT_EDIT("k:\n", "k: 5\n", "set .k=5");
 }
 
+/* explicit keys (`? key`): the ':' may start a later line, or be missing */
+static void test_explicit_keys(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("a: 1\n? b\n:\n", "a: 1\n? b\n:\nc: 2\n", "set .c=2");
+	EXPECT_EDIT("a: 1\n? b # k\n# between\n:   # v\n", "a: 1\n? b # k\n# between\n:   # v\nc: 2\n",
+		    "set .c=2");
+	EXPECT_EDIT("m:\n  ? b\n  :\nz: 1\n", "m:\n  ? b\n  :\n  c: 2\nz: 1\n", "set .m.c=2");
+	EXPECT_EDIT("m:\n  ? b\nz: 1\n", "m:\n  ? b\n  c: 2\nz: 1\n", "set .m.c=2");
+	EXPECT_EDIT("- ? b\n  : 1\n", "- ? b\n  : 1\n  c: 2\n", "set .[0].c=2");
+	EXPECT_EDIT("? b\n:\n", "? b\n: 5\n", "set .b=5");
+	EXPECT_EDIT("? b\n:\n", "? b\n:\n  x: 5\n", "set .b.x=5");
+	EXPECT_EDIT("? b\n: 1\n", "? b\n: 1\nc:\n  x: 5\n", "set .c.x=5");
+	EXPECT_EDIT_FAILS("m:\n  ? b\nz: 1\n", "", "set .m.b.x=5");
+}
+
 /* 12. anchors, aliases, merge keys */
 static void test_anchors(void **state)
 {
@@ -433,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_comment_after_key),
 		cmocka_unit_test(test_flow_maps),
 		cmocka_unit_test(test_null_targets),
+		cmocka_unit_test(test_explicit_keys),
 		cmocka_unit_test(test_anchors),
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_multidoc),
