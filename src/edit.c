@@ -121,17 +121,24 @@ void ye_set_scalar(struct ystream *ys, struct yn *n, const char *text,
 	dirty(n);
 }
 
+/* Index of @n among its parent's children, or HD_NOPOS. */
+static size_t kid_index(const struct yn *n)
+{
+	const struct yn *p = n->parent;
+	size_t i;
+
+	for (i = 0; p && i < p->nkids; i++)
+		if (p->kids[i] == n)
+			return i;
+	return HD_NOPOS;
+}
+
 void ye_replace(struct yn *old, struct yn *nw)
 {
 	struct yn *p = old->parent;
-	size_t i;
+	size_t i = kid_index(old);
 
-	if (!p)
-		return;
-	for (i = 0; i < p->nkids; i++)
-		if (p->kids[i] == old)
-			break;
-	if (i == p->nkids)
+	if (i == HD_NOPOS)
 		return;
 	p->kids[i] = nw;
 	nw->parent = p;
@@ -155,14 +162,9 @@ static void drop_kids(struct yn *p, size_t i, size_t n)
 void ye_remove(struct yn *n)
 {
 	struct yn *p = n->parent;
-	size_t i;
+	size_t i = kid_index(n);
 
-	if (!p)
-		return;
-	for (i = 0; i < p->nkids; i++)
-		if (p->kids[i] == n)
-			break;
-	if (i == p->nkids)
+	if (i == HD_NOPOS)
 		return;
 	if (p->kind == YN_MAP) {
 		i &= ~(size_t)1;

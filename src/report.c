@@ -25,32 +25,6 @@ static const char *status_name(enum hd_status s)
 	}
 }
 
-static void jstr(FILE *fp, const char *s)
-{
-	if (!s) {
-		fputs("null", fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", fp);
-		else if (c == '\r')
-			fputs("\\r", fp);
-		else if (c == '\t')
-			fputs("\\t", fp);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
-		else
-			fputc(c, fp);
-	}
-	fputc('"', fp);
-}
-
 static void jstrn(FILE *fp, const char *s, size_t n)
 {
 	size_t i;
@@ -73,6 +47,14 @@ static void jstrn(FILE *fp, const char *s, size_t n)
 			fputc(c, fp);
 	}
 	fputc('"', fp);
+}
+
+static void jstr(FILE *fp, const char *s)
+{
+	if (s)
+		jstrn(fp, s, strlen(s));
+	else
+		fputs("null", fp);
 }
 
 /* A finding needs a human when it was not applied, or is marked notable. */

@@ -52,6 +52,26 @@ static bool all_of(const char *s, size_t i, size_t n, const char *cls)
 	return true;
 }
 
+/*
+ * An optional exponent [eE][-+]?[0-9]+ at s[*i] (YAML 1.1 requires the
+ * sign); false when one starts but is malformed.
+ */
+static bool exponent(const char *s, size_t n, size_t *i, bool need_sign)
+{
+	size_t e = 0;
+
+	if (*i >= n || (s[*i] != 'e' && s[*i] != 'E'))
+		return true;
+	(*i)++;
+	if (*i < n && (s[*i] == '-' || s[*i] == '+'))
+		(*i)++;
+	else if (need_sign)
+		return false;
+	while (*i < n && is_digit(s[*i]))
+		(*i)++, e++;
+	return e > 0;
+}
+
 static bool float12(const char *s, size_t n)
 {
 	size_t i = 0, d = 0;
@@ -75,18 +95,7 @@ static bool float12(const char *s, size_t n)
 				i++;
 		}
 	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		size_t e = 0;
-
-		i++;
-		if (i < n && (s[i] == '-' || s[i] == '+'))
-			i++;
-		while (i < n && is_digit(s[i]))
-			i++, e++;
-		if (!e)
-			return false;
-	}
-	return i == n;
+	return exponent(s, n, &i, false) && i == n;
 }
 
 /*
@@ -205,19 +214,7 @@ static bool float11(const char *s, size_t n)
 	i++;
 	while (i < n && (is_digit(s[i]) || s[i] == '.'))
 		i++;
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		size_t e = 0;
-
-		i++;
-		if (i >= n || (s[i] != '-' && s[i] != '+'))
-			return false;
-		i++;
-		while (i < n && is_digit(s[i]))
-			i++, e++;
-		if (!e)
-			return false;
-	}
-	return i == n;
+	return exponent(s, n, &i, true) && i == n;
 }
 
 static bool timestamp(const char *s, size_t n)

@@ -251,6 +251,19 @@ static void test_scalar_emission(void **state)
 	assert_int_equal(hd_resolve12("1e3", 3), YT_FLOAT);
 	assert_int_equal(hd_resolve11("1e3", 3), YT_STR);
 	assert_int_equal(hd_resolve11("0755", 4), YT_INT);
+	/* exponents: YAML 1.1 (PyYAML) wants a '.' and a signed exponent */
+	assert_int_equal(hd_resolve11("1.0e+3", 6), YT_FLOAT);
+	assert_int_equal(hd_resolve11("1.0E+12", 7), YT_FLOAT);
+	assert_int_equal(hd_resolve11("1.e-2", 5), YT_FLOAT);
+	assert_int_equal(hd_resolve11("1.0e3", 5), YT_STR);
+	assert_int_equal(hd_resolve11("1e+3", 4), YT_STR);
+	assert_int_equal(hd_resolve11("1.0e+", 5), YT_STR);
+	assert_int_equal(hd_resolve11(".5", 2), YT_FLOAT);
+	assert_int_equal(hd_resolve12("1.0e3", 5), YT_FLOAT);
+	assert_int_equal(hd_resolve12("1e-3", 4), YT_FLOAT);
+	assert_int_equal(hd_resolve12("1e", 2), YT_STR);
+	assert_int_equal(hd_resolve12("1e+", 3), YT_STR);
+	assert_int_equal(hd_resolve12(".5", 2), YT_FLOAT);
 	EXPECT_EDIT("a: 1\n", "a: 1\nu: \"1000:1000\"\nb: true\nm: 10001\n",
 		    "set .u=\"1000:1000\"", "set .b=true", "set .m=10001");
 }
