@@ -156,6 +156,19 @@ valgrind: deps harden $(UNITBIN)
 	else echo "valgrind: $(SHARED)/corpus missing, corpus run skipped" >&2; fi; \
 	echo "valgrind: $(words $(UNITBIN)) unit binaries, $$n examples, -j2 -i, corpus --check: clean"
 
+# The whole end-to-end suite with every harden process under valgrind
+# memcheck (tests/vg-harden; 20 minutes or so, not part of CI). Each process
+# logs to $(BUILD)/vg-suite/PID.log: any non-empty log fails the target.
+valgrind-suite: deps harden $(BUILD)/tests/libinject.so
+	@command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)" >&2; exit 1; }
+	@rm -rf $(BUILD)/vg-suite; mkdir -p $(BUILD)/vg-suite; chmod 1777 $(BUILD)/vg-suite
+	@HARDEN=tests/vg-harden VG_LOGDIR=$(CURDIR)/$(BUILD)/vg-suite HD_UNDER_VALGRIND=1 \
+	  INJECT=$(BUILD)/tests/libinject.so SHARED=$(SHARED) bash tests/run.sh; rc=$$?; \
+	  n=$$(ls $(BUILD)/vg-suite | wc -l); bad=$$(find $(BUILD)/vg-suite -name '*.log' -size +0); \
+	  if [ -n "$$bad" ]; then head -40 $$bad; \
+	    echo "valgrind-suite: memcheck errors in $$(echo $$bad | wc -w) of $$n harden processes"; exit 1; fi; \
+	  echo "valgrind-suite: $$n harden processes under memcheck, no error or leak"; exit $$rc
+
 bench: deps harden
 	SHARED=$(SHARED) bash bench/run.sh
 
@@ -167,4 +180,4 @@ install: harden
 clean:
 	rm -rf build build-san build-fuzz harden
 
-.PHONY: all deps run unit test check valgrind bench install clean readme golden-update fuzz
+.PHONY: all deps run unit test check valgrind valgrind-suite bench install clean readme golden-update fuzz
