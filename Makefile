@@ -132,7 +132,7 @@ unit: $(UNITBIN)
 test: deps harden unit $(BUILD)/tests/libinject.so
 	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so SHARED=$(SHARED) bash tests/run.sh
 	@if [ -n "$$CI" ] && command -v $(FUZZCC) >/dev/null; then \
-	  $(MAKE) --no-print-directory fuzz FUZZ_TIME=$${CI_FUZZ_TIME:-30}; fi
+	  $(MAKE) --no-print-directory fuzz FUZZ_TIME=$${CI_FUZZ_TIME:-60}; fi
 
 check:
 	$(MAKE) BUILD=build-san SANITIZE=1 WERROR=1 CI= test
