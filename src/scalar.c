@@ -249,6 +249,17 @@ enum yn_type hd_resolve11(const char *s, size_t n)
 	return YT_STR;
 }
 
+/* Plain @s is a string under YAML 1.2 and 1.1 alike, and no merge or value key. */
+static bool plain_reads_as_str(const char *s, size_t n)
+{
+	if (hd_resolve12(s, n) != YT_STR || hd_resolve11(s, n) != YT_STR)
+		return false;
+	if (timestamp(s, n) || (n == 2 && s[0] == '<' && s[1] == '<') ||
+	    (n == 1 && s[0] == '='))
+		return false;
+	return true;
+}
+
 bool hd_plain_safe(const char *s, size_t n)
 {
 	size_t i;
@@ -263,12 +274,7 @@ bool hd_plain_safe(const char *s, size_t n)
 		if (!(isalnum_ascii(c) || (c && strchr("_./@+-", c))))
 			return false;
 	}
-	if (hd_resolve12(s, n) != YT_STR || hd_resolve11(s, n) != YT_STR)
-		return false;
-	if (timestamp(s, n) || (n == 2 && s[0] == '<' && s[1] == '<') ||
-	    (n == 1 && s[0] == '='))
-		return false;
-	return true;
+	return plain_reads_as_str(s, n);
 }
 
 bool hd_plain_ok_in_place(const char *s, size_t n, bool flow)
@@ -290,12 +296,7 @@ bool hd_plain_ok_in_place(const char *s, size_t n, bool flow)
 		if (flow && strchr(",[]{}", c))
 			return false;
 	}
-	if (hd_resolve12(s, n) != YT_STR || hd_resolve11(s, n) != YT_STR)
-		return false;
-	if (timestamp(s, n) || (n == 2 && s[0] == '<' && s[1] == '<') ||
-	    (n == 1 && s[0] == '='))
-		return false;
-	return true;
+	return plain_reads_as_str(s, n);
 }
 
 void hd_scalar_write(struct hd_buf *b, const char *s, size_t n, enum yn_type t,

@@ -62,20 +62,6 @@ static const char *sensitive_path(const char *p, char *buf, size_t n)
 	return NULL;
 }
 
-static struct yn *volume_named(const struct yn *spec, const char *name)
-{
-	struct yn *vols = hd_get(spec, "volumes");
-	size_t i;
-
-	if (!vols || vols->kind != YN_SEQ || !name)
-		return NULL;
-	for (i = 0; i < vols->nkids; i++)
-		if (!(vols->kids[i]->flags & YF_DELETED) &&
-		    hd_str_is(hd_get(vols->kids[i], "name"), name))
-			return (struct yn *)yn_deref(vols->kids[i]);
-	return NULL;
-}
-
 static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	struct yn *vols = hd_get(pod->spec, "volumes");

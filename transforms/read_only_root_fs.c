@@ -22,20 +22,6 @@ static bool mounts_tmp(const struct yn *ctr)
 	return false;
 }
 
-static struct yn *volume_named(const struct yn *spec, const char *name)
-{
-	struct yn *vols = hd_get(spec, "volumes");
-	size_t i;
-
-	if (!vols || vols->kind != YN_SEQ)
-		return NULL;
-	for (i = 0; i < vols->nkids; i++)
-		if (!(vols->kids[i]->flags & YF_DELETED) &&
-		    hd_str_is(hd_get(vols->kids[i], "name"), name))
-			return (struct yn *)yn_deref(vols->kids[i]);
-	return NULL;
-}
-
 /* Name of an emptyDir volume for /tmp, created when needed. */
 static const char *tmp_volume(struct hd_ctx *ctx, struct hd_pod *pod)
 {
