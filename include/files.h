@@ -37,6 +37,8 @@ struct hd_files {
  */
 int hd_files_expand(struct hd_files *fl, const char *arg, const char *include,
 		    const char *exclude);
+/* Is operand @arg a directory (that hd_files_expand() walks)? */
+bool hd_files_is_dir(const char *arg);
 /* Does @path match one of the comma-separated globs in @globs? */
 bool hd_glob_any(const char *globs, const char *path);
 void hd_files_release(struct hd_files *fl);

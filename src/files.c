@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "policy.h"
 #include "util.h"
 
 static void push(struct hd_files *fl, const char *path, bool from_dir,
@@ -91,7 +92,7 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 	}
 	while ((de = readdir(d)) != NULL) {
 		/* the policy lookup need not stat what the listing shows absent */
-		if (!strcmp(de->d_name, ".harden.yaml") || !strcmp(de->d_name, ".harden.yml"))
+		if (hd_policy_file_name(de->d_name))
 			policy_here = true;
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "node_modules"))
 			continue;
@@ -149,12 +150,17 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 	return rc;
 }
 
-int hd_files_expand(struct hd_files *fl, const char *arg, const char *include,
-		    const char *exclude)
+bool hd_files_is_dir(const char *arg)
 {
 	struct stat st;
 
-	if (strcmp(arg, "-") && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+	return strcmp(arg, "-") && stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int hd_files_expand(struct hd_files *fl, const char *arg, const char *include,
+		    const char *exclude)
+{
+	if (hd_files_is_dir(arg))
 		return walk(fl, arg, include, exclude, 0);
 	push(fl, arg, false, false);
 	return 0;

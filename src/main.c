@@ -3,7 +3,6 @@
 #include <getopt.h>
 #include <malloc.h>
 #include <pthread.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -440,13 +439,6 @@ static struct hd_result *pool_wait(struct pool *p, size_t i)
 	return r;
 }
 
-static bool is_dir(const char *path)
-{
-	struct stat st;
-
-	return strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 int cmd_harden(int argc, char **argv)
 {
 	struct hd_cli cli;
@@ -481,7 +473,7 @@ int cmd_harden(int argc, char **argv)
 	 * holds; a list of files is known at once */
 	if (cli.jobs > 1)
 		for (a = optind; a < argc; a++)
-			if (is_dir(argv[a]))
+			if (hd_files_is_dir(argv[a]))
 				walk_while_working = true;
 	if (!walk_while_working) {
 		for (a = optind; a < argc; a++)
@@ -504,6 +496,8 @@ int cmd_harden(int argc, char **argv)
 	pthread_cond_init(&pool.grew, NULL);
 	pthread_cond_init(&pool.done, NULL);
 	cli.direct = cli.jobs <= 1; /* set before any worker reads it */
+	if (cli.direct)
+		pool.busy = 1; /* the main thread, one file at a time */
 	/* the main thread is one of the -j workers (once it has walked) */
 	if (cli.jobs > 1)
 		for (nth = 0; nth < cli.jobs - 1; nth++)
@@ -529,7 +523,6 @@ int cmd_harden(int argc, char **argv)
 			r = pool_wait(&pool, i);
 		} else {
 			r = hd_xmalloc(sizeof(*r));
-			pool.busy = 1;
 			hd_process(&cli, &files.v[i], r);
 			files.v[i].result = r;
 		}
