@@ -2,6 +2,7 @@
 #ifndef HD_YTREE_H
 #define HD_YTREE_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -148,6 +149,10 @@ int ys_parse_lean(struct ystream *ys, const char *name, const char *buf,
 
 /* 1-based line and byte column of @off. */
 void ys_pos(const struct ystream *ys, size_t off, int *line, int *col);
+/* Fill @err with the message and the position of @off in @ys (1:1 without
+ * @ys or its lines); returns -1. */
+int ys_verr(struct hd_err *err, const struct ystream *ys, size_t off,
+	    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 /* Byte column (0-based) of @off within its line. */
 size_t ys_col(const struct ystream *ys, size_t off);
 /* Offset of the start of the line holding @off. */

@@ -36,12 +36,8 @@ static int perr(struct hd_err *err, const struct ystream *ys, const struct yn *a
 {
 	va_list ap;
 
-	if (at)
-		ys_pos(ys, at->start, &err->line, &err->col);
-	else
-		err->line = err->col = 1;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	ys_verr(err, at ? ys : NULL, at ? at->start : 0, fmt, ap);
 	va_end(ap);
 	return -1;
 }

@@ -69,17 +69,24 @@ void ys_pos(const struct ystream *ys, size_t off, int *line, int *col)
 static int err_at(struct hd_err *err, const struct ystream *ys, size_t off,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+int ys_verr(struct hd_err *err, const struct ystream *ys, size_t off,
+	    const char *fmt, va_list ap)
+{
+	if (ys && ys->nlines)
+		ys_pos(ys, off, &err->line, &err->col);
+	else
+		err->line = err->col = 1;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	return -1;
+}
+
 static int err_at(struct hd_err *err, const struct ystream *ys, size_t off,
 		  const char *fmt, ...)
 {
 	va_list ap;
 
-	if (ys && ys->nlines)
-		ys_pos(ys, off, &err->line, &err->col);
-	else
-		err->line = err->col = 1;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	ys_verr(err, ys, off, fmt, ap);
 	va_end(ap);
 	return -1;
 }
