@@ -1,15 +1,35 @@
 #!/usr/bin/env bash
 # tests/run.sh - end-to-end tests of the harden binary (see README "Tests")
+#
+# Every tests/t*.sh runs in its own shell with its own scratch directory,
+# TEST_JOBS of them at a time (default: the number of CPUs; 1 runs them one
+# after the other). Each test's output is kept and printed in file order
+# once all have finished, then the pass/fail counts are summed.
+# `bash tests/run.sh tests/t40-cli.sh ...` runs only the files named.
 set -u
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--one" ]; then # internal: run one test file
+	t=$2 res=$3
+	. tests/lib.sh
+	TMP=$(mktemp -d)
+	trap 'rm -rf "$TMP"' EXIT
+	HD_TEST=$(basename "$t" .sh)
+	export HD_TEST
+	. "$t"
+	echo "$T_PASS $T_FAIL" >"$res.count"
+	printf '%s' "$T_FAILED" >"$res.failed"
+	exit 0
+fi
+
 . tests/lib.sh
-H=${HARDEN:-./harden}
-TOPDIR=$(pwd)
-SHARED=${SHARED:-../shared}
-INJECT=${INJECT:-build/tests/libinject.so}
-PY=/usr/bin/python3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+export H=${HARDEN:-./harden}
+export TOPDIR; TOPDIR=$(pwd)
+export SHARED=${SHARED:-../shared}
+export INJECT=${INJECT:-build/tests/libinject.so}
+export PY=/usr/bin/python3
+RES=$(mktemp -d)
+trap 'rm -rf "$RES"' EXIT
 
 if [ ! -d "$SHARED/corpus" ]; then
 	echo "##########################################################" >&2
@@ -19,8 +39,28 @@ if [ ! -d "$SHARED/corpus" ]; then
 	t_fail "shared corpus present" "$SHARED"
 fi
 
-for t in tests/t*.sh; do
-	. "$t"
+if [ $# -gt 0 ]; then tests=("$@"); else tests=(tests/t*.sh); fi
+jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+# Start the slowest tests first so that the others fill the other slots.
+slow=" tests/t60-k8s.sh tests/t70-compose.sh tests/t35-hostile.sh tests/t10-identity.sh "
+order=()
+for t in "${tests[@]}"; do case $slow in *" $t "*) order+=("$t") ;; esac; done
+for t in "${tests[@]}"; do case $slow in *" $t "*) ;; *) order+=("$t") ;; esac; done
+
+for t in "${order[@]}"; do printf '%s\0' "$t"; done |
+	xargs -0 -P "$jobs" -I{} sh -c 'r="$2/$(basename "$1" .sh)"; bash "$0" --one "$1" "$r" >"$r.out" 2>&1' \
+		tests/run.sh {} "$RES"
+
+for t in "${tests[@]}"; do
+	r=$RES/$(basename "$t" .sh)
+	cat "$r.out" 2>/dev/null
+	if [ -s "$r.count" ]; then
+		read -r p f <"$r.count"
+		T_PASS=$((T_PASS + p)) T_FAIL=$((T_FAIL + f))
+		[ -s "$r.failed" ] && T_FAILED="$T_FAILED$(cat "$r.failed")"
+	else
+		t_fail "$t ran to the end" "it stopped early (see its output above)"
+	fi
 done
 
 t_summary
