@@ -38,6 +38,13 @@ size_t hd_k8s_pods(struct hd_ctx *ctx, struct yn *root, struct hd_pod **out);
 /* Find every service of a Compose document (root has a `services` map). */
 size_t hd_compose_services(struct hd_ctx *ctx, struct yn *root,
 			   struct hd_service **out);
+/*
+ * After pass @tr ran over @svcs: a key it added, with the same value, to
+ * every service that merges an anchor (when only services merge it) moves
+ * into the anchor, once, and a notable finding says so.
+ */
+void hd_compose_hoist(struct hd_ctx *ctx, const char *tr, struct hd_service *svcs,
+		      size_t ns);
 bool hd_is_compose(const struct yn *root);
 bool hd_is_k8s(const struct yn *root);
 

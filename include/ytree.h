@@ -33,6 +33,7 @@ enum {
 	YF_SET = 1 << 2,     /* scalar gets a new value (text/vtype) */
 	YF_DIRTY = 1 << 3,   /* this node or a descendant has an edit */
 	YF_SHARED_OK = 1 << 4, /* anchored node: every alias user wants the edit */
+	YF_NOTED = 1 << 5,   /* anchored node: a finding reported the shared edit */
 };
 
 /*

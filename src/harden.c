@@ -193,6 +193,7 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 			for (p = 0; p < ns; p++)
 				if (!service_exempt(ctx, &svcs[p], tr))
 					tr->run_service(ctx, &svcs[p]);
+			hd_compose_hoist(ctx, tr->name, svcs, ns);
 		}
 	}
 	return 0;

@@ -225,9 +225,9 @@ static void touch(struct hd_ctx *ctx, const char *tr, struct yn *n)
 	struct yn *a;
 
 	for (a = n; a; a = a->parent) {
-		if (!a->anchor || !a->nrefs || (a->flags & YF_SHARED_OK))
+		if (!a->anchor || !a->nrefs || (a->flags & YF_NOTED))
 			continue;
-		a->flags |= YF_SHARED_OK;
+		a->flags |= YF_SHARED_OK | YF_NOTED;
 		{
 			struct hd_fref r = { tr, "anchor", NULL, NULL };
 			struct hd_finding *f;

@@ -7,7 +7,8 @@ For every corpus Compose file F, on `harden --stdout F`:
   * --unsafe-fixes: every service passes except no_sensitive_binds (docker
     socket / sensitive binds), which harden reported;
   * validate.py (Compose Specification schema) accepts every output;
-  * semantic_diff.py: only hardening keys changed (and top-level secrets);
+  * semantic_diff.py: only hardening keys changed, in services or in the
+    `x-` fragments their merge keys share (and top-level secrets);
   * removed diff lines are hardened keys only; `--check` on the output is 0.
 """
 import glob, os, re, subprocess, sys, tempfile
@@ -28,7 +29,8 @@ OWNER = {
 KEYS = ["user", "cap_drop", "cap_add", "security_opt", "privileged", "read_only", "tmpfs",
         "deploy/resources*", "mem_limit", "cpus", "pids_limit", "volumes*", "network_mode",
         "pid", "ipc", "uts", "userns_mode", "networks*", "ports*", "environment*", "secrets*"]
-ALLOW = [f"/*/services/*/{k}" for k in KEYS] + ["/*/services/*/deploy", "/*/secrets*"]
+ALLOW = ([f"/*/services/*/{k}" for k in KEYS] + ["/*/services/*/deploy", "/*/secrets*"] +
+         [f"/*/x-*/{k}" for k in KEYS] + ["/*/x-*/deploy"])
 REMOVED_OK = re.compile(r"^-\s*(- )?['\"]?(user|cap_drop|cap_add|security_opt|privileged|read_only|"
                         r"tmpfs|deploy|resources|limits|mem_limit|cpus|pids_limit|volumes|"
                         r"network_mode|pid|ipc|uts|userns_mode|networks|ports|environment|"

@@ -167,6 +167,49 @@ static void test_exemption_x_harden(void **state)
 	hres_free(&r);
 }
 
+#define TWO(a, b) "x-d: &d\n  restart: always\nservices:\n  a:\n    <<: *d\n    image: x\n" a \
+		  "  b:\n    <<: *d\n    image: y\n" b
+
+static void test_anchor_shared_by_all_users(void **state)
+{
+	(void)state;
+	/* every service that merges the anchor needs it: added once there */
+	EXPECT_HARDEN(TWO("", ""), NULL, "user",
+		      "x-d: &d\n  restart: always\n  user: \"10001:10001\"\nservices:\n"
+		      "  a:\n    <<: *d\n    image: x\n  b:\n    <<: *d\n    image: y\n");
+	EXPECT_WARNING(TWO("", ""), NULL, "user",
+		       "'user' added once to anchor '&d', for all 2 services that merge it");
+	/* one of them has its own user, or is exempt: each other one gets it */
+	EXPECT_HARDEN(TWO("    user: app\n", ""), NULL, "user",
+		      TWO("    user: app\n", "    user: \"10001:10001\"\n"));
+	EXPECT_HARDEN(TWO("", "    x-harden: {skip: [user]}\n"), NULL, "user",
+		      TWO("    user: \"10001:10001\"\n", "    x-harden: {skip: [user]}\n"));
+	/* an anchor merged elsewhere too is not only the services' */
+	EXPECT_HARDEN("x-d: &d {init: true}\nx-e: {<<: *d}\nservices:\n"
+		      "  a: {<<: *d, image: x}\n  b: {<<: *d, image: y}\n", NULL, "user",
+		      "x-d: &d {init: true}\nx-e: {<<: *d}\nservices:\n"
+		      "  a: {<<: *d, image: x, user: \"10001:10001\"}\n"
+		      "  b: {<<: *d, image: y, user: \"10001:10001\"}\n");
+	EXPECT_HARDEN("x-d: &d {init: true}\nservices:\n"
+		      "  a: {<<: *d, image: x}\n  b: {<<: [*d], image: y}\n", NULL, "user",
+		      "x-d: &d {init: true, user: \"10001:10001\"}\nservices:\n"
+		      "  a: {<<: *d, image: x}\n  b: {<<: [*d], image: y}\n");
+	/* different values (each service's own secret) stay local */
+	{
+		struct hres r = harden_str(TWO("    environment: {DB_PASSWORD: Zx81Qw7Lm2Pk9Vb4}\n",
+					       "    environment: {DB_PASSWORD: Ty63Hs0Nd8Jr5Ce1}\n"),
+					   NULL, "secrets,user");
+
+		assert_false(r.error);
+		assert_non_null(strstr(r.out, "x-d: &d\n  restart: always\n  user: \"10001:10001\"\nservices:"));
+		assert_null(strstr(r.out, "Zx81Qw7Lm2Pk9Vb4"));
+		assert_null(strstr(r.out, "Ty63Hs0Nd8Jr5Ce1"));
+		assert_non_null(strstr(r.out, "  a:\n    <<: *d\n    image: x\n    environment: {DB_PASSWORD: "));
+		assert_non_null(strstr(r.out, "  b:\n    <<: *d\n    image: y\n    environment: {DB_PASSWORD: "));
+		hres_free(&r);
+	}
+}
+
 static void test_not_compose_not_k8s_untouched(void **state)
 {
 	const char *in = "name: my-ci\non: [push]\njobs:\n  build: {runs-on: x}\n";
@@ -190,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_secrets_file_env_image),
 		cmocka_unit_test(test_secrets_interpolation),
 		cmocka_unit_test(test_exemption_x_harden),
+		cmocka_unit_test(test_anchor_shared_by_all_users),
 		cmocka_unit_test(test_not_compose_not_k8s_untouched),
 	};
 
