@@ -1,5 +1,6 @@
 /* compose.c - find the services of a Compose file */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "edit.h"
@@ -63,28 +64,6 @@ static bool same_new(const struct yn *a, const struct yn *b)
 	return true;
 }
 
-/* How many times @svc merges @a directly (`<<: *a`, `<<: [*b, *a]`). */
-static unsigned merges_of(const struct yn *svc, const struct yn *a)
-{
-	unsigned c = 0;
-	size_t i, j;
-
-	if (!svc->has_merge)
-		return 0;
-	for (i = 0; i + 1 < svc->nkids; i += 2) {
-		const struct yn *k = svc->kids[i], *v = svc->kids[i + 1];
-
-		if ((k->flags & YF_DELETED) || !yn_is_scalar(k, "<<") || k->style != YS_PLAIN)
-			continue;
-		if (v->kind == YN_ALIAS)
-			c += yn_deref(v) == a;
-		else if (v->kind == YN_SEQ)
-			for (j = 0; j < v->nkids; j++)
-				c += v->kids[j]->kind == YN_ALIAS && yn_deref(v->kids[j]) == a;
-	}
-	return c;
-}
-
 /* The new pair @key gives @map, when its whole value is new: the value. */
 static struct yn *new_value(const struct yn *map, const char *key)
 {
@@ -94,38 +73,74 @@ static struct yn *new_value(const struct yn *map, const char *key)
 	return k && v && (k->flags & YF_NEW) && (v->flags & YF_NEW) ? v : NULL;
 }
 
+/* A service's merge of an anchored mapping: `<<: *a` or `<<: [*b, *a]`. */
+struct merge_ref {
+	struct yn *a;
+	size_t svc;
+};
+
+static int ref_cmp(const void *x, const void *y)
+{
+	const struct merge_ref *p = x, *q = y;
+
+	if (p->a != q->a)
+		return p->a->start < q->a->start ? -1 : 1;
+	return p->svc < q->svc ? -1 : p->svc > q->svc;
+}
+
+/* Every alias to an anchored mapping in a merge key of @svc, appended. */
+static void merge_refs(const struct yn *svc, size_t si, struct merge_ref **v,
+		       size_t *n, size_t *cap)
+{
+	size_t i, j;
+
+	for (i = 0; svc->has_merge && i + 1 < svc->nkids; i += 2) {
+		const struct yn *k = svc->kids[i], *m = svc->kids[i + 1];
+		size_t nm = m->kind == YN_SEQ ? m->nkids : 1;
+
+		if ((k->flags & YF_DELETED) || !yn_is_scalar(k, "<<") || k->style != YS_PLAIN)
+			continue;
+		for (j = 0; j < nm; j++) {
+			const struct yn *al = m->kind == YN_SEQ ? m->kids[j] : m;
+			struct yn *a;
+
+			if (al->kind != YN_ALIAS)
+				continue;
+			a = (struct yn *)yn_deref(al);
+			if (a->kind != YN_MAP || !a->anchor)
+				continue;
+			if (*n == *cap) {
+				*cap = *cap ? *cap * 2 : 16;
+				*v = hd_xrealloc(*v, *cap * sizeof(**v));
+			}
+			(*v)[(*n)++] = (struct merge_ref){ a, si };
+		}
+	}
+}
+
 /*
- * Anchor @a is merged only by services (every alias to it is a `<<` of a
- * service, and it is not a service itself): a key that pass @tr just added,
- * with the same value, to every one of them moves into the anchor, once.
+ * Anchor @a is merged by the services @u (@nu of them, in file order) and
+ * by nothing else: a key that pass @tr just added, with the same value, to
+ * every one of them moves into the anchor, once.
  */
 static void hoist_into(struct hd_ctx *ctx, const char *tr, struct yn *a,
-		       struct hd_service *svcs, size_t ns, size_t first)
+		       struct yn **u, size_t nu)
 {
 	struct ystream *ys = &ctx->job->ys;
-	struct yn *u0 = svcs[first].node;
-	unsigned refs = 0, moved = 0;
+	unsigned moved = 0;
 	char keys[200] = "";
 	size_t i, s, kl = 0;
 
-	for (s = 0; s < ns; s++) {
-		if (svcs[s].node == a)
-			return;
-		refs += merges_of(svcs[s].node, a);
-	}
-	if (refs != a->nrefs || refs < 2 || hd_line_ignores(ys, a->start, tr))
+	if (hd_line_ignores(ys, a->start, tr))
 		return;
-	for (i = 0; i + 1 < u0->nkids;) {
-		const char *key = u0->kids[i]->text;
-		struct yn *v = u0->kids[i]->kind == YN_SCALAR ? new_value(u0, key) : NULL;
+	for (i = 0; i + 1 < u[0]->nkids;) {
+		const char *key = u[0]->kids[i]->text;
+		struct yn *v = u[0]->kids[i]->kind == YN_SCALAR ? new_value(u[0], key) : NULL;
 		bool all = v && !yn_map_key(a, key);
 
-		for (s = first + 1; s < ns && all; s++) {
-			const struct yn *o;
+		for (s = 1; s < nu && all; s++) {
+			const struct yn *o = new_value(u[s], key);
 
-			if (!merges_of(svcs[s].node, a))
-				continue;
-			o = new_value(svcs[s].node, key);
 			all = o && same_new(v, o);
 		}
 		if (!all) {
@@ -133,13 +148,12 @@ static void hoist_into(struct hd_ctx *ctx, const char *tr, struct yn *a,
 			continue;
 		}
 		ye_map_add(ys, a, key, ye_clone(ys, v));
-		for (s = ns; s-- > first + 1;)
-			if (merges_of(svcs[s].node, a))
-				ye_remove(yn_map_key(svcs[s].node, key));
 		if (kl < sizeof(keys))
 			kl += (size_t)snprintf(keys + kl, sizeof(keys) - kl, "%s'%s'",
 					       moved ? ", " : "", key);
-		ye_remove(u0->kids[i]); /* the next pair slides into place i */
+		for (s = 1; s < nu; s++)
+			ye_remove(yn_map_key(u[s], key));
+		ye_remove(u[0]->kids[i]); /* the next pair slides into place i */
 		moved++;
 	}
 	if (moved) {
@@ -148,7 +162,7 @@ static void hoist_into(struct hd_ctx *ctx, const char *tr, struct yn *a,
 		a->flags |= YF_SHARED_OK;
 		hd_find(ctx, &r, a, HD_SEV_LOW, true, false,
 			"%s added once to anchor '&%s', for all %u services that "
-			"merge it", keys, a->anchor, refs);
+			"merge it", keys, a->anchor, a->nrefs);
 		ctx->f[ctx->nf - 1].notable = true;
 	}
 }
@@ -156,32 +170,29 @@ static void hoist_into(struct hd_ctx *ctx, const char *tr, struct yn *a,
 void hd_compose_hoist(struct hd_ctx *ctx, const char *tr, struct hd_service *svcs,
 		      size_t ns)
 {
-	size_t s, t, i, j;
+	struct merge_ref *refs = NULL;
+	struct yn **users;
+	size_t n = 0, cap = 0, i, j, s;
 
-	for (s = 0; s < ns; s++) {
-		const struct yn *u = svcs[s].node;
-
-		if (!u->has_merge)
-			continue;
-		for (i = 0; i + 1 < u->nkids; i += 2) {
-			const struct yn *k = u->kids[i], *v = u->kids[i + 1];
-			size_t n = v->kind == YN_SEQ ? v->nkids : 1;
-
-			if ((k->flags & YF_DELETED) || !yn_is_scalar(k, "<<") || k->style != YS_PLAIN)
-				continue;
-			for (j = 0; j < n; j++) {
-				const struct yn *al = v->kind == YN_SEQ ? v->kids[j] : v;
-				struct yn *a;
-				bool seen = false;
-
-				if (al->kind != YN_ALIAS)
-					continue;
-				a = (struct yn *)yn_deref(al);
-				for (t = 0; t < s && !seen; t++)
-					seen = merges_of(svcs[t].node, a) > 0;
-				if (!seen && a->kind == YN_MAP && a->anchor)
-					hoist_into(ctx, tr, a, svcs, ns, s);
-			}
-		}
+	for (s = 0; s < ns; s++)
+		merge_refs(svcs[s].node, s, &refs, &n, &cap);
+	if (n < 2) {
+		free(refs);
+		return;
 	}
+	qsort(refs, n, sizeof(*refs), ref_cmp);
+	users = hd_xmalloc(n * sizeof(*users));
+	for (i = 0; i < n; i = j) {
+		struct yn *a = refs[i].a;
+		size_t nu = 0;
+
+		for (j = i; j < n && refs[j].a == a; j++)
+			if (j == i || refs[j].svc != refs[j - 1].svc)
+				users[nu++] = svcs[refs[j].svc].node;
+		/* every alias to it is a services' merge; not a service itself */
+		if (j - i == a->nrefs && nu >= 2 && a->parent != svcs[0].key->parent)
+			hoist_into(ctx, tr, a, users, nu);
+	}
+	free(users);
+	free(refs);
 }
