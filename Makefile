@@ -101,20 +101,23 @@ build-fuzz/seeds: $(wildcard examples/*/*.in.yaml)
 	@touch $@
 
 # Bounded run of every target (FUZZ_TIME seconds each); crashes land in
-# build-fuzz/crash-* and must become tests/fuzz/regressions/ cases.
-fuzz: $(FUZZ_BINS) build-fuzz/seeds
-	@for t in $(FUZZ_TARGETS); do \
-	  mkdir -p build-fuzz/corpus-$$t; \
-	  echo "== fuzz_$$t for $(FUZZ_TIME)s"; \
-	  supp=; [ $$t = harden ] || supp=suppressions=$(CURDIR)/tests/fuzz/lsan-libfyaml.supp; \
-	  LSAN_OPTIONS=$$supp ./build-fuzz/fuzz_$$t tests/fuzz/regressions/* >build-fuzz/fuzz_$$t.log 2>&1 || \
-	    { tail -30 build-fuzz/fuzz_$$t.log; echo "fuzz_$$t: a regression input fails"; exit 1; }; \
-	  LSAN_OPTIONS=$$supp ./build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+# build-fuzz/crash-* and must become tests/fuzz/regressions/ cases. Each
+# target is its own make goal (fuzz-parse, ...): `make -j2 fuzz` runs two at
+# a time, as `make test` does in CI.
+fuzz: $(FUZZ_TARGETS:%=fuzz-%)
+.PRECIOUS: build-fuzz/fuzz_%
+
+fuzz-%: build-fuzz/fuzz_% build-fuzz/seeds
+	@mkdir -p build-fuzz/corpus-$*
+	@supp=; [ $* = harden ] || supp=suppressions=$(CURDIR)/tests/fuzz/lsan-libfyaml.supp; \
+	  LSAN_OPTIONS=$$supp ./build-fuzz/fuzz_$* tests/fuzz/regressions/* >build-fuzz/fuzz_$*.log 2>&1 || \
+	    { tail -30 build-fuzz/fuzz_$*.log; echo "fuzz_$*: a regression input fails"; exit 1; }; \
+	  LSAN_OPTIONS=$$supp ./build-fuzz/fuzz_$* -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
-	    build-fuzz/corpus-$$t build-fuzz/seeds 2>build-fuzz/fuzz_$$t.log || \
-	    { tail -30 build-fuzz/fuzz_$$t.log; exit 1; }; \
-	  grep -E 'stat::number_of_executed_units|cov:' build-fuzz/fuzz_$$t.log | tail -2; \
-	done
+	    build-fuzz/corpus-$* build-fuzz/seeds 2>build-fuzz/fuzz_$*.log || \
+	    { tail -30 build-fuzz/fuzz_$*.log; exit 1; }; \
+	  echo "== fuzz_$* for $(FUZZ_TIME)s"; \
+	  grep -E 'stat::number_of_executed_units|cov:' build-fuzz/fuzz_$*.log | tail -2
 
 readme: harden
 	python3 -c 'import re,subprocess; t=subprocess.run(["./harden","--list-transforms"],capture_output=True,text=True).stdout; s=open("README.md").read(); s=re.sub(r"(<!-- transforms:begin -->\n```\n).*?(```\n<!-- transforms:end -->)", lambda m: m.group(1)+t+m.group(2), s, flags=re.S); open("README.md","w").write(s)'
@@ -132,7 +135,7 @@ unit: $(UNITBIN)
 test: deps harden unit $(BUILD)/tests/libinject.so
 	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so SHARED=$(SHARED) bash tests/run.sh
 	@if [ -n "$$CI" ] && command -v $(FUZZCC) >/dev/null; then \
-	  $(MAKE) --no-print-directory fuzz FUZZ_TIME=$${CI_FUZZ_TIME:-60}; fi
+	  $(MAKE) --no-print-directory -j$$(nproc) -Otarget fuzz FUZZ_TIME=$${CI_FUZZ_TIME:-60}; fi
 
 check:
 	$(MAKE) BUILD=build-san SANITIZE=1 WERROR=1 CI= test
