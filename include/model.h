@@ -52,6 +52,8 @@ bool hd_is_k8s(const struct yn *root);
 
 /* The value under @key of @map: local key first, then `<<` merge sources. */
 struct yn *hd_get(const struct yn *map, const char *key);
+/* The value under @key that @map's `<<` merge sources give it, or NULL. */
+struct yn *hd_get_inherited(const struct yn *map, const char *key);
 /* Nested lookup: hd_getp(map, "securityContext", "capabilities", NULL). */
 struct yn *hd_getp(const struct yn *map, ...);
 bool hd_true(const struct yn *n);   /* bool true (YAML 1.1/1.2 spelling) */

@@ -138,10 +138,13 @@ static void hoist_into(struct hd_ctx *ctx, const char *tr, struct yn *a,
 		struct yn *v = u[0]->kids[i]->kind == YN_SCALAR ? new_value(u[0], key) : NULL;
 		bool all = v && !yn_map_key(a, key);
 
+		/* every user has it, and no other merge source would shadow
+		 * the anchor's copy (`<<: [*other, *a]`: the first one wins) */
+		all = all && !hd_get_inherited(u[0], key);
 		for (s = 1; s < nu && all; s++) {
 			const struct yn *o = new_value(u[s], key);
 
-			all = o && same_new(v, o);
+			all = o && same_new(v, o) && !hd_get_inherited(u[s], key);
 		}
 		if (!all) {
 			i += 2;

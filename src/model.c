@@ -65,6 +65,17 @@ struct yn *hd_get(const struct yn *map, const char *key)
 	return v ? (struct yn *)yn_deref(v) : NULL;
 }
 
+struct yn *hd_get_inherited(const struct yn *map, const char *key)
+{
+	struct yn *v;
+
+	map = map ? yn_deref(map) : NULL;
+	if (!map || map->kind != YN_MAP)
+		return NULL;
+	v = merge_sources_get(map, key, 0);
+	return v ? (struct yn *)yn_deref(v) : NULL;
+}
+
 struct yn *hd_getp(const struct yn *map, ...)
 {
 	va_list ap;

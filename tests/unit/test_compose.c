@@ -194,6 +194,16 @@ static void test_anchor_shared_by_all_users(void **state)
 		      "  a: {<<: *d, image: x}\n  b: {<<: [*d], image: y}\n", NULL, "user",
 		      "x-d: &d {init: true, user: \"10001:10001\"}\nservices:\n"
 		      "  a: {<<: *d, image: x}\n  b: {<<: [*d], image: y}\n");
+	/* another merge source listed first would shadow the anchor's copy */
+	{
+		struct hd_opts u = unsafe_opts();
+
+		EXPECT_HARDEN("x-x: &x {user: root}\nx-a: &a {init: true}\nservices:\n"
+			      "  a: {<<: [*x, *a], image: x}\n  b: {<<: *a, image: y}\n", &u, "user",
+			      "x-x: &x {user: root}\nx-a: &a {init: true}\nservices:\n"
+			      "  a: {<<: [*x, *a], image: x, user: \"10001:10001\"}\n"
+			      "  b: {<<: *a, image: y, user: \"10001:10001\"}\n");
+	}
 	/* different values (each service's own secret) stay local */
 	{
 		struct hres r = harden_str(TWO("    environment: {DB_PASSWORD: Zx81Qw7Lm2Pk9Vb4}\n",
