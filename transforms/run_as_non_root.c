@@ -1,6 +1,7 @@
 /* run_as_non_root.c - runAsNonRoot with a numeric non-root UID/GID */
 #include <stdio.h>
 
+#include "exempt.h"
 #include "tr.h"
 
 #define TR "run-as-non-root"
@@ -18,7 +19,8 @@ static void fix_zero(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *own
 		return;
 	snprintf(num, sizeof(num), "%ld", val);
 	snprintf(msg, sizeof(msg), "%s: 0 (root) changed to %ld", key, val);
-	tr_notable(ctx, r, v, msg);
+	if (!tr_notable(ctx, r, v, msg))
+		return;
 	hd_put(ctx, TR, hd_want_map(ctx, TR, owner, "securityContext"), key, num, YT_INT);
 }
 
@@ -29,35 +31,68 @@ static bool has_nonzero(const struct yn *sc, const char *key)
 	return hd_int(hd_get(sc, key), &v) && v != 0;
 }
 
+/* A `runAsUser: 0` in @sc that a "# harden:ignore" comment keeps. */
+static struct yn *kept_root(struct hd_ctx *ctx, struct yn *sc)
+{
+	struct yn *v = hd_get(sc, "runAsUser");
+	long long cur;
+
+	return v && hd_int(v, &cur) && cur == 0 && v->start != HD_NOPOS &&
+	       hd_line_ignores(&ctx->job->ys, v->start, TR) ? v : NULL;
+}
+
+/* The kept root UID some container will run with (see kept_root()). */
+static struct yn *root_stays(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	struct yn *psc = pod_sc(pod), *v;
+	size_t i;
+
+	if (pod->nctrs == 0)
+		return kept_root(ctx, psc);
+	for (i = 0; i < pod->nctrs; i++) {
+		struct yn *sc = ctr_sc(&pod->ctrs[i]);
+
+		v = hd_get(sc, "runAsUser") ? kept_root(ctx, sc) : kept_root(ctx, psc);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
 static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	struct hd_fref pr = POD_REF(TR, "runAsNonRoot", pod);
-	struct yn *psc = pod_sc(pod);
+	struct yn *psc = pod_sc(pod), *root = NULL, *rn;
 	static const char *const ids[] = { "runAsUser", "runAsGroup" };
 	size_t i, k;
 	char num[32];
 
 	if (pod->windows)
 		return;
-	if (hd_false(hd_get(psc, "runAsNonRoot")))
-		tr_notable(ctx, &pr, hd_get(psc, "runAsNonRoot"),
-			   "pod sets runAsNonRoot: false; changed to true");
-	if (!hd_true(hd_get(psc, "runAsNonRoot"))) {
+	rn = hd_get(psc, "runAsNonRoot");
+	if (!hd_true(rn) && (root = root_stays(ctx, pod)) != NULL) {
+		/* runAsNonRoot: true next to a kept UID 0: the kubelet refuses */
+		hd_find(ctx, &pr, root, HD_SEV_HIGH, false, false,
+			"runAsNonRoot: true not set: a '# harden:ignore' comment keeps "
+			"runAsUser: 0, and the pod would not start with both");
+	} else if (hd_false(rn) && !tr_notable(ctx, &pr, rn,
+					       "pod sets runAsNonRoot: false; changed to true")) {
+		/* kept by a comment */
+	} else if (!hd_true(rn)) {
 		hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
 		       "runAsNonRoot", "true", YT_BOOL);
 		hd_find(ctx, &pr, pod->spec, HD_SEV_HIGH, true, false,
 			"pod runs as non-root (runAsNonRoot: true)");
 	}
-	for (i = 0; i < pod->nctrs; i++) {
+	for (i = 0; i < pod->nctrs && !root; i++) {
 		struct hd_container *c = &pod->ctrs[i];
 		struct hd_fref cr = CTR_REF(TR, "runAsNonRoot", pod, c);
 		struct yn *v = hd_get(ctr_sc(c), "runAsNonRoot");
 
-		if (hd_false(v)) {
-			tr_notable(ctx, &cr, v, "container sets runAsNonRoot: false; changed to true");
+		if (hd_false(v) &&
+		    tr_notable(ctx, &cr, v, "container sets runAsNonRoot: false; changed to true"))
 			hd_put(ctx, TR, hd_want_map(ctx, TR, c->node, "securityContext"),
 			       "runAsNonRoot", "true", YT_BOOL);
-		}
 	}
 	/* runAsUser / runAsGroup: root is changed, missing ones get a number */
 	for (k = 0; k < 2; k++) {

@@ -8,18 +8,21 @@ static bool ok_type(const struct yn *t)
 	return hd_str_is(t, "RuntimeDefault") || hd_str_is(t, "Localhost");
 }
 
-static void fix_unconfined(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner)
+/* Replace a non-compliant profile of @owner; false when a comment keeps it. */
+static bool fix_unconfined(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner)
 {
 	struct yn *prof = hd_getp(owner, "securityContext", "seccompProfile", NULL);
 	struct yn *t = hd_get(prof, "type");
 
 	if (!prof || ok_type(t))
-		return;
-	tr_notable(ctx, r, t ? t : prof, "seccompProfile type changed to RuntimeDefault");
+		return true;
+	if (!tr_notable(ctx, r, t ? t : prof, "seccompProfile type changed to RuntimeDefault"))
+		return false;
 	prof = hd_want_map(ctx, TR, hd_want_map(ctx, TR, owner, "securityContext"),
 			   "seccompProfile");
 	hd_put(ctx, TR, prof, "type", "RuntimeDefault", YT_STR);
 	hd_del(ctx, TR, prof, "localhostProfile");
+	return true;
 }
 
 static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
@@ -30,7 +33,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 
 	if (pod->windows)
 		return;
-	fix_unconfined(ctx, &pr, pod->spec);
+	if (!fix_unconfined(ctx, &pr, pod->spec))
+		return; /* the pod's own profile is exempt: nothing above it */
 	for (i = 0; i < pod->nctrs; i++) {
 		struct hd_fref cr = CTR_REF(TR, "seccompProfile_restricted", pod, &pod->ctrs[i]);
 

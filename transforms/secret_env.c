@@ -71,6 +71,10 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			token = hd_secret_token(val->text, val->tlen);
 			if (!token && !hd_secret_name(name))
 				continue;
+			/* "# harden:ignore" on its name or value line: all of it
+			 * stays (half a move leaves value and valueFrom both) */
+			if (line_ignored(ctx, TR, item, &r) || line_ignored(ctx, TR, val, &r))
+				continue;
 			if (ye_shared_anchor(val)) {
 				hd_find(ctx, &r, val, HD_SEV_HIGH, false, false,
 					"env %s holds a literal secret inside a shared anchor; "
@@ -302,6 +306,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	struct yn *env = hd_get(svc->node, "environment");
 	bool file_env = file_env_image(ctx->opts->file_env_images,
 				       hd_str(hd_get(svc->node, "image")));
+	struct hd_fref r = SVC_REF(TR, "environment", svc);
 	size_t i;
 
 	if (!env || yn_map_get(svc->node, "environment") == NULL)
@@ -323,6 +328,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 				continue;
 			if (!hd_secret_name(name) && !hd_secret_token(val, strlen(val)))
 				continue;
+			if (line_ignored(ctx, TR, k, &r) || line_ignored(ctx, TR, v, &r))
+				continue;
 			compose_one(ctx, svc, env, k, v, v, name, val, file_env);
 		}
 	} else if (env->kind == YN_SEQ) {
@@ -341,6 +348,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			if (strlen(name) > 5 && !strcmp(name + strlen(name) - 5, "_FILE"))
 				continue;
 			if (!hd_secret_name(name) && !hd_secret_token(eq + 1, strlen(eq + 1)))
+				continue;
+			if (line_ignored(ctx, TR, it, &r))
 				continue;
 			compose_one(ctx, svc, env, NULL, NULL, it, name, eq + 1, file_env);
 		}

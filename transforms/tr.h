@@ -30,12 +30,18 @@ static inline bool tr_unsafe(struct hd_ctx *ctx, const struct hd_fref *r,
 	return apply;
 }
 
-/* Record an applied change worth a warning (an explicit value changed). */
-static inline void tr_notable(struct hd_ctx *ctx, const struct hd_fref *r,
+/*
+ * Record an applied change worth a warning (an explicit value @at changed).
+ * False, and nothing may change, when a "# harden:ignore" comment keeps @at.
+ */
+static inline bool tr_notable(struct hd_ctx *ctx, const struct hd_fref *r,
 			      const struct yn *at, const char *what)
 {
+	if (line_ignored(ctx, r->tr, at, r))
+		return false;
 	hd_find(ctx, r, at, HD_SEV_MEDIUM, true, false, "%s", what);
 	ctx->f[ctx->nf - 1].notable = true;
+	return true;
 }
 
 static inline struct yn *ctr_sc(const struct hd_container *c)
