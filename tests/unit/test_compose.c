@@ -220,6 +220,20 @@ static void test_anchor_shared_by_all_users(void **state)
 	}
 }
 
+/* "# harden:ignore" on a secret leaves all of it: no VAR_FILE next to VAR */
+static void test_ignore_comment_keeps_secret(void **state)
+{
+	const char *m = "services:\n  db:\n    image: postgres:16\n    environment:\n"
+			"      POSTGRES_PASSWORD: hunter2hunter2  # harden:ignore=secrets\n";
+	const char *l = "services:\n  web:\n    image: web\n    environment:\n"
+			"      - API_TOKEN=Zx81Qw7Lm2Pk9Vb4Zx81  # harden:ignore\n";
+
+	(void)state;
+	EXPECT_HARDEN(m, NULL, "secrets", m);
+	EXPECT_HARDEN(l, NULL, "secrets", l);
+	EXPECT_WARNING(l, NULL, "secrets", "services.web: left alone: exempted");
+}
+
 static void test_not_compose_not_k8s_untouched(void **state)
 {
 	const char *in = "name: my-ci\non: [push]\njobs:\n  build: {runs-on: x}\n";
@@ -244,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_secrets_interpolation),
 		cmocka_unit_test(test_exemption_x_harden),
 		cmocka_unit_test(test_anchor_shared_by_all_users),
+		cmocka_unit_test(test_ignore_comment_keeps_secret),
 		cmocka_unit_test(test_not_compose_not_k8s_untouched),
 	};
 

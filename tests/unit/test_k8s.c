@@ -387,9 +387,33 @@ static void test_non_workloads_untouched(void **state)
 	EXPECT_HARDEN(in, NULL, NULL, in);
 }
 
+/* "# harden:ignore" keeps a whole change or nothing of it */
+static void test_ignore_comment_keeps_whole_changes(void **state)
+{
+	const char *env = POD("  containers:\n  - name: c\n    image: x\n    env:\n"
+			      "    - name: DB_PASSWORD\n      value: hunter2hunter2  # harden:ignore\n");
+	const char *root = POD("  securityContext:\n    runAsUser: 0  # harden:ignore\n"
+			       "  containers:\n  - name: c\n    image: x\n");
+	struct hres r;
+
+	(void)state;
+	/* no valueFrom next to the kept value (the API server refuses both) */
+	EXPECT_HARDEN(env, NULL, "secret-env", env);
+	EXPECT_WARNING(env, NULL, "secret-env", "left alone: exempted by a '# harden:ignore' comment");
+	/* a kept UID 0 gets no runAsNonRoot: true (the kubelet would refuse) */
+	r = harden_str(root, NULL, "run-as-non-root");
+	assert_false(r.error);
+	assert_null(strstr(r.out, "runAsNonRoot"));
+	assert_non_null(strstr(r.out, "runAsUser: 0  # harden:ignore"));
+	assert_non_null(strstr(r.warnings, "runAsNonRoot: true not set"));
+	assert_null(strstr(r.warnings, "changed to"));
+	hres_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ignore_comment_keeps_whole_changes),
 		cmocka_unit_test(test_model_finds_all_pod_specs),
 		cmocka_unit_test(test_model_kinds_option),
 		cmocka_unit_test(test_run_as_non_root_adds_pod_level),
