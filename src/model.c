@@ -230,6 +230,38 @@ bool line_ignored(struct hd_ctx *ctx, const char *tr, const struct yn *at,
 	return true;
 }
 
+/* The key node of the pair whose value is @v, or NULL. */
+static const struct yn *key_of(const struct yn *v)
+{
+	const struct yn *p = v->parent;
+	size_t i;
+
+	for (i = 1; p && p->kind == YN_MAP && i < p->nkids; i += 2)
+		if (p->kids[i] == v)
+			return p->kids[i - 1];
+	return NULL;
+}
+
+/*
+ * Would adding to @coll (an existing mapping or sequence) change what a
+ * "# harden:ignore" comment keeps?  The comment may sit on its key's line
+ * (`capabilities:  # harden:ignore`), on the line of a flow collection
+ * (`drop: [NET_RAW]  # harden:ignore`), or on the first line of a sequence
+ * item (`- {name: s, mountPath: /s}  # harden:ignore`).
+ */
+static bool coll_ignored(struct hd_ctx *ctx, const char *tr, const struct yn *coll)
+{
+	const struct yn *k;
+
+	if (!coll || (coll->flags & YF_NEW) || coll->start == HD_NOPOS || !ctx->job->ys.ignores)
+		return false;
+	if ((coll->style == YS_FLOW || (coll->parent && coll->parent->kind == YN_SEQ)) &&
+	    line_ignored(ctx, tr, coll, NULL))
+		return true;
+	k = key_of(coll);
+	return k && !(k->flags & YF_NEW) && k->start != HD_NOPOS && line_ignored(ctx, tr, k, NULL);
+}
+
 /* Allow edits in the anchored nodes that share @n; report them once. */
 static void touch(struct hd_ctx *ctx, const char *tr, struct yn *n)
 {
@@ -271,9 +303,13 @@ static struct yn *want_coll(struct hd_ctx *ctx, const char *tr, struct yn *map,
 	if (local) {
 		v = (struct yn *)yn_deref(local);
 		if (v->kind == kind && !(v->flags & YF_DELETED)) {
+			if (coll_ignored(ctx, tr, v))
+				return NULL;
 			touch(ctx, tr, v);
 			return v;
 		}
+		if (coll_ignored(ctx, tr, v) || coll_ignored(ctx, tr, map))
+			return NULL;
 		if (local->kind != YN_ALIAS && (null_value(v) ||
 		    ((v->kind == YN_MAP || v->kind == YN_SEQ) && v->style == YS_FLOW &&
 		     ye_count(v) == 0))) {
@@ -293,12 +329,16 @@ static struct yn *want_coll(struct hd_ctx *ctx, const char *tr, struct yn *map,
 	if (v) {
 		v = (struct yn *)yn_deref(v);
 		if (v->kind == kind) {
+			if (coll_ignored(ctx, tr, v))
+				return NULL;
 			touch(ctx, tr, v);
 			return v;
 		}
 		if (!null_value(v))
 			return NULL;
 	}
+	if (coll_ignored(ctx, tr, map))
+		return NULL;
 	touch(ctx, tr, map);
 	return ye_map_ensure(ys, map, key, kind);
 }
@@ -327,6 +367,8 @@ void hd_put(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key,
 	v = yn_map_get(map, key);
 	if (v && !(v->flags & YF_NEW) && line_ignored(ctx, tr, v, NULL))
 		return;
+	if ((!v || v->kind != YN_SCALAR) && coll_ignored(ctx, tr, map))
+		return; /* a new key (or a new value) would change a kept line */
 	touch(ctx, tr, map);
 	if (v && v->kind == YN_SCALAR) {
 		if (hd_node_type(v) == t && v->tlen == strlen(text) &&
