@@ -258,8 +258,11 @@ static bool coll_ignored(struct hd_ctx *ctx, const char *tr, const struct yn *co
 	if ((coll->style == YS_FLOW || (coll->parent && coll->parent->kind == YN_SEQ)) &&
 	    line_ignored(ctx, tr, coll, NULL))
 		return true;
+	/* an empty key has no line of its own (it borrows the end of what
+	 * precedes it) */
 	k = key_of(coll);
-	return k && !(k->flags & YF_NEW) && k->start != HD_NOPOS && line_ignored(ctx, tr, k, NULL);
+	return k && !(k->flags & YF_NEW) && k->start != HD_NOPOS && !k->null_empty &&
+	       line_ignored(ctx, tr, k, NULL);
 }
 
 /* Allow edits in the anchored nodes that share @n; report them once. */

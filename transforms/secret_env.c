@@ -328,7 +328,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 				continue;
 			if (!hd_secret_name(name) && !hd_secret_token(val, strlen(val)))
 				continue;
-			if (line_ignored(ctx, TR, k, &r) || line_ignored(ctx, TR, v, &r))
+			if ((!k->null_empty && line_ignored(ctx, TR, k, &r)) ||
+			    line_ignored(ctx, TR, v, &r))
 				continue;
 			compose_one(ctx, svc, env, k, v, v, name, val, file_env);
 		}
