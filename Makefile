@@ -143,10 +143,12 @@ check:
 # Unit tests and every example (plus in-place, --check and the corpus'
 # hardest files) under valgrind memcheck: leaks and invalid accesses fail.
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
-valgrind: deps harden $(UNITBIN)
+valgrind-unit: deps $(UNITBIN)
 	@command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)" >&2; exit 1; }
 	@for t in $(UNITBIN); do $(VALGRIND) $$t >/dev/null 2>$(BUILD)/vg.log || \
 	  { cat $(BUILD)/vg.log; echo "valgrind: $$t failed"; exit 1; }; done
+
+valgrind: valgrind-unit harden
 	@n=0; for f in examples/*/*.in.yaml; do n=$$((n+1)); \
 	  $(VALGRIND) ./$(BIN) "$$f" >/dev/null 2>$(BUILD)/vg.log; rc=$$?; \
 	  [ $$rc -le 1 ] || { cat $(BUILD)/vg.log; echo "valgrind: harden $$f exit $$rc"; exit 1; }; done; \
@@ -169,10 +171,7 @@ valgrind: deps harden $(UNITBIN)
 VG_EVERY   ?= 1
 VG_OFFSET  ?= 0
 VG_SAMPLED ?= t10-identity t20-corpus-edit t60-k8s t70-compose t80-reports
-valgrind-suite: deps harden $(UNITBIN) $(BUILD)/tests/libinject.so
-	@command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)" >&2; exit 1; }
-	@for t in $(UNITBIN); do $(VALGRIND) $$t >/dev/null 2>$(BUILD)/vg.log || \
-	  { cat $(BUILD)/vg.log; echo "valgrind-suite: $$t failed"; exit 1; }; done
+valgrind-suite: valgrind-unit harden $(BUILD)/tests/libinject.so
 	@rm -rf $(BUILD)/vg-suite; mkdir -p $(BUILD)/vg-suite; chmod 1777 $(BUILD)/vg-suite
 	@[ $(VG_EVERY) -le 1 ] || echo "valgrind-suite: sampling 1 in $(VG_EVERY) processes (offset $(VG_OFFSET)) of: $(VG_SAMPLED)"
 	@HARDEN=tests/vg-harden VG_LOGDIR=$(CURDIR)/$(BUILD)/vg-suite HD_UNDER_VALGRIND=1 \
@@ -194,4 +193,4 @@ install: harden
 clean:
 	rm -rf build build-san build-fuzz harden
 
-.PHONY: all deps run unit test check valgrind valgrind-suite bench install clean readme golden-update fuzz
+.PHONY: all deps run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz
