@@ -38,13 +38,23 @@ size_t hd_k8s_pods(struct hd_ctx *ctx, struct yn *root, struct hd_pod **out);
 /* Find every service of a Compose document (root has a `services` map). */
 size_t hd_compose_services(struct hd_ctx *ctx, struct yn *root,
 			   struct hd_service **out);
+/* An anchored mapping that only services merge, and those services. */
+struct hd_shared {
+	struct yn *anchor;
+	struct yn **users; /* in file order, at least two */
+	size_t nusers;
+};
+
+/* The anchors of a Compose document that only its services merge. */
+size_t hd_compose_shared(struct hd_ctx *ctx, const struct hd_service *svcs, size_t ns,
+			 struct hd_shared **out);
 /*
- * After pass @tr ran over @svcs: a key it added, with the same value, to
- * every service that merges an anchor (when only services merge it) moves
- * into the anchor, once, and a notable finding says so.
+ * After pass @tr ran over the services: a key it added, with the same
+ * value, to every user of a shared anchor (hd_compose_shared()) moves into
+ * the anchor, once, and a notable finding says so.
  */
-void hd_compose_hoist(struct hd_ctx *ctx, const char *tr, struct hd_service *svcs,
-		      size_t ns);
+void hd_compose_hoist(struct hd_ctx *ctx, const char *tr, const struct hd_shared *g,
+		      size_t ng);
 bool hd_is_compose(const struct yn *root);
 bool hd_is_k8s(const struct yn *root);
 
@@ -52,6 +62,8 @@ bool hd_is_k8s(const struct yn *root);
 
 /* The value under @key of @map: local key first, then `<<` merge sources. */
 struct yn *hd_get(const struct yn *map, const char *key);
+/* Is @k a live `<<` merge key (plain, not deleted)? */
+bool hd_merge_key(const struct yn *k);
 /* The value under @key that @map's `<<` merge sources give it, or NULL. */
 struct yn *hd_get_inherited(const struct yn *map, const char *key);
 /* Nested lookup: hd_getp(map, "securityContext", "capabilities", NULL). */

@@ -98,7 +98,7 @@ static void merge_refs(const struct yn *svc, size_t si, struct merge_ref **v,
 		const struct yn *k = svc->kids[i], *m = svc->kids[i + 1];
 		size_t nm = m->kind == YN_SEQ ? m->nkids : 1;
 
-		if ((k->flags & YF_DELETED) || !yn_is_scalar(k, "<<") || k->style != YS_PLAIN)
+		if (!hd_merge_key(k))
 			continue;
 		for (j = 0; j < nm; j++) {
 			const struct yn *al = m->kind == YN_SEQ ? m->kids[j] : m;
@@ -170,32 +170,49 @@ static void hoist_into(struct hd_ctx *ctx, const char *tr, struct yn *a,
 	}
 }
 
-void hd_compose_hoist(struct hd_ctx *ctx, const char *tr, struct hd_service *svcs,
-		      size_t ns)
+size_t hd_compose_shared(struct hd_ctx *ctx, const struct hd_service *svcs, size_t ns,
+			 struct hd_shared **out)
 {
 	struct merge_ref *refs = NULL;
-	struct yn **users;
-	size_t n = 0, cap = 0, i, j, s;
+	struct hd_shared *g;
+	size_t n = 0, cap = 0, ng = 0, i, j, s;
 
+	*out = NULL;
 	for (s = 0; s < ns; s++)
 		merge_refs(svcs[s].node, s, &refs, &n, &cap);
 	if (n < 2) {
 		free(refs);
-		return;
+		return 0;
 	}
 	qsort(refs, n, sizeof(*refs), ref_cmp);
-	users = hd_xmalloc(n * sizeof(*users));
+	g = hd_arena_alloc(&ctx->job->arena, n * sizeof(*g));
 	for (i = 0; i < n; i = j) {
 		struct yn *a = refs[i].a;
-		size_t nu = 0;
+		struct yn **u;
+		size_t nu = 0, k;
 
 		for (j = i; j < n && refs[j].a == a; j++)
-			if (j == i || refs[j].svc != refs[j - 1].svc)
-				users[nu++] = svcs[refs[j].svc].node;
+			;
 		/* every alias to it is a services' merge; not a service itself */
-		if (j - i == a->nrefs && nu >= 2 && a->parent != svcs[0].key->parent)
-			hoist_into(ctx, tr, a, users, nu);
+		if (j - i != a->nrefs || j - i < 2 || a->parent == svcs[0].key->parent)
+			continue;
+		u = hd_arena_alloc(&ctx->job->arena, (j - i) * sizeof(*u));
+		for (k = i; k < j; k++)
+			if (k == i || refs[k].svc != refs[k - 1].svc)
+				u[nu++] = svcs[refs[k].svc].node;
+		if (nu >= 2)
+			g[ng++] = (struct hd_shared){ a, u, nu };
 	}
-	free(users);
 	free(refs);
+	*out = g;
+	return ng;
+}
+
+void hd_compose_hoist(struct hd_ctx *ctx, const char *tr, const struct hd_shared *g,
+		      size_t ng)
+{
+	size_t i;
+
+	for (i = 0; i < ng; i++)
+		hoist_into(ctx, tr, g[i].anchor, g[i].users, g[i].nusers);
 }

@@ -183,6 +183,8 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 	} else if (hd_is_compose(root)) {
 		struct hd_service *svcs;
 		size_t ns = hd_compose_services(ctx, root, &svcs);
+		struct hd_shared *shared;
+		size_t nsh = hd_compose_shared(ctx, svcs, ns, &shared);
 
 		ctx->recognized++;
 		for (t = 0; t < hd_ntransforms; t++) {
@@ -193,7 +195,7 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 			for (p = 0; p < ns; p++)
 				if (!service_exempt(ctx, &svcs[p], tr))
 					tr->run_service(ctx, &svcs[p]);
-			hd_compose_hoist(ctx, tr->name, svcs, ns);
+			hd_compose_hoist(ctx, tr->name, shared, nsh);
 		}
 	}
 	return 0;

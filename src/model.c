@@ -11,6 +11,11 @@
 
 static struct yn *merged_get(const struct yn *map, const char *key, int depth);
 
+bool hd_merge_key(const struct yn *k)
+{
+	return !(k->flags & YF_DELETED) && yn_is_scalar(k, "<<") && k->style == YS_PLAIN;
+}
+
 /* Look @key up in the merge sources of @map (`<<: *a` / `<<: [*a, *b]`). */
 static struct yn *merge_sources_get(const struct yn *map, const char *key, int depth)
 {
@@ -21,7 +26,7 @@ static struct yn *merge_sources_get(const struct yn *map, const char *key, int d
 	for (i = 0; i + 1 < map->nkids; i += 2) {
 		const struct yn *k = map->kids[i], *v;
 
-		if ((k->flags & YF_DELETED) || !yn_is_scalar(k, "<<") || k->style != YS_PLAIN)
+		if (!hd_merge_key(k))
 			continue;
 		v = yn_deref(map->kids[i + 1]);
 		if (v->kind == YN_MAP) {
@@ -54,26 +59,26 @@ static struct yn *merged_get(const struct yn *map, const char *key, int depth)
 	return merge_sources_get(map, key, depth);
 }
 
-struct yn *hd_get(const struct yn *map, const char *key)
+/* @key of @map (an alias is followed), its own or @inherited_only merged. */
+static struct yn *get(const struct yn *map, const char *key, bool inherited_only)
 {
 	struct yn *v;
 
 	map = map ? yn_deref(map) : NULL;
 	if (!map || map->kind != YN_MAP)
 		return NULL;
-	v = merged_get(map, key, 0);
+	v = inherited_only ? merge_sources_get(map, key, 0) : merged_get(map, key, 0);
 	return v ? (struct yn *)yn_deref(v) : NULL;
+}
+
+struct yn *hd_get(const struct yn *map, const char *key)
+{
+	return get(map, key, false);
 }
 
 struct yn *hd_get_inherited(const struct yn *map, const char *key)
 {
-	struct yn *v;
-
-	map = map ? yn_deref(map) : NULL;
-	if (!map || map->kind != YN_MAP)
-		return NULL;
-	v = merge_sources_get(map, key, 0);
-	return v ? (struct yn *)yn_deref(v) : NULL;
+	return get(map, key, true);
 }
 
 struct yn *hd_getp(const struct yn *map, ...)
