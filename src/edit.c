@@ -297,6 +297,23 @@ static bool first_on_line(const struct ystream *ys, size_t off)
 }
 
 /* Insert whole lines @t (each ending in @eol) after position @ip. */
+/* Write value text b for node n: after the ':' of an empty (null) value,
+ * else over [from, n->end). */
+static void emit_value(struct rctx *r, const struct yn *n, size_t from,
+		       const struct hd_buf *b)
+{
+	if (n->null_empty) {
+		struct hd_buf x = HD_BUF_INIT;
+
+		hd_buf_addc(&x, ' ');
+		hd_buf_add(&x, b->data, b->len);
+		emit(r, n->start, 0, x.data, x.len);
+		hd_buf_release(&x);
+	} else {
+		emit(r, from, n->end - from, b->data, b->len);
+	}
+}
+
 static void emit_lines(struct rctx *r, size_t ip, const struct hd_buf *t,
 		       const char *eol)
 {
@@ -462,16 +479,7 @@ static int render_set(struct rctx *r, struct yn *n)
 	} else {
 		hd_scalar_write(&b, n->text, n->tlen, n->vtype, quote_for(r));
 	}
-	if (n->null_empty) {
-		struct hd_buf x = HD_BUF_INIT;
-
-		hd_buf_addc(&x, ' ');
-		hd_buf_add(&x, b.data, b.len);
-		emit(r, n->start, 0, x.data, x.len);
-		hd_buf_release(&x);
-	} else {
-		emit(r, n->vstart, n->end - n->vstart, b.data, b.len);
-	}
+	emit_value(r, n, n->vstart, &b);
 	hd_buf_release(&b);
 	return 0;
 }
@@ -637,16 +645,7 @@ static int render_replace(struct rctx *r, struct yn *parent, size_t i,
 			    "'&%s' is used by aliases", old->anchor);
 	if (parent->style == YS_FLOW || in_flow(parent)) {
 		put_flow(r, &b, nw);
-		if (old->null_empty) {
-			struct hd_buf x = HD_BUF_INIT;
-
-			hd_buf_addc(&x, ' ');
-			hd_buf_add(&x, b.data, b.len);
-			emit(r, old->start, 0, x.data, x.len);
-			hd_buf_release(&x);
-		} else {
-			emit(r, old->start, old->end - old->start, b.data, b.len);
-		}
+		emit_value(r, old, old->start, &b);
 		goto out;
 	}
 	if (parent->kind == YN_MAP) {
@@ -934,6 +933,16 @@ static int render_emptied(struct rctx *r, struct yn *n)
 	const char *txt = n->kind == YN_MAP ? " {}" : " []";
 	size_t p;
 
+	if (!k && n->parent && n->parent->kind == YN_SEQ && n->dash != HD_NOPOS) {
+		/* an item `- a: 1` becomes `- {}` */
+		if (ys_line_start(ys, n->start) == ys_line_start(ys, n->dash)) {
+			emit(r, n->start, n->end - n->start, txt + 1, 2);
+			return 0;
+		}
+		emit(r, n->dash + 1, 0, txt, 3);
+		line_delete(r, n->start, n);
+		return 0;
+	}
 	if (!k)
 		return rerr(r, n->start, "refusing to leave an empty block collection");
 	for (p = k->end; p < n->start && ys->buf[p] != ':'; p++)

@@ -115,9 +115,29 @@ static struct yn *nth_live(const struct yn *seq, size_t idx)
 	return NULL;
 }
 
+/* [*]: the next live value of a mapping or item of a sequence after *pos
+ * (a count of members, from 0), or NULL at the end or for a scalar. */
+static struct yn *next_member(const struct yn *n, size_t *pos)
+{
+	bool map = n->kind == YN_MAP;
+
+	if (!map && n->kind != YN_SEQ)
+		return NULL;
+	for (;;) {
+		size_t idx = map ? 2 * *pos + 1 : *pos;
+
+		if (idx >= n->nkids)
+			return NULL;
+		(*pos)++;
+		if (!(n->kids[idx]->flags & YF_DELETED))
+			return n->kids[idx];
+	}
+}
+
 static bool exists_at(const struct yn *n, const struct hd_path *p, size_t si)
 {
-	size_t i;
+	const struct yn *k;
+	size_t i = 0;
 
 	if (!n)
 		return false;
@@ -130,12 +150,8 @@ static bool exists_at(const struct yn *n, const struct hd_path *p, size_t si)
 	case SEG_INDEX:
 		return n->kind == YN_SEQ && exists_at(nth_live(n, p->segs[si].index), p, si + 1);
 	case SEG_ALL:
-		if (n->kind != YN_SEQ && n->kind != YN_MAP)
-			return false;
-		for (i = n->kind == YN_MAP ? 1 : 0; i < n->nkids;
-		     i += n->kind == YN_MAP ? 2 : 1)
-			if (!(n->kids[i]->flags & YF_DELETED) &&
-			    exists_at(n->kids[i], p, si + 1))
+		while ((k = next_member(n, &i)))
+			if (exists_at(k, p, si + 1))
 				return true;
 		return false;
 	}
@@ -267,7 +283,8 @@ static int set_at(struct ystream *ys, struct yn *n, const struct hd_path *p,
 	const struct hd_seg *sg = &p->segs[si];
 	bool last = si + 1 == p->n;
 	struct yn *c;
-	size_t i;
+	size_t i = 0;
+	struct yn *k;
 
 	if (n->kind == YN_ALIAS)
 		return through_alias(ys, n, err);
@@ -317,14 +334,7 @@ static int set_at(struct ystream *ys, struct yn *n, const struct hd_path *p,
 		break;
 	case SEG_ALL:
 	default:
-		if (n->kind != YN_SEQ && n->kind != YN_MAP)
-			return 0;
-		for (i = n->kind == YN_MAP ? 1 : 0; i < n->nkids;
-		     i += n->kind == YN_MAP ? 2 : 1) {
-			struct yn *k = n->kids[i];
-
-			if (k->flags & YF_DELETED)
-				continue;
+		while ((k = next_member(n, &i))) {
 			if (last) {
 				if (hd_merge_into(ys, k, val, err) < 0)
 					return -1;
@@ -355,7 +365,8 @@ static int del_at(struct ystream *ys, struct yn *n, const struct hd_path *p,
 	const struct hd_seg *sg = &p->segs[si];
 	bool last = si + 1 == p->n;
 	struct yn *c = NULL;
-	size_t i;
+	size_t i = 0;
+	struct yn *k;
 
 	if (n->kind == YN_ALIAS)
 		return through_alias(ys, n, err);
@@ -367,18 +378,15 @@ static int del_at(struct ystream *ys, struct yn *n, const struct hd_path *p,
 		c = n->kind == YN_SEQ ? nth_live(n, sg->index) : NULL;
 		break;
 	case SEG_ALL:
-		if (n->kind != YN_SEQ && n->kind != YN_MAP)
-			return 0;
-		for (i = n->kind == YN_MAP ? 1 : 0; i < n->nkids;
-		     i += n->kind == YN_MAP ? 2 : 1) {
-			struct yn *k = n->kids[i];
+		while ((k = next_member(n, &i))) {
+			size_t before = n->nkids;
 
-			if (k->flags & YF_DELETED)
-				continue;
 			if (last)
 				ye_remove(k);
 			else if (del_at(ys, k, p, si + 1, err) < 0)
 				return -1;
+			if (n->nkids < before)
+				i--; /* a new member was dropped, not marked */
 		}
 		return 0;
 	}

@@ -10,24 +10,7 @@
 
 /* ---- positions ---------------------------------------------------------- */
 
-size_t ys_line_start(const struct ystream *ys, size_t off)
-{
-	size_t lo = 0, hi = ys->nlines;
-
-	/* last line start <= off */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ys->lines[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (lo == 0 && ys->bom)
-		return off >= 3 ? 3 : 0; /* the BOM is not indentation */
-	return ys->nlines ? ys->lines[lo] : 0;
-}
-
+/* index of the last line start <= off */
 static size_t line_index(const struct ystream *ys, size_t off)
 {
 	size_t lo = 0, hi = ys->nlines;
@@ -41,6 +24,15 @@ static size_t line_index(const struct ystream *ys, size_t off)
 			hi = mid;
 	}
 	return lo;
+}
+
+size_t ys_line_start(const struct ystream *ys, size_t off)
+{
+	size_t lo = line_index(ys, off);
+
+	if (lo == 0 && ys->bom)
+		return off >= 3 ? 3 : 0; /* the BOM is not indentation */
+	return ys->nlines ? ys->lines[lo] : 0;
 }
 
 size_t ys_col(const struct ystream *ys, size_t off)

@@ -370,6 +370,13 @@ static void test_removals(void **state)
 	EXPECT_EDIT_ONCE("l:\n- x\n- y\n- z\n", "l:\n- x\n- z\n", "del .l[1]");
 	EXPECT_EDIT("a: 1\nb:\n  c: 1\n  d: [1,\n    2]\ne: 1\n", "a: 1\ne: 1\n", "del .b");
 	EXPECT_EDIT("a: 1\n", "a: 1\n", "del .nope.deeper");
+	/* [*] removes every member, those added earlier in the same run too */
+	EXPECT_EDIT_ONCE("a:\n- 1\n", "a: []\n", "set .a[1]=2", "set .a[2]=3", "del .a[*]");
+	EXPECT_EDIT("a:\n  x: 1\n", "a: {}\n", "set .a.y=2", "set .a.z=3", "del .a[*]");
+	EXPECT_EDIT("l:\n- a: 1\n- a: 2\n", "l:\n- a: 1\n  b: true\n- a: 2\n  b: true\n",
+		    "set .l[*].b=true");
+	EXPECT_EDIT("l:\n- a: 1\n- a: 2\n", "l:\n- {}\n- {}\n", "del .l[*].a");
+	EXPECT_EDIT("l:\n-\n  a: 1\n# end\n", "l:\n- {}\n# end\n", "del .l[0].a");
 }
 
 /* collections already present: only what differs changes */
