@@ -20,6 +20,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 		snprintf(msg, sizeof(msg), "%s: true would be removed", keys[i]);
 		if (tr_unsafe(ctx, &r, v, msg))
 			hd_del(ctx, TR, pod->spec, keys[i]);
+		if (i == 0)
+			hd_keep_low_ports(ctx, pod); /* now or never on its own netns */
 	}
 	for (i = 0; i < pod->nctrs; i++) {
 		struct hd_container *c = &pod->ctrs[i];
@@ -92,7 +94,9 @@ const struct hd_transform hd_tr_host_namespaces = {
 		"container sniff traffic, signal host processes and read their memory;\n"
 		"hostPort exposes the pod on the node's address (PSS baseline).\n"
 		"What: with --unsafe-fixes removes hostNetwork/hostPID/hostIPC: true\n"
-		"and hostPort entries; without it they are reported.\n"
+		"and hostPort entries; without it they are reported. A pod taken off\n"
+		"the host network whose user harden set keeps a declared port below\n"
+		"1024 bindable (the sysctl of run-as-non-root).\n"
 		"Breaks: node agents, CNI, monitoring that needs the host's view; use a\n"
 		"Service instead of hostPort.\n"
 		"Compose: network_mode/pid/ipc/uts/userns_mode: host are removed with\n"

@@ -59,6 +59,85 @@ static struct yn *root_stays(struct hd_ctx *ctx, struct hd_pod *pod)
 	return NULL;
 }
 
+/* The lowest containerPort below 1024 @ctr declares, or 0. */
+static long low_port(const struct yn *ctr)
+{
+	const struct yn *ports = hd_get(ctr, "ports");
+	long low = 0;
+	size_t i;
+
+	if (!ports || ports->kind != YN_SEQ)
+		return 0;
+	for (i = 0; i < ports->nkids; i++) {
+		long long p;
+
+		if (!(ports->kids[i]->flags & YF_DELETED) &&
+		    hd_int(hd_get(ports->kids[i], "containerPort"), &p) && p > 0 &&
+		    p < 1024 && (low == 0 || p < low))
+			low = (long)p;
+	}
+	return low;
+}
+
+/*
+ * A container that declares a port below 1024 and that harden has just made
+ * non-root could bind it as root; as UID 10001 with every capability dropped
+ * it can only where the runtime lets unprivileged users bind low ports.  The
+ * namespaced sysctl net.ipv4.ip_unprivileged_port_start (a "safe" sysctl,
+ * allowed by Pod Security Standards restricted) makes sure it still can.
+ * A pod on the host network cannot take it: host-namespaces calls this again
+ * once it has removed hostNetwork, or to report the port when it stays.
+ */
+void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	static const char *const name = "net.ipv4.ip_unprivileged_port_start";
+	struct hd_fref r = POD_REF(TR, "sysctls", pod);
+	struct yn *hostnet = hd_get(pod->spec, "hostNetwork");
+	struct yn *sysctls = hd_getp(pod->spec, "securityContext", "sysctls", NULL);
+	struct hd_container *who = NULL;
+	long port = 0;
+	size_t i;
+
+	if (pod->windows)
+		return;
+	for (i = 0; i < pod->nctrs && !who; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+		struct yn *u = hd_get(ctr_sc(c), "runAsUser");
+
+		if (!u)
+			u = hd_get(pod_sc(pod), "runAsUser");
+		if (u && (u->flags & (YF_NEW | YF_SET)) && (port = low_port(c->node)) > 0)
+			who = c;
+	}
+	if (!who)
+		return;
+	if (sysctls && sysctls->kind == YN_SEQ)
+		for (i = 0; i < sysctls->nkids; i++)
+			if (!(sysctls->kids[i]->flags & YF_DELETED) &&
+			    hd_str_is(hd_get(sysctls->kids[i], "name"), name))
+				return; /* the author's own choice */
+	if (hd_true(hostnet)) {
+		hd_find(ctx, &r, hostnet, HD_SEV_MEDIUM, false, false,
+			"container '%s' declares port %ld (< 1024) and the pod uses the host "
+			"network: as UID %ld it may not be able to bind it", who->name, port,
+			ctx->opts->uid);
+		return;
+	}
+	sysctls = hd_want_seq(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
+			      "sysctls");
+	if (sysctls) {
+		struct ystream *ys = &ctx->job->ys;
+		struct yn *m = ye_map(ys);
+
+		ye_map_add(ys, m, "name", ye_scalar(ys, name, YT_STR));
+		ye_map_add(ys, m, "value", ye_scalar(ys, "0", YT_STR));
+		ye_seq_append(ys, sysctls, m);
+		hd_find(ctx, &r, pod->spec, HD_SEV_LOW, true, false,
+			"sysctl %s=0: container '%s' declares port %ld (< 1024) and now runs "
+			"as a non-root user", name, who->name, port);
+	}
+}
+
 static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	struct hd_fref pr = POD_REF(TR, "runAsNonRoot", pod);
@@ -133,6 +212,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				"pod fsGroup set to %ld", ctx->opts->gid);
 		}
 	}
+	if (!hd_true(hd_get(pod->spec, "hostNetwork")))
+		hd_keep_low_ports(ctx, pod);
 }
 
 /* Compose: `user: "UID:GID"` when unset; root is changed only when unsafe. */
@@ -180,8 +261,11 @@ const struct hd_transform hd_tr_run_as_non_root = {
 		"runAsUser/runAsGroup is set for every container, sets them at pod level\n"
 		"(default 10001, --uid/--gid), and fsGroup likewise. runAsUser: 0 and\n"
 		"runAsNonRoot: false are changed and reported.\n"
-		"Breaks: images that must run as root (bind to ports < 1024 without\n"
-		"NET_BIND_SERVICE, write root-owned paths).\n"
+		"A container that declares a containerPort below 1024 and that harden\n"
+		"makes non-root gets the pod sysctl net.ipv4.ip_unprivileged_port_start=0\n"
+		"(a namespaced, PSS-allowed sysctl) so it can still bind it.\n"
+		"Breaks: images that must run as root (write root-owned paths, bind\n"
+		"undeclared low ports on runtimes that do not allow it).\n"
 		"Compose: sets user: \"10001:10001\" (--uid/--gid) when unset; user root/0\n"
 		"is changed only with --unsafe-fixes; ${VAR} users are left alone.\n"
 		"Opt out: --skip run-as-non-root, or annotate the object\n"

@@ -44,6 +44,12 @@ static inline bool tr_notable(struct hd_ctx *ctx, const struct hd_fref *r,
 	return true;
 }
 
+/*
+ * run-as-non-root: the pod sysctl that keeps a declared port below 1024
+ * bindable by the non-root user harden set (reported on the host network).
+ */
+void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod);
+
 static inline struct yn *ctr_sc(const struct hd_container *c)
 {
 	return hd_get(c->node, "securityContext");

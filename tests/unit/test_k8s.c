@@ -96,6 +96,51 @@ static void test_run_as_non_root_uid_option(void **state)
 	hres_free(&r);
 }
 
+/* a low port declared by a container harden makes non-root stays bindable */
+static void test_run_as_non_root_keeps_low_ports(void **state)
+{
+	const char *ctr = "  containers:\n  - name: a\n    ports:\n    - containerPort: 8080\n"
+			  "    - containerPort: 443\n";
+	const char *own = POD("  securityContext:\n    runAsNonRoot: true\n    runAsUser: 1000\n"
+			      "    runAsGroup: 1000\n    fsGroup: 1000\n"
+			      "  containers:\n  - name: a\n    ports:\n    - containerPort: 80\n");
+	const char *hostnet = POD("  hostNetwork: true\n  containers:\n  - name: a\n"
+				  "    ports:\n    - containerPort: 80\n");
+	struct hd_opts u = unsafe_opts();
+	char in[512], want[1024];
+	struct hres r;
+
+	(void)state;
+	snprintf(in, sizeof(in), POD("%s"), ctr);
+	snprintf(want, sizeof(want),
+		 POD("%s  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n"
+		     "    runAsGroup: 10001\n    fsGroup: 10001\n    sysctls:\n"
+		     "    - name: net.ipv4.ip_unprivileged_port_start\n      value: \"0\"\n"), ctr);
+	EXPECT_HARDEN(in, NULL, "run-as-non-root", want);
+	/* the author already runs it as a user of their own: nothing to add */
+	EXPECT_HARDEN(own, NULL, "run-as-non-root", own);
+	/* an existing choice for the sysctl is kept */
+	snprintf(in, sizeof(in), POD("  securityContext:\n    sysctls:\n"
+				     "    - {name: net.ipv4.ip_unprivileged_port_start, value: \"80\"}\n%s"), ctr);
+	r = harden_str(in, NULL, "run-as-non-root");
+	assert_false(r.error);
+	assert_null(strstr(r.out, "value: \"0\""));
+	hres_free(&r);
+	/* the host network cannot take the sysctl: reported, not added ... */
+	r = harden_str(hostnet, NULL, "run-as-non-root,host-namespaces");
+	assert_false(r.error);
+	assert_null(strstr(r.out, "sysctls"));
+	assert_non_null(strstr(r.warnings, "uses the host network"));
+	hres_free(&r);
+	/* ... until --unsafe-fixes takes the pod off the host network */
+	r = harden_str(hostnet, &u, "run-as-non-root,host-namespaces");
+	assert_false(r.error);
+	assert_null(strstr(r.out, "hostNetwork"));
+	assert_non_null(strstr(r.out, "ip_unprivileged_port_start"));
+	assert_null(strstr(r.warnings, "uses the host network"));
+	hres_free(&r);
+}
+
 /* ---- no-privileged ---- */
 static void test_no_privileged_sets_false(void **state)
 {
@@ -433,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_run_as_non_root_respects_container_uids),
 		cmocka_unit_test(test_run_as_non_root_changes_root_uid),
 		cmocka_unit_test(test_run_as_non_root_uid_option),
+		cmocka_unit_test(test_run_as_non_root_keeps_low_ports),
 		cmocka_unit_test(test_no_privileged_sets_false),
 		cmocka_unit_test(test_no_privileged_true_is_unsafe),
 		cmocka_unit_test(test_drop_capabilities_adds_all),
