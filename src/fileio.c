@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,14 +47,82 @@ void hd_input_release(struct hd_input *in)
 	in->data = NULL;
 }
 
+/*
+ * Temporary files being written, removed if a signal ends the process
+ * (Ctrl-C, kill, a closed pipe), as git does for its lock files: a slot is
+ * TMP_LIVE only while its file exists under that name.  The handler does
+ * nothing but unlink() them and re-raise the signal with its default action.
+ */
+enum { TMP_FREE, TMP_TAKEN, TMP_LIVE };
+#define TMP_SLOTS 256
+
+static char tmp_path[TMP_SLOTS][PATH_MAX + 32];
+static volatile sig_atomic_t tmp_state[TMP_SLOTS];
+static pthread_mutex_t tmp_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t tmp_once = PTHREAD_ONCE_INIT;
+
+static void tmp_on_signal(int sig)
+{
+	int i, e = errno;
+
+	for (i = 0; i < TMP_SLOTS; i++)
+		if (tmp_state[i] == TMP_LIVE)
+			unlink(tmp_path[i]);
+	errno = e;
+	raise(sig); /* SA_RESETHAND: the default action, once this returns */
+}
+
+static void tmp_handlers(void)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE };
+	size_t i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa, old;
+
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue; /* ignored by whoever started us (nohup): stays so */
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = tmp_on_signal;
+		sa.sa_flags = SA_RESETHAND;
+		sigemptyset(&sa.sa_mask);
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* A slot for a temporary file's name, or -1 when all are taken. */
+static int tmp_take(void)
+{
+	int i;
+
+	pthread_once(&tmp_once, tmp_handlers);
+	pthread_mutex_lock(&tmp_mu);
+	for (i = 0; i < TMP_SLOTS; i++)
+		if (tmp_state[i] == TMP_FREE) {
+			tmp_state[i] = TMP_TAKEN;
+			break;
+		}
+	pthread_mutex_unlock(&tmp_mu);
+	return i < TMP_SLOTS ? i : -1;
+}
+
+static void tmp_set(int slot, sig_atomic_t state)
+{
+	if (slot < 0)
+		return;
+	pthread_mutex_lock(&tmp_mu);
+	tmp_state[slot] = state;
+	pthread_mutex_unlock(&tmp_mu);
+}
+
 int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		      bool no_follow, struct hd_err *err)
 {
-	char target[PATH_MAX], dir[PATH_MAX], tmp[PATH_MAX + 32];
+	char target[PATH_MAX], dir[PATH_MAX], own[PATH_MAX + 32], *tmp = own;
 	struct stat lst, now;
 	const char *dname;
 	size_t off = 0;
-	int fd, dfd;
+	int fd, dfd, slot;
 
 	if (in->is_stdin)
 		return ferr(err, "cannot write stdin in place");
@@ -80,10 +150,18 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		return ferr(err, "read-only file; not modified (make it writable to harden it in place)");
 	strcpy(dir, target);
 	dname = dirname(dir);
-	snprintf(tmp, sizeof(tmp), "%s/.harden-XXXXXX", dname);
+	slot = tmp_take();
+	if (slot >= 0)
+		tmp = tmp_path[slot];
+	snprintf(tmp, sizeof(own), "%s/.harden-XXXXXX", dname);
 	fd = mkstemp(tmp);
-	if (fd < 0)
-		return ferr(err, "cannot create temporary file: %s", strerror(errno));
+	if (fd < 0) {
+		int e = errno;
+
+		tmp_set(slot, TMP_FREE);
+		return ferr(err, "cannot create temporary file: %s", strerror(e));
+	}
+	tmp_set(slot, TMP_LIVE);
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
 
@@ -107,6 +185,7 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 	fd = -1;
 	if (rename(tmp, target) < 0)
 		goto fail;
+	tmp_set(slot, TMP_FREE);
 	dfd = open(dname, O_RDONLY | O_DIRECTORY);
 	if (dfd >= 0) {
 		fsync(dfd);
@@ -120,6 +199,7 @@ fail:
 		if (fd >= 0)
 			close(fd);
 		unlink(tmp);
+		tmp_set(slot, TMP_FREE);
 		return ferr(err, "cannot write: %s; file left unchanged", strerror(e));
 	}
 }

@@ -31,6 +31,11 @@ if [ -n "${INJECT:-}" ] && [ -f "$INJECT" ]; then
 		[ $rc -eq 2 ] && [ "$(sha256sum <"$TMP/e1.yaml")" = "$sum" ] && ! ls "$TMP"/.harden-* >/dev/null 2>&1 &&
 			grep -q 'file left unchanged' "$TMP/e" && t_pass "fault $fault leaves original" || t_fail "fault $fault" "rc=$rc $(cat "$TMP/e")"
 	done
+	# killed while writing: the temporary file goes, the original stays
+	sum=$(sha256sum <"$TMP/e1.yaml")
+	{ LD_PRELOAD=$PRE HD_INJECT=signal $H edit "$TMP/e1.yaml" --set .a.c=9 -i 2>"$TMP/e"; rc=$?; } 2>/dev/null
+	[ $rc -eq 143 ] && [ "$(sha256sum <"$TMP/e1.yaml")" = "$sum" ] && ! ls "$TMP"/.harden-* >/dev/null 2>&1 &&
+		t_pass "a signal while writing removes the temporary file" || t_fail "signal while writing" "rc=$rc $(ls -a "$TMP" | tr '\n' ' ')"
 	# someone edits the file between harden's read and its write
 	printf 'a: 1\n' >"$TMP/race.yaml"
 	LD_PRELOAD=$PRE HD_INJECT=touch HD_INJECT_PATH="$TMP/race.yaml" $H edit "$TMP/race.yaml" --set .b=2 -i 2>"$TMP/e"; rc=$?

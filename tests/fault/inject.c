@@ -1,7 +1,8 @@
 /* inject.c - LD_PRELOAD fault injection for harden's in-place writes.
  *
  * HD_INJECT=write|fsync|rename makes that step fail on harden's temporary
- * file (".harden-*"); HD_INJECT=touch appends to HD_INJECT_PATH the first
+ * file (".harden-*"); HD_INJECT=signal sends SIGTERM to harden while it
+ * fsyncs that file (as a Ctrl-C or kill would); HD_INJECT=touch appends to HD_INJECT_PATH the first
  * time harden lstat()s it, i.e. someone edits the file between harden's
  * read and its write.
  */
@@ -9,6 +10,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +60,8 @@ int fsync(int fd)
 		errno = EIO;
 		return -1;
 	}
+	if (mode("signal") && fd_is_temp(fd))
+		raise(SIGTERM);
 	return real(fd);
 }
 
