@@ -33,7 +33,9 @@ struct hd_files {
  * recursively (sorted) for files matching @include (default *.yaml,*.yml)
  * and not @exclude (comma-separated globs on the path or the base name).
  * Hidden directories (.git, ...) and node_modules are skipped; symlinked
- * directories are not followed.  Returns 0, or -1 (message printed).
+ * directories are not followed (a link named *.yaml that leads nowhere or
+ * to a directory is listed, and hd_process() notes and skips it).  Returns
+ * 0, or -1 (message printed).
  */
 int hd_files_expand(struct hd_files *fl, const char *arg, const char *include,
 		    const char *exclude);

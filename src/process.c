@@ -1,9 +1,11 @@
 /* process.c - one file through policy, transforms, verification and output */
 #include "process.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "diff.h"
 #include "job.h"
@@ -137,6 +139,35 @@ static int verify_helpers(const struct hd_cli *cli)
 	return n < 0 ? 0 : n > 3 ? 3 : n;
 }
 
+/*
+ * A walk found @path, a symbolic link to nothing or to something that is not
+ * a regular file: not a manifest to fix (git keeps such links too), so a
+ * note, not an error.  Operands named on the command line stay errors.
+ */
+static bool broken_link(struct hd_result *res, const char *path, bool quiet)
+{
+	struct stat lst, st;
+	const char *what = "something that is not a regular file";
+
+	if (lstat(path, &lst) < 0 || !S_ISLNK(lst.st_mode))
+		return false;
+	if (stat(path, &st) == 0) {
+		if (S_ISREG(st.st_mode))
+			return false; /* a real read error */
+	} else if (errno == ENOENT || errno == ENOTDIR) {
+		what = "a missing file";
+	} else if (errno == ELOOP) {
+		what = "a loop of links";
+	} else {
+		return false;
+	}
+	res->status = HD_R_SKIPPED;
+	if (!quiet)
+		hd_buf_printf(&res->err, "%s: note: symbolic link to %s; skipped\n",
+			      display(path), what);
+	return true;
+}
+
 void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		struct hd_result *res)
 {
@@ -168,6 +199,10 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		return;
 	}
 	if (hd_job_load(&job, path) < 0) {
+		if (from_dir && broken_link(res, path, cli->quiet)) {
+			hd_job_release(&job);
+			return;
+		}
 		set_error(res, path, &job.err, cli->color);
 		hd_job_release(&job);
 		return;

@@ -37,6 +37,21 @@ if [ $rc -eq 2 ] && grep -qx './apps/pod.yaml' "$TMP/o" && grep -qx './apps/comp
 else
 	t_fail "directory walk" "rc=$rc out=$(cat "$TMP/o") err=$(cat "$TMP/e")"
 fi
+# links a walk finds that lead nowhere useful are noted, not errors; named, they are errors
+mkdir -p "$TMP/links/sub"
+cp examples/k8s/init-containers.in.yaml "$TMP/links/sub/pod.yaml"
+ln -s missing.yaml "$TMP/links/dangling.yaml"; ln -s sub "$TMP/links/dir.yaml"
+ln -s loop.yaml "$TMP/links/loop.yaml"; ln -s sub/pod.yaml "$TMP/links/alias.yaml"
+(cd "$TMP/links" && $TOPDIR/$H --check . >"$TMP/o" 2>"$TMP/e"); rc=$?
+if [ $rc -eq 1 ] && grep -qx './alias.yaml' "$TMP/o" && grep -qx './sub/pod.yaml' "$TMP/o" &&
+   grep -q 'dangling.yaml: note: symbolic link to a missing file; skipped' "$TMP/e" &&
+   grep -q 'dir.yaml: note: symbolic link to something that is not a regular file' "$TMP/e" &&
+   grep -q 'loop.yaml: note: symbolic link to a loop of links' "$TMP/e" && ! grep -q error "$TMP/e" &&
+   { $H --check "$TMP/links/dangling.yaml" 2>/dev/null; [ $? -eq 2 ]; }; then
+	t_pass "directory walk: dangling, looping and directory links noted and skipped"
+else
+	t_fail "directory walk: links" "rc=$rc out=$(cat "$TMP/o") err=$(cat "$TMP/e")"
+fi
 
 # policy file: found walking up, applied, unknown keys are file:line:col errors
 mkdir -p "$TMP/pol/deep/er"
