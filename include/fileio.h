@@ -25,10 +25,20 @@ void hd_input_release(struct hd_input *in);
  * temp file in the same directory, mode (and owner, as root) kept, fsync,
  * rename.  Symlinks are followed to their target unless @no_follow, in
  * which case they are refused.  The file is not replaced when it changed
- * since it was read, nor when it has no write permission bit.  Returns 0, or -1 with @err->msg set and the original
- * left intact.
+ * since it was read, nor when it has no write permission bit.  A signal
+ * that ends the process meanwhile removes the temp file.  Returns 0, or -1
+ * with @err->msg set and the original left intact.
  */
 int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		      bool no_follow, struct hd_err *err);
+
+/*
+ * hd_unlink_on_signal() - a file this process has just created and is still
+ * writing: should a signal end the process before hd_unlink_on_signal_done(),
+ * it is removed (no half-written file stays behind).  Returns a slot for
+ * _done(), -1 when none is free (then nothing is removed).
+ */
+int hd_unlink_on_signal(const char *path);
+void hd_unlink_on_signal_done(int slot);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "fileio.h"
 #include "files.h"
 #include "harden.h"
 #include "secrets_out.h"
@@ -57,6 +58,14 @@ struct hd_result {
 	int err_line, err_col;
 	struct hd_secret_store secrets;
 	const struct hd_opts *opts; /* effective options (policy applied) */
+	/*
+	 * -i with --secrets-out: the new bytes of a file whose literal secret
+	 * values move out, written by hd_result_write_pending() only once the
+	 * values are saved (else they would be nowhere).
+	 */
+	bool pending;
+	struct hd_buf pending_out;
+	struct hd_input pending_in; /* path and stat when read; no data */
 };
 
 /*
@@ -66,5 +75,14 @@ struct hd_result {
 void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		struct hd_result *res);
 void hd_result_release(struct hd_result *res);
+
+/*
+ * hd_result_write_pending() - write @res's pending in-place output when
+ * @secrets_saved, else leave the file as it was and make @res an error.
+ * Returns 0 (also when nothing was pending), or -1 with the error message
+ * in @res->err.
+ */
+int hd_result_write_pending(const struct hd_cli *cli, struct hd_result *res,
+			    bool secrets_saved);
 
 #endif

@@ -115,6 +115,22 @@ static void tmp_set(int slot, sig_atomic_t state)
 	pthread_mutex_unlock(&tmp_mu);
 }
 
+int hd_unlink_on_signal(const char *path)
+{
+	int slot;
+
+	if (strlen(path) >= sizeof(tmp_path[0]) || (slot = tmp_take()) < 0)
+		return -1;
+	strcpy(tmp_path[slot], path);
+	tmp_set(slot, TMP_LIVE);
+	return slot;
+}
+
+void hd_unlink_on_signal_done(int slot)
+{
+	tmp_set(slot, TMP_FREE);
+}
+
 int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		      bool no_follow, struct hd_err *err)
 {

@@ -448,7 +448,7 @@ int cmd_harden(int argc, char **argv)
 	struct pool pool;
 	pthread_t th[256];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	bool walk_while_working = false;
+	bool walk_while_working = false, secrets_saved = true;
 	int nth = 0;
 	size_t i;
 	int rc = HD_EXIT_OK, a;
@@ -533,7 +533,7 @@ int cmd_harden(int argc, char **argv)
 		else if (r->status == HD_R_CHANGED && cli.check && rc == HD_EXIT_OK)
 			rc = HD_EXIT_CHANGED;
 		take_secrets(&store, r);
-		if (cli.format == HD_FMT_TEXT) {
+		if (cli.format == HD_FMT_TEXT && !r->pending) {
 			/* nothing more is needed: memory stays per file */
 			hd_result_release(r);
 			free(r);
@@ -550,6 +550,20 @@ int cmd_harden(int argc, char **argv)
 	pthread_cond_destroy(&pool.done);
 	if (files.n == 0 && !cli.quiet)
 		fprintf(stderr, "harden: note: no YAML files found\n");
+	/* secret values first, then the files they leave (-i): never lost */
+	if (cli.opts.secrets_out && store.n &&
+	    hd_secrets_write(&store, cli.opts.secrets_out) < 0) {
+		rc = HD_EXIT_ERROR;
+		secrets_saved = false;
+	}
+	for (i = 0; i < files.n; i++) {
+		struct hd_result *r = files.v[i].result;
+
+		if (r && r->pending && hd_result_write_pending(&cli, r, secrets_saved) < 0) {
+			fwrite(r->err.data ? r->err.data : "", 1, r->err.len, stderr);
+			rc = HD_EXIT_ERROR;
+		}
+	}
 	if (cli.format != HD_FMT_TEXT) {
 		res = hd_xmalloc((files.n + 1) * sizeof(*res));
 		for (i = 0; i < files.n; i++)
@@ -557,9 +571,6 @@ int cmd_harden(int argc, char **argv)
 		if (write_report(&cli, res, files.n) < 0)
 			rc = HD_EXIT_ERROR;
 	}
-	if (cli.opts.secrets_out && store.n && rc != HD_EXIT_ERROR &&
-	    hd_secrets_write(&store, cli.opts.secrets_out) < 0)
-		rc = HD_EXIT_ERROR;
 	for (i = 0; i < files.n; i++) {
 		struct hd_result *r = files.v[i].result;
 

@@ -244,7 +244,16 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		else
 			hd_buf_add(&res->out, d, n);
 	} else if (cli->in_place) {
-		if (job.changed &&
+		if (job.changed && o->secrets_out && ctx.nsec > 0) {
+			/* written once the values are saved: hd_result_write_pending() */
+			res->pending = true;
+			res->pending_out = job.out;
+			memset(&job.out, 0, sizeof(job.out));
+			res->pending_in = job.in;
+			res->pending_in.path = res->path;
+			res->pending_in.data = NULL;
+			res->pending_in.len = 0;
+		} else if (job.changed &&
 		    hd_write_in_place(&job.in, job.out.data, job.out.len, cli->no_follow,
 				      &job.err) < 0) {
 			set_error(res, path, &job.err, cli->color);
@@ -297,8 +306,33 @@ out:
 	hd_job_release(&job);
 }
 
+int hd_result_write_pending(const struct hd_cli *cli, struct hd_result *res,
+			    bool secrets_saved)
+{
+	struct hd_err e;
+	int rc = 0;
+
+	if (!res->pending)
+		return 0;
+	memset(&e, 0, sizeof(e));
+	if (!secrets_saved) {
+		snprintf(e.msg, sizeof(e.msg), "not changed: the secret values it would "
+			 "move out could not be saved (--secrets-out)");
+		rc = -1;
+	} else if (hd_write_in_place(&res->pending_in, res->pending_out.data,
+				     res->pending_out.len, cli->no_follow, &e) < 0) {
+		rc = -1;
+	}
+	if (rc < 0)
+		set_error(res, res->path, &e, cli->color);
+	hd_buf_release(&res->pending_out);
+	res->pending = false;
+	return rc;
+}
+
 void hd_result_release(struct hd_result *res)
 {
+	hd_buf_release(&res->pending_out);
 	hd_buf_release(&res->out);
 	hd_buf_release(&res->err);
 	hd_secrets_store_release(&res->secrets);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "scalar.h"
 
 static char *dup0(const char *s)
@@ -74,6 +75,7 @@ static int write_all(int fd, const char *p, size_t n)
 static int create_excl(const char *path, const char *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int slot;
 
 	if (fd < 0) {
 		fprintf(stderr, "harden: error: --secrets-out: cannot create '%s': %s%s\n",
@@ -81,14 +83,21 @@ static int create_excl(const char *path, const char *data, size_t len)
 			errno == EEXIST ? " (existing files are never replaced)" : "");
 		return -1;
 	}
+	slot = hd_unlink_on_signal(path); /* ours (O_EXCL): never left half-written */
 	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		fprintf(stderr, "harden: error: --secrets-out: cannot write '%s': %s\n",
-			path, strerror(errno));
+		int e = errno;
+
 		close(fd);
-		unlink(path);
-		return -1;
+		errno = e;
+	} else if (close(fd) == 0) {
+		hd_unlink_on_signal_done(slot);
+		return 0;
 	}
-	return close(fd);
+	fprintf(stderr, "harden: error: --secrets-out: cannot write '%s': %s\n",
+		path, strerror(errno));
+	unlink(path);
+	hd_unlink_on_signal_done(slot);
+	return -1;
 }
 
 static bool same(const char *a, const char *b)

@@ -45,8 +45,25 @@ else
 fi
 cp "$K" "$TMP/k3.yaml"
 $H -i --secrets-out "$TMP/k.secrets.yaml" "$TMP/k3.yaml" 2>"$TMP/se"; rc=$?
+# the values could not be saved, so the manifest keeps them: nothing lost
 [ $rc -eq 2 ] && grep -q 'never replaced' "$TMP/se" && grep -q 'hunter2-k8s-VALUE' "$TMP/k.secrets.yaml" &&
-	t_pass "--secrets-out never overwrites (O_EXCL)" || t_fail "--secrets-out O_EXCL" "rc=$rc"
+	cmp -s "$K" "$TMP/k3.yaml" && grep -q 'k3.yaml: error: not changed: the secret values' "$TMP/se" &&
+	t_pass "--secrets-out never overwrites (O_EXCL); the file whose values it could not save is left unchanged" ||
+	t_fail "--secrets-out O_EXCL" "rc=$rc $(cat "$TMP/se")"
+# killed while saving the values: no half-written secrets file, no changed manifest
+if [ -n "${INJECT:-}" ] && [ -f "$INJECT" ]; then
+	PRE=$INJECT
+	asan=$(ldd "$H" 2>/dev/null | awk '/libasan/ {print $3}')
+	[ -n "$asan" ] && PRE="$asan:$INJECT"
+	cp "$K" "$TMP/k4.yaml"
+	{ LD_PRELOAD=$PRE HD_INJECT=signal HD_INJECT_PATH=k4.secrets.yaml \
+		$H -i --secrets-out "$TMP/k4.secrets.yaml" "$TMP/k4.yaml" 2>"$TMP/se"; rc=$?; } 2>/dev/null
+	[ $rc -eq 143 ] && [ ! -e "$TMP/k4.secrets.yaml" ] && cmp -s "$K" "$TMP/k4.yaml" &&
+		t_pass "--secrets-out killed while writing: no partial secrets file, manifest unchanged" ||
+		t_fail "--secrets-out killed while writing" "rc=$rc $(ls "$TMP")"
+else
+	t_fail "fault injection library missing (build it: make build/tests/libinject.so, or set INJECT=)"
+fi
 
 mkdir -p "$TMP/proj"; cp "$C" "$TMP/proj/compose.yaml"
 $H -i --secrets-out "$TMP/proj/secrets" "$TMP/proj/compose.yaml" >"$TMP/so" 2>"$TMP/se"; rc=$?

@@ -37,6 +37,22 @@ static int fd_is_temp(int fd)
 	return strstr(path, "/.harden-") != NULL;
 }
 
+/* Is @fd open on a path containing @what (default: harden's temp files)? */
+static int fd_is(int fd, const char *what)
+{
+	char link[64], path[4096];
+	ssize_t n;
+
+	if (!what)
+		return fd_is_temp(fd);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return 0;
+	path[n] = '\0';
+	return strstr(path, what) != NULL;
+}
+
 ssize_t write(int fd, const void *buf, size_t n)
 {
 	static ssize_t (*real)(int, const void *, size_t);
@@ -60,7 +76,7 @@ int fsync(int fd)
 		errno = EIO;
 		return -1;
 	}
-	if (mode("signal") && fd_is_temp(fd))
+	if (mode("signal") && fd_is(fd, getenv("HD_INJECT_PATH")))
 		raise(SIGTERM);
 	return real(fd);
 }
