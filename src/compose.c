@@ -193,8 +193,13 @@ size_t hd_compose_shared(struct hd_ctx *ctx, const struct hd_service *svcs, size
 
 		for (j = i; j < n && refs[j].a == a; j++)
 			;
-		/* every alias to it is a services' merge; not a service itself */
-		if (j - i != a->nrefs || j - i < 2 || a->parent == svcs[0].key->parent)
+		/*
+		 * every alias to it is a services' merge; not a service itself;
+		 * a common base, not a one-setting fragment (`x-logging:
+		 * &logging {logging: ...}` is about logging, not users)
+		 */
+		if (j - i != a->nrefs || j - i < 2 || a->parent == svcs[0].key->parent ||
+		    a->kind != YN_MAP || ye_count(a) < 2)
 			continue;
 		u = hd_arena_alloc(&ctx->job->arena, (j - i) * sizeof(*u));
 		for (k = i; k < j; k++)

@@ -167,7 +167,7 @@ static void test_exemption_x_harden(void **state)
 	hres_free(&r);
 }
 
-#define TWO(a, b) "x-d: &d\n  restart: always\nservices:\n  a:\n    <<: *d\n    image: x\n" a \
+#define TWO(a, b) "x-d: &d\n  restart: always\n  init: true\nservices:\n  a:\n    <<: *d\n    image: x\n" a \
 		  "  b:\n    <<: *d\n    image: y\n" b
 
 static void test_anchor_shared_by_all_users(void **state)
@@ -175,7 +175,7 @@ static void test_anchor_shared_by_all_users(void **state)
 	(void)state;
 	/* every service that merges the anchor needs it: added once there */
 	EXPECT_HARDEN(TWO("", ""), NULL, "user",
-		      "x-d: &d\n  restart: always\n  user: \"10001:10001\"\nservices:\n"
+		      "x-d: &d\n  restart: always\n  init: true\n  user: \"10001:10001\"\nservices:\n"
 		      "  a:\n    <<: *d\n    image: x\n  b:\n    <<: *d\n    image: y\n");
 	EXPECT_WARNING(TWO("", ""), NULL, "user",
 		       "'user' added once to anchor '&d', for all 2 services that merge it");
@@ -185,22 +185,28 @@ static void test_anchor_shared_by_all_users(void **state)
 	EXPECT_HARDEN(TWO("", "    x-harden: {skip: [user]}\n"), NULL, "user",
 		      TWO("    user: \"10001:10001\"\n", "    x-harden: {skip: [user]}\n"));
 	/* an anchor merged elsewhere too is not only the services' */
-	EXPECT_HARDEN("x-d: &d {init: true}\nx-e: {<<: *d}\nservices:\n"
+	EXPECT_HARDEN("x-d: &d {init: true, restart: always}\nx-e: {<<: *d}\nservices:\n"
 		      "  a: {<<: *d, image: x}\n  b: {<<: *d, image: y}\n", NULL, "user",
-		      "x-d: &d {init: true}\nx-e: {<<: *d}\nservices:\n"
+		      "x-d: &d {init: true, restart: always}\nx-e: {<<: *d}\nservices:\n"
 		      "  a: {<<: *d, image: x, user: \"10001:10001\"}\n"
 		      "  b: {<<: *d, image: y, user: \"10001:10001\"}\n");
-	EXPECT_HARDEN("x-d: &d {init: true}\nservices:\n"
+	EXPECT_HARDEN("x-d: &d {init: true, restart: always}\nservices:\n"
 		      "  a: {<<: *d, image: x}\n  b: {<<: [*d], image: y}\n", NULL, "user",
-		      "x-d: &d {init: true, user: \"10001:10001\"}\nservices:\n"
+		      "x-d: &d {init: true, restart: always, user: \"10001:10001\"}\nservices:\n"
 		      "  a: {<<: *d, image: x}\n  b: {<<: [*d], image: y}\n");
+	/* a one-setting fragment is about that setting: each service gets its own */
+	EXPECT_HARDEN("x-logging: &logging\n  logging: {driver: local}\nservices:\n"
+		      "  a: {<<: *logging, image: x}\n  b: {<<: *logging, image: y}\n", NULL, "user",
+		      "x-logging: &logging\n  logging: {driver: local}\nservices:\n"
+		      "  a: {<<: *logging, image: x, user: \"10001:10001\"}\n"
+		      "  b: {<<: *logging, image: y, user: \"10001:10001\"}\n");
 	/* another merge source listed first would shadow the anchor's copy */
 	{
 		struct hd_opts u = unsafe_opts();
 
-		EXPECT_HARDEN("x-x: &x {user: root}\nx-a: &a {init: true}\nservices:\n"
+		EXPECT_HARDEN("x-x: &x {user: root}\nx-a: &a {init: true, restart: always}\nservices:\n"
 			      "  a: {<<: [*x, *a], image: x}\n  b: {<<: *a, image: y}\n", &u, "user",
-			      "x-x: &x {user: root}\nx-a: &a {init: true}\nservices:\n"
+			      "x-x: &x {user: root}\nx-a: &a {init: true, restart: always}\nservices:\n"
 			      "  a: {<<: [*x, *a], image: x, user: \"10001:10001\"}\n"
 			      "  b: {<<: *a, image: y, user: \"10001:10001\"}\n");
 	}
@@ -211,7 +217,7 @@ static void test_anchor_shared_by_all_users(void **state)
 					   NULL, "secrets,user");
 
 		assert_false(r.error);
-		assert_non_null(strstr(r.out, "x-d: &d\n  restart: always\n  user: \"10001:10001\"\nservices:"));
+		assert_non_null(strstr(r.out, "x-d: &d\n  restart: always\n  init: true\n  user: \"10001:10001\"\nservices:"));
 		assert_null(strstr(r.out, "Zx81Qw7Lm2Pk9Vb4"));
 		assert_null(strstr(r.out, "Ty63Hs0Nd8Jr5Ce1"));
 		assert_non_null(strstr(r.out, "  a:\n    <<: *d\n    image: x\n    environment: {DB_PASSWORD: "));
