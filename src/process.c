@@ -2,6 +2,7 @@
 #include "process.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,43 @@ static int verify_helpers(const struct hd_cli *cli)
 }
 
 /*
+ * A walk found @path, which does not parse, in the templates/ directory of a
+ * Helm chart (a Chart.yaml beside templates/): Go templates, not YAML, until
+ * rendered.  A note, not an error, so that a repository holding charts can
+ * be checked (a template that happens to be plain YAML is hardened like any
+ * file); named on the command line, such a file is still an error.
+ */
+static bool helm_template(struct hd_result *res, const char *path, bool quiet)
+{
+	const char *t = NULL, *p;
+	char chart[PATH_MAX + 16], real[PATH_MAX];
+	struct stat st;
+	size_t n;
+
+	if (!realpath(path, real)) /* the walk may have started inside the chart */
+		return false;
+	path = real;
+	for (p = path; (p = strstr(p, "templates/")) != NULL; p++)
+		if (p == path || p[-1] == '/')
+			t = p;
+	if (!t)
+		return false;
+	n = (size_t)(t - path);
+	if (n + sizeof("Chart.yaml") > sizeof(chart))
+		return false;
+	memcpy(chart, path, n);
+	strcpy(chart + n, "Chart.yaml");
+	if (stat(chart, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	res->status = HD_R_SKIPPED;
+	if (!quiet)
+		hd_buf_printf(&res->err, "%s: note: Helm chart template (%s); render it with "
+			      "'helm template' and harden the output; skipped\n",
+			      display(res->path), chart);
+	return true;
+}
+
+/*
  * A walk found @path, a symbolic link to nothing or to something that is not
  * a regular file: not a manifest to fix (git keeps such links too), so a
  * note, not an error.  Operands named on the command line stay errors.
@@ -216,7 +254,8 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	hd_secrets_set_extra(o->secret_names);
 	job.verify_threads = job.in.len >= 256 * 1024 ? verify_helpers(cli) : 0;
 	if (hd_harden(&ctx) < 0) {
-		set_error(res, path, &job.err, cli->color);
+		if (!(from_dir && helm_template(res, path, cli->quiet)))
+			set_error(res, path, &job.err, cli->color);
 		goto out;
 	}
 	if (!ctx.recognized) {

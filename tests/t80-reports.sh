@@ -37,6 +37,23 @@ if [ $rc -eq 2 ] && grep -qx './apps/pod.yaml' "$TMP/o" && grep -qx './apps/comp
 else
 	t_fail "directory walk" "rc=$rc out=$(cat "$TMP/o") err=$(cat "$TMP/e")"
 fi
+# a Helm chart in a walked repository: its templates are noted, not errors;
+# a template that is plain YAML is hardened; named, a template is an error
+mkdir -p "$TMP/charts/web/templates" "$TMP/notchart/templates"
+printf 'apiVersion: v2\nname: web\nversion: 0.1.0\n' >"$TMP/charts/web/Chart.yaml"
+printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n' >"$TMP/charts/web/templates/svc.yaml"
+cp examples/k8s/init-containers.in.yaml "$TMP/charts/web/templates/static.yaml"
+cp "$TMP/charts/web/templates/svc.yaml" "$TMP/notchart/templates/svc.yaml"
+(cd "$TMP" && $TOPDIR/$H --check charts notchart >"$TMP/o" 2>"$TMP/e"); rc=$?
+(cd "$TMP/charts/web/templates" && $TOPDIR/$H --check . >/dev/null 2>"$TMP/e2"); rc2=$?
+if [ $rc -eq 2 ] && grep -q 'charts/web/templates/svc.yaml: note: Helm chart template' "$TMP/e" &&
+   grep -qx 'charts/web/templates/static.yaml' "$TMP/o" && grep -q 'notchart/templates/svc.yaml:4:9: error' "$TMP/e" &&
+   [ $rc2 -eq 1 ] && grep -q '^./svc.yaml: note: Helm chart template' "$TMP/e2" &&
+   { $H --check "$TMP/charts/web/templates/svc.yaml" 2>/dev/null; [ $? -eq 2 ]; }; then
+	t_pass "directory walk: Helm chart templates noted and skipped, plain ones hardened"
+else
+	t_fail "directory walk: Helm chart" "rc=$rc rc2=$rc2 out=$(cat "$TMP/o") err=$(cat "$TMP/e" "$TMP/e2")"
+fi
 # links a walk finds that lead nowhere useful are noted, not errors; named, they are errors
 mkdir -p "$TMP/links/sub"
 cp examples/k8s/init-containers.in.yaml "$TMP/links/sub/pod.yaml"
