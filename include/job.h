@@ -20,6 +20,7 @@ struct hd_job {
 	bool changed;
 	size_t content_docs;    /* documents with content */
 	int verify_threads;     /* helper threads verifying documents (0: inline) */
+	bool split_verify;      /* a spare CPU: big documents verified by both parsers at once */
 	bool discard_output;    /* --check: the edited bytes are not needed */
 	bool discard_edits;     /* no diff or SARIF: splices die with each document */
 	struct hd_err err;

@@ -28,4 +28,13 @@ int hd_verify_doc(const char *name, const struct yn *root, const char *out,
 		  size_t outlen, int line_base, const char *in_slice, size_t in_len,
 		  size_t docno, struct hd_err *err);
 
+/*
+ * hd_verify_doc_split() - the same; when @split and the document is big,
+ * libyaml reads it in a thread of its own while libfyaml reads it here (the
+ * two parsers are independent; the result is that of hd_verify_doc()).
+ */
+int hd_verify_doc_split(const char *name, const struct yn *root, const char *out,
+			size_t outlen, int line_base, const char *in_slice,
+			size_t in_len, size_t docno, bool split, struct hd_err *err);
+
 #endif

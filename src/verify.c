@@ -1,11 +1,11 @@
 /* verify.c - re-parse the output (libfyaml, libyaml) and compare trees */
 #include "verify.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
-
-#include <stdlib.h>
 
 #include "scalar.h"
 
@@ -239,14 +239,46 @@ static bool ly_accepts(const char *buf, size_t len)
 	return ok;
 }
 
+/* libyaml's reading of a big document, in a thread of its own */
+struct lyjob {
+	const struct yn *root;
+	const char *out;
+	size_t outlen;
+	struct vctx v;
+	struct hd_err err;
+	int rc;
+};
+
+static void *ly_thread(void *arg)
+{
+	struct lyjob *j = arg;
+
+	j->rc = ly_compare(j->root, j->out, j->outlen, &j->v);
+	return NULL;
+}
+
+/* documents at least this big are read by both parsers at once (split) */
+#define SPLIT_MIN (64 * 1024)
+
 int hd_verify_doc(const char *name, const struct yn *root, const char *out,
 		  size_t outlen, int line_base, const char *in_slice, size_t in_len,
 		  size_t docno, struct hd_err *err)
+{
+	return hd_verify_doc_split(name, root, out, outlen, line_base, in_slice, in_len,
+				   docno, false, err);
+}
+
+int hd_verify_doc_split(const char *name, const struct yn *root, const char *out,
+			size_t outlen, int line_base, const char *in_slice,
+			size_t in_len, size_t docno, bool split, struct hd_err *err)
 {
 	struct hd_arena a;
 	struct ystream o;
 	struct hd_err perr;
 	struct vctx v;
+	struct lyjob ly;
+	pthread_t th;
+	bool threaded = false;
 	int rc = 0;
 
 	if (in_len && in_slice[in_len - 1] == '\n' &&
@@ -263,6 +295,15 @@ int hd_verify_doc(const char *name, const struct yn *root, const char *out,
 	v.out = &o;
 	v.err = err;
 	v.line_base = line_base;
+	if (split && root && outlen >= SPLIT_MIN) {
+		memset(&ly, 0, sizeof(ly));
+		ly.root = root;
+		ly.out = out;
+		ly.outlen = outlen;
+		ly.v.err = &ly.err;
+		ly.v.line_base = line_base;
+		threaded = pthread_create(&th, NULL, ly_thread, &ly) == 0;
+	}
 	if (ys_parse_lean(&o, name, out, outlen, &a, &perr) < 0) {
 		err->line = perr.line + line_base;
 		err->col = perr.col;
@@ -290,7 +331,15 @@ int hd_verify_doc(const char *name, const struct yn *root, const char *out,
 		rc = -1;
 		goto out;
 	}
-	rc = ly_compare(root, out, outlen, &v);
+	if (threaded) {
+		pthread_join(th, NULL);
+		threaded = false;
+		rc = ly.rc;
+		if (rc < 0)
+			*err = ly.err;
+	} else {
+		rc = ly_compare(root, out, outlen, &v);
+	}
 	if (rc == 1) {
 		/* libyaml rejects the output: only fine if it rejects the input */
 		if (ly_accepts(in_slice, in_len)) {
@@ -305,6 +354,8 @@ int hd_verify_doc(const char *name, const struct yn *root, const char *out,
 		}
 	}
 out:
+	if (threaded) /* libfyaml already failed: its error stands */
+		pthread_join(th, NULL);
 	hd_arena_free(&a);
 	return rc;
 }

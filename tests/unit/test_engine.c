@@ -201,6 +201,51 @@ static void test_verify_doc_boundary(void **state)
 	assert_non_null(strstr(err.msg, "lost its final line break"));
 }
 
+/* a big document is read by libyaml in a thread of its own (split): the
+ * same verdicts as one after the other, libyaml's objections included */
+static void test_verify_doc_split(void **state)
+{
+	struct hd_buf big = HD_BUF_INIT, bad = HD_BUF_INIT;
+	struct hd_arena a;
+	struct ystream ys;
+	struct hd_err err;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4000; i++)
+		hd_buf_printf(&big, "key%d: value number %d\n", i, i);
+	hd_buf_add(&big, "last: word\n", 11);
+	hd_arena_init(&a);
+	assert_int_equal(ys_parse(&ys, "t", big.data, big.len, &a, &err), 0);
+	assert_true(big.len >= 64 * 1024);
+	assert_int_equal(hd_verify_doc_split("t", ys.docs[0].root, big.data, big.len, 0,
+					     big.data, big.len, 0, true, &err), 0);
+	/* libfyaml sees a different value */
+	hd_buf_add(&bad, big.data, big.len - 5);
+	hd_buf_add(&bad, "verb\n", 5);
+	assert_int_equal(hd_verify_doc_split("t", ys.docs[0].root, bad.data, bad.len, 0,
+					     big.data, big.len, 0, true, &err), -1);
+	assert_non_null(strstr(err.msg, "verification failed"));
+	/* only libyaml objects: it refuses implicit keys over 1024 characters */
+	bad.len = 0;
+	hd_buf_add(&bad, big.data, big.len);
+	for (i = 0; i < 1100; i++)
+		hd_buf_addc(&bad, 'k');
+	hd_buf_add(&bad, ": v\n", 4);
+	ys_close(&ys);
+	assert_int_equal(ys_parse(&ys, "t", bad.data, bad.len, &a, &err), 0);
+	for (i = 0; i < 2; i++) {
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(hd_verify_doc_split("t", ys.docs[0].root, bad.data, bad.len, 0,
+						     big.data, big.len, 0, i == 0, &err), -1);
+		assert_non_null(strstr(err.msg, "libyaml accepts the input but not the output"));
+	}
+	ys_close(&ys);
+	hd_arena_free(&a);
+	hd_buf_release(&big);
+	hd_buf_release(&bad);
+}
+
 /* 15. empty, comment-only, whitespace-only */
 static void test_empty_inputs(void **state)
 {
@@ -474,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_multidoc),
 		cmocka_unit_test(test_verify_doc_boundary),
+		cmocka_unit_test(test_verify_doc_split),
 		cmocka_unit_test(test_empty_inputs),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_scalar_emission),
