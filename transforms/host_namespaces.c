@@ -1,5 +1,6 @@
 /* host_namespaces.c - no host network/PID/IPC namespaces, no host ports */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "tr.h"
 
@@ -44,6 +45,45 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 }
 
+/* A Compose port spec's container side ("8080:80/tcp", "80-81", 80), or 0. */
+static long container_port(const struct yn *it)
+{
+	const struct yn *t = it && it->kind == YN_MAP ? hd_get(it, "target") : it;
+	const char *s = hd_str(t), *c;
+	char *end;
+	long v;
+
+	if (!s)
+		return 0;
+	c = strrchr(s, ':');
+	c = c ? c + 1 : s;
+	v = strtol(c, &end, 10);
+	if (end == c || (*end && *end != '/' && *end != '-'))
+		return 0; /* ${VAR}, or not a number */
+	return v;
+}
+
+/* The lowest port below 1024 a service declares (ports, expose), or 0. */
+static long low_port(const struct yn *svc)
+{
+	static const char *const keys[] = { "ports", "expose", NULL };
+	long low = 0;
+	size_t k, i;
+
+	for (k = 0; keys[k]; k++) {
+		const struct yn *seq = hd_get(svc, keys[k]);
+
+		for (i = 0; seq && seq->kind == YN_SEQ && i < seq->nkids; i++) {
+			long p = (seq->kids[i]->flags & YF_DELETED) ? 0
+								    : container_port(yn_deref(seq->kids[i]));
+
+			if (p > 0 && p < 1024 && (low == 0 || p < low))
+				low = p;
+		}
+	}
+	return low;
+}
+
 /* Compose: host namespaces removed (unsafe); the service keeps a network. */
 static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
@@ -82,6 +122,26 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			ctx->f[ctx->nf - 1].notable = true;
 		}
 	}
+	/*
+	 * Still on the host network, as the user harden just set: the host's
+	 * low ports need privileges the service no longer has (its own network
+	 * would let any user bind them: Docker's default).
+	 */
+	{
+		struct yn *nm = hd_get(svc->node, "network_mode");
+		struct yn *u = hd_get(svc->node, "user");
+		const char *m = hd_str(nm);
+		long port;
+
+		if (m && !strcasecmp(m, "host") && u && (u->flags & (YF_NEW | YF_SET)) &&
+		    (port = low_port(svc->node)) > 0) {
+			struct hd_fref r = SVC_REF(TR, "network_mode", svc);
+
+			hd_find(ctx, &r, nm, HD_SEV_MEDIUM, false, false,
+				"declares port %ld (< 1024) and uses the host network: as "
+				"user %s it may not be able to bind it", port, hd_str(u));
+		}
+	}
 }
 
 const struct hd_transform hd_tr_host_namespaces = {
@@ -101,7 +161,9 @@ const struct hd_transform hd_tr_host_namespaces = {
 		"Service instead of hostPort.\n"
 		"Compose: network_mode/pid/ipc/uts/userns_mode: host are removed with\n"
 		"--unsafe-fixes; a service leaving the host network joins the file's\n"
-		"first network (or the project's default one).\n"
+		"first network (or the project's default one). A service that stays on\n"
+		"the host network as the user harden set is reported when it declares a\n"
+		"port below 1024 (the host's low ports need privileges).\n"
 		"Opt out: --skip host-namespaces.",
 	.run_pod = run_pod,
 	.run_service = run_service,

@@ -112,6 +112,26 @@ static void test_host_namespaces(void **state)
 	EXPECT_HARDEN("services:\n  s:\n    image: x\n    network_mode: host\nnetworks:\n  back: {}\n", &u,
 		      "host-namespaces",
 		      "services:\n  s:\n    image: x\n    networks:\n      - back\nnetworks:\n  back: {}\n");
+	/* kept on the host network as the user harden sets: low ports reported */
+	EXPECT_WARNING(SVC("    network_mode: host\n    ports: [\"8080:80/tcp\"]\n    expose: [\"443\"]\n"),
+		       NULL, "user,host-namespaces",
+		       "declares port 80 (< 1024) and uses the host network: as user 10001:10001");
+	{
+		struct hres r;
+
+		/* the author's own user, high ports, a variable, or off the host network: no word */
+		r = harden_str(SVC("    network_mode: host\n    user: app\n    ports: [\"80\"]\n"), NULL,
+			       "user,host-namespaces");
+		assert_null(strstr(r.warnings, "declares port"));
+		hres_free(&r);
+		r = harden_str(SVC("    network_mode: host\n    ports: [\"8080\", \"${P}:${Q}\", {target: 8443}]\n"),
+			       NULL, "user,host-namespaces");
+		assert_null(strstr(r.warnings, "declares port"));
+		hres_free(&r);
+		r = harden_str(SVC("    network_mode: host\n    expose: [80]\n"), &u, "user,host-namespaces");
+		assert_null(strstr(r.warnings, "declares port"));
+		hres_free(&r);
+	}
 }
 
 static void test_ports(void **state)
