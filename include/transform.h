@@ -60,6 +60,10 @@ extern const struct hd_transform *const hd_transforms[];
 extern const unsigned hd_ntransforms;
 
 const struct hd_transform *hd_transform_find(const char *name);
+/* The transform name or alias closest to a misspelt @name, or NULL. */
+const char *hd_transform_suggest(const char *name);
+/* "unknown transform 'x'; did you mean 'y'? (see --list-transforms)" */
+void hd_unknown_transform(char *buf, size_t n, const char *name);
 bool hd_transform_enabled(const struct hd_opts *o, const char *name);
 /* Does @list name transform @name, by its name or its alias? */
 bool hd_list_names(const char *list, const char *name);

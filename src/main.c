@@ -102,8 +102,10 @@ static int explain(const char *name)
 	const struct hd_transform *t = hd_transform_find(name);
 
 	if (!t) {
-		fprintf(stderr, "harden: error: unknown transform '%s' (see --list-transforms)\n",
-			name);
+		char msg[300];
+
+		hd_unknown_transform(msg, sizeof(msg), name);
+		fprintf(stderr, "harden: error: %s\n", msg);
 		return HD_EXIT_ERROR;
 	}
 	printf("%s%s%s%s - %s\n\napplies to: %s; fixes: %s\n\n%s", t->name,
@@ -134,8 +136,10 @@ static int check_names(const char *list)
 
 	for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!hd_transform_find(tok)) {
-			fprintf(stderr, "harden: error: unknown transform '%s' (see "
-				"--list-transforms)\n", tok);
+			char msg[300];
+
+			hd_unknown_transform(msg, sizeof(msg), tok);
+			fprintf(stderr, "harden: error: %s\n", msg);
 			rc = -1;
 			break;
 		}

@@ -106,8 +106,12 @@ static int check_transforms(const struct ystream *ys, const struct yn *v, const 
 		size_t l = e ? (size_t)(e - p) : strlen(p);
 
 		snprintf(name, sizeof(name), "%.*s", (int)l, p);
-		if (!hd_transform_find(name))
-			return perr(err, ys, v, "unknown transform '%s' (see --list-transforms)", name);
+		if (!hd_transform_find(name)) {
+			char msg[300];
+
+			hd_unknown_transform(msg, sizeof(msg), name);
+			return perr(err, ys, v, "%s", msg);
+		}
 		p = e ? e + 1 : NULL;
 	}
 	return 0;

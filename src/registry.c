@@ -1,4 +1,6 @@
 /* registry.c - the transform table; its order is the execution order */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "transform.h"
@@ -43,6 +45,65 @@ const struct hd_transform *hd_transform_find(const char *name)
 		    (hd_transforms[i]->alias && !strcmp(hd_transforms[i]->alias, name)))
 			return hd_transforms[i];
 	return NULL;
+}
+
+/* Levenshtein distance of two short names (longer ones count as far apart). */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, row[64];
+
+	if (la >= 63 || lb >= 63)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+const char *hd_transform_suggest(const char *name)
+{
+	const char *best = NULL;
+	size_t bd = SIZE_MAX, limit = strlen(name) / 3 + 1, i;
+
+	for (i = 0; i < hd_ntransforms; i++) {
+		const char *cand[2] = { hd_transforms[i]->name, hd_transforms[i]->alias };
+		size_t k;
+
+		for (k = 0; k < 2; k++) {
+			size_t d = cand[k] ? distance(name, cand[k]) : SIZE_MAX;
+
+			if (d < bd) {
+				bd = d;
+				best = cand[k];
+			}
+		}
+	}
+	return bd <= limit ? best : NULL;
+}
+
+void hd_unknown_transform(char *buf, size_t n, const char *name)
+{
+	const char *s = hd_transform_suggest(name);
+
+	if (s)
+		snprintf(buf, n, "unknown transform '%s'; did you mean '%s'? "
+			 "(see --list-transforms)", name, s);
+	else
+		snprintf(buf, n, "unknown transform '%s' (see --list-transforms)", name);
 }
 
 bool hd_csv_has(const char *list, const char *name)

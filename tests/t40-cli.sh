@@ -3,6 +3,10 @@ $H --help | grep -q '^usage: harden' && t_pass "--help" || t_fail "--help"
 $H --version | grep -qE '^harden [0-9]+\.[0-9]+' && t_pass "--version" || t_fail "--version"
 $H --bogus >/dev/null 2>&1; [ $? -eq 2 ] && t_pass "unknown option exit 2" || t_fail "unknown option exit 2"
 $H edit --help | grep -q 'usage: harden edit' && t_pass "edit --help" || t_fail "edit --help"
+$H --explain seccom 2>&1 >/dev/null | grep -q "unknown transform 'seccom'; did you mean 'seccomp'?" &&
+	{ $H --skip nonsense x.yaml 2>&1 | grep -q "unknown transform 'nonsense' (see"; } &&
+	{ $H --only run-as-nonroot x.yaml 2>&1 | grep -q "did you mean 'run-as-non-root'"; } &&
+	t_pass "unknown transform names get a suggestion when one is close" || t_fail "transform name suggestions"
 
 printf 'a:\n  b: 1 # keep\n' >"$TMP/e1.yaml"
 $H edit "$TMP/e1.yaml" --set .a.c=true | cmp -s - <(printf 'a:\n  b: 1 # keep\n  c: true\n') &&
