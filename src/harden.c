@@ -154,6 +154,63 @@ static bool service_exempt(struct hd_ctx *ctx, const struct hd_service *svc,
 	return hit != NULL;
 }
 
+/*
+ * A name in harden.dev/skip or x-harden.skip that is no transform exempts
+ * nothing: say so (with the closest name), or the author believes it does.
+ */
+static void check_skip_name(struct hd_ctx *ctx, const struct hd_fref *r,
+			    const struct yn *at, const char *name, size_t len)
+{
+	char tok[128];
+	const char *s;
+
+	while (len && (*name == ' ' || *name == '\t'))
+		name++, len--;
+	while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+		len--;
+	if (!len || len >= sizeof(tok))
+		return;
+	memcpy(tok, name, len);
+	tok[len] = '\0';
+	if (!strcmp(tok, "all") || hd_transform_find(tok))
+		return;
+	s = hd_transform_suggest(tok);
+	hd_find(ctx, r, at, HD_SEV_MEDIUM, false, false,
+		"%s names no transform '%s', so it exempts nothing%s%s%s", r->control, tok,
+		s ? "; did you mean '" : " (see --list-transforms)", s ? s : "", s ? "'?" : "");
+}
+
+static void check_skip_list(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *v)
+{
+	size_t i;
+
+	v = v ? yn_deref(v) : NULL;
+	if (v && v->kind == YN_SEQ) {
+		for (i = 0; i < v->nkids; i++)
+			check_skip_list(ctx, r, v->kids[i]);
+	} else if (hd_str(v)) {
+		const char *p = hd_str(v);
+
+		while (*p) {
+			size_t l = strcspn(p, ",");
+
+			check_skip_name(ctx, r, v, p, l);
+			p += l + (p[l] == ',');
+		}
+	}
+}
+
+/* harden.dev/skip on the object and on its pod template */
+static void check_pod_skips(struct hd_ctx *ctx, const struct hd_pod *pod)
+{
+	struct hd_fref r = { "harden-exemption", "harden.dev/skip", pod->label, NULL };
+
+	check_skip_list(ctx, &r, hd_getp(pod->meta, "annotations", "harden.dev/skip", NULL));
+	if (pod->tmeta != pod->meta)
+		check_skip_list(ctx, &r, hd_getp(pod->tmeta, "annotations", "harden.dev/skip",
+						 NULL));
+}
+
 static int harden_doc(void *ud, struct hd_job *job, size_t d)
 {
 	struct hd_ctx *ctx = ud;
@@ -169,6 +226,7 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 
 		ctx->recognized++;
 		for (p = 0; p < np; p++) {
+			check_pod_skips(ctx, &pods[p]);
 			for (t = 0; t < hd_ntransforms; t++) {
 				const struct hd_transform *tr = hd_transforms[t];
 
@@ -187,6 +245,11 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 		size_t nsh = hd_compose_shared(ctx, svcs, ns, &shared);
 
 		ctx->recognized++;
+		for (p = 0; p < ns; p++) {
+			struct hd_fref r = { "harden-exemption", "x-harden.skip", svcs[p].label, NULL };
+
+			check_skip_list(ctx, &r, hd_getp(svcs[p].node, "x-harden", "skip", NULL));
+		}
 		for (t = 0; t < hd_ntransforms; t++) {
 			const struct hd_transform *tr = hd_transforms[t];
 

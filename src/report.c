@@ -152,6 +152,7 @@ static void uri(FILE *fp, const char *path)
 	fputc('"', fp);
 }
 
+/* Rules: the transforms, then harden-fix, then harden-exemption. */
 static int rule_index(const char *name)
 {
 	unsigned i;
@@ -159,6 +160,8 @@ static int rule_index(const char *name)
 	for (i = 0; i < hd_ntransforms; i++)
 		if (!strcmp(hd_transforms[i]->name, name))
 			return (int)i;
+	if (!strcmp(name, "harden-exemption"))
+		return (int)hd_ntransforms + 1;
 	return -1;
 }
 
@@ -192,6 +195,10 @@ static void write_sarif(FILE *fp, struct hd_result *const *res, size_t n)
 	fprintf(fp, ",\n      {\"id\": \"harden-fix\", \"name\": \"harden-fix\", "
 		"\"shortDescription\": {\"text\": \"harden can rewrite this file to follow the "
 		"hardening policy\"}, \"defaultConfiguration\": {\"level\": \"note\"}}");
+	fprintf(fp, ",\n      {\"id\": \"harden-exemption\", \"name\": \"harden-exemption\", "
+		"\"shortDescription\": {\"text\": \"an exemption (harden.dev/skip, x-harden.skip) "
+		"names no transform and exempts nothing\"}, \"defaultConfiguration\": "
+		"{\"level\": \"warning\"}}");
 	fputs("\n    ]}},\n    \"results\": [", fp);
 	for (i = 0; i < n; i++) {
 		const struct hd_result *r = res[i];
