@@ -23,4 +23,11 @@ const struct yn *hd_annotation_exempts(const struct yn *annotations, const char 
  */
 bool hd_line_ignores(const struct ystream *ys, size_t off, const char *tr);
 
+/*
+ * hd_ignore_comment() - the "# harden:ignore" comment of the line that
+ * starts at @ls (copied into @buf): what follows "harden:ignore" ("" or
+ * " ..." for all transforms, "=a,b ..." for some), or NULL when none.
+ */
+const char *hd_ignore_comment(const struct ystream *ys, size_t ls, char *buf, size_t n);
+
 #endif

@@ -152,15 +152,14 @@ const struct yn *hd_annotation_exempts(const struct yn *ann, const char *tr,
 	return NULL;
 }
 
-bool hd_line_ignores(const struct ystream *ys, size_t off, const char *tr)
+const char *hd_ignore_comment(const struct ystream *ys, size_t ls, char *buf, size_t n)
 {
-	size_t ls, i;
+	size_t i;
 	char q = 0;
 	const char *s = ys->buf;
 
-	if (off == HD_NOPOS || off > ys->len || !ys->ignores)
-		return false;
-	ls = ys_line_start(ys, off);
+	if (!ys->ignores || ls > ys->len || n == 0)
+		return NULL;
 	for (i = ls; i < ys->len && s[i] != '\n'; i++) {
 		if (q) {
 			if (s[i] == q)
@@ -174,24 +173,36 @@ bool hd_line_ignores(const struct ystream *ys, size_t off, const char *tr)
 		if (s[i] == '#' && (i == ls || s[i - 1] == ' ' || s[i - 1] == '\t')) {
 			const char *c = s + i + 1;
 			const char *end = memchr(c, '\n', ys->len - (size_t)(c - s));
-			char buf[256];
-			size_t n = end ? (size_t)(end - c) : ys->len - (size_t)(c - s);
+			size_t len = end ? (size_t)(end - c) : ys->len - (size_t)(c - s);
 			const char *m;
 
-			if (n >= sizeof(buf))
-				n = sizeof(buf) - 1;
-			memcpy(buf, c, n);
-			buf[n] = '\0';
-			if (n && buf[n - 1] == '\r')
-				buf[--n] = '\0';
+			if (len >= n)
+				len = n - 1;
+			memcpy(buf, c, len);
+			buf[len] = '\0';
+			if (len && buf[len - 1] == '\r')
+				buf[--len] = '\0';
 			m = strstr(buf, "harden:ignore");
 			if (!m)
-				return false;
+				return NULL;
 			m += 13;
-			if (*m != '=')
-				return *m == '\0' || *m == ' ';
-			return hd_list_names(m + 1, tr) || hd_csv_has(m + 1, "all");
+			return *m == '=' || *m == '\0' || *m == ' ' ? m : NULL;
 		}
 	}
-	return false;
+	return NULL;
+}
+
+bool hd_line_ignores(const struct ystream *ys, size_t off, const char *tr)
+{
+	char buf[256];
+	const char *m;
+
+	if (off == HD_NOPOS || off > ys->len || !ys->ignores)
+		return false;
+	m = hd_ignore_comment(ys, ys_line_start(ys, off), buf, sizeof(buf));
+	if (!m)
+		return false;
+	if (*m != '=')
+		return true;
+	return hd_list_names(m + 1, tr) || hd_csv_has(m + 1, "all");
 }

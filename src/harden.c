@@ -172,12 +172,28 @@ static void check_skip_name(struct hd_ctx *ctx, const struct hd_fref *r,
 		return;
 	memcpy(tok, name, len);
 	tok[len] = '\0';
-	if (!strcmp(tok, "all") || hd_transform_find(tok))
-		return;
+	if (!strcmp(tok, "all") || hd_transform_find(tok) ||
+	    tok[strspn(tok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")])
+		return; /* a name, or prose that merely mentions the syntax */
 	s = hd_transform_suggest(tok);
 	hd_find(ctx, r, at, HD_SEV_MEDIUM, false, false,
 		"%s names no transform '%s', so it exempts nothing%s%s%s", r->control, tok,
 		s ? "; did you mean '" : " (see --list-transforms)", s ? s : "", s ? "'?" : "");
+}
+
+/* each name of the comma-separated @list (@n bytes) */
+static void check_skip_name_list(struct hd_ctx *ctx, const struct hd_fref *r,
+				 const struct yn *at, const char *list, size_t n)
+{
+	while (n) {
+		const char *c = memchr(list, ',', n);
+		size_t l = c ? (size_t)(c - list) : n;
+
+		check_skip_name(ctx, r, at, list, l);
+		l += c != NULL;
+		list += l;
+		n -= l;
+	}
 }
 
 static void check_skip_list(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *v)
@@ -189,14 +205,34 @@ static void check_skip_list(struct hd_ctx *ctx, const struct hd_fref *r, const s
 		for (i = 0; i < v->nkids; i++)
 			check_skip_list(ctx, r, v->kids[i]);
 	} else if (hd_str(v)) {
-		const char *p = hd_str(v);
+		check_skip_name_list(ctx, r, v, hd_str(v), strlen(hd_str(v)));
+	}
+}
 
-		while (*p) {
-			size_t l = strcspn(p, ",");
+/* "# harden:ignore=a,b" comments of document @d naming no transform */
+static void check_ignore_comments(struct hd_ctx *ctx, size_t d)
+{
+	const struct ystream *ys = &ctx->job->ys;
+	size_t ls = ys->docs[d].bound, end = ys->docs[d].end_bound;
+	struct hd_fref r = { "harden-exemption", "harden:ignore", NULL, NULL };
+	char buf[256];
 
-			check_skip_name(ctx, r, v, p, l);
-			p += l + (p[l] == ',');
+	if (!ys->ignores || end > ys->len)
+		return;
+	while (ls < end) {
+		const char *nl = memchr(ys->buf + ls, '\n', end - ls);
+		size_t next = nl ? (size_t)(nl - ys->buf) + 1 : end;
+		const char *m = hd_ignore_comment(ys, ls, buf, sizeof(buf));
+
+		if (m && *m == '=') {
+			const char *at = memmem(ys->buf + ls, next - ls, "harden:ignore", 13);
+			struct yn pos;
+
+			memset(&pos, 0, sizeof(pos));
+			pos.start = at ? (size_t)(at - ys->buf) : ls;
+			check_skip_name_list(ctx, &r, &pos, m + 1, strcspn(m + 1, " \t"));
 		}
+		ls = next;
 	}
 }
 
@@ -225,6 +261,7 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 		size_t np = hd_k8s_pods(ctx, root, &pods);
 
 		ctx->recognized++;
+		check_ignore_comments(ctx, d);
 		for (p = 0; p < np; p++) {
 			check_pod_skips(ctx, &pods[p]);
 			for (t = 0; t < hd_ntransforms; t++) {
@@ -245,6 +282,7 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 		size_t nsh = hd_compose_shared(ctx, svcs, ns, &shared);
 
 		ctx->recognized++;
+		check_ignore_comments(ctx, d);
 		for (p = 0; p < ns; p++) {
 			struct hd_fref r = { "harden-exemption", "x-harden.skip", svcs[p].label, NULL };
 
