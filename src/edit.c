@@ -296,7 +296,6 @@ static bool first_on_line(const struct ystream *ys, size_t off)
 	return true;
 }
 
-/* Insert whole lines @t (each ending in @eol) after position @ip. */
 /* Write value text b for node n: after the ':' of an empty (null) value,
  * else over [from, n->end). */
 static void emit_value(struct rctx *r, const struct yn *n, size_t from,
@@ -314,6 +313,7 @@ static void emit_value(struct rctx *r, const struct yn *n, size_t from,
 	}
 }
 
+/* Insert whole lines @t (each ending in @eol) after position @ip. */
 static void emit_lines(struct rctx *r, size_t ip, const struct hd_buf *t,
 		       const char *eol)
 {

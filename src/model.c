@@ -235,18 +235,6 @@ bool line_ignored(struct hd_ctx *ctx, const char *tr, const struct yn *at,
 	return true;
 }
 
-/* The key node of the pair whose value is @v, or NULL. */
-static const struct yn *key_of(const struct yn *v)
-{
-	const struct yn *p = v->parent;
-	size_t i;
-
-	for (i = 1; p && p->kind == YN_MAP && i < p->nkids; i += 2)
-		if (p->kids[i] == v)
-			return p->kids[i - 1];
-	return NULL;
-}
-
 /*
  * Would adding to @coll (an existing mapping or sequence) change what a
  * "# harden:ignore" comment keeps?  The comment may sit on its key's line
@@ -265,7 +253,7 @@ static bool coll_ignored(struct hd_ctx *ctx, const char *tr, const struct yn *co
 		return true;
 	/* an empty key has no line of its own (it borrows the end of what
 	 * precedes it) */
-	k = key_of(coll);
+	k = yn_key_of(coll);
 	return k && !(k->flags & YF_NEW) && k->start != HD_NOPOS && !k->null_empty &&
 	       line_ignored(ctx, tr, k, NULL);
 }
