@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,12 +49,12 @@ void hd_input_release(struct hd_input *in)
 }
 
 /*
- * Temporary files being written, removed if a signal ends the process
- * (Ctrl-C, kill, a closed pipe), as git does for its lock files: a slot is
- * TMP_LIVE only while its file exists under that name.  The handler does
- * nothing but unlink() them and re-raise the signal with its default action.
+ * Files being written, removed if a signal ends the process (Ctrl-C, kill,
+ * a closed pipe), as git does for its lock files: a slot is TMP_LIVE only
+ * while its file exists under that name.  The handler does nothing but
+ * unlink() them and re-raise the signal with its default action.
  */
-enum { TMP_FREE, TMP_TAKEN, TMP_LIVE };
+enum { TMP_FREE, TMP_LIVE };
 #define TMP_SLOTS 256
 
 static char tmp_path[TMP_SLOTS][PATH_MAX + 32];
@@ -90,51 +91,38 @@ static void tmp_handlers(void)
 	}
 }
 
-/* A slot for a temporary file's name, or -1 when all are taken. */
-static int tmp_take(void)
+int hd_unlink_on_signal(const char *path)
 {
 	int i;
 
+	if (strlen(path) >= sizeof(tmp_path[0]))
+		return -1;
 	pthread_once(&tmp_once, tmp_handlers);
 	pthread_mutex_lock(&tmp_mu);
-	for (i = 0; i < TMP_SLOTS; i++)
-		if (tmp_state[i] == TMP_FREE) {
-			tmp_state[i] = TMP_TAKEN;
-			break;
-		}
+	for (i = 0; i < TMP_SLOTS && tmp_state[i] != TMP_FREE; i++)
+		;
+	if (i < TMP_SLOTS) {
+		strcpy(tmp_path[i], path);
+		atomic_signal_fence(memory_order_seq_cst); /* the name before the state */
+		tmp_state[i] = TMP_LIVE;
+	}
 	pthread_mutex_unlock(&tmp_mu);
 	return i < TMP_SLOTS ? i : -1;
 }
 
-static void tmp_set(int slot, sig_atomic_t state)
+void hd_unlink_on_signal_done(int slot)
 {
 	if (slot < 0)
 		return;
 	pthread_mutex_lock(&tmp_mu);
-	tmp_state[slot] = state;
+	tmp_state[slot] = TMP_FREE;
 	pthread_mutex_unlock(&tmp_mu);
-}
-
-int hd_unlink_on_signal(const char *path)
-{
-	int slot;
-
-	if (strlen(path) >= sizeof(tmp_path[0]) || (slot = tmp_take()) < 0)
-		return -1;
-	strcpy(tmp_path[slot], path);
-	tmp_set(slot, TMP_LIVE);
-	return slot;
-}
-
-void hd_unlink_on_signal_done(int slot)
-{
-	tmp_set(slot, TMP_FREE);
 }
 
 int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		      bool no_follow, struct hd_err *err)
 {
-	char target[PATH_MAX], dir[PATH_MAX], own[PATH_MAX + 32], *tmp = own;
+	char target[PATH_MAX], dir[PATH_MAX], tmp[PATH_MAX + 32];
 	struct stat lst, now;
 	const char *dname;
 	size_t off = 0;
@@ -166,18 +154,11 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		return ferr(err, "read-only file; not modified (make it writable to harden it in place)");
 	strcpy(dir, target);
 	dname = dirname(dir);
-	slot = tmp_take();
-	if (slot >= 0)
-		tmp = tmp_path[slot];
-	snprintf(tmp, sizeof(own), "%s/.harden-XXXXXX", dname);
+	snprintf(tmp, sizeof(tmp), "%s/.harden-XXXXXX", dname);
 	fd = mkstemp(tmp);
-	if (fd < 0) {
-		int e = errno;
-
-		tmp_set(slot, TMP_FREE);
-		return ferr(err, "cannot create temporary file: %s", strerror(e));
-	}
-	tmp_set(slot, TMP_LIVE);
+	if (fd < 0)
+		return ferr(err, "cannot create temporary file: %s", strerror(errno));
+	slot = hd_unlink_on_signal(tmp);
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
 
@@ -201,7 +182,7 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 	fd = -1;
 	if (rename(tmp, target) < 0)
 		goto fail;
-	tmp_set(slot, TMP_FREE);
+	hd_unlink_on_signal_done(slot);
 	dfd = open(dname, O_RDONLY | O_DIRECTORY);
 	if (dfd >= 0) {
 		fsync(dfd);
@@ -215,7 +196,7 @@ fail:
 		if (fd >= 0)
 			close(fd);
 		unlink(tmp);
-		tmp_set(slot, TMP_FREE);
+		hd_unlink_on_signal_done(slot);
 		return ferr(err, "cannot write: %s; file left unchanged", strerror(e));
 	}
 }
