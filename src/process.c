@@ -252,8 +252,13 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	hd_ctx_init(&ctx, &job, o);
 	ctx.no_findings = cli->quiet && cli->format == HD_FMT_TEXT;
 	hd_secrets_set_extra(o->secret_names);
-	job.verify_threads = job.in.len >= 256 * 1024 ? verify_helpers(cli) : 0;
-	job.split_verify = job.in.len >= 64 * 1024 && verify_helpers(cli) > 0;
+	{
+		int helpers = verify_helpers(cli);
+
+		job.verify_threads = job.in.len >= 256 * 1024 ? helpers : 0;
+		/* how big a document must be to be split is verify.c's business */
+		job.split_verify = helpers > 0;
+	}
 	if (hd_harden(&ctx) < 0) {
 		if (!(from_dir && helm_template(res, path, cli->quiet)))
 			set_error(res, path, &job.err, cli->color);

@@ -111,11 +111,8 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 	if (!who)
 		return;
-	if (sysctls && sysctls->kind == YN_SEQ)
-		for (i = 0; i < sysctls->nkids; i++)
-			if (!(sysctls->kids[i]->flags & YF_DELETED) &&
-			    hd_str_is(hd_get(sysctls->kids[i], "name"), name))
-				return; /* the author's own choice */
+	if (item_named(sysctls, name))
+		return; /* the author's own choice */
 	if (hd_true(hostnet)) {
 		hd_find(ctx, &r, hostnet, HD_SEV_MEDIUM, false, false,
 			"container '%s' declares port %ld (< 1024) and the pod uses the host "

@@ -74,19 +74,24 @@ static inline bool seq_has(const struct yn *seq, const char *s)
 	return false;
 }
 
+/* The live item of sequence @seq whose `name` is @name (NULL: none). */
+static inline struct yn *item_named(const struct yn *seq, const char *name)
+{
+	size_t i;
+
+	if (!seq || seq->kind != YN_SEQ || !name)
+		return NULL;
+	for (i = 0; i < seq->nkids; i++)
+		if (!(seq->kids[i]->flags & YF_DELETED) &&
+		    hd_str_is(hd_get(seq->kids[i], "name"), name))
+			return (struct yn *)yn_deref(seq->kids[i]);
+	return NULL;
+}
+
 /* The pod volume called @name (NULL: none, or no name). */
 static inline struct yn *volume_named(const struct yn *spec, const char *name)
 {
-	struct yn *vols = hd_get(spec, "volumes");
-	size_t i;
-
-	if (!vols || vols->kind != YN_SEQ || !name)
-		return NULL;
-	for (i = 0; i < vols->nkids; i++)
-		if (!(vols->kids[i]->flags & YF_DELETED) &&
-		    hd_str_is(hd_get(vols->kids[i], "name"), name))
-			return (struct yn *)yn_deref(vols->kids[i]);
-	return NULL;
+	return item_named(hd_get(spec, "volumes"), name);
 }
 
 #define SVC_REF(tr, ctl, svc) { (tr), (ctl), (svc)->label, NULL }
