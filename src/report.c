@@ -196,8 +196,8 @@ static void write_sarif(FILE *fp, struct hd_result *const *res, size_t n)
 		"\"shortDescription\": {\"text\": \"harden can rewrite this file to follow the "
 		"hardening policy\"}, \"defaultConfiguration\": {\"level\": \"note\"}}");
 	fprintf(fp, ",\n      {\"id\": \"harden-exemption\", \"name\": \"harden-exemption\", "
-		"\"shortDescription\": {\"text\": \"an exemption (harden.dev/skip, x-harden.skip) "
-		"names no transform and exempts nothing\"}, \"defaultConfiguration\": "
+		"\"shortDescription\": {\"text\": \"an exemption (harden.dev/skip, x-harden.skip, "
+		"# harden:ignore=) names no transform and exempts nothing\"}, \"defaultConfiguration\": "
 		"{\"level\": \"warning\"}}");
 	fputs("\n    ]}},\n    \"results\": [", fp);
 	for (i = 0; i < n; i++) {
