@@ -81,6 +81,11 @@ $(BUILD)/bench/floor: bench/floor.c $(BUILD)/libharden.a
 
 # ---- fuzzing (clang libFuzzer) -----------------------------------------------
 FUZZ_TIME ?= 30
+# FUZZ_RUNS=N: a reproducible run instead (fixed FUZZ_SEED, N inputs, same
+# verdict on every machine); CI uses it so a clean clone passes or fails alike.
+FUZZ_RUNS ?=
+FUZZ_SEED ?= 1
+FUZZ_BOUND = $(if $(FUZZ_RUNS),-seed=$(FUZZ_SEED) -runs=$(FUZZ_RUNS) -max_total_time=600,-max_total_time=$(FUZZ_TIME))
 FUZZCC    ?= clang
 FUZZFLAGS  = -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=all
@@ -100,7 +105,7 @@ build-fuzz/seeds: $(wildcard examples/*/*.in.yaml)
 	else echo "fuzz: $(SHARED)/yaml-test-suite missing, seeding from examples only" >&2; fi
 	@touch $@
 
-# Bounded run of every target (FUZZ_TIME seconds each); crashes land in
+# Bounded run of every target (FUZZ_TIME seconds or FUZZ_RUNS inputs each); crashes land in
 # build-fuzz/crash-* and must become tests/fuzz/regressions/ cases. Each
 # target is its own make goal (fuzz-parse, ...): `make -j2 fuzz` runs two at
 # a time, as `make test` does in CI.
@@ -112,11 +117,11 @@ fuzz-%: build-fuzz/fuzz_% build-fuzz/seeds
 	@supp=; [ $* = harden ] || supp=suppressions=$(CURDIR)/tests/fuzz/lsan-libfyaml.supp; \
 	  LSAN_OPTIONS=$$supp ./build-fuzz/fuzz_$* tests/fuzz/regressions/* >build-fuzz/fuzz_$*.log 2>&1 || \
 	    { tail -30 build-fuzz/fuzz_$*.log; echo "fuzz_$*: a regression input fails"; exit 1; }; \
-	  LSAN_OPTIONS=$$supp ./build-fuzz/fuzz_$* -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+	  LSAN_OPTIONS=$$supp ./build-fuzz/fuzz_$* $(FUZZ_BOUND) -max_len=65536 -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
 	    build-fuzz/corpus-$* build-fuzz/seeds 2>build-fuzz/fuzz_$*.log || \
 	    { tail -30 build-fuzz/fuzz_$*.log; exit 1; }; \
-	  echo "== fuzz_$* for $(FUZZ_TIME)s"; \
+	  echo "== fuzz_$* $(if $(FUZZ_RUNS),seed $(FUZZ_SEED) for $(FUZZ_RUNS) runs,for $(FUZZ_TIME)s)"; \
 	  grep -E 'stat::number_of_executed_units|cov:' build-fuzz/fuzz_$*.log | tail -2
 
 readme: harden
@@ -135,7 +140,7 @@ unit: $(UNITBIN)
 test: deps harden unit $(BUILD)/tests/libinject.so
 	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so SHARED=$(SHARED) bash tests/run.sh
 	@if [ -n "$$CI" ] && command -v $(FUZZCC) >/dev/null; then \
-	  $(MAKE) --no-print-directory -j$$(nproc) -Otarget fuzz FUZZ_TIME=$${CI_FUZZ_TIME:-60}; fi
+	  $(MAKE) --no-print-directory -j$$(nproc) -Otarget fuzz FUZZ_RUNS=$${CI_FUZZ_RUNS:-400000}; fi
 
 check:
 	$(MAKE) BUILD=build-san SANITIZE=1 WERROR=1 CI= test

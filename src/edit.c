@@ -732,6 +732,8 @@ static struct yn *last_old(const struct yn *n)
  * would rewrite that line ("\ No newline at end of file"); when the last
  * pair sits alone on that line, insert the new pairs before it instead
  * (key order carries no meaning) and reorder the overlay to match.
+ * Never when that pair is the map's first: the map's first line names its
+ * object (a "# harden:ignore" there exempts it) and must stay first.
  * Returns the insertion offset, or HD_NOPOS to append at EOF.
  */
 static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new)
@@ -740,7 +742,7 @@ static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new)
 	struct yn *k, *v, **kids = n->kids;
 	size_t i, j;
 
-	if (first_new < 2 || (kids[first_new - 2]->flags & (YF_NEW | YF_DELETED)) ||
+	if (first_new < 4 || (kids[first_new - 2]->flags & (YF_NEW | YF_DELETED)) ||
 	    kids[first_new - 1]->replaced || (kids[first_new - 1]->flags & YF_NEW))
 		return HD_NOPOS;
 	k = kids[first_new - 2];

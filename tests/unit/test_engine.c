@@ -38,7 +38,9 @@ static void test_no_final_newline(void **state)
 {
 	(void)state;
 	/* the last line is left alone: new keys go before the last pair */
-	EXPECT_EDIT("a:\n  b: 1", "a:\n  c: 2\n  b: 1", "set .a.c=2");
+	EXPECT_EDIT("a:\n  b: 1\n  d: 1", "a:\n  b: 1\n  c: 2\n  d: 1", "set .a.c=2");
+	/* ... but never before the map's first pair: its line names the map */
+	EXPECT_EDIT("a:\n  b: 1", "a:\n  b: 1\n  c: 2", "set .a.c=2");
 	/* ... unless that pair spans lines: then the last line gains its EOL */
 	EXPECT_EDIT("a:\n  b:\n    x: 1", "a:\n  b:\n    x: 1\n  c: 2", "set .a.c=2");
 	EXPECT_EDIT("l:\n- x", "l:\n- x\n- y2", "set .l[1]=y2");
