@@ -982,6 +982,17 @@ props_done:
 		n->target = find_anchor(b, n->text);
 		if (!n->target)
 			return err_at(b->err, ys, n->start, "unknown alias '*%s'", n->text);
+		if (n->target->kind != YN_SCALAR) {
+			size_t i;
+
+			/* Kubernetes and Compose (go-yaml) refuse a cycle, and
+			 * every walk over the tree would follow it for ever */
+			for (i = 0; i < b->depth; i++)
+				if (b->stack[i] == n->target)
+					return err_at(b->err, ys, n->start,
+						      "alias '*%s' is inside the node it refers to (a cycle)",
+						      n->text);
+		}
 		n->target->nrefs++;
 		bump(b, n->end);
 		return attach(b, n, *docp);

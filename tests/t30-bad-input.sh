@@ -18,6 +18,8 @@ bad_case truncated 'a: "unterminated\nb: [1, 2\n' ''
 bad_case duplicate 'a: 1\nb: 2\na: 3\n' "duplicate key 'a'"
 bad_case utf8 'a: \xc3\x28\n' 'invalid UTF-8'
 bad_case nul 'a: 1\n\0b: 2\n' 'NUL'
+bad_case alias-cycle 'services: &s\n  web: *s\n' "alias '\\*s' is inside the node it refers to"
+bad_case unknown-alias 'a: *nope\n' "unknown alias '\\*nope'"
 bad_case utf16 '\xff\xfea\0:\0 \0001\0\n\0' 'UTF-16'
 
 for c in empty comments spaces; do
