@@ -177,12 +177,12 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		struct hd_fref r = SVC_REF(TR, "volumes", svc);
 		const char *src, *dst;
 		bool ro, bind, shortf = v->kind == YN_SCALAR;
-		char sbuf[1024], dbuf[1024], opts[256];
+		char sbuf[1024], dbuf[1024];
+		const char *opts = "";
 		const char *sens;
 
 		if (vols->kids[i]->flags & YF_DELETED)
 			continue;
-		opts[0] = '\0';
 		if (shortf) {
 			const char *s = hd_str(v), *c1, *c2;
 
@@ -192,13 +192,12 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			snprintf(sbuf, sizeof(sbuf), "%.*s", (int)(c1 - s), s);
 			snprintf(dbuf, sizeof(dbuf), "%.*s", (int)(c2 ? c2 - c1 - 1 : (long)strlen(c1 + 1)), c1 + 1);
 			if (c2)
-				snprintf(opts, sizeof(opts), "%s", c2 + 1);
+				opts = c2 + 1; /* the mode, read in place: "ro,z" */
 			src = sbuf;
 			dst = dbuf;
 			bind = is_bind_source(src);
-			ro = strstr(opts, "ro") != NULL && (!strcmp(opts, "ro") || strstr(opts, ",ro") ||
-							    !strncmp(opts, "ro,", 3));
-			if (strstr(opts, "rw"))
+			ro = hd_csv_has(opts, "ro");
+			if (hd_csv_has(opts, "rw"))
 				continue; /* explicitly writable: the author's call */
 		} else if (v->kind == YN_MAP) {
 			src = hd_str(hd_get(v, "source"));

@@ -100,6 +100,18 @@ static void test_read_only_mounts(void **state)
 		       "read-only-mounts", "container runtime socket");
 	EXPECT_HARDEN(SVC("    volumes:\n      - /proc:/host/proc\n"), &u, "read-only-mounts",
 		      SVC("    volumes:\n      - /proc:/host/proc:ro\n"));
+	/* the mode is a list of whole words, however long: ",ro" once */
+	EXPECT_HARDEN(SVC("    volumes:\n      - ./a.yml:/a.yml:z,rox\n      - ./b.yml:/b.yml:brw\n"),
+		      NULL, "read-only-mounts",
+		      SVC("    volumes:\n      - ./a.yml:/a.yml:z,rox,ro\n      - ./b.yml:/b.yml:brw,ro\n"));
+	{
+		char mode[400], in[600];
+
+		memset(mode, 'z', 300);
+		mode[300] = '\0';
+		snprintf(in, sizeof(in), SVC("    volumes:\n      - ./c.yml:/c.yml:%s,ro\n"), mode);
+		EXPECT_HARDEN(in, NULL, "read-only-mounts", in);
+	}
 }
 
 static void test_host_namespaces(void **state)
