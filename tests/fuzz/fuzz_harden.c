@@ -40,7 +40,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t outlen = 0, alen = 0;
 
 	hd_opts_defaults(&o);
+	/* the first byte also picks the options: its low bits rarely change
+	 * what the rest of the input means */
 	o.unsafe_fixes = size && (data[0] & 1);
+	if (size && (data[0] & 2))
+		o.level = HD_LEVEL_BASELINE;
+	if (size && (data[0] & 4))
+		o.kinds = "Rollout,Workflow";
 	if (run((const char *)data, size, &o, &out, &outlen) == 0 && out) {
 		/* idempotent: hardening the output changes nothing */
 		if (run(out, outlen, &o, &again, &alen) != 0 || again)
