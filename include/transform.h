@@ -67,6 +67,12 @@ void hd_unknown_transform(char *buf, size_t n, const char *name);
 bool hd_transform_enabled(const struct hd_opts *o, const char *name);
 /* Does @list name transform @name, by its name or its alias? */
 bool hd_list_names(const char *list, const char *name);
+/*
+ * hd_csv_next() - the next item of the comma-separated list of *@n bytes at
+ * *@p, blanks (spaces, tabs) trimmed, in @item/@len (possibly empty); both
+ * advance past it.  Returns false when the list is used up.
+ */
+bool hd_csv_next(const char **p, size_t *n, const char **item, size_t *len);
 /* Is @name an item of the comma-separated @list (blanks trimmed)? */
 bool hd_csv_has(const char *list, const char *name);
 

@@ -164,10 +164,6 @@ static void check_skip_name(struct hd_ctx *ctx, const struct hd_fref *r,
 	char tok[128];
 	const char *s;
 
-	while (len && (*name == ' ' || *name == '\t'))
-		name++, len--;
-	while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
-		len--;
 	if (!len || len >= sizeof(tok))
 		return;
 	memcpy(tok, name, len);
@@ -185,15 +181,11 @@ static void check_skip_name(struct hd_ctx *ctx, const struct hd_fref *r,
 static void check_skip_name_list(struct hd_ctx *ctx, const struct hd_fref *r,
 				 const struct yn *at, const char *list, size_t n)
 {
-	while (n) {
-		const char *c = memchr(list, ',', n);
-		size_t l = c ? (size_t)(c - list) : n;
+	const char *it;
+	size_t l;
 
-		check_skip_name(ctx, r, at, list, l);
-		l += c != NULL;
-		list += l;
-		n -= l;
-	}
+	while (hd_csv_next(&list, &n, &it, &l))
+		check_skip_name(ctx, r, at, it, l);
 }
 
 static void check_skip_list(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *v)

@@ -106,23 +106,34 @@ void hd_unknown_transform(char *buf, size_t n, const char *name)
 		snprintf(buf, n, "unknown transform '%s' (see --list-transforms)", name);
 }
 
+bool hd_csv_next(const char **p, size_t *n, const char **item, size_t *len)
+{
+	const char *s = *p, *c;
+	size_t l;
+
+	if (!s || !*n)
+		return false;
+	c = memchr(s, ',', *n);
+	l = c ? (size_t)(c - s) : *n;
+	*p = s + l + (c != NULL);
+	*n -= l + (c != NULL);
+	while (l && (*s == ' ' || *s == '\t'))
+		s++, l--;
+	while (l && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+		l--;
+	*item = s;
+	*len = l;
+	return true;
+}
+
 bool hd_csv_has(const char *list, const char *name)
 {
-	size_t n = strlen(name);
-	const char *p = list;
+	size_t n = strlen(name), left = list ? strlen(list) : 0, l;
+	const char *it;
 
-	while (p && *p) {
-		const char *e = strchr(p, ',');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-
-		while (l && (*p == ' ' || *p == '\t'))
-			p++, l--;
-		while (l && (p[l - 1] == ' ' || p[l - 1] == '\t'))
-			l--;
-		if (l == n && !strncmp(p, name, n))
+	while (hd_csv_next(&list, &left, &it, &l))
+		if (l == n && !strncmp(it, name, n))
 			return true;
-		p = e ? e + 1 : NULL;
-	}
 	return false;
 }
 
