@@ -109,6 +109,12 @@ def main():
               flush=True)
         return m
 
+    def vs_floor(group, floor_args, name, cmd, ok=(0, 1)):
+        """The floor (libfyaml parse of floor_args) and cmd, taking turns."""
+        fm, m = measure_many([[FLOOR, *floor_args], cmd], ok)
+        floor = row(group, "floor: libfyaml event parse", fm)
+        return floor, row(group, name, m, floor)
+
     def check(label, ok, figure):
         checks.append((label, ok, figure))
         print(f"  [{'ok' if ok else 'MISSED'}] {label}: {figure}", flush=True)
@@ -116,20 +122,17 @@ def main():
     # --- issue 2: one --set on a >= 1.5 MB multi-document manifest
     big2 = os.path.join(WORK, "k8s-joined-2x.yaml")
     g = f"edit --set, corpus joined ({os.path.getsize(big2) / 1e6:.2f} MB)"
-    fm, hm_ = measure_many([[FLOOR, big2],
-                            [H, "edit", big2, "--if", ".spec.template.spec", "--set",
-                             ".spec.template.spec.securityContext.runAsNonRoot=true"]])
-    floor = row(g, "floor: libfyaml event parse", fm)
-    m = row(g, "harden edit --set (1 path)", hm_, floor)
+    floor, m = vs_floor(g, [big2], "harden edit --set (1 path)",
+                        [H, "edit", big2, "--if", ".spec.template.spec", "--set",
+                         ".spec.template.spec.securityContext.runAsNonRoot=true"])
     check("issue 2: harden edit --set <= 3x floor", m["wall"] <= 3 * floor["wall"],
           f"{m['wall'] / floor['wall']:.2f}x")
 
     # --- issue 3: all transforms on the joined corpus Kubernetes files
     joined = join_docs(corpus_files("k8s"), os.path.join(WORK, "k8s-joined.yaml"))
     g = f"k8s corpus joined ({os.path.getsize(joined) / 1e6:.2f} MB)"
-    fm, hm_ = measure_many([[FLOOR, joined], [H, "-q", joined]])
-    floor = row(g, "floor: libfyaml event parse", fm)
-    m = row(g, "harden (all transforms, diff)", hm_, floor)
+    floor, m = vs_floor(g, [joined], "harden (all transforms, diff)",
+                        [H, "-q", joined])
     check("issue 3: k8s corpus, all transforms <= 5x floor", m["wall"] <= 5 * floor["wall"],
           f"{m['wall'] / floor['wall']:.2f}x")
 
@@ -137,9 +140,8 @@ def main():
     comp = corpus_files("compose")
     size = sum(os.path.getsize(f) for f in comp)
     g = f"compose corpus, {len(comp)} files ({size / 1e6:.2f} MB)"
-    fm, hm_ = measure_many([[FLOOR, *comp], [H, "-q", "-j", "1", *comp]], ok=(0, 1, 2))
-    floor = row(g, "floor: libfyaml event parse", fm)
-    m = row(g, "harden (all transforms, diff)", hm_, floor)
+    floor, m = vs_floor(g, comp, "harden (all transforms, diff)",
+                        [H, "-q", "-j", "1", *comp], ok=(0, 1, 2))
     check("issue 4: compose corpus <= 5x floor", m["wall"] <= 5 * floor["wall"],
           f"{m['wall'] / floor['wall']:.2f}x")
 
@@ -147,9 +149,8 @@ def main():
     allc = corpus_files("k8s") + corpus_files("compose")
     size = sum(os.path.getsize(f) for f in allc)
     g = f"corpus --check, {len(allc)} files ({size / 1e6:.2f} MB)"
-    fm, hm_ = measure_many([[FLOOR, *allc], [H, "--check", "-q", *allc]])
-    floor = row(g, "floor: libfyaml event parse", fm)
-    m = row(g, "harden --check -q (pre-commit)", hm_, floor)
+    floor, m = vs_floor(g, allc, "harden --check -q (pre-commit)",
+                        [H, "--check", "-q", *allc])
     check("issue 5: corpus --check <= 5x floor", m["wall"] <= 5 * floor["wall"],
           f"{m['wall'] / floor['wall']:.2f}x")
 
@@ -157,9 +158,8 @@ def main():
     big = os.path.join(WORK, "big.yaml")
     bsize = os.path.getsize(big)
     g = f"generated manifest ({bsize / 1e6:.1f} MB)"
-    fm, hm_ = measure_many([[FLOOR, big], [H, "-q", big]])
-    floor = row(g, "floor: libfyaml event parse", fm)
-    m = row(g, "harden (all transforms, verified, diff)", hm_, floor)
+    floor, m = vs_floor(g, [big], "harden (all transforms, verified, diff)",
+                        [H, "-q", big])
     check("issue 6: 10 MB manifest <= 4x floor", m["wall"] <= 4 * floor["wall"],
           f"{m['wall'] / floor['wall']:.2f}x")
     check("issue 6: peak RSS <= 8x file size", m["rss"] * 1024 <= 8 * bsize,
@@ -167,9 +167,8 @@ def main():
 
     peer = os.path.join(WORK, "peer.yaml")
     g = f"peers, same input ({os.path.getsize(peer) / 1e6:.2f} MB)"
-    fm, hm_ = measure_many([[FLOOR, peer], [H, "-q", peer]])
-    floor = row(g, "floor: libfyaml event parse", fm)
-    hm = row(g, "harden (all transforms, verified, diff)", hm_, floor)
+    floor, hm = vs_floor(g, [peer], "harden (all transforms, verified, diff)",
+                         [H, "-q", peer])
     global REPEAT
     saved, REPEAT = REPEAT, 3
     if have_ruamel():
@@ -190,9 +189,7 @@ def main():
 
     cf = os.path.join(WORK, "compose.yaml")
     g = f"compose, 1000 services ({os.path.getsize(cf) / 1e6:.2f} MB)"
-    fm, hm_ = measure_many([[FLOOR, cf], [H, "-q", cf]])
-    floor = row(g, "floor: libfyaml event parse", fm)
-    row(g, "harden (all transforms, verified, diff)", hm_, floor)
+    vs_floor(g, [cf], "harden (all transforms, verified, diff)", [H, "-q", cf])
 
     repo = os.path.join(WORK, "repo")
     files = sorted(glob.glob(os.path.join(repo, "apps", "*", "*.yaml")))
