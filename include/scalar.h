@@ -35,6 +35,8 @@ bool hd_plain_ok_in_place(const char *s, size_t n, bool flow);
  */
 void hd_scalar_write(struct hd_buf *b, const char *s, size_t n, enum yn_type t,
 		     char quote);
+/* @s double-quoted and escaped, whatever it holds. */
+void hd_scalar_write_dq(struct hd_buf *b, const char *s, size_t n);
 
 /* Type of an existing node's scalar as a loader sees it (tag, style, text). */
 enum yn_type hd_node_type(const struct yn *n);

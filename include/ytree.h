@@ -92,6 +92,7 @@ struct ystyle {
 	int seq_indent;   /* dash column minus parent key column (0 = indentless) */
 	int seq_gap;      /* spaces after '-' */
 	char quote;       /* '"' or '\'' */
+	bool json;        /* every key double-quoted (JSON): so are new strings */
 	bool have_seq;    /* seq_indent was seen in the file */
 	bool crlf;        /* majority of line ends are CRLF */
 };

@@ -208,6 +208,7 @@ struct rctx {
 	struct hd_err *err;
 	unsigned seq;
 	size_t doc;
+	const struct yn *chomped; /* block scalar whose header got a '-' */
 };
 
 static int rerr(struct rctx *r, size_t off, const char *fmt, ...)
@@ -341,14 +342,21 @@ static char quote_for(const struct rctx *r)
 	return r->ys->style.quote;
 }
 
+/* In a JSON-styled file (every key double-quoted) new strings are too. */
 static void put_scalar(struct rctx *r, struct hd_buf *b, const struct yn *n)
 {
-	hd_scalar_write(b, n->text, n->tlen, n->vtype, quote_for(r));
+	if (r->ys->style.json && n->vtype == YT_STR)
+		hd_scalar_write_dq(b, n->text, n->tlen);
+	else
+		hd_scalar_write(b, n->text, n->tlen, n->vtype, quote_for(r));
 }
 
 static void put_key(struct rctx *r, struct hd_buf *b, const struct yn *k)
 {
-	hd_scalar_write(b, k->text, k->tlen, YT_STR, quote_for(r));
+	if (r->ys->style.json)
+		hd_scalar_write_dq(b, k->text, k->tlen);
+	else
+		hd_scalar_write(b, k->text, k->tlen, YT_STR, quote_for(r));
 }
 
 static void put_flow(struct rctx *r, struct hd_buf *b, const struct yn *n)
@@ -484,32 +492,6 @@ static int render_set(struct rctx *r, struct yn *n)
 	return 0;
 }
 
-/* Remove [s,e) of a flow collection element with one adjacent comma. */
-static void flow_delete(struct rctx *r, const struct yn *coll, size_t s, size_t e)
-{
-	const char *buf = r->ys->buf;
-	size_t close = coll->end - 1, p = e, q;
-
-	while (p < close && (buf[p] == ' ' || buf[p] == '\t' || buf[p] == '\r' ||
-			     buf[p] == '\n'))
-		p++;
-	if (p < close && buf[p] == ',') {
-		p++;
-		while (p < close && (buf[p] == ' ' || buf[p] == '\t'))
-			p++;
-		emit(r, s, p - s, "", 0);
-		return;
-	}
-	q = s;
-	while (q > coll->vstart + 1 && (buf[q - 1] == ' ' || buf[q - 1] == '\t' ||
-					buf[q - 1] == '\r' || buf[q - 1] == '\n'))
-		q--;
-	if (q > coll->vstart + 1 && buf[q - 1] == ',')
-		emit(r, q - 1, e - (q - 1), "", 0);
-	else
-		emit(r, s, e - s, "", 0);
-}
-
 /* Delete whole lines [from line of @s, past the line of @n's end). */
 static void line_delete(struct rctx *r, size_t s, const struct yn *last)
 {
@@ -538,10 +520,6 @@ static int delete_pair(struct rctx *r, struct yn *map, size_t i)
 	if (v->nrefs || k->nrefs)
 		return rerr(r, k->start, "refusing to remove '%.*s': its anchor is "
 			    "used by aliases", (int)k->tlen, k->text);
-	if (map->style == YS_FLOW) {
-		flow_delete(r, map, k->start, v->end > k->end ? v->end : k->end);
-		return 0;
-	}
 	if (first_on_line(r->ys, k->start)) {
 		line_delete(r, k->start, v->end >= k->end ? v : k);
 		return 0;
@@ -557,15 +535,11 @@ static int delete_pair(struct rctx *r, struct yn *map, size_t i)
 	return 0;
 }
 
-static int delete_item(struct rctx *r, struct yn *seq, struct yn *it)
+static int delete_item(struct rctx *r, struct yn *it)
 {
 	if (it->nrefs)
 		return rerr(r, it->start, "refusing to remove an item whose anchor "
 			    "'&%s' is used by aliases", it->anchor);
-	if (seq->style == YS_FLOW) {
-		flow_delete(r, seq, it->start, it->end);
-		return 0;
-	}
 	if (it->dash == HD_NOPOS || !first_on_line(r->ys, it->dash))
 		return rerr(r, it->start, "cannot remove this sequence item: its "
 			    "'-' does not start a line");
@@ -736,7 +710,8 @@ static struct yn *last_old(const struct yn *n)
  * object (a "# harden:ignore" there exempts it) and must stay first.
  * Returns the insertion offset, or HD_NOPOS to append at EOF.
  */
-static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new)
+static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new,
+			       bool any_value)
 {
 	const struct ystream *ys = r->ys;
 	struct yn *k, *v, **kids = n->kids;
@@ -748,8 +723,8 @@ static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new)
 	k = kids[first_new - 2];
 	v = kids[first_new - 1];
 	if (!first_on_line(ys, k->start) ||
-	    ys_line_start(ys, v->end) != ys_line_start(ys, k->start) ||
-	    (v->kind != YN_SCALAR && v->style != YS_FLOW))
+	    (!any_value && (ys_line_start(ys, v->end) != ys_line_start(ys, k->start) ||
+			    (v->kind != YN_SCALAR && v->style != YS_FLOW))))
 		return HD_NOPOS;
 	for (i = first_new; i < n->nkids; i++)
 		if (!(kids[i]->flags & YF_NEW) || kids[i]->replaced)
@@ -762,6 +737,42 @@ static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new)
 	return ys_line_start(ys, k->start);
 }
 
+/*
+ * A `|+` scalar ending the file on a blank line without a line break: its
+ * value is "" to libyaml and "\n" to libfyaml, and no text added after it
+ * keeps both readings.  Returns that scalar if @n ends with one.
+ */
+static const struct yn *eof_keep_scalar(const struct ystream *ys, const struct yn *n)
+{
+	size_t p;
+
+	while (n && n->kind != YN_SCALAR && n->kind != YN_ALIAS)
+		n = last_old(n);
+	if (!n || n->kind != YN_SCALAR || n->chomp != '+' ||
+	    (n->style != YS_LIT && n->style != YS_FOLD) || n->keep_end >= ys->len)
+		return NULL;
+	for (p = n->keep_end; p < ys->len; p++)
+		if (ys->buf[p] != ' ' && ys->buf[p] != '\t')
+			return NULL;
+	return n;
+}
+
+/*
+ * The file ends, without a final line break, in a `|` or `|+` (or `>`)
+ * scalar: a line break after it would become part of its value.  Returns
+ * that scalar if @n ends with one.
+ */
+static const struct yn *eof_clip_scalar(const struct ystream *ys, const struct yn *n)
+{
+	while (n && n->kind != YN_SCALAR && n->kind != YN_ALIAS)
+		n = last_old(n);
+	if (!n || n->kind != YN_SCALAR || n->chomp == '-' ||
+	    (n->style != YS_LIT && n->style != YS_FOLD) || !ys->len ||
+	    ys->buf[ys->len - 1] == '\n' || next_line(ys, n->end) != HD_NOPOS)
+		return NULL;
+	return n;
+}
+
 static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 {
 	const struct ystream *ys = r->ys;
@@ -772,12 +783,30 @@ static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 
 	if (!last)
 		return rerr(r, n->start, "cannot insert into an empty block collection");
+	if (eof_keep_scalar(ys, last))
+		return rerr(r, eof_keep_scalar(ys, last)->start, "cannot add after "
+			    "this '|+' block scalar: the file ends on a blank line without "
+			    "a line break, whose meaning YAML parsers disagree on");
 	ip = insert_point(ys, last);
 	eol = eol_at(ys, last->end);
 	if (ip == HD_NOPOS && n->kind == YN_MAP) {
-		ip = before_last_pair(r, n, first_new);
+		ip = before_last_pair(r, n, first_new, eof_clip_scalar(ys, last));
 		if (ip != HD_NOPOS)
 			first_new -= 2;
+	}
+	if (ip == HD_NOPOS && eof_clip_scalar(ys, last) &&
+	    r->chomped != eof_clip_scalar(ys, last)) {
+		/* strip chomping keeps its value once a line break follows it */
+		const struct yn *sc = eof_clip_scalar(ys, last);
+		size_t h = sc->vstart + 1;
+
+		while (h < ys->len && ys->buf[h] >= '0' && ys->buf[h] <= '9')
+			h++;
+		if (sc->chomp == '+')
+			emit(r, ys->buf[h] == '+' ? h : sc->vstart + 1, 1, "-", 1);
+		else
+			emit(r, sc->vstart + 1, 0, "-", 1);
+		r->chomped = sc;
 	}
 	if (n->kind == YN_MAP) {
 		col = key_col(ys, n);
@@ -818,75 +847,310 @@ static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 	return 0;
 }
 
-static int render_insert_flow(struct rctx *r, struct yn *n, size_t first_new)
+/* ---- flow collections -------------------------------------------------- */
+
+struct span {
+	size_t s, e;
+};
+
+static bool is_sp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool is_ws(char c)
+{
+	return is_sp(c) || c == '\r' || c == '\n';
+}
+
+/* First ',' after @p inside flow collection @n (blanks, line breaks and
+ * comments skipped), or HD_NOPOS when something else comes first. */
+static size_t comma_after(const struct ystream *ys, const struct yn *n, size_t p)
+{
+	const char *s = ys->buf;
+	size_t close = n->end - 1;
+
+	while (p < close) {
+		if (s[p] == ',')
+			return p;
+		if (s[p] == '#') {
+			while (p < close && s[p] != '\n')
+				p++;
+		} else if (!is_ws(s[p])) {
+			return HD_NOPOS;
+		}
+		p++;
+	}
+	return HD_NOPOS;
+}
+
+/* Past "[blanks][# comment]" and the line break at @p, or HD_NOPOS when
+ * anything else follows on the line. */
+static size_t line_rest(const struct ystream *ys, size_t p, size_t limit)
+{
+	const char *s = ys->buf;
+
+	while (p < limit && is_sp(s[p]))
+		p++;
+	if (p < limit && s[p] == '#')
+		while (p < limit && s[p] != '\n' && s[p] != '\r')
+			p++;
+	if (p + 1 < limit && s[p] == '\r' && s[p + 1] == '\n')
+		return p + 2;
+	if (p < limit && s[p] == '\n')
+		return p + 1;
+	return HD_NOPOS;
+}
+
+/* Bytes of entry [s, e) of flow collection @n to remove with it. */
+static struct span entry_region(const struct ystream *ys, const struct yn *n,
+				size_t s, size_t e)
+{
+	const char *b = ys->buf;
+	size_t close = n->end - 1, p = e, c, q;
+	struct span x;
+
+	while (p < close && is_sp(b[p]))
+		p++;
+	c = p < close && b[p] == ',' ? p : HD_NOPOS;
+	if (first_on_line(ys, s)) {
+		/* the entry owns its lines: remove them whole */
+		q = line_rest(ys, c != HD_NOPOS ? c + 1 : p, close);
+		if (q != HD_NOPOS) {
+			x.s = ys_line_start(ys, s);
+			x.e = q;
+			return x;
+		}
+	}
+	c = comma_after(ys, n, e);
+	if (c != HD_NOPOS) {
+		p = c + 1;
+		while (p < close && is_sp(b[p]))
+			p++;
+		x.s = s;
+		x.e = p;
+		if (p < close && (b[p] == '\n' || b[p] == '\r' || b[p] == '#')) {
+			/* "a, b,<eol>": keep a's comma and the line ending */
+			x.s = ws_before(ys, s);
+			if (x.s <= n->vstart)
+				x.s = n->vstart + 1;
+			x.e = c + 1;
+		}
+		return x;
+	}
+	/* the last entry: take the comma before it */
+	q = s;
+	while (q > n->vstart + 1 && is_ws(b[q - 1]))
+		q--;
+	x.s = q > n->vstart + 1 && b[q - 1] == ',' ? q - 1 : s;
+	x.e = e;
+	return x;
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+static bool in_spans(const struct span *v, size_t n, size_t off)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (off >= v[i].s && off < v[i].e)
+			return true;
+	return false;
+}
+
+/* The old bytes [*s, *e) of entry @i (a replaced node: those it replaces). */
+static void entry_bounds(const struct ystream *ys, const struct yn *n, size_t i,
+			 size_t *s, size_t *e)
+{
+	const struct yn *k = n->kids[i];
+	const struct yn *v = n->kind == YN_MAP ? n->kids[i + 1] : k;
+	size_t p;
+
+	if ((k->flags & YF_NEW) && k->replaced)
+		k = k->replaced;
+	if ((v->flags & YF_NEW) && v->replaced)
+		v = v->replaced;
+	*s = k->start;
+	*e = v->end > k->end ? v->end : k->end;
+	/* an explicit key: the entry starts at its '?' */
+	p = ws_before(ys, k->start);
+	if (n->kind == YN_MAP && p > n->vstart + 1 && ys->buf[p - 1] == '?')
+		*s = p - 1;
+}
+
+static void put_entry(struct rctx *r, struct hd_buf *b, const struct yn *n,
+		      size_t i)
+{
+	if (n->kind == YN_MAP) {
+		put_key(r, b, n->kids[i]);
+		hd_buf_adds(b, ": ");
+		put_flow(r, b, n->kids[i + 1]);
+	} else {
+		put_flow(r, b, n->kids[i]);
+	}
+}
+
+/*
+ * Deleted entries and new ones of a flow collection that had entries.
+ * Deleted entries go with their lines when they own them, else with one
+ * adjacent comma; overlapping removals merge.  New entries follow the last
+ * kept one (or take the place of the first removed one), one per line in
+ * a multi-line collection; a trailing comma stays a trailing comma.
+ */
+static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 {
 	const struct ystream *ys = r->ys;
 	const char *s = ys->buf;
-	struct yn *last = last_old(n);
+	size_t step = n->kind == YN_MAP ? 2 : 1, close = n->end - 1;
+	size_t i, nr = 0, nm = 0, es, ee, c, ip, col = 0;
+	size_t lk_s = HD_NOPOS, lk_e = HD_NOPOS, first_s = HD_NOPOS, last_e = 0;
+	struct span *reg, *m;
 	struct hd_buf b = HD_BUF_INIT;
-	size_t close = n->end - 1, i, p, comma = HD_NOPOS;
-	bool multi;
-	size_t step = n->kind == YN_MAP ? 2 : 1;
+	bool multi, trailing, whole_lines = false;
+	const char *eol;
 
-	if (!last) {
-		/* {} or [] */
-		for (i = first_new; i < n->nkids; i += step) {
-			if (i > first_new)
-				hd_buf_adds(&b, ", ");
-			if (n->kind == YN_MAP) {
-				put_key(r, &b, n->kids[i]);
-				hd_buf_adds(&b, ": ");
-				put_flow(r, &b, n->kids[i + 1]);
-			} else {
-				put_flow(r, &b, n->kids[i]);
-			}
+	reg = hd_xmalloc((n->nkids + 2) * sizeof(*reg));
+	for (i = 0; i < n->nkids; i += step) {
+		struct yn *k = n->kids[i];
+
+		if ((k->flags & YF_NEW) && !(n->kind == YN_SEQ && k->replaced))
+			continue;
+		entry_bounds(ys, n, i, &es, &ee);
+		if (first_s == HD_NOPOS)
+			first_s = es;
+		last_e = ee;
+		if (n->kids[i]->flags & YF_DELETED) {
+			reg[nr++] = entry_region(ys, n, es, ee);
+			if (nr == 1 && reg[0].s == ys_line_start(ys, es))
+				whole_lines = true;
+		} else {
+			lk_s = es;
+			lk_e = ee;
 		}
-		emit(r, close, 0, b.data, b.len);
-		hd_buf_release(&b);
-		return 0;
-	}
-	for (p = last->end; p < close; p++) {
-		if (s[p] == ',') {
-			comma = p;
-			break;
-		}
-		if (s[p] == '#')
-			while (p < close && s[p] != '\n')
-				p++;
 	}
 	multi = memchr(s + n->vstart, '\n', close - n->vstart) != NULL;
-	{
-		const char *eol = eol_at(ys, last->end);
-		const struct yn *ref = n->kind == YN_MAP ? yn_key_of(last) : last;
-		size_t col = ys_col(ys, (ref ? ref : last)->start);
+	trailing = comma_after(ys, n, last_e) != HD_NOPOS;
+	c = lk_e != HD_NOPOS ? comma_after(ys, n, lk_e) : HD_NOPOS;
+	if (c != HD_NOPOS && in_spans(reg, nr, c))
+		c = HD_NOPOS; /* it separated entries now removed */
+	if (c != HD_NOPOS && !trailing && first_new == HD_NOPOS) {
+		/* it would become a trailing comma: remove it (and the blanks
+		 * after it, unless a comment needs one) */
+		size_t q = c + 1;
 
+		while (q < close && is_sp(s[q]))
+			q++;
+		if (q < close && s[q] == '#')
+			q = c + 1;
+		reg[nr++] = (struct span){ c, q };
+	}
+	/* merge */
+	qsort(reg, nr, sizeof(*reg), span_cmp);
+	m = reg;
+	for (i = 0; i < nr; i++) {
+		if (nm && reg[i].s <= m[nm - 1].e) {
+			if (reg[i].e > m[nm - 1].e)
+				m[nm - 1].e = reg[i].e;
+		} else {
+			m[nm++] = reg[i];
+		}
+	}
+	for (i = 0; i < nm; i++)
+		emit(r, m[i].s, m[i].e - m[i].s, "", 0);
+	if (first_new == HD_NOPOS)
+		goto out;
+	eol = eol_at(ys, lk_s != HD_NOPOS ? lk_s : first_s);
+	col = ys_col(ys, lk_s != HD_NOPOS ? lk_s : first_s);
+	if (lk_s == HD_NOPOS && whole_lines && multi) {
+		/* every old entry went with its lines: new lines in their place */
 		for (i = first_new; i < n->nkids; i += step) {
 			if (!(n->kids[i]->flags & YF_NEW) ||
 			    (n->kind == YN_SEQ && n->kids[i]->replaced))
 				continue;
-			if (comma == HD_NOPOS || i > first_new)
+			hd_buf_addspaces(&b, col);
+			put_entry(r, &b, n, i);
+			if (i + step < n->nkids || trailing)
 				hd_buf_addc(&b, ',');
-			if (multi) {
-				hd_buf_adds(&b, eol);
-				hd_buf_addspaces(&b, col);
-			} else {
-				hd_buf_addc(&b, ' ');
-			}
-			if (n->kind == YN_MAP) {
-				put_key(r, &b, n->kids[i]);
-				hd_buf_adds(&b, ": ");
-				put_flow(r, &b, n->kids[i + 1]);
-			} else {
-				put_flow(r, &b, n->kids[i]);
-			}
+			hd_buf_adds(&b, eol);
 		}
-		if (comma != HD_NOPOS) {
+		emit(r, m[0].s, 0, b.data, b.len);
+		goto out;
+	}
+	for (i = first_new; i < n->nkids; i += step) {
+		if (!(n->kids[i]->flags & YF_NEW) ||
+		    (n->kind == YN_SEQ && n->kids[i]->replaced))
+			continue;
+		if (b.len || (lk_s != HD_NOPOS && c == HD_NOPOS))
 			hd_buf_addc(&b, ',');
-			emit(r, comma + 1, 0, b.data, b.len);
-		} else {
-			emit(r, last->end, 0, b.data, b.len);
+		if (multi && (b.len || lk_s != HD_NOPOS)) {
+			hd_buf_adds(&b, eol);
+			hd_buf_addspaces(&b, col);
+		} else if (b.len || lk_s != HD_NOPOS) {
+			hd_buf_addc(&b, ' ');
+		}
+		put_entry(r, &b, n, i);
+	}
+	if (lk_s == HD_NOPOS) {
+		/* every old entry removed: the new ones where the first was */
+		if (trailing)
+			hd_buf_addc(&b, ',');
+		emit(r, m[0].s, 0, b.data, b.len);
+		goto out;
+	}
+	if (c != HD_NOPOS) {
+		if (trailing)
+			hd_buf_addc(&b, ',');
+		ip = c + 1;
+	} else {
+		if (trailing)
+			hd_buf_addc(&b, ',');
+		ip = lk_e;
+	}
+	if (multi) {
+		/* after a comment that ends the line, not in front of it */
+		size_t q = ip, t;
+
+		while (q < close && is_sp(s[q]))
+			q++;
+		if (q < close && s[q] == '#') {
+			t = line_rest(ys, q, close);
+			if (t != HD_NOPOS) {
+				q = t - (s[t - 2] == '\r' ? 2 : 1);
+				if (c == HD_NOPOS) {
+					emit(r, ip, 0, ",", 1);
+					memmove(b.data, b.data + 1, --b.len);
+				}
+				ip = q;
+			}
 		}
 	}
+	emit(r, ip, 0, b.data, b.len);
+out:
+	hd_buf_release(&b);
+	free(reg);
+	return 0;
+}
+
+static int render_insert_flow(struct rctx *r, struct yn *n, size_t first_new)
+{
+	struct hd_buf b = HD_BUF_INIT;
+	size_t i, step = n->kind == YN_MAP ? 2 : 1;
+
+	if (last_old(n))
+		return render_flow_edits(r, n, first_new);
+	/* {} or [] */
+	for (i = first_new; i < n->nkids; i += step) {
+		if (i > first_new)
+			hd_buf_adds(&b, ", ");
+		put_entry(r, &b, n, i);
+	}
+	emit(r, n->end - 1, 0, b.data, b.len);
 	hd_buf_release(&b);
 	return 0;
 }
@@ -948,14 +1212,18 @@ static int render_emptied(struct rctx *r, struct yn *n)
 	if (!k)
 		return rerr(r, n->start, "refusing to leave an empty block collection");
 	for (p = k->end; p < n->start && ys->buf[p] != ':'; p++)
-		;
+		if (ys->buf[p] == '#') /* `? key # a: comment` */
+			while (p + 1 < n->start && ys->buf[p + 1] != '\n')
+				p++;
 	if (p >= n->start)
 		return rerr(r, n->start, "refusing to leave an empty block collection");
-	p++;
-	if (ys_line_start(ys, n->start) == ys_line_start(ys, k->start)) {
+	if (ys_line_start(ys, n->start) == ys_line_start(ys, p)) {
+		/* on the line of its ':' (of its key, or of a `? key`'s ':') */
+		p++;
 		emit(r, p, n->end - p, txt, 3);
 		return 0;
 	}
+	p++;
 	/* keep a comment on the key line: replace only the collection lines */
 	emit(r, p, 0, txt, 3);
 	line_delete(r, n->start, n);
@@ -1023,6 +1291,7 @@ static int render_coll(struct rctx *r, struct yn *n)
 {
 	size_t i, first_new = HD_NOPOS;
 	size_t step = n->kind == YN_MAP ? 2 : 1;
+	bool any_del = false;
 
 	if (n->nrefs && !(n->flags & YF_SHARED_OK))
 		return rerr(r, n->start, "refusing to edit inside '&%s': %u alias(es) "
@@ -1036,8 +1305,17 @@ static int render_coll(struct rctx *r, struct yn *n)
 		struct yn *v = n->kind == YN_MAP ? n->kids[i + 1] : k;
 
 		if (k->flags & YF_DELETED) {
-			int rc = n->kind == YN_MAP ? delete_pair(r, n, i)
-						   : delete_item(r, n, k);
+			int rc;
+
+			if (n->style == YS_FLOW) {
+				/* removed with the new entries, below */
+				if (k->nrefs || v->nrefs)
+					return rerr(r, k->start, "refusing to remove an "
+						    "entry whose anchor is used by aliases");
+				any_del = true;
+				continue;
+			}
+			rc = n->kind == YN_MAP ? delete_pair(r, n, i) : delete_item(r, k);
 			if (rc < 0)
 				return rc;
 			continue;
@@ -1055,6 +1333,8 @@ static int render_coll(struct rctx *r, struct yn *n)
 		if (render_node(r, v) < 0)
 			return -1;
 	}
+	if (any_del && first_new == HD_NOPOS)
+		return render_flow_edits(r, n, first_new);
 	if (first_new == HD_NOPOS)
 		return 0;
 	if (n->style == YS_FLOW) {
@@ -1083,7 +1363,7 @@ static int render_node(struct rctx *r, struct yn *n)
 int ye_render_doc(struct ystream *ys, size_t d, struct splices *out,
 		  struct hd_err *err)
 {
-	struct rctx r = { ys, out, err, 0, d };
+	struct rctx r = { ys, out, err, 0, d, NULL };
 	struct yn *root = ys->docs[d].root;
 	size_t before = out->n;
 

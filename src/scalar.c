@@ -330,6 +330,13 @@ void hd_scalar_write(struct hd_buf *b, const char *s, size_t n, enum yn_type t,
 			return;
 		}
 	}
+	hd_scalar_write_dq(b, s, n);
+}
+
+void hd_scalar_write_dq(struct hd_buf *b, const char *s, size_t n)
+{
+	size_t i;
+
 	hd_buf_addc(b, '"');
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];

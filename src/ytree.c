@@ -347,6 +347,7 @@ struct builder {
 	unsigned seqind_hist[9];
 	unsigned gap_hist[5];
 	unsigned sq, dq;
+	unsigned key_dq, key_other; /* mapping keys double-quoted or not */
 };
 
 static unsigned hash_str(const char *s)
@@ -500,8 +501,13 @@ static size_t empty_pos(struct builder *b, struct yn *parent)
 	}
 	while (p < n && (s[p] == ' ' || s[p] == '\t'))
 		p++;
-	if (p < n && s[p] == ':')
+	if (p < n && s[p] == ':') {
+		/* an empty key sits at its ':' (its column is the pair's), an
+		 * empty value just after it */
+		if (parent && parent->kind == YN_MAP && parent->nkids % 2 == 0)
+			return p;
 		return p + 1;
+	}
 	return b->cursor == HD_NOPOS ? 0 : b->cursor;
 }
 
@@ -532,7 +538,7 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 	if (hdr < n->start)
 		n->start = hdr;
 	/* chomping indicator */
-	for (q = hdr + 1; q < ts && q < hdr + 4; q++) {
+	for (q = hdr + 1; q < b->ys->len && q < hdr + 4; q++) {
 		if (s[q] == '+' || s[q] == '-') {
 			n->chomp = s[q];
 			break;
@@ -549,6 +555,12 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 	hle = q;
 	while (hle < b->ys->len && s[hle] != '\n')
 		hle++;
+	if (hle + 1 >= b->ys->len) {
+		/* the header ends the file: no content, the value is "" (libfyaml
+		 * 0.7.12 gives one NUL byte for `|+` there) */
+		n->text = "";
+		n->tlen = 0;
+	}
 	/* content end: last non-blank byte of the content lines */
 	p = te;
 	while (p > hle && (s[p - 1] == ' ' || s[p - 1] == '\t' ||
@@ -556,6 +568,15 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 		p--;
 	n->end = p > hle ? p : q;
 	n->keep_end = n->end;
+	if (n->chomp == 0 && n->tlen && n->text[n->tlen - 1] == '\n') {
+		/* clip chomping at the end of a file without a final line break:
+		 * no line break to keep (YAML 1.2 [165], libyaml); libfyaml
+		 * 0.7.12 adds one */
+		for (p = n->end; p < b->ys->len && (s[p] == ' ' || s[p] == '\t'); p++)
+			;
+		if (p == b->ys->len && p > hle)
+			n->tlen--;
+	}
 	if (n->chomp == '+') {
 		/* trailing blank lines belong to the value */
 		p = te;
@@ -708,6 +729,12 @@ static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
 			      "'{{' template syntax is not YAML (Helm/Go template?); "
 			      "render the template first");
 	yn_add_kid(b->ys->arena, p, n);
+	if (p->kind == YN_MAP && p->nkids % 2 == 1) {
+		if (n->kind == YN_SCALAR && n->style == YS_DQ)
+			b->key_dq++;
+		else
+			b->key_other++;
+	}
 	if (p->kind == YN_MAP && p->style == YS_BLOCK && p->nkids % 2 == 1 &&
 	    !n->null_empty && n->start != HD_NOPOS) {
 		/* `? key`: its ':' (if any) may be lines below; siblings align with the '?' */
@@ -1080,6 +1107,7 @@ static void infer_style(struct builder *b)
 	if (st->seq_gap == 0)
 		st->seq_gap = 1;
 	st->quote = b->sq > b->dq ? '\'' : '"';
+	st->json = b->key_dq > 0 && b->key_other == 0;
 	st->crlf = b->crlf;
 }
 

@@ -130,6 +130,84 @@ static void test_flow_maps(void **state)
 	EXPECT_EDIT("a: [x, y, z]\n", "a: [x, y]\n", "del .a[2]");
 }
 
+/* multi-line flow collections (JSON): removals take their lines and one
+ * comma, new entries keep the layout, several removals never collide */
+static void test_flow_multiline_removals(void **state)
+{
+	const char *j = "{\n  \"a\": 1,\n  \"b\": 2\n}\n";
+
+	(void)state;
+	EXPECT_EDIT(j, "{\n  \"a\": 1\n}\n", "del .b");
+	EXPECT_EDIT(j, "{\n  \"b\": 2\n}\n", "del .a");
+	EXPECT_EDIT(j, "{\n}\n", "del .a", "del .b");
+	EXPECT_EDIT(j, "{\n  \"a\": 1,\n  \"c\": 3\n}\n", "del .b", "set .c=3");
+	EXPECT_EDIT(j, "{\n  \"b\": 2,\n  \"c\": 3\n}\n", "del .a", "set .c=3");
+	EXPECT_EDIT(j, "{\n  \"c\": 3,\n  \"d\": 4\n}\n", "del .a", "del .b",
+		    "set .c=3", "set .d=4");
+	EXPECT_EDIT("{\n  a: 1,\n  b: 2,\n}\n", "{\n  a: 1,\n  c: 3,\n}\n", "del .b",
+		    "set .c=3");
+	EXPECT_EDIT("{\n  a: 1,\n  b: 2,\n}\n", "{\n  a: 1,\n}\n", "del .b");
+	EXPECT_EDIT("{\n  a: 1,\n  b: 2,\n}\n", "{\n  c: 3,\n}\n", "del .a", "del .b",
+		    "set .c=3");
+	EXPECT_EDIT("x: [\n  1,\n  2, # two\n  3\n]\n", "x: [\n  1,\n  2 # two\n]\n",
+		    "del .x[2]");
+	EXPECT_EDIT_ONCE("x: [\n  1,\n  2, # two\n  3\n]\n", "x: [\n  1,\n  3\n]\n",
+			 "del .x[1]");
+	EXPECT_EDIT("x: [\n  1,\n  2,\n  3\n]\n", "x: [\n]\n", "del .x[0]", "del .x[0]",
+		    "del .x[0]");
+	/* a comment ending the kept entry's line stays on that line */
+	EXPECT_EDIT("{\n  a: 1, # one\n  b: 2\n}\n", "{\n  a: 1, # one\n  c: 3\n}\n",
+		    "del .b", "set .c=3");
+	EXPECT_EDIT("{\n  a: 1 # one\n}\n", "{\n  a: 1, # one\n  c: 3\n}\n", "set .c=3");
+	/* entries sharing lines */
+	EXPECT_EDIT("{a: 1, b: 2,\n  c: 3}\n", "{a: 1,\n  c: 3}\n", "del .b");
+	EXPECT_EDIT("{\n  a: 1, b: 2\n}\n", "{\n  p: 1,\n  q: 2\n}\n", "del .a", "del .b",
+		    "set .p=1", "set .q=2");
+	/* one line, a kept entry with edits of its own */
+	EXPECT_EDIT("a: {b: 1, c: 2, d: {e: 1}}\n", "a: {d: {e: 1, f: 2}}\n", "del .a.b",
+		    "del .a.c", "set .a.d.f=2");
+	EXPECT_EDIT_ONCE("a: [x, {e: 1}, y, z]\n", "a: [{e: 1, f: 2}]\n", "del .a[0]",
+		    "del .a[1]", "del .a[1]", "set .a[0].f=2");
+}
+
+/* a JSON file (every key double-quoted) stays JSON */
+static void test_json_style(void **state)
+{
+	(void)state;
+	EXPECT_EDIT("{\"a\": {\"b\": 1}}\n",
+		    "{\"a\": {\"b\": 1, \"c\": [\"ALL\"], \"d\": {\"m\": \"512M\", \"t\": true}}}\n",
+		    "set .a.c=[ALL]", "set .a.d={m: 512M, t: true}");
+	EXPECT_EDIT("{\n  \"a\": []\n}\n", "{\n  \"a\": [\"x\", 1]\n}\n", "set .a=[x, 1]");
+	/* one plain key: a YAML file, plain keys and scalars as before */
+	EXPECT_EDIT("{\"a\": 1, b: 2}\n", "{\"a\": 1, b: 2, c: x}\n", "set .c=x");
+}
+
+/* found by fuzz_edit: an empty key's pair starts at its ':'; a `|+` header
+ * ending the file holds "" (libfyaml alone reads a NUL byte there) */
+static void test_empty_key_and_empty_keep_scalar(void **state)
+{
+	(void)state;
+	EXPECT_EDIT(":\n", ":\nzz: 1\n", "set .zz=1");
+	EXPECT_EDIT(":", ":\nzz: 1", "set .zz=1");
+	EXPECT_EDIT("- : 2\n  b: 3\n", "- : 2\n  b: 3\n  c: 1\n", "set .[0].c=1");
+	EXPECT_EDIT("- |+\n", "- |+\n- 1\n", "set .[1]=1");
+	EXPECT_EDIT("a: |+\n", "a: |+\nz: 1\n", "set .z=1");
+	EXPECT_EDIT("a: |+\n\n\nb: 1\n", "a: |+\n\n\nb: 1\nz: 1\n", "set .z=1");
+	EXPECT_EDIT("- a\n- |+\n", "- b\n- |+\n", "set .[0]=b");
+	/* libyaml "", libfyaml "\n": nothing can follow it */
+	EXPECT_EDIT_FAILS("- |+\n ", "parsers disagree", "set .[1]=1");
+	/* a block scalar ends the file without a line break: "tex" (YAML 1.2
+	 * [165]); new pairs go before its pair, else it gets strip chomping */
+	EXPECT_EDIT("a: 1\nk: |+\n  tex", "a: 1\nz: 1\nk: |+\n  tex", "set .z=1");
+	EXPECT_EDIT("a: 1\nk: |\n  tex", "a: 1\nz: 1\nk: |\n  tex", "set .z=1");
+	EXPECT_EDIT("k: |+\n  tex", "k: |-\n  tex\nz: 1", "set .z=1");
+	EXPECT_EDIT("- |\n  tex", "- |-\n  tex\n- 1", "set .[1]=1");
+	EXPECT_EDIT("- >2\n   tex  ", "- >-2\n   tex  \n- 1", "set .[1]=1");
+	EXPECT_EDIT("- |2+\n   tex", "- |2-\n   tex\n- 1", "set .[1]=1");
+	EXPECT_EDIT("a:\n  b: x\n  c: |\n    t", "a:\n  b: x\n  d: 1\n  c: |-\n    t\nz: 1",
+		    "set .a.d=1", "set .z=1");
+}
+
 /* 11. null and empty targets */
 static void test_null_targets(void **state)
 {
@@ -515,6 +593,9 @@ int main(void)
 		cmocka_unit_test(test_trailing_comments),
 		cmocka_unit_test(test_comment_after_key),
 		cmocka_unit_test(test_flow_maps),
+		cmocka_unit_test(test_flow_multiline_removals),
+		cmocka_unit_test(test_json_style),
+		cmocka_unit_test(test_empty_key_and_empty_keep_scalar),
 		cmocka_unit_test(test_null_targets),
 		cmocka_unit_test(test_explicit_keys),
 		cmocka_unit_test(test_anchors),
