@@ -160,6 +160,10 @@ size_t ys_col(const struct ystream *ys, size_t off);
 /* Offset of the start of the line holding @off. */
 size_t ys_line_start(const struct ystream *ys, size_t off);
 
+/* The '?' of an explicit key starting at @start (on its line, or alone on
+ * a line above with only blanks and comments between), or HD_NOPOS. */
+size_t ys_key_mark(const struct ystream *ys, size_t start);
+
 /* Append @k to @p's children (arena-grown array). */
 void yn_add_kid(struct hd_arena *a, struct yn *p, struct yn *k);
 

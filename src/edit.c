@@ -225,10 +225,54 @@ static int rerr(struct rctx *r, size_t off, const char *fmt, ...)
 	return -1;
 }
 
+/* Does a `|`/`|+` (or `>`) scalar under @n hold the line break before @a? */
+static bool block_scalar_holds(const struct yn *n, size_t a)
+{
+	size_t i;
+
+	if (!n)
+		return false;
+	if (n->kind == YN_SCALAR)
+		return (n->style == YS_LIT || n->style == YS_FOLD) && n->chomp != '-' &&
+		       n->vstart < a && n->keep_end >= a;
+	for (i = 0; i < n->nkids; i++)
+		if (n->kids[i]->start <= a && block_scalar_holds(n->kids[i], a))
+			return true;
+	return false;
+}
+
 static void emit(struct rctx *r, size_t off, size_t len, const char *text,
 		 size_t tlen)
 {
 	struct splices *s = r->out;
+	size_t i;
+
+	if (len && !tlen) {
+		/* removals that overlap (two pairs' lines sharing the line
+		 * break a last line without one takes) remove their union */
+		for (i = s->n; i-- > 0 && s->v[i].doc == r->doc;) {
+			struct splice *o = &s->v[i];
+			size_t e = off + len, oe = o->off + o->len;
+
+			if (o->len && !o->tlen && o->off < e && off < oe) {
+				const struct ystream *ys = r->ys;
+
+				o->off = o->off < off ? o->off : off;
+				o->len = (oe > e ? oe : e) - o->off;
+				if (o->off + o->len == ys->len && ys->buf[ys->len - 1] != '\n' &&
+				    o->off > 0 && ys->buf[o->off - 1] == '\n' &&
+				    !block_scalar_holds(ys->docs[r->doc].root, o->off - 1)) {
+					/* whole last lines of a file without a final
+					 * line break: it still ends without one */
+					o->off--;
+					if (o->off > 0 && ys->buf[o->off - 1] == '\r')
+						o->off--;
+					o->len = ys->len - o->off;
+				}
+				return;
+			}
+		}
+	}
 
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
@@ -492,12 +536,20 @@ static int render_set(struct rctx *r, struct yn *n)
 	return 0;
 }
 
+
 /* Delete whole lines [from line of @s, past the line of @n's end). */
 static void line_delete(struct rctx *r, size_t s, const struct yn *last)
 {
 	const struct ystream *ys = r->ys;
 	size_t ls = ys_line_start(ys, s), ip = insert_point(ys, last);
 
+	if (ip == HD_NOPOS && ls > 0 &&
+	    block_scalar_holds(ys->docs[r->doc].root, ls - 1)) {
+		/* the line break before is part of a block scalar's value:
+		 * keep it (the file now ends with one) */
+		emit(r, ls, ys->len - ls, "", 0);
+		return;
+	}
 	if (ip == HD_NOPOS) {
 		/* last line of a file without final newline: eat the EOL before */
 		size_t a = ls;
@@ -512,6 +564,13 @@ static void line_delete(struct rctx *r, size_t s, const struct yn *last)
 	emit(r, ls, ip - ls, "", 0);
 }
 
+static size_t key_start(const struct ystream *ys, const struct yn *k)
+{
+	size_t q = k->explicit_key ? ys_key_mark(ys, k->start) : HD_NOPOS;
+
+	return q != HD_NOPOS ? q : k->start;
+}
+
 static int delete_pair(struct rctx *r, struct yn *map, size_t i)
 {
 	struct yn *k = map->kids[i], *v = map->kids[i + 1];
@@ -520,8 +579,8 @@ static int delete_pair(struct rctx *r, struct yn *map, size_t i)
 	if (v->nrefs || k->nrefs)
 		return rerr(r, k->start, "refusing to remove '%.*s': its anchor is "
 			    "used by aliases", (int)k->tlen, k->text);
-	if (first_on_line(r->ys, k->start)) {
-		line_delete(r, k->start, v->end >= k->end ? v : k);
+	if (first_on_line(r->ys, key_start(r->ys, k))) {
+		line_delete(r, key_start(r->ys, k), v->end >= k->end ? v : k);
 		return 0;
 	}
 	/* first key of a "- k: v" item: pull the next key up */
@@ -531,7 +590,7 @@ static int delete_pair(struct rctx *r, struct yn *map, size_t i)
 	if (j + 1 >= map->nkids)
 		return rerr(r, k->start, "cannot remove '%.*s', the only key on "
 			    "its line", (int)k->tlen, k->text);
-	emit(r, k->start, map->kids[j]->start - k->start, "", 0);
+	emit(r, k->start, key_start(r->ys, map->kids[j]) - k->start, "", 0);
 	return 0;
 }
 
@@ -548,17 +607,10 @@ static int delete_item(struct rctx *r, struct yn *it)
 }
 
 /* Column of block map key @k: that of its '?' when it is written `? key`. */
+
 static size_t key_start_col(const struct ystream *ys, const struct yn *k)
 {
-	size_t p = k->start;
-
-	if (k->explicit_key) {
-		while (p > 0 && ys->buf[p - 1] != '?')
-			p--; /* (only blanks lie between, see ytree.c attach()) */
-		if (p > 0)
-			p--;
-	}
-	return ys_col(ys, p);
+	return ys_col(ys, key_start(ys, k));
 }
 
 static size_t key_col(const struct ystream *ys, const struct yn *map)
@@ -722,7 +774,7 @@ static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new,
 		return HD_NOPOS;
 	k = kids[first_new - 2];
 	v = kids[first_new - 1];
-	if (!first_on_line(ys, k->start) ||
+	if (!first_on_line(ys, key_start(ys, k)) ||
 	    (!any_value && (ys_line_start(ys, v->end) != ys_line_start(ys, k->start) ||
 			    (v->kind != YN_SCALAR && v->style != YS_FLOW))))
 		return HD_NOPOS;
@@ -734,27 +786,78 @@ static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new,
 		kids[i] = kids[j];
 	kids[n->nkids - 2] = k;
 	kids[n->nkids - 1] = v;
-	return ys_line_start(ys, k->start);
+	return ys_line_start(ys, key_start(ys, k));
 }
 
 /*
- * A `|+` scalar ending the file on a blank line without a line break: its
- * value is "" to libyaml and "\n" to libfyaml, and no text added after it
- * keeps both readings.  Returns that scalar if @n ends with one.
+ * A block scalar followed only by blank lines, the last without a line
+ * break: libyaml and libfyaml read those lines differently (`|+` then " ":
+ * "" or "\n"), and no text added after it keeps both readings; likewise a
+ * block scalar libfyaml reads as a NUL byte.  Returns that scalar if @n
+ * ends with one.
  */
+/* The last kept old entry of @n (not new, not removed). */
+static const struct yn *last_kept(const struct yn *n)
+{
+	size_t i = n->nkids;
+
+	while (i > 0) {
+		const struct yn *k = n->kids[--i];
+
+		if (k->flags & YF_DELETED)
+			continue;
+		if (!(k->flags & YF_NEW) || k->replaced)
+			return (k->flags & YF_NEW) ? k->replaced : k;
+	}
+	return NULL;
+}
+
+/* The kept node whose bytes end collection @n: its last descendant (or
+ * the key of a last `? key` with no value). */
+static const struct yn *last_leaf(const struct yn *n)
+{
+	for (;;) {
+		if (n && n->kind == YN_SCALAR && n->null_empty && yn_key_of(n))
+			n = yn_key_of(n); /* `? key` with no value: the key ends it */
+		else if (n && n->kind != YN_SCALAR && n->kind != YN_ALIAS)
+			n = last_kept(n);
+		else
+			return n;
+	}
+}
+
+/* A `|` or `>` scalar with no content lines (libfyaml 0.7.12 takes the
+ * lines after it as its content when they are indented). */
+static bool empty_block_scalar(const struct yn *n)
+{
+	size_t i;
+
+	if (!n || n->kind != YN_SCALAR || (n->style != YS_LIT && n->style != YS_FOLD))
+		return false;
+	for (i = 0; i < n->tlen; i++)
+		if (n->text[i] != '\n')
+			return false;
+	return true;
+}
+
 static const struct yn *eof_keep_scalar(const struct ystream *ys, const struct yn *n)
 {
 	size_t p;
 
-	while (n && n->kind != YN_SCALAR && n->kind != YN_ALIAS)
-		n = last_old(n);
-	if (!n || n->kind != YN_SCALAR || n->chomp != '+' ||
-	    (n->style != YS_LIT && n->style != YS_FOLD) || n->keep_end >= ys->len)
+	n = last_leaf(n);
+	if (!n || n->kind != YN_SCALAR || (n->style != YS_LIT && n->style != YS_FOLD))
 		return NULL;
-	for (p = n->keep_end; p < ys->len; p++)
-		if (ys->buf[p] != ' ' && ys->buf[p] != '\t')
+	if (memchr(n->text, '\0', n->tlen))
+		return n; /* libfyaml 0.7.12 reads some blank ones as a NUL byte */
+	if (!ys->len || (ys->buf[ys->len - 1] != ' ' && ys->buf[ys->len - 1] != '\t') ||
+	    n->end >= ys->len)
+		return NULL;
+	for (p = n->end; p < ys->len; p++)
+		if (ys->buf[p] != ' ' && ys->buf[p] != '\t' && ys->buf[p] != '\r' &&
+		    ys->buf[p] != '\n')
 			return NULL;
-	return n;
+	/* (blanks ending its own last line are its content) */
+	return memchr(ys->buf + n->end, '\n', ys->len - n->end) ? n : NULL;
 }
 
 /*
@@ -764,11 +867,12 @@ static const struct yn *eof_keep_scalar(const struct ystream *ys, const struct y
  */
 static const struct yn *eof_clip_scalar(const struct ystream *ys, const struct yn *n)
 {
-	while (n && n->kind != YN_SCALAR && n->kind != YN_ALIAS)
-		n = last_old(n);
+	n = last_leaf(n);
+	/* clip or keep: the value ends without a line break only when its
+	 * last line ends the file */
 	if (!n || n->kind != YN_SCALAR || n->chomp == '-' ||
 	    (n->style != YS_LIT && n->style != YS_FOLD) || !ys->len ||
-	    ys->buf[ys->len - 1] == '\n' || next_line(ys, n->end) != HD_NOPOS)
+	    ys->buf[ys->len - 1] == '\n' || !n->tlen || n->text[n->tlen - 1] == '\n')
 		return NULL;
 	return n;
 }
@@ -780,24 +884,33 @@ static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 	struct hd_buf b = HD_BUF_INIT;
 	const char *eol;
 	size_t i, col, ip;
+	bool moved = false;
 
 	if (!last)
 		return rerr(r, n->start, "cannot insert into an empty block collection");
-	if (eof_keep_scalar(ys, last))
-		return rerr(r, eof_keep_scalar(ys, last)->start, "cannot add after "
-			    "this '|+' block scalar: the file ends on a blank line without "
-			    "a line break, whose meaning YAML parsers disagree on");
+	if (eof_keep_scalar(ys, n))
+		return rerr(r, eof_keep_scalar(ys, n)->start, "cannot add after "
+			    "this block scalar: YAML parsers disagree on its value (it "
+			    "ends the file on a blank line without a line break)");
 	ip = insert_point(ys, last);
 	eol = eol_at(ys, last->end);
-	if (ip == HD_NOPOS && n->kind == YN_MAP) {
-		ip = before_last_pair(r, n, first_new, eof_clip_scalar(ys, last));
-		if (ip != HD_NOPOS)
+	if (n->kind == YN_MAP &&
+	    (ip == HD_NOPOS || (empty_block_scalar(last_leaf(n)) && key_col(ys, n) > 0))) {
+		/* at EOF without a line break, or after an empty `|` that
+		 * libfyaml would extend: before the last pair if it can */
+		size_t bp = before_last_pair(r, n, first_new, ip != HD_NOPOS ||
+					     eof_clip_scalar(ys, n));
+
+		if (bp != HD_NOPOS) {
+			ip = bp;
 			first_new -= 2;
+			moved = true;
+		}
 	}
-	if (ip == HD_NOPOS && eof_clip_scalar(ys, last) &&
-	    r->chomped != eof_clip_scalar(ys, last)) {
+	if (ip == HD_NOPOS && eof_clip_scalar(ys, n) &&
+	    r->chomped != eof_clip_scalar(ys, n)) {
 		/* strip chomping keeps its value once a line break follows it */
-		const struct yn *sc = eof_clip_scalar(ys, last);
+		const struct yn *sc = eof_clip_scalar(ys, n);
 		size_t h = sc->vstart + 1;
 
 		while (h < ys->len && ys->buf[h] >= '0' && ys->buf[h] <= '9')
@@ -841,6 +954,12 @@ static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 			hd_buf_addspaces(&b, gap);
 			put_block_item(r, &b, n->kids[i], col + 1 + gap, eol);
 		}
+	}
+	if (!moved && col > 0 && empty_block_scalar(last_leaf(n))) {
+		hd_buf_release(&b);
+		return rerr(r, last_leaf(n)->start, "cannot add after this empty block "
+			    "scalar: libfyaml would read the indented lines after it as "
+			    "its content");
 	}
 	emit_lines(r, ip, &b, eol);
 	hd_buf_release(&b);

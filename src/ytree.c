@@ -457,6 +457,46 @@ static struct yn *find_anchor(struct builder *b, const char *name)
 }
 
 /* Skip blanks and comments forward from @p, stopping before @limit. */
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+size_t ys_key_mark(const struct ystream *ys, size_t start)
+{
+	const char *s = ys->buf;
+	size_t q = start, ls, le, e, a, z;
+
+	while (q > 0 && blank(s[q - 1]))
+		q--;
+	if (q > 0 && s[q - 1] == '?')
+		return q - 1;
+	/* lines above holding only blanks, comments, or the '?' */
+	while (q > 0 && s[q - 1] == '\n') {
+		le = q - 1;
+		if (le > 0 && s[le - 1] == '\r')
+			le--;
+		for (ls = le; ls > 0 && s[ls - 1] != '\n'; ls--)
+			;
+		z = le;
+		for (e = ls; e < le; e++)
+			if (s[e] == '#' && (e == ls || blank(s[e - 1]))) {
+				z = e;
+				break;
+			}
+		for (a = ls; a < z && blank(s[a]); a++)
+			;
+		while (z > a && blank(s[z - 1]))
+			z--;
+		if (a == z) {
+			q = ls;
+			continue;
+		}
+		return z - a == 1 && s[a] == '?' ? a : HD_NOPOS;
+	}
+	return HD_NOPOS;
+}
+
 static size_t skip_trivia(const char *s, size_t p, size_t limit)
 {
 	while (p < limit) {
@@ -498,6 +538,18 @@ static size_t empty_pos(struct builder *b, struct yn *parent)
 		     s[q + 1] == '\n'))
 			return q + 1;
 		return p;
+	}
+	if (parent && parent->kind == YN_MAP && parent->style == YS_BLOCK &&
+	    parent->nkids % 2 == 0) {
+		/* an empty `?` key: just after its '?' (maybe lines below) */
+		size_t q = skip_trivia(s, p, n);
+
+		if (q < n && s[q] == '?' &&
+		    (q + 1 == n || s[q + 1] == ' ' || s[q + 1] == '\t' || s[q + 1] == '\r' ||
+		     s[q + 1] == '\n'))
+			return q + 1;
+		if (q < n && s[q] == ':')
+			return q; /* `: v` with no key: at its ':' */
 	}
 	while (p < n && (s[p] == ' ' || s[p] == '\t'))
 		p++;
@@ -572,10 +624,37 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 		/* clip chomping at the end of a file without a final line break:
 		 * no line break to keep (YAML 1.2 [165], libyaml); libfyaml
 		 * 0.7.12 adds one */
-		for (p = n->end; p < b->ys->len && (s[p] == ' ' || s[p] == '\t'); p++)
+		size_t len = b->ys->len, ls = len, ind = 0;
+
+		for (p = n->end; p < len && (s[p] == ' ' || s[p] == '\t'); p++)
 			;
-		if (p == b->ys->len && p > hle)
+		if (p == len && p > hle) {
 			n->tlen--;
+		} else if (len && s[len - 1] == ' ' && q == hdr + 1) {
+			/* the file ends in a line of spaces, deeper than the
+			 * (auto-detected) indentation: content with no line break */
+			while (ls > 0 && s[ls - 1] == ' ')
+				ls--;
+			for (p = hle + 1; p < len; p++) {
+				size_t e = p;
+
+				while (e < len && s[e] == ' ')
+					e++;
+				if (e < len && s[e] != '\n' && s[e] != '\r') {
+					ind = e - p;
+					break;
+				}
+				while (p < len && s[p] != '\n')
+					p++;
+			}
+			for (p = n->end; p < ls && (s[p] == ' ' || s[p] == '\t' ||
+						    s[p] == '\r' || s[p] == '\n'); p++)
+				;
+			if (p == ls && ls > 0 && s[ls - 1] == '\n' && ind && len - ls > ind) {
+				n->tlen--;
+				n->end = n->keep_end = len; /* that line is its last */
+			}
+		}
 	}
 	if (n->chomp == '+') {
 		/* trailing blank lines belong to the value */
@@ -698,16 +777,44 @@ static unsigned argmax(const unsigned *h, size_t n, unsigned dflt)
 }
 
 /* The '-' before a block sequence item, scanning back over blanks. */
+/* Last byte before its comment of the line ending at @le that is not a
+ * blank, or HD_NOPOS when the line holds only blanks and a comment. */
+static size_t line_last(const char *s, size_t ls, size_t le)
+{
+	size_t e, z = le;
+
+	for (e = ls; e < le; e++)
+		if (s[e] == '#' && (e == ls || blank(s[e - 1]))) {
+			z = e;
+			break;
+		}
+	while (z > ls && blank(s[z - 1]))
+		z--;
+	return z > ls ? z - 1 : HD_NOPOS;
+}
+
+/* The '-' of the block sequence item starting at @p: before it on its
+ * line, or ending a line above (only blanks and comments between). */
 static size_t find_dash(const char *s, size_t p)
 {
-	while (p > 0) {
-		char c = s[p - 1];
+	size_t ls, le, z;
 
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-			p--;
+	while (p > 0 && blank(s[p - 1]))
+		p--;
+	if (p > 0 && s[p - 1] == '-')
+		return p - 1;
+	while (p > 0 && s[p - 1] == '\n') {
+		le = p - 1;
+		if (le > 0 && s[le - 1] == '\r')
+			le--;
+		for (ls = le; ls > 0 && s[ls - 1] != '\n'; ls--)
+			;
+		z = line_last(s, ls, le);
+		if (z == HD_NOPOS) {
+			p = ls;
 			continue;
 		}
-		return c == '-' ? p - 1 : HD_NOPOS;
+		return s[z] == '-' && (z == ls || blank(s[z - 1])) ? z : HD_NOPOS;
 	}
 	return HD_NOPOS;
 }
@@ -736,13 +843,13 @@ static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
 			b->key_other++;
 	}
 	if (p->kind == YN_MAP && p->style == YS_BLOCK && p->nkids % 2 == 1 &&
-	    !n->null_empty && n->start != HD_NOPOS) {
+	    n->start != HD_NOPOS) {
 		/* `? key`: its ':' (if any) may be lines below; siblings align with the '?' */
-		size_t q = n->start;
+		size_t q = ys_key_mark(b->ys, n->start);
 
-		while (q > 0 && (b->ys->buf[q - 1] == ' ' || b->ys->buf[q - 1] == '\t'))
-			q--;
-		n->explicit_key = q > 0 && q < n->start && b->ys->buf[q - 1] == '?';
+		/* (a '?' before the previous value's end is that pair's) */
+		n->explicit_key = q != HD_NOPOS && (q + 1 < n->start || n->null_empty) &&
+				  (p->nkids < 3 || q >= p->kids[p->nkids - 2]->end);
 	}
 	if (p->kind == YN_SEQ && p->style == YS_BLOCK) {
 		n->dash = find_dash(b->ys->buf, n->start);

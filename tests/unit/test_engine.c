@@ -45,6 +45,13 @@ static void test_no_final_newline(void **state)
 	EXPECT_EDIT("a:\n  b:\n    x: 1", "a:\n  b:\n    x: 1\n  c: 2", "set .a.c=2");
 	EXPECT_EDIT("l:\n- x", "l:\n- x\n- y2", "set .l[1]=y2");
 	EXPECT_EDIT("a: 1\nb: 2", "a: 1", "del .b");
+	/* the line break before belongs to a block scalar: it stays */
+	EXPECT_EDIT("a: |\n  x\nb: 1", "a: |\n  x\n", "del .b");
+	EXPECT_EDIT("a: |-\n  x\nb: 1", "a: |-\n  x", "del .b");
+	/* the last two lines go: their removals overlap on the line break */
+	EXPECT_EDIT("a: 1\nb: 2\nc: 3", "a: 1", "del .b", "del .c");
+	EXPECT_EDIT("a: 1\r\nb: 2\r\nc: 3", "a: 1", "del .b", "del .c");
+	EXPECT_EDIT("a: |\n  x\nb: 2\nc: 3", "a: |\n  x\n", "del .b", "del .c");
 }
 
 /* 5. sequence item shapes */
@@ -56,6 +63,9 @@ static void test_item_shapes(void **state)
 	EXPECT_EDIT("l:\n  - name: a\n", "l:\n  - name: a\n    w: 2\n", "set .l[0].w=2");
 	EXPECT_EDIT("l:\n-   name: a\n", "l:\n-   name: a\n    w: 2\n", "set .l[0].w=2");
 	EXPECT_EDIT("l:\n-\n  name: a\n", "l:\n-\n  name: a\n  w: 2\n", "set .l[0].w=2");
+	/* a '-' inside a comment is not the item's dash */
+	EXPECT_EDIT("- # a |-\n r - s\n", "- # a |-\n r - s\n- t\n", "set .[1]=t");
+	EXPECT_EDIT("-\n  # c -\n  y\n", "-\n  # c -\n  y\n- z\n", "set .[1]=z");
 }
 
 static void test_seq_append_styles(void **state)
@@ -204,6 +214,15 @@ static void test_empty_key_and_empty_keep_scalar(void **state)
 	EXPECT_EDIT("- |\n  tex", "- |-\n  tex\n- 1", "set .[1]=1");
 	EXPECT_EDIT("- >2\n   tex  ", "- >-2\n   tex  \n- 1", "set .[1]=1");
 	EXPECT_EDIT("- |2+\n   tex", "- |2-\n   tex\n- 1", "set .[1]=1");
+	/* its last line holds only spaces, deeper than its indentation: "x\n " */
+	EXPECT_EDIT("- |\n x\n  ", "- |-\n x\n  \n- 1", "set .[1]=1");
+	EXPECT_EDIT_FAILS("- |\n x\n ", "parsers disagree", "set .[1]=1");
+	EXPECT_EDIT_FAILS("- a: |1\n   W\n      ", "parsers disagree", "set .[1]=1");
+	/* libfyaml takes indented lines after an empty `|` as its content */
+	EXPECT_EDIT("a:\n  j: 1\n  k: |\n", "a:\n  j: 1\n  z: 1\n  k: |\n", "set .a.z=1");
+	EXPECT_EDIT_FAILS("a:\n  k: |\n", "empty block scalar", "set .a.z=1");
+	EXPECT_EDIT_FAILS(" - |", "empty block scalar", "set .[1]=1");
+	EXPECT_EDIT("k: |\n", "k: |\nz: 1\n", "set .z=1");
 	EXPECT_EDIT("a:\n  b: x\n  c: |\n    t", "a:\n  b: x\n  d: 1\n  c: |-\n    t\nz: 1",
 		    "set .a.d=1", "set .z=1");
 }
@@ -233,6 +252,21 @@ static void test_explicit_keys(void **state)
 	EXPECT_EDIT("? b\n:\n", "? b\n:\n  x: 5\n", "set .b.x=5");
 	EXPECT_EDIT("? b\n: 1\n", "? b\n: 1\nc:\n  x: 5\n", "set .c.x=5");
 	EXPECT_EDIT_FAILS("m:\n  ? b\nz: 1\n", "", "set .m.b.x=5");
+	/* the '?' alone on a line above its key, comments between */
+	EXPECT_EDIT("m:\n  ? # what?\n    b\nz: 1\n", "m:\n  ? # what?\n    b\n  c: 2\nz: 1\n",
+		    "set .m.c=2");
+	EXPECT_EDIT("a: 1\n? # c?\n  b", "a: 1\nz: 1\n? # c?\n  b", "set .z=1");
+	/* removing an explicit pair takes its '?' line */
+	EXPECT_EDIT("? a\n: 1\nb: 2\n", "b: 2\n", "del .a");
+	EXPECT_EDIT("b: 2\n? a\nc: 3\n", "b: 2\nc: 3\n", "del .a");
+	EXPECT_EDIT("b: 2\n? # c\n  a\n: 1\nc: 3\n", "b: 2\nc: 3\n", "del .a");
+	/* the first key of a "- k: v" item removed: the next, explicit, comes up */
+	EXPECT_EDIT("- t: 1\n  ? s\n  : b\n", "- ? s\n  : b\n", "del .[0].t");
+	/* empty `?` keys */
+	EXPECT_EDIT("a: v\n?", "a: v\nz: 1\n?", "set .z=1");
+	EXPECT_EDIT("?\n", "?\nz: 1\n", "set .z=1");
+	/* that '?' is the empty key's, not the next key's */
+	EXPECT_EDIT("? \nbc:", "? \nzz: 1\nbc:", "set .zz=1");
 }
 
 /* 12. anchors, aliases, merge keys */
