@@ -60,6 +60,7 @@ struct yn {
 	bool null_empty; /* no bytes at all: `k:` */
 	bool has_merge;  /* mapping with a `<<` merge key */
 	bool explicit_key; /* block map key written after a `?` indicator */
+	bool pair_only;  /* the one-pair map `[k: v]` in a flow sequence */
 	char chomp;      /* block scalars: '+', '-' or 0 */
 	unsigned nrefs;  /* anchored nodes: number of aliases to them */
 	struct yn *target; /* aliases: the anchored node */

@@ -852,10 +852,14 @@ static const struct yn *eof_keep_scalar(const struct ystream *ys, const struct y
 	if (!ys->len || (ys->buf[ys->len - 1] != ' ' && ys->buf[ys->len - 1] != '\t') ||
 	    n->end >= ys->len)
 		return NULL;
-	for (p = n->end; p < ys->len; p++)
-		if (ys->buf[p] != ' ' && ys->buf[p] != '\t' && ys->buf[p] != '\r' &&
-		    ys->buf[p] != '\n')
+	for (p = n->end; p < ys->len; p++) {
+		if (ys->buf[p] == '#') /* on the header line */
+			while (p + 1 < ys->len && ys->buf[p + 1] != '\n')
+				p++;
+		else if (ys->buf[p] != ' ' && ys->buf[p] != '\t' && ys->buf[p] != '\r' &&
+			 ys->buf[p] != '\n')
 			return NULL;
+	}
 	/* (blanks ending its own last line are its content) */
 	return memchr(ys->buf + n->end, '\n', ys->len - n->end) ? n : NULL;
 }
@@ -1032,7 +1036,7 @@ static struct span entry_region(const struct ystream *ys, const struct yn *n,
 	while (p < close && is_sp(b[p]))
 		p++;
 	c = p < close && b[p] == ',' ? p : HD_NOPOS;
-	if (first_on_line(ys, s)) {
+	if (first_on_line(ys, s) && (c != HD_NOPOS || comma_after(ys, n, e) == HD_NOPOS)) {
 		/* the entry owns its lines: remove them whole */
 		q = line_rest(ys, c != HD_NOPOS ? c + 1 : p, close);
 		if (q != HD_NOPOS) {
@@ -1415,6 +1419,9 @@ static int render_coll(struct rctx *r, struct yn *n)
 	if (n->nrefs && !(n->flags & YF_SHARED_OK))
 		return rerr(r, n->start, "refusing to edit inside '&%s': %u alias(es) "
 			    "share it", n->anchor, n->nrefs);
+	if (n->pair_only && (has_new(n) || ye_count(n) != 1))
+		return rerr(r, n->start, "cannot add to or remove from the one-pair "
+			    "mapping 'key: value' of a flow sequence");
 	if (n->style == YS_BLOCK && ye_count(n) == 0 && !has_new(n))
 		return render_emptied(r, n);
 	if (n->style == YS_FLOW && flow_rebuild(r, n))

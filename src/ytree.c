@@ -1170,6 +1170,15 @@ props_done:
 			if (top->end == HD_NOPOS) /* implicit one-pair map in a flow seq */
 				top->end = top->nkids ? top->kids[top->nkids - 1]->end
 						      : top->vstart;
+			if (top->kind == YN_MAP && (top->vstart >= b->ys->len ||
+						    b->ys->buf[top->vstart] != '{')) {
+				/* `[k: v]`: no braces; it starts at its key */
+				top->pair_only = true;
+				if (top->nkids && top->kids[0]->start < top->start)
+					top->start = top->vstart = top->kids[0]->start;
+				if (top->nkids && top->kids[top->nkids - 1]->end > top->end)
+					top->end = top->kids[top->nkids - 1]->end;
+			}
 			top->keep_end = top->end;
 			bump(b, top->end);
 		} else if (top->nkids) {

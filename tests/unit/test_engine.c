@@ -138,6 +138,11 @@ static void test_flow_maps(void **state)
 	EXPECT_EDIT("a: {b: 1, c: 2}\n", "a: {b: 1}\n", "del .a.c");
 	EXPECT_EDIT_ONCE("a: [x, y, z]\n", "a: [x, z]\n", "del .a[1]");
 	EXPECT_EDIT("a: [x, y, z]\n", "a: [x, y]\n", "del .a[2]");
+	/* the one-pair map of a flow sequence has no braces to edit inside */
+	EXPECT_EDIT_ONCE("[x, a: 1, y]\n", "[x, y]\n", "del .[1]");
+	EXPECT_EDIT_ONCE("[\n?ab: c\n]\n", "[\nx\n]\n", "del .[0]", "set .[0]=x");
+	EXPECT_EDIT("[a: 1]\n", "[a: 3]\n", "set .[0].a=3");
+	EXPECT_EDIT_FAILS("[a: 1]\n", "one-pair mapping", "set .[0].b=2");
 }
 
 /* multi-line flow collections (JSON): removals take their lines and one
