@@ -225,18 +225,27 @@ static int rerr(struct rctx *r, size_t off, const char *fmt, ...)
 	return -1;
 }
 
-/* Does a `|`/`|+` (or `>`) scalar under @n hold the line break before @a? */
-static bool block_scalar_holds(const struct yn *n, size_t a)
+/* Does a `|`/`|+` (or `>`; with @strip also `|-`) scalar under @n hold the
+ * line break before @a (its content could go on from there)? */
+static bool block_scalar_holds(const struct ystream *ys, const struct yn *n, size_t a,
+			       bool strip)
 {
-	size_t i;
+	size_t i, p;
 
 	if (!n)
 		return false;
-	if (n->kind == YN_SCALAR)
-		return (n->style == YS_LIT || n->style == YS_FOLD) && n->chomp != '-' &&
-		       n->vstart < a && n->keep_end >= a;
+	if (n->kind == YN_SCALAR) {
+		if ((n->style != YS_LIT && n->style != YS_FOLD) || n->vstart >= a ||
+		    (n->chomp == '-' && !strip))
+			return false;
+		/* (only blank lines between: its content may go on after them) */
+		for (p = n->end; p < a && (ys->buf[p] == ' ' || ys->buf[p] == '\t' ||
+					   ys->buf[p] == '\r' || ys->buf[p] == '\n'); p++)
+			;
+		return p >= a;
+	}
 	for (i = 0; i < n->nkids; i++)
-		if (n->kids[i]->start <= a && block_scalar_holds(n->kids[i], a))
+		if (n->kids[i]->start <= a && block_scalar_holds(ys, n->kids[i], a, strip))
 			return true;
 	return false;
 }
@@ -261,7 +270,7 @@ static void emit(struct rctx *r, size_t off, size_t len, const char *text,
 				o->len = (oe > e ? oe : e) - o->off;
 				if (o->off + o->len == ys->len && ys->buf[ys->len - 1] != '\n' &&
 				    o->off > 0 && ys->buf[o->off - 1] == '\n' &&
-				    !block_scalar_holds(ys->docs[r->doc].root, o->off - 1)) {
+				    !block_scalar_holds(ys, ys->docs[r->doc].root, o->off - 1, false)) {
 					/* whole last lines of a file without a final
 					 * line break: it still ends without one */
 					o->off--;
@@ -544,7 +553,7 @@ static void line_delete(struct rctx *r, size_t s, const struct yn *last)
 	size_t ls = ys_line_start(ys, s), ip = insert_point(ys, last);
 
 	if (ip == HD_NOPOS && ls > 0 &&
-	    block_scalar_holds(ys->docs[r->doc].root, ls - 1)) {
+	    block_scalar_holds(ys, ys->docs[r->doc].root, ls - 1, false)) {
 		/* the line break before is part of a block scalar's value:
 		 * keep it (the file now ends with one) */
 		emit(r, ls, ys->len - ls, "", 0);
@@ -560,6 +569,23 @@ static void line_delete(struct rctx *r, size_t s, const struct yn *last)
 			a--;
 		emit(r, a, ys->len - a, "", 0);
 		return;
+	}
+	if (ls > 0 && block_scalar_holds(ys, ys->docs[r->doc].root, ls - 1, true)) {
+		/* blank and comment lines after the removed ones would join the
+		 * block scalar above: they go too */
+		for (;;) {
+			size_t q = ip, nl;
+
+			while (q < ys->len && (ys->buf[q] == ' ' || ys->buf[q] == '\t'))
+				q++;
+			if (q < ys->len && ys->buf[q] != '#' && ys->buf[q] != '\n' &&
+			    ys->buf[q] != '\r')
+				break;
+			nl = next_line(ys, q);
+			if (nl == HD_NOPOS)
+				break;
+			ip = nl;
+		}
 	}
 	emit(r, ls, ip - ls, "", 0);
 }
@@ -1322,6 +1348,22 @@ static int render_emptied(struct rctx *r, struct yn *n)
 	const char *txt = n->kind == YN_MAP ? " {}" : " []";
 	size_t p;
 
+	if (n->anchor || n->tag) {
+		/* `k: !tag &a` + lines: keep the properties, `{}` after them */
+		p = n->start;
+		while (p < n->end && (ys->buf[p] == '!' || ys->buf[p] == '&')) {
+			while (p < n->end && ys->buf[p] != ' ' && ys->buf[p] != '\t' &&
+			       ys->buf[p] != '\r' && ys->buf[p] != '\n')
+				p++;
+			while (p < n->end && (ys->buf[p] == ' ' || ys->buf[p] == '\t'))
+				p++;
+		}
+		p = ws_before(ys, p);
+		if (p <= n->start || ys_line_start(ys, p) != ys_line_start(ys, n->start))
+			return rerr(r, n->start, "refusing to leave an empty block collection");
+		emit(r, p, n->end - p, txt, 3);
+		return 0;
+	}
 	if (!k && n->parent && n->parent->kind == YN_SEQ && n->dash != HD_NOPOS) {
 		/* an item `- a: 1` becomes `- {}` */
 		if (ys_line_start(ys, n->start) == ys_line_start(ys, n->dash)) {
@@ -1395,6 +1437,8 @@ static bool flow_rebuild(struct rctx *r, struct yn *n)
 			size_t e = v->end > k->end ? v->end : k->end;
 
 			hd_buf_add(&b, ys->buf + k->start, e - k->start);
+			if (n->kind == YN_MAP && v->null_empty && ys->buf[e - 1] == ':')
+				hd_buf_addc(&b, ' '); /* `k: ,`, not `k:,` */
 		} else if (n->kind == YN_MAP) {
 			put_key(r, &b, k);
 			hd_buf_adds(&b, ": ");

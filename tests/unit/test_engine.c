@@ -48,6 +48,12 @@ static void test_no_final_newline(void **state)
 	/* the line break before belongs to a block scalar: it stays */
 	EXPECT_EDIT("a: |\n  x\nb: 1", "a: |\n  x\n", "del .b");
 	EXPECT_EDIT("a: |-\n  x\nb: 1", "a: |-\n  x", "del .b");
+	/* an emptied block collection keeps its tag and anchor */
+	EXPECT_EDIT("d: !foo\n x: 1\n", "d: !foo {}\n", "del .d.x");
+	EXPECT_EDIT("- &a\n  x: 1\n", "- &a {}\n", "del .[0].x");
+	/* blank and comment lines that would join a block scalar go too */
+	EXPECT_EDIT("a: |+\n  x\nb: 1\n\nc: 2\n", "a: |+\n  x\nc: 2\n", "del .b");
+	EXPECT_EDIT("a: |-\n x\n\nb: 1\n # c\nc: 2\n", "a: |-\n x\n\nc: 2\n", "del .b");
 	/* the last two lines go: their removals overlap on the line break */
 	EXPECT_EDIT("a: 1\nb: 2\nc: 3", "a: 1", "del .b", "del .c");
 	EXPECT_EDIT("a: 1\r\nb: 2\r\nc: 3", "a: 1", "del .b", "del .c");
@@ -143,6 +149,8 @@ static void test_flow_maps(void **state)
 	EXPECT_EDIT_ONCE("[\n?ab: c\n]\n", "[\nx\n]\n", "del .[0]", "set .[0]=x");
 	EXPECT_EDIT("[a: 1]\n", "[a: 3]\n", "set .[0].a=3");
 	EXPECT_EDIT_FAILS("[a: 1]\n", "one-pair mapping", "set .[0].b=2");
+	/* a kept `k:` with no value keeps the blank after its ':' */
+	EXPECT_EDIT("{a: , b: 1}\n", "{a: , c: 1}\n", "del .b", "set .c=1");
 }
 
 /* multi-line flow collections (JSON): removals take their lines and one
