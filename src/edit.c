@@ -540,6 +540,16 @@ static int render_set(struct rctx *r, struct yn *n)
 	} else {
 		hd_scalar_write(&b, n->text, n->tlen, n->vtype, quote_for(r));
 	}
+	if (!n->null_empty && n->vstart == n->end && n->vstart > 0 &&
+	    !strchr(" \t\r\n", r->ys->buf[n->vstart - 1])) {
+		/* `k: !tag` with no text: a blank after the property */
+		struct hd_buf x = HD_BUF_INIT;
+
+		hd_buf_addc(&x, ' ');
+		hd_buf_add(&x, b.data, b.len);
+		hd_buf_release(&b);
+		b = x;
+	}
 	emit_value(r, n, n->vstart, &b);
 	hd_buf_release(&b);
 	return 0;
@@ -613,10 +623,11 @@ static int delete_pair(struct rctx *r, struct yn *map, size_t i)
 	for (j = i + 2; j + 1 < map->nkids; j += 2)
 		if (!(map->kids[j]->flags & (YF_DELETED | YF_NEW)))
 			break;
-	if (j + 1 >= map->nkids)
+	if (j + 1 >= map->nkids || !first_on_line(r->ys, key_start(r->ys, map->kids[j])))
 		return rerr(r, k->start, "cannot remove '%.*s', the only key on "
 			    "its line", (int)k->tlen, k->text);
-	emit(r, k->start, key_start(r->ys, map->kids[j]) - k->start, "", 0);
+	emit(r, key_start(r->ys, k),
+	     key_start(r->ys, map->kids[j]) - key_start(r->ys, k), "", 0);
 	return 0;
 }
 

@@ -847,8 +847,10 @@ static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
 		/* `? key`: its ':' (if any) may be lines below; siblings align with the '?' */
 		size_t q = ys_key_mark(b->ys, n->start);
 
-		/* (a '?' before the previous value's end is that pair's) */
+		/* (a '?' before the previous value's end is that pair's, one
+		 * before the map's start an outer map's: `? k: v` keys a map) */
 		n->explicit_key = q != HD_NOPOS && (q + 1 < n->start || n->null_empty) &&
+				  q >= p->start &&
 				  (p->nkids < 3 || q >= p->kids[p->nkids - 2]->end);
 	}
 	if (p->kind == YN_SEQ && p->style == YS_BLOCK) {

@@ -48,6 +48,8 @@ static void test_no_final_newline(void **state)
 	/* the line break before belongs to a block scalar: it stays */
 	EXPECT_EDIT("a: |\n  x\nb: 1", "a: |\n  x\n", "del .b");
 	EXPECT_EDIT("a: |-\n  x\nb: 1", "a: |-\n  x", "del .b");
+	/* a tag with no text gets its value after a blank */
+	EXPECT_EDIT("a: !t\nc: !t # c\n", "a: !t x\nc: !t q # c\n", "set .a=x", "set .c=q");
 	/* an emptied block collection keeps its tag and anchor */
 	EXPECT_EDIT("d: !foo\n x: 1\n", "d: !foo {}\n", "del .d.x");
 	EXPECT_EDIT("- &a\n  x: 1\n", "- &a {}\n", "del .[0].x");
