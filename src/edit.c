@@ -818,6 +818,9 @@ static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new,
 	for (i = first_new; i < n->nkids; i++)
 		if (!(kids[i]->flags & YF_NEW) || kids[i]->replaced)
 			return HD_NOPOS;
+	for (i = 0; i < first_new; i++)
+		if (kids[i]->flags & YF_DELETED)
+			return HD_NOPOS; /* (a removal may pull that pair up) */
 	/* move the last old pair behind the new ones */
 	for (i = first_new - 2, j = first_new; j < n->nkids; i++, j++)
 		kids[i] = kids[j];
@@ -1586,9 +1589,25 @@ static int splice_cmp(const void *a, const void *b)
 static int sort_check(const struct ystream *ys, struct splice *v, size_t n,
 		      struct hd_err *err)
 {
-	size_t i;
+	size_t i, ds = 0, de = 0;
+	bool moved = false;
 
 	if (n)
+		qsort(v, n, sizeof(*v), splice_cmp);
+	/* text added inside removed bytes (a removal grown over the lines
+	 * around it) lands where the removal ends: the same output */
+	for (i = 0; i < n; i++) {
+		if (v[i].len && !v[i].tlen) {
+			if (v[i].off >= de)
+				ds = v[i].off;
+			if (v[i].off + v[i].len > de)
+				de = v[i].off + v[i].len;
+		} else if (!v[i].len && v[i].off > ds && v[i].off < de) {
+			v[i].off = de;
+			moved = true;
+		}
+	}
+	if (moved)
 		qsort(v, n, sizeof(*v), splice_cmp);
 	for (i = 1; i < n; i++) {
 		const struct splice *a = &v[i - 1], *b = &v[i];

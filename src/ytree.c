@@ -573,7 +573,8 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 	while (p < ts) {
 		char c = s[p];
 
-		if (c == '#' && (p == 0 || s[p - 1] == ' ' || s[p - 1] == '\t')) {
+		if (c == '#' && (p == 0 || s[p - 1] == ' ' || s[p - 1] == '\t' ||
+				 s[p - 1] == '\n' || s[p - 1] == '\r')) {
 			while (p < ts && s[p] != '\n')
 				p++;
 			continue;

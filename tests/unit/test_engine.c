@@ -48,6 +48,9 @@ static void test_no_final_newline(void **state)
 	/* the line break before belongs to a block scalar: it stays */
 	EXPECT_EDIT("a: |\n  x\nb: 1", "a: |\n  x\n", "del .b");
 	EXPECT_EDIT("a: |-\n  x\nb: 1", "a: |-\n  x", "del .b");
+	/* a '|' in a comment line before a block scalar is not its header */
+	EXPECT_EDIT("- a\n# c |# x\n- |+\n\n \n\n# t\n", "- a\n# c |# x\n- |+\n\n \n\n- z\n# t\n",
+		    "set .[2]=z");
 	/* a tag with no text gets its value after a blank */
 	EXPECT_EDIT("a: !t\nc: !t # c\n", "a: !t x\nc: !t q # c\n", "set .a=x", "set .c=q");
 	/* an emptied block collection keeps its tag and anchor */
