@@ -1293,6 +1293,8 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 			}
 		}
 	}
+	if (ip > 0 && s[ip - 1] == ':' && b.len && b.data[0] == ',')
+		emit(r, ip, 0, " ", 1); /* `k:` with no value: `k: ,`, not `k:,` */
 	emit(r, ip, 0, b.data, b.len);
 out:
 	hd_buf_release(&b);

@@ -564,6 +564,51 @@ static size_t empty_pos(struct builder *b, struct yn *parent)
 }
 
 /* Block scalar: find the '|'/'>' header and the content's real end. */
+/*
+ * Lines of spaces deeper than a block scalar's indentation are content
+ * (" " and more): its end is past the last of them before @te.  The
+ * indentation is that of its first content line, less the spaces its
+ * value keeps at its start.
+ */
+static size_t block_content_end(const char *s, size_t hle, size_t te,
+				const struct yn *n)
+{
+	size_t p, e, lead = 0, tlead = 0, ind, end = n->end, i = 0;
+
+	for (p = hle + 1; p < te; p = e + 1) {
+		for (e = p; e < te && s[e] == ' '; e++)
+			;
+		if (e < te && s[e] != '\n' && s[e] != '\r') {
+			lead = e - p;
+			break;
+		}
+		while (e < te && s[e] != '\n')
+			e++;
+	}
+	if (p >= te)
+		return end;
+	while (i < n->tlen && n->text[i] == '\n')
+		i++;
+	while (i < n->tlen && n->text[i] == ' ')
+		i++, tlead++;
+	if (tlead > lead)
+		return end;
+	ind = lead - tlead;
+	for (p = end; p < te && s[p] != '\n'; p++)
+		;
+	for (p++; p < te; p = e + 1) {
+		for (e = p; e < te && s[e] == ' '; e++)
+			;
+		if (e < te && s[e] != '\n' && s[e] != '\r')
+			break;
+		if (e - p > ind)
+			end = e;
+		while (e < te && s[e] != '\n')
+			e++;
+	}
+	return end;
+}
+
 static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 			       size_t te)
 {
@@ -579,7 +624,9 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 				p++;
 			continue;
 		}
-		if (c == '|' || c == '>') {
+		if ((c == '|' || c == '>') &&
+		    (p == 0 || s[p - 1] == ' ' || s[p - 1] == '\t' || s[p - 1] == '\n' ||
+		     s[p - 1] == '\r')) {
 			hdr = p;
 			break;
 		}
@@ -621,6 +668,8 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 		p--;
 	n->end = p > hle ? p : q;
 	n->keep_end = n->end;
+	if (n->end > hle)
+		n->end = n->keep_end = block_content_end(s, hle, te, n);
 	if (n->chomp == 0 && n->tlen && n->text[n->tlen - 1] == '\n') {
 		/* clip chomping at the end of a file without a final line break:
 		 * no line break to keep (YAML 1.2 [165], libyaml); libfyaml

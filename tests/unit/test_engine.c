@@ -48,6 +48,9 @@ static void test_no_final_newline(void **state)
 	/* the line break before belongs to a block scalar: it stays */
 	EXPECT_EDIT("a: |\n  x\nb: 1", "a: |\n  x\n", "del .b");
 	EXPECT_EDIT("a: |-\n  x\nb: 1", "a: |-\n  x", "del .b");
+	/* a line of spaces deeper than the indentation is content: " " */
+	EXPECT_EDIT("s: |-\n M\n  \n", "s: |-\n M\n  \nz: 1\n", "set .z=1");
+	EXPECT_EDIT("s: |2-\n   M\n    \n", "s: |2-\n   M\n    \nz: 1\n", "set .z=1");
 	/* a '|' in a comment line before a block scalar is not its header */
 	EXPECT_EDIT("- a\n# c |# x\n- |+\n\n \n\n# t\n", "- a\n# c |# x\n- |+\n\n \n\n- z\n# t\n",
 		    "set .[2]=z");
@@ -154,6 +157,8 @@ static void test_flow_maps(void **state)
 	EXPECT_EDIT_ONCE("[\n?ab: c\n]\n", "[\nx\n]\n", "del .[0]", "set .[0]=x");
 	EXPECT_EDIT("[a: 1]\n", "[a: 3]\n", "set .[0].a=3");
 	EXPECT_EDIT_FAILS("[a: 1]\n", "one-pair mapping", "set .[0].b=2");
+	EXPECT_EDIT("{m:}\n", "{m: , z: 1}\n", "set .z=1");
+	EXPECT_EDIT("{m:\n }\n", "{m: ,\n z: 1\n }\n", "set .z=1");
 	/* a kept `k:` with no value keeps the blank after its ':' */
 	EXPECT_EDIT("{a: , b: 1}\n", "{a: , c: 1}\n", "del .b", "set .c=1");
 }
@@ -235,7 +240,7 @@ static void test_empty_key_and_empty_keep_scalar(void **state)
 	/* its last line holds only spaces, deeper than its indentation: "x\n " */
 	EXPECT_EDIT("- |\n x\n  ", "- |-\n x\n  \n- 1", "set .[1]=1");
 	EXPECT_EDIT_FAILS("- |\n x\n ", "parsers disagree", "set .[1]=1");
-	EXPECT_EDIT_FAILS("- a: |1\n   W\n      ", "parsers disagree", "set .[1]=1");
+	EXPECT_EDIT("- a: |1\n   W\n      ", "- a: |-1\n   W\n      \n- 1", "set .[1]=1");
 	/* libfyaml takes indented lines after an empty `|` as its content */
 	EXPECT_EDIT("a:\n  j: 1\n  k: |\n", "a:\n  j: 1\n  z: 1\n  k: |\n", "set .a.z=1");
 	EXPECT_EDIT_FAILS("a:\n  k: |\n", "empty block scalar", "set .a.z=1");
