@@ -225,27 +225,46 @@ static int rerr(struct rctx *r, size_t off, const char *fmt, ...)
 	return -1;
 }
 
-/* Does a `|`/`|+` (or `>`; with @strip also `|-`) scalar under @n hold the
- * line break before @a (its content could go on from there)? */
-static bool block_scalar_holds(const struct ystream *ys, const struct yn *n, size_t a,
+/* Past the removal already planned that covers @p, or @p. */
+static size_t past_removed(const struct rctx *r, size_t p)
+{
+	const struct splices *s = r->out;
+	size_t i;
+
+	for (i = s->n; i-- > 0 && s->v[i].doc == r->doc;)
+		if (s->v[i].len && !s->v[i].tlen && s->v[i].off <= p &&
+		    p < s->v[i].off + s->v[i].len)
+			return s->v[i].off + s->v[i].len;
+	return p;
+}
+
+/* Does a kept `|`/`|+` (or `>`; with @strip also `|-`) scalar under @n
+ * hold the line break before @a (only blank lines or removed bytes between:
+ * its content could go on from there)? */
+static bool block_scalar_holds(const struct rctx *r, const struct yn *n, size_t a,
 			       bool strip)
 {
-	size_t i, p;
+	const char *b = r->ys->buf;
+	size_t i, p, q;
 
-	if (!n)
+	if (!n || (n->flags & YF_DELETED))
 		return false;
 	if (n->kind == YN_SCALAR) {
 		if ((n->style != YS_LIT && n->style != YS_FOLD) || n->vstart >= a ||
 		    (n->chomp == '-' && !strip))
 			return false;
-		/* (only blank lines between: its content may go on after them) */
-		for (p = n->end; p < a && (ys->buf[p] == ' ' || ys->buf[p] == '\t' ||
-					   ys->buf[p] == '\r' || ys->buf[p] == '\n'); p++)
-			;
-		return p >= a;
+		for (p = n->end; p < a;) {
+			if (b[p] == ' ' || b[p] == '\t' || b[p] == '\r' || b[p] == '\n')
+				p++;
+			else if ((q = past_removed(r, p)) > p)
+				p = q;
+			else
+				return false;
+		}
+		return true;
 	}
 	for (i = 0; i < n->nkids; i++)
-		if (n->kids[i]->start <= a && block_scalar_holds(ys, n->kids[i], a, strip))
+		if (n->kids[i]->start <= a && block_scalar_holds(r, n->kids[i], a, strip))
 			return true;
 	return false;
 }
@@ -270,7 +289,7 @@ static void emit(struct rctx *r, size_t off, size_t len, const char *text,
 				o->len = (oe > e ? oe : e) - o->off;
 				if (o->off + o->len == ys->len && ys->buf[ys->len - 1] != '\n' &&
 				    o->off > 0 && ys->buf[o->off - 1] == '\n' &&
-				    !block_scalar_holds(ys, ys->docs[r->doc].root, o->off - 1, false)) {
+				    !block_scalar_holds(r, ys->docs[r->doc].root, o->off - 1, false)) {
 					/* whole last lines of a file without a final
 					 * line break: it still ends without one */
 					o->off--;
@@ -563,7 +582,7 @@ static void line_delete(struct rctx *r, size_t s, const struct yn *last)
 	size_t ls = ys_line_start(ys, s), ip = insert_point(ys, last);
 
 	if (ip == HD_NOPOS && ls > 0 &&
-	    block_scalar_holds(ys, ys->docs[r->doc].root, ls - 1, false)) {
+	    block_scalar_holds(r, ys->docs[r->doc].root, ls - 1, false)) {
 		/* the line break before is part of a block scalar's value:
 		 * keep it (the file now ends with one) */
 		emit(r, ls, ys->len - ls, "", 0);
@@ -580,7 +599,7 @@ static void line_delete(struct rctx *r, size_t s, const struct yn *last)
 		emit(r, a, ys->len - a, "", 0);
 		return;
 	}
-	if (ls > 0 && block_scalar_holds(ys, ys->docs[r->doc].root, ls - 1, true)) {
+	if (ls > 0 && block_scalar_holds(r, ys->docs[r->doc].root, ls - 1, true)) {
 		/* blank and comment lines after the removed ones would join the
 		 * block scalar above: they go too */
 		for (;;) {
@@ -1012,6 +1031,14 @@ static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 
 /* ---- flow collections -------------------------------------------------- */
 
+/* An empty scalar written as its properties only (`!tag`, `&a`): a ',' or
+ * bracket right after it would join them. */
+static bool props_only(const struct yn *n)
+{
+	return n && n->kind == YN_SCALAR && !n->tlen && !n->null_empty &&
+	       (n->tag || n->anchor) && n->style == YS_PLAIN;
+}
+
 struct span {
 	size_t s, e;
 };
@@ -1173,6 +1200,7 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 	size_t step = n->kind == YN_MAP ? 2 : 1, close = n->end - 1;
 	size_t i, nr = 0, nm = 0, es, ee, c, ip, col = 0;
 	size_t lk_s = HD_NOPOS, lk_e = HD_NOPOS, first_s = HD_NOPOS, last_e = 0;
+	const struct yn *lk_v = NULL;
 	struct span *reg, *m;
 	struct hd_buf b = HD_BUF_INIT;
 	bool multi, trailing, whole_lines = false;
@@ -1195,6 +1223,9 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 		} else {
 			lk_s = es;
 			lk_e = ee;
+			lk_v = n->kids[i + step - 1];
+			if (lk_v->null_empty)
+				lk_v = n->kids[i];
 		}
 	}
 	multi = memchr(s + n->vstart, '\n', close - n->vstart) != NULL;
@@ -1293,8 +1324,9 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 			}
 		}
 	}
-	if (ip > 0 && s[ip - 1] == ':' && b.len && b.data[0] == ',')
-		emit(r, ip, 0, " ", 1); /* `k:` with no value: `k: ,`, not `k:,` */
+	if (ip > 0 && b.len && b.data[0] == ',' && ip == lk_e &&
+	    (s[ip - 1] == ':' || props_only(lk_v)))
+		emit(r, ip, 0, " ", 1); /* `k: ,` and `! ,`, not `k:,` and `!,` */
 	emit(r, ip, 0, b.data, b.len);
 out:
 	hd_buf_release(&b);
@@ -1453,8 +1485,9 @@ static bool flow_rebuild(struct rctx *r, struct yn *n)
 			size_t e = v->end > k->end ? v->end : k->end;
 
 			hd_buf_add(&b, ys->buf + k->start, e - k->start);
-			if (n->kind == YN_MAP && v->null_empty && ys->buf[e - 1] == ':')
-				hd_buf_addc(&b, ' '); /* `k: ,`, not `k:,` */
+			if ((n->kind == YN_MAP && v->null_empty && ys->buf[e - 1] == ':') ||
+			    props_only(v->null_empty ? k : v))
+				hd_buf_addc(&b, ' '); /* `k: ,`, `! ,`: not `k:,`, `!,` */
 		} else if (n->kind == YN_MAP) {
 			put_key(r, &b, k);
 			hd_buf_adds(&b, ": ");

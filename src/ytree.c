@@ -614,11 +614,13 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 {
 	const char *s = b->ys->buf;
 	size_t p = b->cursor == HD_NOPOS ? 0 : b->cursor, q, hle, hdr = HD_NOPOS;
+	size_t from = p;
 
 	while (p < ts) {
 		char c = s[p];
 
-		if (c == '#' && (p == 0 || s[p - 1] == ' ' || s[p - 1] == '\t' ||
+		/* (a comment right after the previous token: `|-2#c`) */
+		if (c == '#' && (p == from || s[p - 1] == ' ' || s[p - 1] == '\t' ||
 				 s[p - 1] == '\n' || s[p - 1] == '\r')) {
 			while (p < ts && s[p] != '\n')
 				p++;

@@ -159,6 +159,8 @@ static void test_flow_maps(void **state)
 	EXPECT_EDIT_FAILS("[a: 1]\n", "one-pair mapping", "set .[0].b=2");
 	EXPECT_EDIT("{m:}\n", "{m: , z: 1}\n", "set .z=1");
 	EXPECT_EDIT("{m:\n }\n", "{m: ,\n z: 1\n }\n", "set .z=1");
+	/* a tag or anchor with no text keeps a blank before ',' and '}' */
+	EXPECT_EDIT("{a, ! , b}\n", "{a, ! }\n", "del .b");
 	/* a kept `k:` with no value keeps the blank after its ':' */
 	EXPECT_EDIT("{a: , b: 1}\n", "{a: , c: 1}\n", "del .b", "set .c=1");
 }
