@@ -956,6 +956,13 @@ static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 			    "this block scalar: YAML parsers disagree on its value (it "
 			    "ends the file on a blank line without a line break)");
 	ip = insert_point(ys, last);
+	if (ip != HD_NOPOS && last_leaf(n)) {
+		/* a `? key` with no value ends where its key does (`|+` lines) */
+		size_t ip2 = insert_point(ys, last_leaf(n));
+
+		if (ip2 == HD_NOPOS || ip2 > ip)
+			ip = ip2;
+	}
 	eol = eol_at(ys, last->end);
 	if (n->kind == YN_MAP &&
 	    (ip == HD_NOPOS || (empty_block_scalar(last_leaf(n)) && key_col(ys, n) > 0))) {

@@ -125,6 +125,23 @@ static bool parsers_agree(const struct ystream *ys)
 	return ok;
 }
 
+/* Does libyaml read @out as libfyaml (the tree) does? */
+static bool output_agrees(const char *out, size_t len)
+{
+	struct hd_arena a;
+	struct ystream ys;
+	struct hd_err err;
+	bool ok;
+
+	hd_arena_init(&a);
+	if (ys_parse(&ys, "fuzz-out", out, len, &a, &err) == 0)
+		ok = parsers_agree(&ys);
+	else
+		ok = !libyaml_accepts(out, len); /* both reject it: our bug */
+	hd_arena_free(&a);
+	return ok;
+}
+
 /* Remove @n (a map value: its pair) unless an alias could see it. */
 static void remove_node(struct yn *n)
 {
@@ -220,8 +237,10 @@ static int edit_once(const char *buf, size_t size, unsigned seed, struct hd_buf 
 		if (memchr(buf, '\t', size))
 			goto done;
 		/* input only libfyaml accepts (its leniencies shift with edits),
-		 * or that the two parsers read differently */
-		if (!agree || !libyaml_accepts(buf, size))
+		 * or that the two parsers read differently; or output they read
+		 * differently (a parser's bug that verification caught) */
+		if (!agree || !libyaml_accepts(buf, size) ||
+		    !output_agrees(out->data, out->len))
 			goto done;
 		/* never written, but the renderer should have refused */
 		fprintf(stderr, "verification failed: %d:%d: %s\n", err.line, err.col,

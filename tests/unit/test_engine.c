@@ -290,6 +290,8 @@ static void test_explicit_keys(void **state)
 	/* empty `?` keys */
 	EXPECT_EDIT("a: v\n?", "a: v\nz: 1\n?", "set .z=1");
 	EXPECT_EDIT("?\n", "?\nz: 1\n", "set .z=1");
+	/* a `? key` with no value ends after its key's `|+` blank lines */
+	EXPECT_EDIT("?\n- |+\n\n", "?\n- |+\n\nzz: 1\n", "set .zz=1");
 	/* that '?' is the empty key's, not the next key's */
 	EXPECT_EDIT("? \nbc:", "? \nzz: 1\nbc:", "set .zz=1");
 }
