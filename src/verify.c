@@ -304,7 +304,6 @@ int hd_verify_doc_split(const char *name, const struct yn *root, const char *out
 		ly.v.line_base = line_base;
 		threaded = pthread_create(&th, NULL, ly_thread, &ly) == 0;
 	}
-	if (getenv("HD_DUMP")) fwrite(out, 1, outlen, stderr);
 	if (ys_parse_lean(&o, name, out, outlen, &a, &perr) < 0) {
 		err->line = perr.line + line_base;
 		err->col = perr.col;
