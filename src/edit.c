@@ -1308,6 +1308,8 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 		if (trailing)
 			hd_buf_addc(&b, ',');
 		ip = c + 1;
+		if (c == lk_e && props_only(lk_v))
+			emit(r, c, 0, " ", 1); /* `! ,`: the tag is `!` */
 	} else {
 		if (trailing)
 			hd_buf_addc(&b, ',');
