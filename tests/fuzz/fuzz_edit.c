@@ -62,6 +62,8 @@ static bool ly_same(yaml_parser_t *p, const struct yn *n)
 	bool ok = false;
 	size_t i;
 
+	if (n->tag && strpbrk(n->tag, ",[]{}"))
+		return false; /* libfyaml 0.7.12 lets a tag run into `,` or `]` */
 	if (!yaml_parser_parse(p, &ev))
 		return false;
 	switch (n->kind) {
