@@ -611,8 +611,10 @@ static void line_delete(struct rctx *r, size_t s, const struct yn *last)
 			    ys->buf[q] != '\r')
 				break;
 			nl = next_line(ys, q);
-			if (nl == HD_NOPOS)
+			if (nl == HD_NOPOS) {
+				ip = ys->len; /* the last line, without a line break */
 				break;
+			}
 			ip = nl;
 		}
 	}
