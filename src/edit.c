@@ -401,6 +401,18 @@ static void emit_lines(struct rctx *r, size_t ip, const struct hd_buf *t,
 	/* at EOF without a final newline: keep it that way */
 	{
 		struct hd_buf x = HD_BUF_INIT;
+		const struct splices *s = r->out;
+		size_t i;
+
+		/* the last lines are removed after a line break: the new
+		 * lines take their place */
+		for (i = s->n; i-- > 0 && s->v[i].doc == r->doc;)
+			if (s->v[i].len && !s->v[i].tlen &&
+			    s->v[i].off + s->v[i].len == r->ys->len && s->v[i].off > 0 &&
+			    r->ys->buf[s->v[i].off - 1] == '\n') {
+				emit(r, s->v[i].off, 0, t->data, t->len - el);
+				return;
+			}
 
 		hd_buf_adds(&x, eol);
 		hd_buf_add(&x, t->data, t->len - el);

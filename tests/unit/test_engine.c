@@ -62,6 +62,8 @@ static void test_no_final_newline(void **state)
 	/* blank and comment lines that would join a block scalar go too */
 	EXPECT_EDIT("a: |+\n  x\nb: 1\n\nc: 2\n", "a: |+\n  x\nc: 2\n", "del .b");
 	EXPECT_EDIT("a: |-\n x\n\nb: 1\n # c\nc: 2\n", "a: |-\n x\n\nc: 2\n", "del .b");
+	/* the removed last line (kept line break before) gives way to new ones */
+	EXPECT_EDIT("a: |+\n\nb: 1", "a: |+\n\nc: 2", "del .b", "set .c=2");
 	/* the last two lines go: their removals overlap on the line break */
 	EXPECT_EDIT("a: 1\nb: 2\nc: 3", "a: 1", "del .b", "del .c");
 	EXPECT_EDIT("a: 1\r\nb: 2\r\nc: 3", "a: 1", "del .b", "del .c");
