@@ -1505,12 +1505,13 @@ static bool flow_rebuild(struct rctx *r, struct yn *n)
 			hd_buf_adds(&b, ", ");
 		first = false;
 		if (!(k->flags & YF_NEW)) {
-			size_t e = v->end > k->end ? v->end : k->end;
+			size_t es, e;
 
-			hd_buf_add(&b, ys->buf + k->start, e - k->start);
-			if ((n->kind == YN_MAP && v->null_empty && ys->buf[e - 1] == ':') ||
-			    props_only(v->null_empty ? k : v))
-				hd_buf_addc(&b, ' '); /* `k: ,`, `! ,`: not `k:,`, `!,` */
+			entry_bounds(ys, n, i, &es, &e);
+			hd_buf_add(&b, ys->buf + es, e - es);
+			if (e > es && (ys->buf[e - 1] == ':' || ys->buf[e - 1] == '?' ||
+				       props_only(v->null_empty ? k : v)))
+				hd_buf_addc(&b, ' '); /* `k: ,`, `? ,`, `! ,`: not `k:,` */
 		} else if (n->kind == YN_MAP) {
 			put_key(r, &b, k);
 			hd_buf_adds(&b, ": ");

@@ -539,14 +539,14 @@ static size_t empty_pos(struct builder *b, struct yn *parent)
 			return q + 1;
 		return p;
 	}
-	if (parent && parent->kind == YN_MAP && parent->style == YS_BLOCK &&
-	    parent->nkids % 2 == 0) {
+	if (parent && parent->kind == YN_MAP && parent->nkids % 2 == 0) {
 		/* an empty `?` key: just after its '?' (maybe lines below) */
 		size_t q = skip_trivia(s, p, n);
 
 		if (q < n && s[q] == '?' &&
 		    (q + 1 == n || s[q + 1] == ' ' || s[q + 1] == '\t' || s[q + 1] == '\r' ||
-		     s[q + 1] == '\n'))
+		     s[q + 1] == '\n' || (parent->style == YS_FLOW &&
+					  (s[q + 1] == ',' || s[q + 1] == '}'))))
 			return q + 1;
 		if (q < n && s[q] == ':')
 			return q; /* `: v` with no key: at its ':' */
