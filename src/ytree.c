@@ -478,6 +478,8 @@ size_t ys_key_mark(const struct ystream *ys, size_t start)
 			le--;
 		for (ls = le; ls > 0 && s[ls - 1] != '\n'; ls--)
 			;
+		if (ls == 0 && ys->bom)
+			ls = 3; /* (the BOM is no content) */
 		z = le;
 		for (e = ls; e < le; e++)
 			if (s[e] == '#' && (e == ls || blank(s[e - 1]))) {
@@ -490,6 +492,8 @@ size_t ys_key_mark(const struct ystream *ys, size_t start)
 			z--;
 		if (a == z) {
 			q = ls;
+			if (ls == 3 && ys->bom)
+				break;
 			continue;
 		}
 		return z - a == 1 && s[a] == '?' ? a : HD_NOPOS;
@@ -847,8 +851,9 @@ static size_t line_last(const char *s, size_t ls, size_t le)
 
 /* The '-' of the block sequence item starting at @p: before it on its
  * line, or ending a line above (only blanks and comments between). */
-static size_t find_dash(const char *s, size_t p)
+static size_t find_dash(const struct ystream *ys, size_t p)
 {
+	const char *s = ys->buf;
 	size_t ls, le, z;
 
 	while (p > 0 && blank(s[p - 1]))
@@ -861,11 +866,13 @@ static size_t find_dash(const char *s, size_t p)
 			le--;
 		for (ls = le; ls > 0 && s[ls - 1] != '\n'; ls--)
 			;
-		z = line_last(s, ls, le);
+		z = line_last(s, ls == 0 && ys->bom ? 3 : ls, le);
 		if (z == HD_NOPOS) {
 			p = ls;
 			continue;
 		}
+		if (ls == 0 && ys->bom)
+			ls = 3;
 		return s[z] == '-' && (z == ls || blank(s[z - 1])) ? z : HD_NOPOS;
 	}
 	return HD_NOPOS;
@@ -906,7 +913,7 @@ static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
 				  (p->nkids < 3 || q >= p->kids[p->nkids - 2]->end);
 	}
 	if (p->kind == YN_SEQ && p->style == YS_BLOCK) {
-		n->dash = find_dash(b->ys->buf, n->start);
+		n->dash = find_dash(b->ys, n->start);
 		if (n->null_empty && n->start > 0 && b->ys->buf[n->start - 1] == '-')
 			n->dash = n->start - 1;
 		note_gap(b, n);
