@@ -574,12 +574,12 @@ static size_t empty_pos(struct builder *b, struct yn *parent)
  * indentation is that of its first content line, less the spaces its
  * value keeps at its start.
  */
-static size_t block_content_end(const char *s, size_t hle, size_t te,
+static size_t block_content_end(const char *s, size_t len, size_t hle, size_t te,
 				const struct yn *n)
 {
-	size_t p, e, lead = 0, tlead = 0, ind, end = n->end, i = 0;
+	size_t p, e, lead = 0, tlead = 0, ind, end = n->end, i = 0, skip = 0;
 
-	for (p = hle + 1; p < te; p = e + 1) {
+	for (p = hle + 1; p < te; p = e + 1, skip++) {
 		for (e = p; e < te && s[e] == ' '; e++)
 			;
 		if (e < te && s[e] != '\n' && s[e] != '\r') {
@@ -589,25 +589,28 @@ static size_t block_content_end(const char *s, size_t hle, size_t te,
 		while (e < te && s[e] != '\n')
 			e++;
 	}
-	if (p >= te)
-		return end;
-	while (i < n->tlen && n->text[i] == '\n')
-		i++;
+	if (p >= te || (skip && n->style == YS_FOLD))
+		return end; /* (folding joins lines: no line to line match) */
+	while (skip > 0 && i < n->tlen) /* the lines before it, one each */
+		if (n->text[i++] == '\n')
+			skip--;
 	while (i < n->tlen && n->text[i] == ' ')
 		i++, tlead++;
 	if (tlead > lead)
 		return end;
 	ind = lead - tlead;
-	for (p = end; p < te && s[p] != '\n'; p++)
+	/* (up to the next line with more than spaces: libfyaml's token may
+	 * end before the last such line, its value holds it) */
+	for (p = end; p < len && s[p] != '\n'; p++)
 		;
-	for (p++; p < te; p = e + 1) {
-		for (e = p; e < te && s[e] == ' '; e++)
+	for (p++; p < len; p = e + 1) {
+		for (e = p; e < len && s[e] == ' '; e++)
 			;
-		if (e < te && s[e] != '\n' && s[e] != '\r')
+		if (e < len && s[e] != '\n' && s[e] != '\r')
 			break;
 		if (e - p > ind)
 			end = e;
-		while (e < te && s[e] != '\n')
+		while (e < len && s[e] != '\n')
 			e++;
 	}
 	return end;
@@ -675,7 +678,7 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 	n->end = p > hle ? p : q;
 	n->keep_end = n->end;
 	if (n->end > hle)
-		n->end = n->keep_end = block_content_end(s, hle, te, n);
+		n->end = n->keep_end = block_content_end(s, b->ys->len, hle, te, n);
 	if (n->chomp == 0 && n->tlen && n->text[n->tlen - 1] == '\n') {
 		/* clip chomping at the end of a file without a final line break:
 		 * no line break to keep (YAML 1.2 [165], libyaml); libfyaml
