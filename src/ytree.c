@@ -547,6 +547,9 @@ static size_t empty_pos(struct builder *b, struct yn *parent)
 		/* an empty `?` key: just after its '?' (maybe lines below) */
 		size_t q = skip_trivia(s, p, n);
 
+		if (parent->style == YS_FLOW && q < n && (s[q] == ',' || s[q] == '{'))
+			q = skip_trivia(s, q + 1, n);
+
 		if (q < n && s[q] == '?' &&
 		    (q + 1 == n || s[q + 1] == ' ' || s[q + 1] == '\t' || s[q + 1] == '\r' ||
 		     s[q + 1] == '\n' || (parent->style == YS_FLOW &&
