@@ -130,6 +130,10 @@ readme: harden
 run: deps harden
 	@for f in examples/*/*.in.yaml; do ./harden "$$f" || true; done
 
+$(BUILD)/tests/dump_scalars: tests/tools/dump_scalars.c $(BUILD)/libharden.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
+
 $(BUILD)/tests/libinject.so: tests/fault/inject.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
@@ -137,8 +141,9 @@ $(BUILD)/tests/libinject.so: tests/fault/inject.c
 unit: $(UNITBIN)
 	@for t in $(UNITBIN); do echo "== $$t"; $$t || exit 1; done
 
-test: deps harden unit $(BUILD)/tests/libinject.so
-	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so SHARED=$(SHARED) bash tests/run.sh
+test: deps harden unit $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars
+	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars \
+	  SHARED=$(SHARED) bash tests/run.sh
 	@if [ -n "$$CI" ] && command -v $(FUZZCC) >/dev/null; then \
 	  $(MAKE) --no-print-directory -j$$(nproc) -Otarget fuzz FUZZ_RUNS=$${CI_FUZZ_RUNS:-400000}; fi
 
@@ -176,12 +181,13 @@ valgrind: valgrind-unit harden
 VG_EVERY   ?= 1
 VG_OFFSET  ?= 0
 VG_SAMPLED ?= t10-identity t20-corpus-edit t60-k8s t70-compose t80-reports
-valgrind-suite: valgrind-unit harden $(BUILD)/tests/libinject.so
+valgrind-suite: valgrind-unit harden $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars
 	@rm -rf $(BUILD)/vg-suite; mkdir -p $(BUILD)/vg-suite; chmod 1777 $(BUILD)/vg-suite
 	@[ $(VG_EVERY) -le 1 ] || echo "valgrind-suite: sampling 1 in $(VG_EVERY) processes (offset $(VG_OFFSET)) of: $(VG_SAMPLED)"
 	@HARDEN=tests/vg-harden VG_LOGDIR=$(CURDIR)/$(BUILD)/vg-suite HD_UNDER_VALGRIND=1 \
 	  VG_EVERY=$(VG_EVERY) VG_OFFSET=$(VG_OFFSET) VG_SAMPLED="$(VG_SAMPLED)" \
-	  INJECT=$(BUILD)/tests/libinject.so SHARED=$(SHARED) bash tests/run.sh; rc=$$?; \
+	  INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars SHARED=$(SHARED) \
+	  bash tests/run.sh; rc=$$?; \
 	  n=$$(ls $(BUILD)/vg-suite | wc -l); bad=$$(find $(BUILD)/vg-suite -name '*.log' -size +0); \
 	  if [ -n "$$bad" ]; then head -40 $$bad; \
 	    echo "valgrind-suite: memcheck errors in $$(echo $$bad | wc -w) of $$n harden processes"; exit 1; fi; \
