@@ -476,16 +476,14 @@ size_t ys_key_mark(const struct ystream *ys, size_t start)
 		le = q - 1;
 		if (le > 0 && s[le - 1] == '\r')
 			le--;
-		for (ls = le; ls > 0 && s[ls - 1] != '\n'; ls--)
-			;
-		if (ls == 0 && ys->bom)
-			ls = 3; /* (the BOM is no content) */
+		ls = ys_line_start(ys, le); /* (past a BOM: it is no content) */
 		z = le;
-		for (e = ls; e < le; e++)
-			if (s[e] == '#' && (e == ls || blank(s[e - 1]))) {
-				z = e;
-				break;
-			}
+		if (memchr(s + ls, '#', le - ls))
+			for (e = ls; e < le; e++)
+				if (s[e] == '#' && (e == ls || blank(s[e - 1]))) {
+					z = e;
+					break;
+				}
 		for (a = ls; a < z && blank(s[a]); a++)
 			;
 		while (z > a && blank(s[z - 1]))
@@ -637,8 +635,8 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 			continue;
 		}
 		if ((c == '|' || c == '>') &&
-		    (p == 0 || s[p - 1] == ' ' || s[p - 1] == '\t' || s[p - 1] == '\n' ||
-		     s[p - 1] == '\r')) {
+		    (p == 0 || (p == 3 && b->ys->bom) || s[p - 1] == ' ' || s[p - 1] == '\t' ||
+		     s[p - 1] == '\n' || s[p - 1] == '\r')) {
 			hdr = p;
 			break;
 		}
@@ -679,6 +677,8 @@ static void block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 			   s[p - 1] == '\r' || s[p - 1] == '\n'))
 		p--;
 	n->end = p > hle ? p : q;
+	if (n->end > b->ys->len) /* (no header found: never past the end) */
+		n->end = b->ys->len;
 	n->keep_end = n->end;
 	if (n->end > hle)
 		n->end = n->keep_end = block_content_end(s, b->ys->len, hle, te, n);

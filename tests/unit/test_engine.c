@@ -298,6 +298,8 @@ static void test_explicit_keys(void **state)
 	EXPECT_EDIT("?\n", "?\nz: 1\n", "set .z=1");
 	/* a `? key` with no value ends after its key's `|+` blank lines */
 	EXPECT_EDIT("?\n- |+\n\n", "?\n- |+\n\nzz: 1\n", "set .zz=1");
+	/* a BOM right before a root block scalar's header */
+	EXPECT_EDIT("\xEF\xBB\xBF>\n x\n", "\xEF\xBB\xBF>\n x\n", "del .zz");
 	/* a BOM before the '?' line */
 	EXPECT_EDIT("\xEF\xBB\xBF?\n\n bk\n", "\xEF\xBB\xBF?\n\n bk\nz: 1\n", "set .z=1");
 	EXPECT_EDIT("\xEF\xBB\xBF-\n  x\n", "\xEF\xBB\xBF-\n  x\n- y2\n", "set .[1]=y2");
