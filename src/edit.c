@@ -551,6 +551,16 @@ static int render_set(struct rctx *r, struct yn *n)
 	if (n->nrefs && !(n->flags & YF_SHARED_OK))
 		return rerr(r, n->start, "refusing to change anchored scalar '&%s' "
 			    "used by %u alias(es)", n->anchor, n->nrefs);
+	if (n->tag && (!strcmp(n->tag, "!!str") || !strcmp(n->tag, "!!int") ||
+		       !strcmp(n->tag, "!!bool") || !strcmp(n->tag, "!!float") ||
+		       !strcmp(n->tag, "!!null"))) {
+		struct yn probe = *n;
+
+		probe.flags &= ~(unsigned)(YF_NEW | YF_SET);
+		if (hd_node_type(&probe) != n->vtype)
+			return rerr(r, n->start, "refusing to write a value of another "
+				    "type under the tag '%s'", n->tag);
+	}
 	if ((n->style == YS_SQ || n->style == YS_DQ) && n->vtype == YT_STR) {
 		struct hd_buf tmp = HD_BUF_INIT;
 		char q = n->style == YS_SQ ? '\'' : '"';

@@ -56,6 +56,9 @@ static void test_no_final_newline(void **state)
 	/* a '|' in a comment line before a block scalar is not its header */
 	EXPECT_EDIT("- a\n# c |# x\n- |+\n\n \n\n# t\n", "- a\n# c |# x\n- |+\n\n \n\n- z\n# t\n",
 		    "set .[2]=z");
+	/* a core tag of another type is not written over */
+	EXPECT_EDIT("d: !!int 5\n", "d: !!int 6\n", "set .d=6");
+	EXPECT_EDIT_FAILS("c: !!null x\n", "another type", "set .c=y2");
 	/* a tag with no text gets its value after a blank */
 	EXPECT_EDIT("a: !t\nc: !t # c\n", "a: !t x\nc: !t q # c\n", "set .a=x", "set .c=q");
 	/* an emptied block collection keeps its tag and anchor */
