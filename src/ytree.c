@@ -907,8 +907,7 @@ static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
 		else
 			b->key_other++;
 	}
-	if (p->kind == YN_MAP && p->style == YS_BLOCK && p->nkids % 2 == 1 &&
-	    n->start != HD_NOPOS) {
+	if (p->kind == YN_MAP && p->nkids % 2 == 1 && n->start != HD_NOPOS) {
 		/* `? key`: its ':' (if any) may be lines below; siblings align with the '?' */
 		size_t q = ys_key_mark(b->ys, n->start);
 

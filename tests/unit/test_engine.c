@@ -168,6 +168,8 @@ static void test_flow_maps(void **state)
 	EXPECT_EDIT("{m:\n }\n", "{m: ,\n z: 1\n }\n", "set .z=1");
 	/* a tag or anchor with no text keeps a blank before ',' and '}' */
 	EXPECT_EDIT("{a, ! , b}\n", "{a, ! }\n", "del .b");
+	/* a flow `? key` whose ':' is on a later line */
+	EXPECT_EDIT("{?\n:\n#\n}\n", "{?\n: ,\n zz: 1\n#\n}\n", "set .zz=1");
 	/* kept explicit entries keep their '?' */
 	EXPECT_EDIT("{? , j, ? y  ,b}\n", "{? , j, ? y}\n", "del .b");
 	/* a kept `k:` with no value keeps the blank after its ':' */
