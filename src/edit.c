@@ -263,9 +263,18 @@ static bool block_scalar_holds(const struct rctx *r, const struct yn *n, size_t 
 		}
 		return true;
 	}
-	for (i = 0; i < n->nkids; i++)
-		if (n->kids[i]->start <= a && block_scalar_holds(r, n->kids[i], a, strip))
+	/* only the last kept node starting before @a can end right before it
+	 * (or the key of a last `? key` with no value) */
+	for (i = n->nkids; i-- > 0;) {
+		const struct yn *k = n->kids[i];
+
+		if (k->start > a || (k->flags & (YF_DELETED | YF_NEW)))
+			continue;
+		if (block_scalar_holds(r, k, a, strip))
 			return true;
+		return k->kind == YN_SCALAR && k->null_empty && i > 0 &&
+		       block_scalar_holds(r, n->kids[i - 1], a, strip);
+	}
 	return false;
 }
 
