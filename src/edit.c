@@ -1208,10 +1208,10 @@ static void entry_bounds(const struct ystream *ys, const struct yn *n, size_t i,
 		v = v->replaced;
 	*s = k->start;
 	*e = v->end > k->end ? v->end : k->end;
-	/* an explicit key: the entry starts at its '?' */
-	p = ws_before(ys, k->start);
-	if (n->kind == YN_MAP && p > n->vstart + 1 && ys->buf[p - 1] == '?')
-		*s = p - 1;
+	/* an explicit key: the entry starts at its '?' (maybe a line above) */
+	p = n->kind == YN_MAP && k->explicit_key ? ys_key_mark(ys, k->start) : HD_NOPOS;
+	if (p != HD_NOPOS && p > n->vstart && p < *s)
+		*s = p;
 }
 
 static void put_entry(struct rctx *r, struct hd_buf *b, const struct yn *n,

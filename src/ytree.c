@@ -494,7 +494,9 @@ size_t ys_key_mark(const struct ystream *ys, size_t start)
 				break;
 			continue;
 		}
-		return z - a == 1 && s[a] == '?' ? a : HD_NOPOS;
+		/* a '?' ending it, after a blank, '{' or ',' (or alone) */
+		return s[z - 1] == '?' && (z - 1 == a || blank(s[z - 2]) || s[z - 2] == '{' ||
+					   s[z - 2] == ',') ? z - 1 : HD_NOPOS;
 	}
 	return HD_NOPOS;
 }

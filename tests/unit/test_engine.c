@@ -170,6 +170,8 @@ static void test_flow_maps(void **state)
 	EXPECT_EDIT("{a, ! , b}\n", "{a, ! }\n", "del .b");
 	/* a flow `? key` whose ':' is on a later line */
 	EXPECT_EDIT("{?\n:\n#\n}\n", "{?\n: ,\n zz: 1\n#\n}\n", "set .zz=1");
+	/* a flow `{?` with its key on the next line goes whole */
+	EXPECT_EDIT("{?\n ke, b: 1}\n", "{b: 1}\n", "del .ke");
 	/* kept explicit entries keep their '?' */
 	EXPECT_EDIT("{? , j, ? y  ,b}\n", "{? , j, ? y}\n", "del .b");
 	/* a kept `k:` with no value keeps the blank after its ':' */
