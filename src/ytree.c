@@ -539,7 +539,8 @@ static size_t empty_pos(struct builder *b, struct yn *parent)
 
 		if (q < n && s[q] == ':' &&
 		    (q + 1 == n || s[q + 1] == ' ' || s[q + 1] == '\t' || s[q + 1] == '\r' ||
-		     s[q + 1] == '\n'))
+		     s[q + 1] == '\n' || (parent->style == YS_FLOW &&
+					  (s[q + 1] == ',' || s[q + 1] == '}'))))
 			return q + 1;
 		return p;
 	}

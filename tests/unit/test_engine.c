@@ -172,6 +172,7 @@ static void test_flow_maps(void **state)
 	EXPECT_EDIT("{?\n:\n#\n}\n", "{?\n: ,\n zz: 1\n#\n}\n", "set .zz=1");
 	/* a flow `{?` with its key on the next line goes whole */
 	EXPECT_EDIT("{?\n ke, b: 1}\n", "{b: 1}\n", "del .ke");
+	EXPECT_EDIT("{?\n#\n:}\n", "{?\n#\n: ,\n z: 1}\n", "set .z=1");
 	/* kept explicit entries keep their '?' */
 	EXPECT_EDIT("{? , j, ? y  ,b}\n", "{? , j, ? y}\n", "del .b");
 	/* a kept `k:` with no value keeps the blank after its ':' */
