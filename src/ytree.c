@@ -1468,7 +1468,7 @@ static int parse_error(struct builder *b, struct diag_capture *dc)
 static size_t next_bound(struct builder *b, struct fy_event *e, struct fy_event *e2)
 {
 	struct ystream *ys = b->ys;
-	size_t pos = HD_NOPOS, bound, lo;
+	size_t pos = HD_NOPOS, bound, lo, scan;
 	bool explicit;
 
 	explicit = e->type == FYET_DOCUMENT_START && e->document_start.document_start &&
@@ -1496,6 +1496,22 @@ static size_t next_bound(struct builder *b, struct fy_event *e, struct fy_event 
 		const char *nl = memchr(ys->buf + lo, '\n', ys->len - lo);
 
 		lo = nl ? (size_t)(nl - ys->buf) + 1 : ys->len;
+	}
+	scan = bound;
+	while (explicit && scan > lo) {
+		/* directives above "---", blank and comment lines between */
+		size_t prev = ys_line_start(ys, scan - 1), q = prev;
+
+		if (prev < lo)
+			break;
+		while (q < scan && (ys->buf[q] == ' ' || ys->buf[q] == '\t'))
+			q++;
+		if (q < scan && ys->buf[q] == '%')
+			bound = prev;
+		else if (!(q == scan || ys->buf[q] == '\n' || ys->buf[q] == '\r' ||
+			   ys->buf[q] == '#'))
+			break;
+		scan = prev;
 	}
 	while (bound > lo) {
 		size_t prev = ys_line_start(ys, bound - 1), q = prev;

@@ -339,6 +339,10 @@ static void test_tags(void **state)
 /* 14. multi-document streams */
 static void test_multidoc(void **state)
 {
+	/* a directive above "---" with a blank line between is the next
+	 * document's: the first, edited alone, must not end with it */
+	EXPECT_EDIT("a: 1\n...\n%YAML 1.2\n\n---\nb: 2\n",
+		    "a: 1\nz: 1\n...\n%YAML 1.2\n\n---\nb: 2\nz: 1\n", "set .z=1");
 	(void)state;
 	EXPECT_EDIT("# head\n--- # c\na: 1\n...\n---\nb: 2\n",
 		    "# head\n--- # c\na: 1\nz: 0\n...\n---\nb: 2\nz: 0\n", "set .z=0");
