@@ -2,6 +2,8 @@
 #ifndef HD_VERIFY_H
 #define HD_VERIFY_H
 
+#include <stdbool.h>
+
 #include "edit.h"
 #include "ytree.h"
 
@@ -36,5 +38,8 @@ int hd_verify_doc(const char *name, const struct yn *root, const char *out,
 int hd_verify_doc_split(const char *name, const struct yn *root, const char *out,
 			size_t outlen, int line_base, const char *in_slice,
 			size_t in_len, size_t docno, bool split, struct hd_err *err);
+
+/* Does libyaml, the second parser, read every document of @buf? */
+bool hd_libyaml_accepts(const char *buf, size_t len);
 
 #endif

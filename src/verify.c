@@ -216,7 +216,7 @@ done:
 	return rc;
 }
 
-static bool ly_accepts(const char *buf, size_t len)
+bool hd_libyaml_accepts(const char *buf, size_t len)
 {
 	yaml_parser_t p;
 	yaml_event_t ev;
@@ -342,7 +342,7 @@ int hd_verify_doc_split(const char *name, const struct yn *root, const char *out
 	}
 	if (rc == 1) {
 		/* libyaml rejects the output: only fine if it rejects the input */
-		if (ly_accepts(in_slice, in_len)) {
+		if (hd_libyaml_accepts(in_slice, in_len)) {
 			err->line = line_base + 1;
 			err->col = 1;
 			snprintf(err->msg, sizeof(err->msg),

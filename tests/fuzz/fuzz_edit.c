@@ -31,30 +31,6 @@ static struct yn *pick(struct yn *n, unsigned *k)
 	return NULL;
 }
 
-/* Does libyaml, the second parser, read @buf? */
-static bool libyaml_accepts(const char *buf, size_t len)
-{
-	yaml_parser_t p;
-	yaml_event_t ev;
-	bool ok = true;
-
-	yaml_parser_initialize(&p);
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-	for (;;) {
-		if (!yaml_parser_parse(&p, &ev)) {
-			ok = false;
-			break;
-		}
-		if (ev.type == YAML_STREAM_END_EVENT) {
-			yaml_event_delete(&ev);
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&p);
-	return ok;
-}
-
 /* Does libyaml's next node equal @n, every scalar value included? */
 static bool ly_same(yaml_parser_t *p, const struct yn *n)
 {
@@ -139,7 +115,7 @@ static bool output_agrees(const char *out, size_t len)
 	if (ys_parse(&ys, "fuzz-out", out, len, &a, &err) == 0)
 		ok = parsers_agree(&ys);
 	else
-		ok = !libyaml_accepts(out, len); /* both reject it: our bug */
+		ok = !hd_libyaml_accepts(out, len); /* both reject it: our bug */
 	hd_arena_free(&a);
 	return ok;
 }
@@ -241,7 +217,7 @@ static int edit_once(const char *buf, size_t size, unsigned seed, struct hd_buf 
 		/* input only libfyaml accepts (its leniencies shift with edits),
 		 * or that the two parsers read differently; or output they read
 		 * differently (a parser's bug that verification caught) */
-		if (!agree || !libyaml_accepts(buf, size) ||
+		if (!agree || !hd_libyaml_accepts(buf, size) ||
 		    !output_agrees(out->data, out->len))
 			goto done;
 		/* never written, but the renderer should have refused */
