@@ -462,42 +462,64 @@ static bool blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-size_t ys_key_mark(const struct ystream *ys, size_t start)
+/*
+ * Last byte before its comment of the line ending at @le that is not a
+ * blank, or HD_NOPOS when the line holds only blanks and a comment.
+ */
+static size_t line_last(const char *s, size_t ls, size_t le)
+{
+	size_t e, z = le;
+
+	if (memchr(s + ls, '#', le - ls))
+		for (e = ls; e < le; e++)
+			if (s[e] == '#' && (e == ls || blank(s[e - 1]))) {
+				z = e;
+				break;
+			}
+	while (z > ls && blank(s[z - 1]))
+		z--;
+	return z > ls ? z - 1 : HD_NOPOS;
+}
+
+/*
+ * The last content byte of the nearest line above @q (a line start) that
+ * holds more than blanks and a comment, or HD_NOPOS: where the indicator
+ * ('?', '-') of a node on a later line sits.
+ */
+static size_t last_above(const struct ystream *ys, size_t q)
 {
 	const char *s = ys->buf;
-	size_t q = start, ls, le, e, a, z;
+	size_t ls, le, z;
 
-	while (q > 0 && blank(s[q - 1]))
-		q--;
-	if (q > 0 && s[q - 1] == '?')
-		return q - 1;
-	/* lines above holding only blanks, comments, or the '?' */
 	while (q > 0 && s[q - 1] == '\n') {
 		le = q - 1;
 		if (le > 0 && s[le - 1] == '\r')
 			le--;
 		ls = ys_line_start(ys, le); /* (past a BOM: it is no content) */
-		z = le;
-		if (memchr(s + ls, '#', le - ls))
-			for (e = ls; e < le; e++)
-				if (s[e] == '#' && (e == ls || blank(s[e - 1]))) {
-					z = e;
-					break;
-				}
-		for (a = ls; a < z && blank(s[a]); a++)
-			;
-		while (z > a && blank(s[z - 1]))
-			z--;
-		if (a == z) {
-			q = ls;
-			if (ls == 3 && ys->bom)
-				break;
-			continue;
-		}
-		/* a '?' ending it, after a blank, '{' or ',' (or alone) */
-		return s[z - 1] == '?' && (z - 1 == a || blank(s[z - 2]) || s[z - 2] == '{' ||
-					   s[z - 2] == ',') ? z - 1 : HD_NOPOS;
+		z = line_last(s, ls, le);
+		if (z != HD_NOPOS)
+			return z;
+		q = ls;
 	}
+	return HD_NOPOS;
+}
+
+size_t ys_key_mark(const struct ystream *ys, size_t start)
+{
+	const char *s = ys->buf;
+	size_t q = start, z;
+
+	while (q > 0 && blank(s[q - 1]))
+		q--;
+	if (q > 0 && s[q - 1] == '?')
+		return q - 1;
+	/* a '?' ending a line above, after a blank, '{' or ',' (or alone) */
+	z = last_above(ys, q);
+	if (z == HD_NOPOS || s[z] != '?')
+		return HD_NOPOS;
+	if (z == ys_line_start(ys, z) || blank(s[z - 1]) || s[z - 1] == '{' ||
+	    s[z - 1] == ',')
+		return z;
 	return HD_NOPOS;
 }
 
@@ -842,49 +864,21 @@ static unsigned argmax(const unsigned *h, size_t n, unsigned dflt)
 }
 
 /* The '-' before a block sequence item, scanning back over blanks. */
-/* Last byte before its comment of the line ending at @le that is not a
- * blank, or HD_NOPOS when the line holds only blanks and a comment. */
-static size_t line_last(const char *s, size_t ls, size_t le)
-{
-	size_t e, z = le;
-
-	for (e = ls; e < le; e++)
-		if (s[e] == '#' && (e == ls || blank(s[e - 1]))) {
-			z = e;
-			break;
-		}
-	while (z > ls && blank(s[z - 1]))
-		z--;
-	return z > ls ? z - 1 : HD_NOPOS;
-}
-
 /* The '-' of the block sequence item starting at @p: before it on its
  * line, or ending a line above (only blanks and comments between). */
 static size_t find_dash(const struct ystream *ys, size_t p)
 {
 	const char *s = ys->buf;
-	size_t ls, le, z;
+	size_t z;
 
 	while (p > 0 && blank(s[p - 1]))
 		p--;
 	if (p > 0 && s[p - 1] == '-')
 		return p - 1;
-	while (p > 0 && s[p - 1] == '\n') {
-		le = p - 1;
-		if (le > 0 && s[le - 1] == '\r')
-			le--;
-		for (ls = le; ls > 0 && s[ls - 1] != '\n'; ls--)
-			;
-		z = line_last(s, ls == 0 && ys->bom ? 3 : ls, le);
-		if (z == HD_NOPOS) {
-			p = ls;
-			continue;
-		}
-		if (ls == 0 && ys->bom)
-			ls = 3;
-		return s[z] == '-' && (z == ls || blank(s[z - 1])) ? z : HD_NOPOS;
-	}
-	return HD_NOPOS;
+	z = last_above(ys, p);
+	if (z == HD_NOPOS || s[z] != '-')
+		return HD_NOPOS;
+	return z == ys_line_start(ys, z) || blank(s[z - 1]) ? z : HD_NOPOS;
 }
 
 static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
@@ -971,6 +965,34 @@ static struct ydoc *new_doc(struct builder *b)
 }
 
 /*
+ * Line folding of flow scalars at the break p[*i]: white space before it
+ * goes (not below @keep, the end of escaped text), one break becomes a
+ * space, n breaks n-1 line feeds, the next line's indentation goes.
+ * Returns the new length of @out.
+ */
+static size_t fold_breaks(const char *p, size_t n, size_t *i, char *out, size_t o,
+			  size_t keep)
+{
+	size_t breaks = 0;
+
+	while (o > keep && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+		o--;
+	while (*i < n && (p[*i] == '\n' || p[*i] == '\r')) {
+		*i += (p[*i] == '\r' && *i + 1 < n && p[*i + 1] == '\n') ? 2 : 1;
+		breaks++;
+		while (*i < n && (p[*i] == ' ' || p[*i] == '\t'))
+			(*i)++;
+	}
+	if (breaks == 1) {
+		out[o++] = ' ';
+	} else {
+		while (--breaks)
+			out[o++] = '\n';
+	}
+	return o;
+}
+
+/*
  * Cook a multi-line plain or single-quoted (@sq) scalar's content [p, p+n)
  * (between the quotes): in single quotes '' is a quote; a line break with the white space around it folds to one
  * space, and each further empty line to a newline.  (libfyaml 0.7.12's
@@ -989,22 +1011,7 @@ static char *cook_flow(struct hd_arena *a, const char *p, size_t n, bool sq,
 			out[o++] = '\'';
 			i += 2;
 		} else if (c == '\n' || c == '\r') {
-			size_t breaks = 0;
-
-			while (o && (out[o - 1] == ' ' || out[o - 1] == '\t'))
-				o--; /* trailing white space before a break */
-			while (i < n && (p[i] == '\n' || p[i] == '\r')) {
-				i += (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n') ? 2 : 1;
-				breaks++;
-				while (i < n && (p[i] == ' ' || p[i] == '\t'))
-					i++;
-			}
-			if (breaks == 1) {
-				out[o++] = ' ';
-			} else {
-				while (--breaks)
-					out[o++] = '\n';
-			}
+			o = fold_breaks(p, n, &i, out, o, 0);
 		} else {
 			out[o++] = c;
 			i++;
@@ -1105,23 +1112,7 @@ static char *cook_dq(struct hd_arena *a, const char *p, size_t n, size_t *len)
 			}
 			keep = o;
 		} else if (c == '\n' || c == '\r') {
-			size_t breaks = 0;
-
-			while (o > keep && (out[o - 1] == ' ' || out[o - 1] == '\t'))
-				o--; /* trailing white space before a break */
-			while (i < n && (p[i] == '\n' || p[i] == '\r')) {
-				i += (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n') ? 2 : 1;
-				breaks++;
-				while (i < n && (p[i] == ' ' || p[i] == '\t'))
-					i++;
-			}
-			if (breaks == 1) {
-				out[o++] = ' ';
-			} else {
-				while (--breaks)
-					out[o++] = '\n';
-			}
-			keep = o;
+			o = keep = fold_breaks(p, n, &i, out, o, keep);
 		} else {
 			out[o++] = c;
 			i++;
