@@ -881,13 +881,6 @@ static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new,
 	return ys_line_start(ys, key_start(ys, k));
 }
 
-/*
- * A block scalar followed only by blank lines, the last without a line
- * break: libyaml and libfyaml read those lines differently (`|+` then " ":
- * "" or "\n"), and no text added after it keeps both readings; likewise a
- * block scalar libfyaml reads as a NUL byte.  Returns that scalar if @n
- * ends with one.
- */
 /* The last kept old entry of @n (not new, not removed). */
 static const struct yn *last_kept(const struct yn *n)
 {
@@ -932,11 +925,17 @@ static bool empty_block_scalar(const struct yn *n)
 	return true;
 }
 
+/*
+ * A block scalar followed only by blank lines, the last without a line
+ * break: libyaml and libfyaml read those lines differently (`|+` then " ":
+ * "" or "\n"), and no text added after it keeps both readings; likewise a
+ * block scalar libfyaml reads as a NUL byte.  Returns @n (a collection's
+ * last_leaf()) if it is one.
+ */
 static const struct yn *eof_keep_scalar(const struct ystream *ys, const struct yn *n)
 {
 	size_t p;
 
-	n = last_leaf(n);
 	if (!n || n->kind != YN_SCALAR || (n->style != YS_LIT && n->style != YS_FOLD))
 		return NULL;
 	if (memchr(n->text, '\0', n->tlen))
@@ -959,11 +958,10 @@ static const struct yn *eof_keep_scalar(const struct ystream *ys, const struct y
 /*
  * The file ends, without a final line break, in a `|` or `|+` (or `>`)
  * scalar: a line break after it would become part of its value.  Returns
- * that scalar if @n ends with one.
+ * @n (a collection's last_leaf()) if it is one.
  */
 static const struct yn *eof_clip_scalar(const struct ystream *ys, const struct yn *n)
 {
-	n = last_leaf(n);
 	/* clip or keep: the value ends without a line break only when its
 	 * last line ends the file */
 	if (!n || n->kind != YN_SCALAR || n->chomp == '-' ||
@@ -978,31 +976,33 @@ static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 	const struct ystream *ys = r->ys;
 	struct yn *last = last_old(n);
 	struct hd_buf b = HD_BUF_INIT;
+	const struct yn *lf, *sc;
 	const char *eol;
 	size_t i, col, ip;
 	bool moved = false;
 
 	if (!last)
 		return rerr(r, n->start, "cannot insert into an empty block collection");
-	if (eof_keep_scalar(ys, n))
-		return rerr(r, eof_keep_scalar(ys, n)->start, "cannot add after "
+	lf = last_leaf(n);
+	if (eof_keep_scalar(ys, lf))
+		return rerr(r, lf->start, "cannot add after "
 			    "this block scalar: YAML parsers disagree on its value (it "
 			    "ends the file on a blank line without a line break)");
+	sc = eof_clip_scalar(ys, lf);
 	ip = insert_point(ys, last);
-	if (ip != HD_NOPOS && last_leaf(n)) {
+	if (ip != HD_NOPOS && lf) {
 		/* a `? key` with no value ends where its key does (`|+` lines) */
-		size_t ip2 = insert_point(ys, last_leaf(n));
+		size_t ip2 = insert_point(ys, lf);
 
 		if (ip2 == HD_NOPOS || ip2 > ip)
 			ip = ip2;
 	}
 	eol = eol_at(ys, last->end);
 	if (n->kind == YN_MAP &&
-	    (ip == HD_NOPOS || (empty_block_scalar(last_leaf(n)) && key_col(ys, n) > 0))) {
+	    (ip == HD_NOPOS || (empty_block_scalar(lf) && key_col(ys, n) > 0))) {
 		/* at EOF without a line break, or after an empty `|` that
 		 * libfyaml would extend: before the last pair if it can */
-		size_t bp = before_last_pair(r, n, first_new, ip != HD_NOPOS ||
-					     eof_clip_scalar(ys, n));
+		size_t bp = before_last_pair(r, n, first_new, ip != HD_NOPOS || sc);
 
 		if (bp != HD_NOPOS) {
 			ip = bp;
@@ -1010,10 +1010,8 @@ static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 			moved = true;
 		}
 	}
-	if (ip == HD_NOPOS && eof_clip_scalar(ys, n) &&
-	    r->chomped != eof_clip_scalar(ys, n)) {
+	if (ip == HD_NOPOS && sc && r->chomped != sc) {
 		/* strip chomping keeps its value once a line break follows it */
-		const struct yn *sc = eof_clip_scalar(ys, n);
 		size_t h = sc->vstart + 1;
 
 		while (h < ys->len && ys->buf[h] >= '0' && ys->buf[h] <= '9')
@@ -1058,9 +1056,9 @@ static int render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 			put_block_item(r, &b, n->kids[i], col + 1 + gap, eol);
 		}
 	}
-	if (!moved && col > 0 && empty_block_scalar(last_leaf(n))) {
+	if (!moved && col > 0 && empty_block_scalar(lf)) {
 		hd_buf_release(&b);
-		return rerr(r, last_leaf(n)->start, "cannot add after this empty block "
+		return rerr(r, lf->start, "cannot add after this empty block "
 			    "scalar: libfyaml would read the indented lines after it as "
 			    "its content");
 	}
