@@ -58,6 +58,7 @@ struct yn {
 	const char *text; /* cooked scalar text, or alias name */
 	size_t tlen;
 	bool null_empty; /* no bytes at all: `k:` */
+	bool colonless;  /* null_empty value with no ':' (`? key`, `{key}`) */
 	bool has_merge;  /* mapping with a `<<` merge key */
 	bool explicit_key; /* block map key written after a `?` indicator */
 	bool pair_only;  /* the one-pair map `[k: v]` in a flow sequence */

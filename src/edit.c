@@ -378,12 +378,58 @@ static bool first_on_line(const struct ystream *ys, size_t off)
 	return true;
 }
 
+static size_t kid_index(const struct yn *n);
+static void emit_lines(struct rctx *r, size_t ip, const struct hd_buf *t,
+		       const char *eol);
+static bool in_flow(const struct yn *n);
+static size_t key_start_col(const struct ystream *ys, const struct yn *k);
+static size_t child_col(const struct rctx *r, const struct yn *k,
+			const struct yn *v);
+static void put_children(struct rctx *r, struct hd_buf *b, const struct yn *v,
+			 size_t col, const char *eol);
+
+/*
+ * A value for @v, the null value of key @k written with no ':' (`? key`
+ * alone, `{key}`): the ':' comes with it.  In flow, `: value` after the key;
+ * in block, a `: value` line (or a ':' line and the block children of @nw)
+ * below the key, at the column of its '?'.
+ */
+static void emit_colonless(struct rctx *r, const struct yn *k, const struct yn *v,
+			   const struct yn *nw, const struct hd_buf *val)
+{
+	const struct ystream *ys = r->ys;
+	struct hd_buf x = HD_BUF_INIT;
+
+	if (v->parent->style == YS_FLOW || in_flow(v->parent)) {
+		hd_buf_adds(&x, ": ");
+		hd_buf_add(&x, val->data, val->len);
+		emit(r, v->start, 0, x.data, x.len);
+	} else {
+		const char *eol = eol_at(ys, k->start);
+
+		hd_buf_addspaces(&x, key_start_col(ys, k));
+		hd_buf_addc(&x, ':');
+		if (nw && nw->kind != YN_SCALAR && nw->nkids > 0) {
+			hd_buf_adds(&x, eol);
+			put_children(r, &x, nw, child_col(r, k, nw), eol);
+		} else {
+			hd_buf_addc(&x, ' ');
+			hd_buf_add(&x, val->data, val->len);
+			hd_buf_adds(&x, eol);
+		}
+		emit_lines(r, insert_point(ys, k), &x, eol);
+	}
+	hd_buf_release(&x);
+}
+
 /* Write value text b for node n: after the ':' of an empty (null) value,
  * else over [from, n->end). */
 static void emit_value(struct rctx *r, const struct yn *n, size_t from,
 		       const struct hd_buf *b)
 {
-	if (n->null_empty) {
+	if (n->colonless) {
+		emit_colonless(r, n->parent->kids[kid_index(n) - 1], n, NULL, b);
+	} else if (n->null_empty) {
 		struct hd_buf x = HD_BUF_INIT;
 
 		hd_buf_addc(&x, ' ');
@@ -758,6 +804,12 @@ static int render_replace(struct rctx *r, struct yn *parent, size_t i,
 	if (old->nrefs || (old->anchor && ye_shared_anchor(old)))
 		return rerr(r, old->start, "refusing to replace a node whose anchor "
 			    "'&%s' is used by aliases", old->anchor);
+	if (old->colonless) {
+		if (!block || parent->style == YS_FLOW || in_flow(parent))
+			put_flow(r, &b, nw);
+		emit_colonless(r, parent->kids[i - 1], old, nw, &b);
+		goto out;
+	}
 	if (parent->style == YS_FLOW || in_flow(parent)) {
 		put_flow(r, &b, nw);
 		emit_value(r, old, old->start, &b);

@@ -540,8 +540,10 @@ static size_t skip_trivia(const char *s, size_t p, size_t limit)
 	return p;
 }
 
-/* Position for an empty scalar: just after the ':' or '-' that owns it. */
-static size_t empty_pos(struct builder *b, struct yn *parent)
+/* Position for an empty scalar: just after the ':' or '-' that owns it.
+ * *colonless: it is a mapping value written with no ':' at all (`? key`
+ * alone, or `{key}`); it then sits at the end of its key. */
+static size_t empty_pos(struct builder *b, struct yn *parent, bool *colonless)
 {
 	const char *s = b->ys->buf;
 	size_t p = b->cursor == HD_NOPOS ? 0 : b->cursor;
@@ -564,6 +566,7 @@ static size_t empty_pos(struct builder *b, struct yn *parent)
 		     s[q + 1] == '\n' || (parent->style == YS_FLOW &&
 					  (s[q + 1] == ',' || s[q + 1] == '}'))))
 			return q + 1;
+		*colonless = true;
 		return p;
 	}
 	if (parent && parent->kind == YN_MAP && parent->nkids % 2 == 0) {
@@ -590,6 +593,7 @@ static size_t empty_pos(struct builder *b, struct yn *parent)
 			return p;
 		return p + 1;
 	}
+	*colonless = parent && parent->kind == YN_MAP && parent->nkids % 2 == 1;
 	return b->cursor == HD_NOPOS ? 0 : b->cursor;
 }
 
@@ -1276,7 +1280,7 @@ text_done:
 			} else {
 				top = b->depth ? b->stack[b->depth - 1] : NULL;
 				n->null_empty = true;
-				n->start = n->vstart = n->end = empty_pos(b, top);
+				n->start = n->vstart = n->end = empty_pos(b, top, &n->colonless);
 			}
 			n->keep_end = n->end;
 		}

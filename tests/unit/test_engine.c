@@ -290,7 +290,15 @@ static void test_explicit_keys(void **state)
 	EXPECT_EDIT("? b\n:\n", "? b\n: 5\n", "set .b=5");
 	EXPECT_EDIT("? b\n:\n", "? b\n:\n  x: 5\n", "set .b.x=5");
 	EXPECT_EDIT("? b\n: 1\n", "? b\n: 1\nc:\n  x: 5\n", "set .c.x=5");
-	EXPECT_EDIT_FAILS("m:\n  ? b\nz: 1\n", "", "set .m.b.x=5");
+	/* a `? key` with no ':' gains one with its value: a line in block,
+	 * `: v` after the key in flow; a comment on the key line stays there */
+	EXPECT_EDIT("m:\n  ? b\nz: 1\n", "m:\n  ? b\n  :\n    x: 5\nz: 1\n", "set .m.b.x=5");
+	EXPECT_EDIT("a: 1\n? b # c\nz: 1\n", "a: 1\n? b # c\n: 5\nz: 1\n", "set .b=5");
+	EXPECT_EDIT("a: 1\r\n? b", "a: 1\r\n? b\r\n:\r\n  - x", "set .b=[x]");
+	EXPECT_EDIT("- ? b\n- c\n", "- ? b\n  :\n    - x\n- c\n", "set .[0].b=[x]");
+	EXPECT_EDIT("? a\n? b\n", "? a\n: 1\n? b\n: 2\n", "set .a=1", "set .b=2");
+	EXPECT_EDIT("{a: 1, ? b }\n", "{a: 1, ? b: {x: 5} }\n", "set .b.x=5");
+	EXPECT_EDIT("x: {a, b: 2}\n", "x: {a: 1, b: 2}\n", "set .x.a=1");
 	/* the '?' alone on a line above its key, comments between */
 	EXPECT_EDIT("m:\n  ? # what?\n    b\nz: 1\n", "m:\n  ? # what?\n    b\n  c: 2\nz: 1\n",
 		    "set .m.c=2");
