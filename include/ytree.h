@@ -105,6 +105,8 @@ struct ystream {
 	size_t len;
 	bool bom;
 	bool ignores;           /* "harden:ignore" occurs somewhere in @buf */
+	bool qmarks;            /* a '?' that may be an indicator (one before a
+				   blank, line end, ',', ']' or '}') is in @buf */
 	struct ydoc *docs;
 	size_t ndocs;
 	size_t *lines; /* byte offset of the start of each line */

@@ -504,11 +504,26 @@ static size_t last_above(const struct ystream *ys, size_t q)
 	return HD_NOPOS;
 }
 
+/* Could @buf hold a '?' indicator?  (Manifests almost never do: keys then
+ * skip the look at the lines above them.) */
+static bool may_have_qmark(const char *buf, size_t len)
+{
+	const char *p = buf, *e = buf + len;
+
+	while ((p = memchr(p, '?', (size_t)(e - p))) != NULL) {
+		if (++p == e || strchr(" \t\r\n,]}", *p))
+			return true;
+	}
+	return false;
+}
+
 size_t ys_key_mark(const struct ystream *ys, size_t start)
 {
 	const char *s = ys->buf;
 	size_t q = start, z;
 
+	if (!ys->qmarks)
+		return HD_NOPOS;
 	while (q > 0 && blank(s[q - 1]))
 		q--;
 	if (q > 0 && s[q - 1] == '?')
@@ -1708,6 +1723,7 @@ int ys_open(struct ystream *ys, const char *name, const char *buf, size_t len,
 	if (check_encoding(ys, err) < 0)
 		return -1;
 	ys->ignores = !lean && memmem(buf, len, "harden:ignore", 13) != NULL;
+	ys->qmarks = may_have_qmark(buf, len);
 	b = hd_xmalloc(sizeof(*b));
 	memset(b, 0, sizeof(*b));
 	b->ys = ys;
