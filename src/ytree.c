@@ -634,8 +634,16 @@ static size_t block_content_end(const char *s, size_t len, size_t hle, size_t te
 		while (e < te && s[e] != '\n')
 			e++;
 	}
-	if (p >= te || (skip && n->style == YS_FOLD))
-		return end; /* (folding joins lines: no line to line match) */
+	if (p >= te)
+		return end;
+	if (n->style == YS_FOLD) {
+		/* folding joins lines, but not the empty ones before the first
+		 * content line: a line feed each */
+		for (; i < skip; i++)
+			if (i >= n->tlen || n->text[i] != '\n')
+				return end;
+		skip = 0;
+	}
 	while (skip > 0 && i < n->tlen) /* the lines before it, one each */
 		if (n->text[i++] == '\n')
 			skip--;

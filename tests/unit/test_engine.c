@@ -53,6 +53,9 @@ static void test_no_final_newline(void **state)
 	EXPECT_EDIT("s: |2-\n   M\n    \n", "s: |2-\n   M\n    \nz: 1\n", "set .z=1");
 	/* its lines of spaces before the first content line count as lines */
 	EXPECT_EDIT("- |1\n    \n  #  \n  \n", "- |1\n    \n  #  \n  \n- x\n", "set .[1]=x");
+	/* ... in folded scalars too (a line feed each, never folded) */
+	EXPECT_EDIT("- >\n \n   # \n    \n\n # c", "- >\n \n   # \n    \n- x\n\n # c",
+		    "set .[1]=x");
 	/* a '|' in a comment line before a block scalar is not its header */
 	EXPECT_EDIT("- a\n# c |# x\n- |+\n\n \n\n# t\n", "- a\n# c |# x\n- |+\n\n \n\n- z\n# t\n",
 		    "set .[2]=z");
