@@ -253,7 +253,11 @@ static bool block_scalar_holds(const struct rctx *r, const struct yn *n, size_t 
 		if ((n->style != YS_LIT && n->style != YS_FOLD) || n->vstart >= a ||
 		    (n->chomp == '-' && !strip))
 			return false;
-		for (p = n->end; p < a;) {
+		p = n->end;
+		if (!memchr(b + n->vstart, '\n', n->end - n->vstart))
+			while (p < a && b[p] != '\n')
+				p++; /* no content yet: a comment after its header */
+		while (p < a) {
 			if (b[p] == ' ' || b[p] == '\t' || b[p] == '\r' || b[p] == '\n')
 				p++;
 			else if ((q = past_removed(r, p)) > p)

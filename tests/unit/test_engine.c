@@ -56,6 +56,9 @@ static void test_no_final_newline(void **state)
 	/* ... in folded scalars too (a line feed each, never folded) */
 	EXPECT_EDIT("- >\n \n   # \n    \n\n # c", "- >\n \n   # \n    \n- x\n\n # c",
 		    "set .[1]=x");
+	/* an empty block scalar with a comment after its header takes a
+	 * comment line that a removal brings up to it: it goes too */
+	EXPECT_EDIT("- > #\n-\n #", "- > #\n", "del .[1]");
 	/* a '|' in a comment line before a block scalar is not its header */
 	EXPECT_EDIT("- a\n# c |# x\n- |+\n\n \n\n# t\n", "- a\n# c |# x\n- |+\n\n \n\n- z\n# t\n",
 		    "set .[2]=z");
