@@ -1413,7 +1413,11 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 			if (t != HD_NOPOS) {
 				q = t - (s[t - 2] == '\r' ? 2 : 1);
 				if (c == HD_NOPOS) {
-					emit(r, ip, 0, ",", 1);
+					/* `k: ,` and `! ,`, not `k:,` and `!,` */
+					bool gap = ip == lk_e && ip > 0 &&
+						   (s[ip - 1] == ':' || props_only(lk_v));
+
+					emit(r, ip, 0, gap ? " ," : ",", gap ? 2 : 1);
 					memmove(b.data, b.data + 1, --b.len);
 				}
 				ip = q;

@@ -183,6 +183,9 @@ static void test_flow_maps(void **state)
 	EXPECT_EDIT("{? , j, ? y  ,b}\n", "{? , j, ? y}\n", "del .b");
 	/* a kept `k:` with no value keeps the blank after its ':' */
 	EXPECT_EDIT("{a: , b: 1}\n", "{a: , c: 1}\n", "del .b", "set .c=1");
+	/* ... also when its ',' goes before a comment ending the line */
+	EXPECT_EDIT("{a: 1, b:   # c\n}\n", "{a: 1, b: ,   # c\n       z: 1\n}\n", "set .z=1");
+	EXPECT_EDIT("{f,? k\n:   # \n}", "{? k\n: ,   # \n   z: true\n}", "del .f", "set .z=true");
 }
 
 /* multi-line flow collections (JSON): removals take their lines and one
