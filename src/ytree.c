@@ -517,25 +517,37 @@ static bool may_have_qmark(const char *buf, size_t len)
 	return false;
 }
 
-size_t ys_key_mark(const struct ystream *ys, size_t start)
+/*
+ * The indicator @c ('?' or '-') of a node starting at @p: before it on its
+ * line (blanks between), or ending the nearest line above that holds more
+ * than blanks and comments, there first on its line or after a blank or
+ * one of @after.  HD_NOPOS if there is none.
+ */
+static size_t indicator_before(const struct ystream *ys, size_t p, char c,
+			       const char *after)
 {
 	const char *s = ys->buf;
-	size_t q = start, z;
+	size_t z;
 
-	if (!ys->qmarks)
+	while (p > 0 && blank(s[p - 1]))
+		p--;
+	if (p > 0 && s[p - 1] == c)
+		return p - 1;
+	z = last_above(ys, p);
+	if (z == HD_NOPOS || s[z] != c)
 		return HD_NOPOS;
-	while (q > 0 && blank(s[q - 1]))
-		q--;
-	if (q > 0 && s[q - 1] == '?')
-		return q - 1;
-	/* a '?' ending a line above, after a blank, '{' or ',' (or alone) */
-	z = last_above(ys, q);
-	if (z == HD_NOPOS || s[z] != '?')
-		return HD_NOPOS;
-	if (z == ys_line_start(ys, z) || blank(s[z - 1]) || s[z - 1] == '{' ||
-	    s[z - 1] == ',')
+	if (z == ys_line_start(ys, z) || blank(s[z - 1]) ||
+	    (s[z - 1] && strchr(after, s[z - 1])))
 		return z;
 	return HD_NOPOS;
+}
+
+size_t ys_key_mark(const struct ystream *ys, size_t start)
+{
+	if (!ys->qmarks)
+		return HD_NOPOS;
+	/* (a flow `{?` or `, ?` ending a line above) */
+	return indicator_before(ys, start, '?', "{,");
 }
 
 static size_t skip_trivia(const char *s, size_t p, size_t limit)
@@ -890,22 +902,11 @@ static unsigned argmax(const unsigned *h, size_t n, unsigned dflt)
 	return best;
 }
 
-/* The '-' before a block sequence item, scanning back over blanks. */
 /* The '-' of the block sequence item starting at @p: before it on its
  * line, or ending a line above (only blanks and comments between). */
 static size_t find_dash(const struct ystream *ys, size_t p)
 {
-	const char *s = ys->buf;
-	size_t z;
-
-	while (p > 0 && blank(s[p - 1]))
-		p--;
-	if (p > 0 && s[p - 1] == '-')
-		return p - 1;
-	z = last_above(ys, p);
-	if (z == HD_NOPOS || s[z] != '-')
-		return HD_NOPOS;
-	return z == ys_line_start(ys, z) || blank(s[z - 1]) ? z : HD_NOPOS;
+	return indicator_before(ys, p, '-', "");
 }
 
 static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
@@ -1515,36 +1516,31 @@ static size_t next_bound(struct builder *b, struct fy_event *e, struct fy_event 
 
 		lo = nl ? (size_t)(nl - ys->buf) + 1 : ys->len;
 	}
-	scan = bound;
-	while (explicit && scan > lo) {
-		/* directives above "---", blank and comment lines between */
+	for (scan = bound; scan > lo;) {
 		size_t prev = ys_line_start(ys, scan - 1), q = prev;
+		bool trivia;
 
 		if (prev < lo)
 			break;
 		while (q < scan && (ys->buf[q] == ' ' || ys->buf[q] == '\t'))
 			q++;
-		if (q < scan && ys->buf[q] == '%')
+		trivia = q == scan || ys->buf[q] == '\n' || ys->buf[q] == '\r' ||
+			 ys->buf[q] == '#';
+		if (explicit) {
+			/* directives above "---", blank and comment lines between */
+			if (!trivia && ys->buf[q] != '%')
+				break;
+			if (!trivia)
+				bound = prev;
+		} else {
+			/* before an implicit start (the previous document ended
+			 * with "...") any line up to a blank or comment one: a
+			 * block scalar header libfyaml marks late */
+			if (trivia)
+				break;
 			bound = prev;
-		else if (!(q == scan || ys->buf[q] == '\n' || ys->buf[q] == '\r' ||
-			   ys->buf[q] == '#'))
-			break;
+		}
 		scan = prev;
-	}
-	while (bound > lo) {
-		size_t prev = ys_line_start(ys, bound - 1), q = prev;
-
-		if (prev < lo)
-			break;
-		while (q < bound && (ys->buf[q] == ' ' || ys->buf[q] == '\t'))
-			q++;
-		/* before "---" only directives; before an implicit start (the
-		 * previous document ended with "...") any line that is not
-		 * blank or a comment: a block scalar header libfyaml marks late */
-		if (q == bound || ys->buf[q] == '\n' || ys->buf[q] == '\r' ||
-		    ys->buf[q] == '#' || (explicit && ys->buf[q] != '%'))
-			break;
-		bound = prev;
 	}
 	return bound < lo ? lo : bound;
 }
