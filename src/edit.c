@@ -382,7 +382,7 @@ static bool first_on_line(const struct ystream *ys, size_t off)
 	return true;
 }
 
-static size_t kid_index(const struct yn *n);
+static void put_flow(struct rctx *r, struct hd_buf *b, const struct yn *n);
 static void emit_lines(struct rctx *r, size_t ip, const struct hd_buf *t,
 		       const char *eol);
 static bool in_flow(const struct yn *n);
@@ -394,35 +394,38 @@ static void put_children(struct rctx *r, struct hd_buf *b, const struct yn *v,
 
 /*
  * A value for @v, the null value of key @k written with no ':' (`? key`
- * alone, `{key}`): the ':' comes with it.  In flow, `: value` after the key;
- * in block, a `: value` line (or a ':' line and the block children of @nw)
- * below the key, at the column of its '?'.
+ * alone, `{key}`): the ':' comes with it.  The value is the text @val, or
+ * the node @nw (@val NULL).  In flow, `: value` after the key; in block, a
+ * `: value` line (or a ':' line and the block children of @nw) below the
+ * key, at the column of its '?'.
  */
 static void emit_colonless(struct rctx *r, const struct yn *k, const struct yn *v,
 			   const struct yn *nw, const struct hd_buf *val)
 {
 	const struct ystream *ys = r->ys;
 	struct hd_buf x = HD_BUF_INIT;
+	bool flow = v->parent->style == YS_FLOW || in_flow(v->parent);
+	const char *eol = eol_at(ys, k->start);
 
-	if (v->parent->style == YS_FLOW || in_flow(v->parent)) {
-		hd_buf_adds(&x, ": ");
-		hd_buf_add(&x, val->data, val->len);
-		emit(r, v->start, 0, x.data, x.len);
-	} else {
-		const char *eol = eol_at(ys, k->start);
-
+	if (!flow)
 		hd_buf_addspaces(&x, key_start_col(ys, k));
-		hd_buf_addc(&x, ':');
-		if (nw && nw->kind != YN_SCALAR && nw->nkids > 0) {
-			hd_buf_adds(&x, eol);
-			put_children(r, &x, nw, child_col(r, k, nw), eol);
-		} else {
-			hd_buf_addc(&x, ' ');
+	hd_buf_addc(&x, ':');
+	if (!flow && !val && nw->kind != YN_SCALAR && nw->nkids > 0) {
+		hd_buf_adds(&x, eol);
+		put_children(r, &x, nw, child_col(r, k, nw), eol);
+	} else {
+		hd_buf_addc(&x, ' ');
+		if (val)
 			hd_buf_add(&x, val->data, val->len);
+		else
+			put_flow(r, &x, nw);
+		if (!flow)
 			hd_buf_adds(&x, eol);
-		}
-		emit_lines(r, insert_point(ys, k), &x, eol);
 	}
+	if (flow)
+		emit(r, v->start, 0, x.data, x.len);
+	else
+		emit_lines(r, insert_point(ys, k), &x, eol);
 	hd_buf_release(&x);
 }
 
@@ -432,7 +435,7 @@ static void emit_value(struct rctx *r, const struct yn *n, size_t from,
 		       const struct hd_buf *b)
 {
 	if (n->colonless) {
-		emit_colonless(r, n->parent->kids[kid_index(n) - 1], n, NULL, b);
+		emit_colonless(r, yn_key_of(n), n, NULL, b);
 	} else if (n->null_empty) {
 		struct hd_buf x = HD_BUF_INIT;
 
@@ -809,9 +812,7 @@ static int render_replace(struct rctx *r, struct yn *parent, size_t i,
 		return rerr(r, old->start, "refusing to replace a node whose anchor "
 			    "'&%s' is used by aliases", old->anchor);
 	if (old->colonless) {
-		if (!block || parent->style == YS_FLOW || in_flow(parent))
-			put_flow(r, &b, nw);
-		emit_colonless(r, parent->kids[i - 1], old, nw, &b);
+		emit_colonless(r, parent->kids[i - 1], old, nw, NULL);
 		goto out;
 	}
 	if (parent->style == YS_FLOW || in_flow(parent)) {
@@ -1297,7 +1298,7 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 	const struct yn *lk_v = NULL;
 	struct span *reg, *m;
 	struct hd_buf b = HD_BUF_INIT;
-	bool multi, trailing, whole_lines = false;
+	bool multi, trailing, whole_lines = false, gap;
 	const char *eol;
 
 	reg = hd_xmalloc((n->nkids + 2) * sizeof(*reg));
@@ -1402,6 +1403,8 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 			hd_buf_addc(&b, ',');
 		ip = lk_e;
 	}
+	/* `k: ,` and `! ,`, not `k:,` and `!,` */
+	gap = ip == lk_e && ip > 0 && (s[ip - 1] == ':' || props_only(lk_v));
 	if (multi) {
 		/* after a comment that ends the line, not in front of it */
 		size_t q = ip, t;
@@ -1413,20 +1416,16 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 			if (t != HD_NOPOS) {
 				q = t - (s[t - 2] == '\r' ? 2 : 1);
 				if (c == HD_NOPOS) {
-					/* `k: ,` and `! ,`, not `k:,` and `!,` */
-					bool gap = ip == lk_e && ip > 0 &&
-						   (s[ip - 1] == ':' || props_only(lk_v));
-
 					emit(r, ip, 0, gap ? " ," : ",", gap ? 2 : 1);
 					memmove(b.data, b.data + 1, --b.len);
 				}
 				ip = q;
+				gap = false;
 			}
 		}
 	}
-	if (ip > 0 && b.len && b.data[0] == ',' && ip == lk_e &&
-	    (s[ip - 1] == ':' || props_only(lk_v)))
-		emit(r, ip, 0, " ", 1); /* `k: ,` and `! ,`, not `k:,` and `!,` */
+	if (gap && b.len && b.data[0] == ',')
+		emit(r, ip, 0, " ", 1);
 	emit(r, ip, 0, b.data, b.len);
 out:
 	hd_buf_release(&b);
