@@ -43,13 +43,24 @@ struct hd_ctx {
 	int doc;              /* document being processed */
 	struct hd_secret *sec;
 	size_t nsec, capsec;
+	struct hd_mask *mask; /* detected credentials, moved or left: masked */
+	size_t nmask, capmask;
 	unsigned recognized;  /* Kubernetes or Compose documents seen */
 	bool no_findings;     /* nothing will show findings: do not record */
 	int short_form_doc;   /* document whose Compose limit style is known */
 	bool short_form;      /* it keeps limits as mem_limit/cpus/pids_limit */
 };
 
+/* A detected literal credential (moved or left in place): every output
+ * stream masks its value wherever it appears. */
+struct hd_mask {
+	const char *value;    /* cooked value (arena) */
+	size_t off, len;      /* its bytes in the input */
+};
+
 void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s);
+/* Register a detected credential for masking (hd_ctx_add_secret does too). */
+void hd_ctx_mask(struct hd_ctx *ctx, const char *value, size_t off, size_t len);
 
 void hd_ctx_init(struct hd_ctx *ctx, struct hd_job *job, const struct hd_opts *o);
 void hd_ctx_release(struct hd_ctx *run);

@@ -25,5 +25,14 @@ const char *hd_secret_token(const char *value, size_t len);
  * Kubernetes or ${VAR} for Compose)?
  */
 bool hd_secret_literal(const char *value, size_t len, bool compose);
+/*
+ * Is the environment entry @name (may be NULL) = @value a literal
+ * credential?  The one predicate every caller uses (moving, masking,
+ * reporting): decided by name and value together.  Returns what it is
+ * ("GitHub token", "secret", ...) or NULL.  @compose selects Compose's
+ * reference syntax (${VAR}) instead of Kubernetes' $(VAR).
+ */
+const char *hd_secret_credential(const char *name, const char *value, size_t len,
+				 bool compose);
 
 #endif

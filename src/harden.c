@@ -38,8 +38,24 @@ void hd_ctx_release(struct hd_ctx *run)
 {
 	free(run->f);
 	free(run->sec);
+	free(run->mask);
 	run->f = NULL;
 	run->sec = NULL;
+	run->mask = NULL;
+}
+
+void hd_ctx_mask(struct hd_ctx *ctx, const char *value, size_t off, size_t len)
+{
+	struct hd_mask *m;
+
+	if (ctx->nmask == ctx->capmask) {
+		ctx->capmask = ctx->capmask ? ctx->capmask * 2 : 8;
+		ctx->mask = hd_xrealloc(ctx->mask, ctx->capmask * sizeof(*ctx->mask));
+	}
+	m = &ctx->mask[ctx->nmask++];
+	m->value = hd_arena_strdup(&ctx->job->arena, value);
+	m->off = off;
+	m->len = len;
 }
 
 void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s)
@@ -57,6 +73,7 @@ void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s)
 	c->key = hd_arena_strdup(&ctx->job->arena, s->key);
 	c->store = hd_arena_strdup(&ctx->job->arena, s->store);
 	c->ns = s->ns ? hd_arena_strdup(&ctx->job->arena, s->ns) : NULL;
+	hd_ctx_mask(ctx, s->value, s->off, s->len);
 }
 
 bool hd_pod_exempt(struct hd_ctx *ctx, const struct hd_pod *pod, const char *tr)

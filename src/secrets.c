@@ -228,3 +228,16 @@ bool hd_secret_literal(const char *s, size_t n, bool compose)
 	}
 	return false;
 }
+
+const char *hd_secret_credential(const char *name, const char *value, size_t len,
+				 bool compose)
+{
+	const char *token;
+
+	if (!value || !hd_secret_literal(value, len, compose))
+		return NULL;
+	token = hd_secret_token(value, len);
+	if (token)
+		return token;
+	return name && hd_secret_name(name) ? "secret" : NULL;
+}
