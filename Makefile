@@ -134,6 +134,11 @@ $(BUILD)/tests/dump_scalars: tests/tools/dump_scalars.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
+# hd_secret_credential()'s verdicts for tests/t46-secret-detector.sh
+$(BUILD)/tests/secret_verdict: tests/tools/secret_verdict.c $(BUILD)/libharden.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
+
 $(BUILD)/tests/libinject.so: tests/fault/inject.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
@@ -141,8 +146,9 @@ $(BUILD)/tests/libinject.so: tests/fault/inject.c
 unit: $(UNITBIN)
 	@for t in $(UNITBIN); do echo "== $$t"; $$t || exit 1; done
 
-test: deps harden unit $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars
+test: deps harden unit $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars $(BUILD)/tests/secret_verdict
 	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars \
+	  VERDICT=$(BUILD)/tests/secret_verdict \
 	  SHARED=$(SHARED) bash tests/run.sh
 	@if [ -n "$$CI" ] && command -v $(FUZZCC) >/dev/null; then \
 	  $(MAKE) --no-print-directory -j$$(nproc) -Otarget fuzz FUZZ_RUNS=$${CI_FUZZ_RUNS:-400000}; fi
