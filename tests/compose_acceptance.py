@@ -10,6 +10,10 @@ For every corpus Compose file F, on `harden --stdout F`:
   * semantic_diff.py: only hardening keys changed, in services or in the
     `x-` fragments their merge keys share (and top-level secrets);
   * removed diff lines are hardened keys only; `--check` on the output is 0.
+compose_check.py judges secrets by the variable's name alone: a
+no_literal_secrets failure whose variables tests/data/secrets/corpus.tsv
+labels configuration ("look": a file path, a string whose password is a
+${reference}) is what harden must leave, not a failure.
 """
 import glob, os, re, subprocess, sys, tempfile
 
@@ -39,12 +43,30 @@ REMOVED_OK = re.compile(r"^-\s*(- )?['\"]?(user|cap_drop|cap_add|security_opt|pr
 def run(cmd):
     return subprocess.run(cmd, capture_output=True, text=True)
 
-def check(path):
-    out = {}
-    for line in run([PY, f"{TOOLS}/compose_check.py", path]).stdout.splitlines():
+def looks():
+    """(corpus file name, variable) pairs labelled configuration, not a credential."""
+    p = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "secrets", "corpus.tsv")
+    with open(p, encoding="utf-8") as fh:
+        rows = [l.rstrip("\n").split("\t") for l in fh if not l.startswith("#")]
+    return {(r[0][len("compose/"):], r[1]) for r in rows
+            if len(r) == 3 and r[2] == "look" and r[0].startswith("compose/")}
+
+LOOK = looks()
+
+def check(path, base):
+    out, svc = {}, None
+    for line in run([PY, f"{TOOLS}/compose_check.py", "-v", path]).stdout.splitlines():
         m = re.match(r"^\S+ (services\.\S+): (PASS|FAIL (.*))$", line)
         if m:
-            out[m.group(1)] = set(x.strip() for x in (m.group(3) or "").split(",") if x.strip())
+            svc = m.group(1)
+            out[svc] = set(x.strip() for x in (m.group(3) or "").split(",") if x.strip())
+            continue
+        # "    no_literal_secrets: NAME: why; NAME: why" (names only are kept)
+        m = re.match(r"^\s+no_literal_secrets: (.*)$", line)
+        if m and svc:
+            names = [x.split(":")[0].strip() for x in m.group(1).split("; ")]
+            if names and all((base, n) in LOOK for n in names):
+                out[svc].discard("no_literal_secrets")
     return out
 
 def warned(stderr):
@@ -83,7 +105,7 @@ def main():
             for line in run([H, "-q", *extra, f]).stdout.splitlines():
                 if line.startswith("-") and not line.startswith("---") and not REMOVED_OK.search(line):
                     fails.append(f"{b} [{mode}]: collateral removed line: {line[:120]}")
-            res, w = check(o), warned(p.stderr)
+            res, w = check(o, b), warned(p.stderr)
             for svc, ids in res.items():
                 if mode == "default":
                     nsvc += 1
