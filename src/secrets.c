@@ -398,9 +398,11 @@ static bool file_path(const char *s, size_t n)
 }
 
 /*
- * The name of a Kubernetes object or a key in one (a lower-case DNS
- * label, "elastic-webhook-server-cert"), not a password made of words
- * ("change-this-insecure-key", "my-secret-key").
+ * The name of a Kubernetes object (a lower-case DNS name ending in what
+ * it holds: "elastic-webhook-server-cert", "my-app-tls", "postgres-app-
+ * credentials"), not a password made of words ("change-this-insecure-key",
+ * "my-secret-key", "jwt-secret"): a certificate's name says so by its last
+ * word; a secret's or key's name needs three words and no filler word.
  */
 static bool object_name(const char *s, size_t n)
 {
@@ -416,6 +418,7 @@ static bool object_name(const char *s, size_t n)
 					      "temp", "tmp", "weak", "this", "not", "dont", "very",
 					      "foo", "bar", "letmein", "default", NULL };
 	size_t i, parts = 1, b = 0;
+	bool fill = false;
 
 	if (!n || n > 253 || !is_in(s[0], "abcdefghijklmnopqrstuvwxyz0123456789") ||
 	    !is_in(s[n - 1], "abcdefghijklmnopqrstuvwxyz0123456789"))
@@ -424,15 +427,15 @@ static bool object_name(const char *s, size_t n)
 		if (!is_in(s[i], "abcdefghijklmnopqrstuvwxyz0123456789-."))
 			return false;
 		if (s[i] == '-' || s[i] == '.') {
-			if (word_in(s + b, i - b, filler))
-				return false;
+			fill |= word_in(s + b, i - b, filler);
 			b = i + 1;
 			parts++;
 		}
 	}
 	if (parts < 2)
 		return false;
-	return word_in(s + b, n - b, strong) || (parts >= 3 && word_in(s + b, n - b, weak));
+	return word_in(s + b, n - b, strong) ||
+	       (parts >= 3 && !fill && word_in(s + b, n - b, weak));
 }
 
 /*

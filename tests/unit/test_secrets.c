@@ -67,6 +67,7 @@ static void test_i18_04_lookalikes(void **state)
 	NOT_SECRET("JWT_PRIVATE_KEY", "certs/jwt.pem", true);
 	NOT_SECRET("TLS_SECRET_KEY", "tls.key", false);
 	NOT_SECRET("TLS_SECRET", "ingress-nginx-tls", false);
+	NOT_SECRET("TLS_SECRET", "my-app-tls", false);
 	NOT_SECRET("DB_CREDENTIALS", "postgres-app-credentials", false);
 	NOT_SECRET("SECRET_KEY", "{{ .Values.secretKey }}", false);
 	NOT_SECRET("PASSWORD", "***", false);
@@ -89,6 +90,7 @@ static void test_i18_04_weak_passwords(void **state)
 	SECRET("MYSQL_ROOT_PASSWORD", "password", true, "secret");
 	SECRET("REDIS_PASSWORD", "secret", false, "secret");
 	SECRET("APP_SECRET", "my-secret-key", true, "secret");
+	SECRET("REDIS_PASSWORD", "my-redis-password", true, "secret");
 	SECRET("MYSQL_ROOT_PASSWORD", "123456", false, "secret");
 	SECRET("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", true, "secret");
 	SECRET("AWS_SECRET_ACCESS_KEY", "/K7MDENG/bPxRfiCYzEXAMPLEKEY+wJalrXUtnFEMI", true, "secret");
