@@ -31,7 +31,7 @@ static const char not_name_re[] =
 	"URIS?|URLS?|ENDPOINT|HOST|HOSTNAME|PORT|ADDR|ADDRESS|ISSUER|AUDIENCE|"
 	"SCOPES?|REALM|NAMES?|NAMESPACE|REF|KEY_?ID|TOKEN_?ID|ALIAS|HEADER|"
 	"PREFIX|SUFFIX|PATTERN|REGEX|USER|USERNAME|ENV|VAR|COMPLEXITY|STRENGTH|"
-	"ROUNDS|COST|ITERATIONS|RETRIES|ATTEMPTS|LEVEL|HINT)$|"
+	"ROUNDS|COST|ITERATIONS|RETRIES|ATTEMPTS|LEVEL|HINT|ARN|STORE|STORAGE)$|"
 	"(^|_)(ALLOW|ALLOWED|EMPTY|RANDOM|GENERATE|SKIP|USE|ENABLE|DISABLE|"
 	"REQUIRE|FORCE)(_|$))";
 /* the name ends in what it holds: a long number there is a PIN-like password */
@@ -40,11 +40,13 @@ static const char noun_re[] = "(?i)(PASSWORD|PASSWD|PASS|PWD|PW|PASSPHRASE|SECRE
 /*
  * Values that are configuration, not a credential, under a credential
  * name: a boolean (YAML 1.1 and 1.2 spellings) or "none", a number, a
- * duration, an algorithm or mode name, a file or key name, a template.
+ * duration, an algorithm or mode name, a file or key name, a template, a
+ * secret manager's reference (vault:secret/db#pw, an AWS ARN, a GCP
+ * secret's resource name) or a certificate or public key.
  */
 static const char cfg_value_re[] =
 	"(?i)^(y|yes|n|no|true|false|on|off|none|null|nil|enabled?|disabled?|"
-	"required|optional|strict|lax|auto|"
+	"required|optional|strict|lax|auto|read|write|ro|rw|read-?only|read-?write|"
 	"[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)(e[-+]?[0-9]+)?|"
 	"([0-9]+([.][0-9]+)?(ns|us|\\x{b5}s|ms|s|m|h|d|w|y))+|"
 	"p(([0-9]+[ymwd])+(t([0-9]+[hms])+)?|t([0-9]+[hms])+)|"
@@ -56,7 +58,11 @@ static const char cfg_value_re[] =
 	"(rsa|ecdsa|ed25519|ed448|x25519|dsa)(-?[0-9]+)?|"
 	"plain|plaintext|basic|bearer|digest|oauth2?|oidc|ldap|kerberos|gssapi|"
 	"[a-z0-9_-]+[.](crt|cert|cer|pem|key|der|p12|pfx|jks|keystore|truststore|pub|asc|gpg|json)|"
-	"\\{\\{.*\\}\\})$";
+	"[$]?\\{\\{.*\\}\\}|"
+	"(vault|ssm|awssm|awsps|gcpsm|azurekv|akv):[^\\s]+|arn:aws[a-z-]*:[^\\s]+|"
+	"projects/[^/\\s]+/secrets/[^/\\s]+(/versions/[^/\\s]+)?|"
+	"-----BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK|"
+	"X509 CRL|CERTIFICATE REQUEST)-----(?s:.*))$";
 
 /* Each token pattern has literal hints, one of which must occur first. */
 static const struct {

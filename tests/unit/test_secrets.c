@@ -73,6 +73,11 @@ static void test_i18_04_lookalikes(void **state)
 	NOT_SECRET("PASSWORD", "***", false);
 	NOT_SECRET("DB_CONNECTION_STRING", "Host=db;Password=${PW};Database=app", true);
 	NOT_SECRET("AUTH_TOKEN", "Bearer $(TOKEN)", false);
+	/* a secret manager's reference, a certificate */
+	NOT_SECRET("DB_PASSWORD", "vault:secret/data/mysql#password", false);
+	NOT_SECRET("JWT_SECRET", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:jwt", false);
+	NOT_SECRET("TLS_SECRET", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+		   false);
 	/* names that only describe a secret */
 	NOT_SECRET("TOKEN_TTL", "3600", false);
 	NOT_SECRET("PASSWORD_MIN_LENGTH", "12", false);
