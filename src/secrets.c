@@ -1,4 +1,4 @@
-/* secrets.c - pcre2 patterns for secret names and token formats */
+/* secrets.c - secret names, token formats and the one credential predicate (pcre2) */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "secrets.h"
 
@@ -202,7 +202,7 @@ static bool name_hint(const char *name, size_t n)
 }
 
 /*
- * The user's pattern (--secret-names) always marks a name; the built-in
+ * The user's pattern (hd_secrets_set_extra()) always marks a name; the built-in
  * families only when the name does not merely describe a secret.
  */
 bool hd_secret_name(const char *name)
