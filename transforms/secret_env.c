@@ -66,10 +66,10 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			struct hd_secret sec;
 
 			if ((env->kids[j]->flags & YF_DELETED) || !name || !val ||
-			    val->kind != YN_SCALAR || !hd_secret_literal(val->text, val->tlen, false))
+			    val->kind != YN_SCALAR)
 				continue;
-			token = hd_secret_token(val->text, val->tlen);
-			if (!token && !hd_secret_name(name))
+			token = hd_secret_credential(name, val->text, val->tlen, false);
+			if (!token)
 				continue;
 			/* "# harden:ignore" on its name or value line: all of it
 			 * stays (half a move leaves value and valueFrom both) */
@@ -98,7 +98,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			ye_map_add(ys, item, "valueFrom", vf);
 			hd_find(ctx, &r, item, HD_SEV_HIGH, true, false,
 				"env %s held a literal %s; now read from Secret '%s' key '%s'%s",
-				name, token ? token : "secret", store, sec.key,
+				name, token, store, sec.key,
 				ctx->opts->secrets_out ? "" :
 				" (create that Secret, or rerun with --secrets-out FILE)");
 			ctx->f[ctx->nf - 1].notable = !ctx->opts->secrets_out;
@@ -221,7 +221,7 @@ static void compose_one(struct hd_ctx *ctx, struct hd_service *svc, struct yn *e
 	struct ystream *ys = &ctx->job->ys;
 	struct hd_arena *a = &ctx->job->arena;
 	struct hd_fref r = SVC_REF(TR, "environment", svc);
-	const char *token = hd_secret_token(value, strlen(value));
+	const char *token = hd_secret_credential(name, value, strlen(value), true);
 	const char *store = dns_name(a, hd_arena_printf(a, "%s_%s", svc->name, name), "");
 	struct hd_secret sec;
 	size_t off, len;
@@ -322,11 +322,9 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 				continue;
 			if (hd_node_type(v) != YT_STR && hd_node_type(v) != YT_INT)
 				continue;
-			if (!hd_secret_literal(val, strlen(val), true))
-				continue;
 			if (strlen(name) > 5 && !strcmp(name + strlen(name) - 5, "_FILE"))
 				continue;
-			if (!hd_secret_name(name) && !hd_secret_token(val, strlen(val)))
+			if (!hd_secret_credential(name, val, strlen(val), true))
 				continue;
 			if ((!k->null_empty && line_ignored(ctx, TR, k, &r)) ||
 			    line_ignored(ctx, TR, v, &r))
@@ -344,11 +342,9 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			name = hd_arena_strndup(&ctx->job->arena, s, (size_t)(eq - s));
 			while (*name == ' ')
 				name++;
-			if (!eq[1] || !hd_secret_literal(eq + 1, strlen(eq + 1), true))
+			if (!eq[1] || (strlen(name) > 5 && !strcmp(name + strlen(name) - 5, "_FILE")))
 				continue;
-			if (strlen(name) > 5 && !strcmp(name + strlen(name) - 5, "_FILE"))
-				continue;
-			if (!hd_secret_name(name) && !hd_secret_token(eq + 1, strlen(eq + 1)))
+			if (!hd_secret_credential(name, eq + 1, strlen(eq + 1), true))
 				continue;
 			if (line_ignored(ctx, TR, it, &r))
 				continue;
