@@ -92,16 +92,17 @@ static bool var_in_input(const struct hd_ctx *ctx, const char *var, size_t skip,
 	return false;
 }
 
-/* Was the value at @off reported or moved already (an anchor shared by
- * several containers or services is reached once per user)? */
-static bool seen(const struct hd_ctx *ctx, size_t off)
+/*
+ * First visit of value node @n?  An anchor shared by several containers or
+ * services is reached once per user: it is reported (or moved) once.  The
+ * mark is YF_NOTED, which only anchored collections carry otherwise.
+ */
+static bool first_visit(struct yn *n)
 {
-	size_t i;
-
-	for (i = 0; i < ctx->nmask; i++)
-		if (ctx->mask[i].off == off)
-			return true;
-	return false;
+	if (n->flags & YF_NOTED)
+		return false;
+	n->flags |= YF_NOTED;
+	return true;
 }
 
 /* A value left in place: masked in every output, never printed. */
@@ -256,7 +257,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			 * stays (half a move leaves value and valueFrom both) */
 			if (line_ignored(ctx, TR, item, &r) || line_ignored(ctx, TR, val, &r))
 				continue;
-			if (seen(ctx, val->start))
+			if (!first_visit(val))
 				continue;
 			if (ye_shared_anchor(val)) {
 				keep_value(ctx, val->text, val->start, val->end - val->start);
@@ -564,7 +565,7 @@ static void compose_one(struct hd_ctx *ctx, struct hd_service *svc, const struct
 	const struct yn *shared = ye_shared_anchor(node);
 	struct hd_secret sec;
 
-	if (seen(ctx, e->off))
+	if (!first_visit(e->item))
 		return;
 	if (!ctx->opts->secrets_out) {
 		/* nothing would save the value: it stays */
