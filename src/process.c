@@ -307,20 +307,21 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	} else if ((!cli->check || cli->diff) && job.changed &&
 		   (cli->format == HD_FMT_TEXT || cli->report)) {
 		struct hd_buf db = HD_BUF_INIT;
-		struct hd_span *red = hd_xmalloc((ctx.nsec + 1) * sizeof(*red));
+		/* every credential, moved or left in place (hd_ctx_mask()) */
+		struct hd_span *red = hd_xmalloc((ctx.nmask + 1) * sizeof(*red));
 
-		for (i = 0; i < ctx.nsec; i++) {
-			red[i].off = ctx.sec[i].off;
-			red[i].len = ctx.sec[i].len;
+		for (i = 0; i < ctx.nmask; i++) {
+			red[i].off = ctx.mask[i].off;
+			red[i].len = ctx.mask[i].len;
 		}
 		if (cli->direct) {
 			hd_diff_stream(&db, display(path), job.in.data, job.in.len, job.out.data,
-				       job.out.len, &job.sp, red, ctx.nsec, flush_stdout,
+				       job.out.len, &job.sp, red, ctx.nmask, flush_stdout,
 				       (void *)cli);
 			hd_buf_release(&db);
 		} else {
 			hd_diff(&db, display(path), job.in.data, job.in.len, job.out.data,
-				job.out.len, &job.sp, red, ctx.nsec);
+				job.out.len, &job.sp, red, ctx.nmask);
 			if (cli->color) {
 				colorize_diff(&res->out, db.data ? db.data : "", db.len);
 				hd_buf_release(&db);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """tests/compose_acceptance.py - issue acceptance for the Compose passes.
 
-For every corpus Compose file F, on `harden --stdout F`:
+For every corpus Compose file F, on `harden --stdout --secrets-out DIR F`:
   * default: every check compose_check.py still fails for a service is one
     harden reported for that service (the owning transform warned);
   * --unsafe-fixes: every service passes except no_sensitive_binds (docker
@@ -9,7 +9,8 @@ For every corpus Compose file F, on `harden --stdout F`:
   * validate.py (Compose Specification schema) accepts every output;
   * semantic_diff.py: only hardening keys changed, in services or in the
     `x-` fragments their merge keys share (and top-level secrets);
-  * removed diff lines are hardened keys only; `--check` on the output is 0.
+  * removed diff lines are hardened keys only; `--check` on the output is 0;
+  * without --secrets-out, every service with a literal secret is reported.
 compose_check.py judges secrets by the variable's name alone: a
 no_literal_secrets failure whose variables tests/data/secrets/corpus.tsv
 labels configuration ("look": a file path, a string whose password is a
@@ -84,10 +85,20 @@ def main():
         return 1
     tmp = tempfile.mkdtemp()
     fails, nsvc, pass_default, pass_unsafe, reported = [], 0, 0, 0, 0
+    seq = iter(range(1 << 30))
     for f in files:
         b = os.path.basename(f)
+        # without --secrets-out literal secrets stay, each one reported
+        o = os.path.join(tmp, f"keep-{b}")
+        p = run([H, "--stdout", f])
+        open(o, "w", newline="").write(p.stdout)
+        for svc, ids in check(o).items():
+            if "no_literal_secrets" in ids and (svc, "secret-env") not in warned(p.stderr):
+                fails.append(f"{b} {svc} [no --secrets-out]: literal secret not reported")
         for mode, extra in (("default", []), ("unsafe", ["--unsafe-fixes"])):
             o = os.path.join(tmp, f"{mode}-{b}")
+            # each run saves the values it moves in a directory of its own
+            extra = extra + ["--secrets-out", os.path.join(tmp, f"sec{next(seq)}")]
             p = run([H, "--stdout", *extra, f])
             if p.returncode != 0:
                 fails.append(f"{b} [{mode}]: exit {p.returncode}: {p.stderr.strip()[:200]}")
@@ -100,8 +111,10 @@ def main():
                      [a for g in ALLOW for a in ("--allow", g)] + [f, o])
             if sd.returncode != 0:
                 fails.append(f"{b} [{mode}]: semantic diff outside hardening keys: {sd.stdout.strip()[:300]}")
+            extra[-1] = os.path.join(tmp, f"sec{next(seq)}")
             if run([H, "--check", "-q", *extra, o]).returncode != 0:
                 fails.append(f"{b} [{mode}]: second run would change")
+            extra[-1] = os.path.join(tmp, f"sec{next(seq)}")
             for line in run([H, "-q", *extra, f]).stdout.splitlines():
                 if line.startswith("-") and not line.startswith("---") and not REMOVED_OK.search(line):
                     fails.append(f"{b} [{mode}]: collateral removed line: {line[:120]}")

@@ -36,7 +36,7 @@ golden_one() {
 	fi
 	# the diff applies to the input and gives the output
 	# (a diff with redacted secret values is for reading only)
-	if [ -s "$base.diff" ] && ! grep -q '^-.*\*\*\*\*\*\*\*\*' "$base.diff"; then
+	if [ -s "$base.diff" ] && ! grep -q '^[- ].*\*\*\*\*\*\*\*\*' "$base.diff"; then
 		mkdir -p "$TMP/ga" && cp "$in" "$TMP/ga/x.yaml"
 		sed -e "s|^--- a/.*|--- a/x.yaml|" -e "s|^+++ b/.*|+++ b/x.yaml|" "$base.diff" >"$TMP/ga.diff"
 		(cd "$TMP/ga" && patch -s -p1 <"$TMP/ga.diff") && cmp -s "$TMP/ga/x.yaml" "$base.out.yaml" ||

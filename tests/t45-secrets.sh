@@ -24,11 +24,15 @@ services:
     environment:
       - API_KEY=hunter3-interp-VALUE
 YAML
-leak=0
+leak=0 n=0
 for f in "$K" "$C"; do
-	for mode in "" "--stdout" "--check" "--check --diff" "--unsafe-fixes"; do
+	# --stdout prints the file: without --secrets-out the values stay in it
+	for mode in "" "--check" "--check --diff" "--unsafe-fixes" "--format json" \
+		    "--format sarif" "--format markdown" "--stdout --secrets-out $TMP/leak"; do
+		n=$((n + 1))
 		$H $mode "$f" >"$TMP/so" 2>"$TMP/se"
-		if grep -qE 'hunter[0-9]-|AKIAZZZZ' "$TMP/so" "$TMP/se"; then leak=1; echo "  leak in: harden $mode $f"; fi
+		if grep -qE 'hunter[0-9]-|AKIAZZZZ' "$TMP/so" "$TMP/se"; then leak=1; echo "  leak in: harden $mode $(basename "$f")"; fi
+		rm -rf "$TMP/leak" "$TMP/leak.d"
 	done
 done
 [ $leak -eq 0 ] && t_pass "no secret value in stdout/stderr of any mode" || t_fail "secret values printed"
@@ -76,6 +80,163 @@ if [ $rc -eq 0 ] && [ "$(stat -c %a "$TMP/proj/secrets/db-postgres-password")" =
 	t_pass "compose --secrets-out writes 0600 secret files and harden.env"
 else
 	t_fail "compose --secrets-out" "rc=$rc $(cat "$TMP/se")"
+fi
+
+# i18-01: without --secrets-out nothing moves, in any mode: -i keeps the value
+# and says how to move it, --check agrees afterwards, the rerun saves it
+ok=1
+for f in "$K" "$C"; do
+	b=$(basename "$f" .yaml); mkdir -p "$TMP/i1$b"; cp "$f" "$TMP/i1$b/x.yaml"
+	$H -i "$TMP/i1$b/x.yaml" >/dev/null 2>"$TMP/se" || ok=0
+	grep -q 'hunter2-' "$TMP/i1$b/x.yaml" || { ok=0; echo "  $b: -i without --secrets-out removed the value"; }
+	grep -q 'not moved.*rerun with --secrets-out' "$TMP/se" || { ok=0; echo "  $b: no finding says how to move it"; }
+	$H -q --check "$TMP/i1$b/x.yaml" || { ok=0; echo "  $b: --check disagrees with -i"; }
+	$H -i --secrets-out "$TMP/i1$b/sec" "$TMP/i1$b/x.yaml" >/dev/null 2>&1 || ok=0
+	grep -rq 'hunter2-' "$TMP/i1$b/sec" || { ok=0; echo "  $b: the rerun saved nothing"; }
+	! grep -q 'hunter' "$TMP/i1$b/x.yaml" || { ok=0; echo "  $b: the rerun left the value"; }
+done
+[ $ok -eq 1 ] && t_pass "i18-01 no run removes the only copy of a value; -i and --check agree" ||
+	t_fail "i18-01 no run removes the only copy of a value"
+
+# i18-02: the file: path of a Compose secret is found from the Compose file's
+# directory, however harden was called
+case $H in /*) HA=$H ;; *) HA=$PWD/$H ;; esac # for runs in other directories
+ok=1
+# the last argument's directory as Compose sees it: proj or link
+i2() { local d=$5; set -- "$1" "$2" "$3" "$4"; i2_dir=$d; i2_case "$@"; }
+i2_case() { # name, dir to run in, --secrets-out DIR, compose file argument (dir as seen: $i2_dir)
+	local n=$1 at=$2 out=$3 arg=$4 p f
+	rm -rf "$TMP/i2"; mkdir -p "$TMP/i2/proj/sub" "$TMP/i2/outside"
+	ln -s proj "$TMP/i2/link"
+	printf 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: hunter2-path-VALUE\n' \
+		>"$TMP/i2/proj/compose.yaml"
+	(cd "$TMP/i2/$at" && $HA -i --secrets-out "$out" "$arg" >/dev/null 2>&1) || { echo "  $n: harden failed"; return 1; }
+	f=$(sed -n 's/^ *file: //p' "$TMP/i2/proj/compose.yaml")
+	case $f in /*) p=$f ;; *) p=$($PY -c 'import os,sys; print(os.path.normpath(os.path.join(sys.argv[1], sys.argv[2])))' "$TMP/i2/$i2_dir" "$f") ;; esac
+	[ "$(cat "$p" 2>/dev/null)" = hunter2-path-VALUE ] || { echo "  $n: file: $f is not where the secret is"; return 1; }
+	case $n in inside*) [ "${f#./sec/}" != "$f" ] || { echo "  $n: file: $f, expected ./sec/..."; return 1; } ;; esac
+}
+i2 "inside, relative DIR" proj sec compose.yaml proj || ok=0
+i2 "inside, ./compose.yaml" proj ./sec ./compose.yaml proj || ok=0
+i2 "inside, file in another directory" . proj/sec proj/compose.yaml proj || ok=0
+i2 "inside, absolute DIR" . "$TMP/i2/proj/sec" "$TMP/i2/proj/compose.yaml" proj || ok=0
+i2 "inside, .. components" proj/sub ../sub/../sec ../compose.yaml proj || ok=0
+i2 "inside, symlinked cwd" link sec compose.yaml link || ok=0
+i2 "inside, file through a symlink" . link/sec link/compose.yaml link || ok=0
+i2 "outside, relative DIR" proj ../outside compose.yaml proj || ok=0
+i2 "outside, symlinked cwd" link ../outside compose.yaml link || ok=0
+i2 "outside, absolute DIR" proj/sub "$TMP/i2/outside" ../compose.yaml proj || ok=0
+[ $ok -eq 1 ] && t_pass "i18-02 Compose secret file: paths resolve from the Compose file's directory" ||
+	t_fail "i18-02 Compose secret file: paths"
+
+# i18-05: new keys go to a Secret harden owns, never to one the pod (or the
+# file) already names: the katib case, a volume, a Secret in a later document
+cat >"$TMP/i5.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: katib-mysql, namespace: kubeflow}
+spec:
+  template:
+    spec:
+      containers:
+      - name: katib-mysql
+        image: mysql:8
+        env:
+        - name: MYSQL_ROOT_PASSWORD
+          valueFrom: {secretKeyRef: {name: katib-mysql-secrets, key: MYSQL_ROOT_PASSWORD}}
+        - name: MYSQL_PASSWORD
+          value: hunter5-katib-VALUE
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api}
+spec:
+  containers:
+  - name: api
+    image: x
+    env: [{name: API_TOKEN, value: hunter5-api-VALUE}]
+  volumes: [{name: s, secret: {secretName: api-secrets}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - {name: web, image: x, env: [{name: DB_PASSWORD, value: hunter5-web-VALUE}]}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: web-secrets}
+stringData: {OTHER: x}
+YAML
+$H -i --secrets-out "$TMP/i5.s.yaml" "$TMP/i5.yaml" >/dev/null 2>&1; rc=$?
+if [ $rc -eq 0 ] && $PY - "$TMP/i5.yaml" "$TMP/i5.s.yaml" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+sec = {d["metadata"]["name"]: d["stringData"] for d in yaml.safe_load_all(open(sys.argv[2])) if d}
+assert not {"katib-mysql-secrets", "api-secrets", "web-secrets"} & set(sec), sorted(sec)
+want = {"MYSQL_PASSWORD": "hunter5-katib-VALUE", "API_TOKEN": "hunter5-api-VALUE", "DB_PASSWORD": "hunter5-web-VALUE"}
+for d in docs:
+    if d["kind"] == "Secret":
+        continue
+    spec = d["spec"]["template"]["spec"] if d["kind"] == "Deployment" else d["spec"]
+    for e in spec["containers"][0]["env"]:
+        if e["name"] in want:
+            ref = e["valueFrom"]["secretKeyRef"]
+            assert sec[ref["name"]][ref["key"]] == want[e["name"]], e["name"]
+PY
+then
+	t_pass "i18-05 moved values go to a Secret no pod or document of the file names"
+else
+	t_fail "i18-05 moved values go to a Secret harden owns" "rc=$rc"
+fi
+
+# i22-01: one file, colliding names: two containers of a pod, a Pod and a
+# Deployment of one name, two Compose services; every value keeps its own key
+cat >"$TMP/i22.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - {name: a, image: x, env: [{name: DB_PASSWORD, value: hunter22-one}]}
+  - {name: b, image: x, env: [{name: DB_PASSWORD, value: hunter22-two}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: p}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: a, image: x, env: [{name: DB_PASSWORD, value: hunter22-three}]}
+      - {name: c, image: x, env: [{name: DB_PASSWORD, value: hunter22-one}]}
+YAML
+mkdir -p "$TMP/i22c"
+printf 'services:\n  a:\n    image: x\n    environment: [DB_PASSWORD=hunter22-ca]\n  b:\n    image: x\n    environment: {DB_PASSWORD: hunter22-cb}\n  c:\n    image: x\n    environment: {DB_PASSWORD: hunter22-ca}\n' >"$TMP/i22c/compose.yaml"
+$H -i --secrets-out "$TMP/i22.s.yaml" "$TMP/i22.yaml" >/dev/null 2>&1; rc=$?
+(cd "$TMP/i22c" && $HA -i --secrets-out sec compose.yaml >/dev/null 2>&1) || rc=$?
+if [ $rc -eq 0 ] && $PY - "$TMP/i22.yaml" "$TMP/i22.s.yaml" "$TMP/i22c" <<'PY'
+import re, sys, yaml
+sec = next(yaml.safe_load_all(open(sys.argv[2])))["stringData"]
+assert sorted(sec.values()) == ["hunter22-one", "hunter22-three", "hunter22-two"], "k8s stored"
+want = iter(["hunter22-one", "hunter22-two", "hunter22-three", "hunter22-one"])
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    spec = d["spec"]["template"]["spec"] if d["kind"] == "Deployment" else d["spec"]
+    for c in spec["containers"]:
+        assert sec[c["env"][0]["valueFrom"]["secretKeyRef"]["key"]] == next(want), c["name"]
+env = dict(l.split("=", 1) for l in open(sys.argv[3] + "/sec/harden.env").read().splitlines())
+assert sorted(env.values()) == ["hunter22-ca", "hunter22-cb"], "compose stored"
+svcs = yaml.safe_load(open(sys.argv[3] + "/compose.yaml"))["services"]
+for s, v in (("a", "hunter22-ca"), ("b", "hunter22-cb"), ("c", "hunter22-ca")):
+    e = svcs[s]["environment"]
+    e = dict(x.split("=", 1) for x in e) if isinstance(e, list) else e
+    assert env[re.fullmatch(r"\$\{(\w+):\?.*\}", e["DB_PASSWORD"]).group(1)] == v, s
+PY
+then
+	t_pass "i22-01 colliding names within one file: each distinct value its own key or variable"
+else
+	t_fail "i22-01 colliding names within one file" "rc=$rc"
 fi
 
 # the product reads no environment variable but the documented ones: no

@@ -10,6 +10,16 @@ static struct hd_opts unsafe_opts(void)
 	return o;
 }
 
+/* secret-env moves values only where --secrets-out saves them */
+static struct hd_opts secrets_opts(void)
+{
+	struct hd_opts o;
+
+	hd_opts_defaults(&o);
+	o.secrets_out = "sec";
+	return o;
+}
+
 #define SVC(body) "services:\n  s:\n    image: example/s:1\n" body
 
 static void test_user_added_and_root_unsafe(void **state)
@@ -160,18 +170,20 @@ static void test_ports(void **state)
 
 static void test_secrets_file_env_image(void **state)
 {
+	struct hd_opts s = secrets_opts();
 	struct hres r;
 
 	(void)state;
+	/* a file from memory, like stdin: file: is relative to the working directory */
 	EXPECT_HARDEN("services:\n  db:\n    image: docker.io/library/mysql:8\n    environment:\n"
 		      "      - MYSQL_ROOT_PASSWORD=hunter2\n",
-		      NULL, "secrets",
+		      &s, "secrets",
 		      "services:\n  db:\n    image: docker.io/library/mysql:8\n    environment:\n"
 		      "      - MYSQL_ROOT_PASSWORD_FILE=/run/secrets/db-mysql-root-password\n"
 		      "    secrets:\n      - db-mysql-root-password\nsecrets:\n"
-		      "  db-mysql-root-password:\n    environment: MYSQL_ROOT_PASSWORD\n");
+		      "  db-mysql-root-password:\n    file: sec/db-mysql-root-password\n");
 	r = harden_str("services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: hunter2\n",
-		       NULL, "secrets");
+		       &s, "secrets");
 	assert_null(strstr(r.out, "hunter2"));
 	assert_null(strstr(r.warnings, "hunter2"));
 	hres_free(&r);
@@ -179,11 +191,38 @@ static void test_secrets_file_env_image(void **state)
 
 static void test_secrets_interpolation(void **state)
 {
+	struct hd_opts s = secrets_opts();
+
 	(void)state;
 	EXPECT_HARDEN(SVC("    environment:\n      API_KEY: abc\n      REF: ${OTHER}\n      DB_PASSWORD: ${DB_PASSWORD}\n"),
-		      NULL, "secrets",
+		      &s, "secrets",
 		      SVC("    environment:\n      API_KEY: \"${API_KEY:?API_KEY is required}\"\n"
 			  "      REF: ${OTHER}\n      DB_PASSWORD: ${DB_PASSWORD}\n"));
+}
+
+/* i18-01: without --secrets-out nothing would save a value: it stays, reported */
+static void test_secrets_kept_without_secrets_out_i18_01(void **state)
+{
+	const char *in = SVC("    environment:\n      API_KEY: hunter2\n");
+
+	(void)state;
+	EXPECT_HARDEN(in, NULL, "secrets", in);
+	EXPECT_WARNING(in, NULL, "secrets", "rerun with --secrets-out DIR");
+}
+
+/* i22-01: one name, two values in two services: each its own variable */
+static void test_secrets_collide_i22_01(void **state)
+{
+	struct hd_opts s = secrets_opts();
+
+	(void)state;
+	EXPECT_HARDEN("services:\n  a:\n    image: x\n    environment: {DB_PASSWORD: one}\n"
+		      "  b-2:\n    image: x\n    environment: {DB_PASSWORD: two}\n"
+		      "  c:\n    image: x\n    environment: {DB_PASSWORD: one}\n",
+		      &s, "secrets",
+		      "services:\n  a:\n    image: x\n    environment: {DB_PASSWORD: \"${DB_PASSWORD:?DB_PASSWORD is required}\"}\n"
+		      "  b-2:\n    image: x\n    environment: {DB_PASSWORD: \"${B_2_DB_PASSWORD:?B_2_DB_PASSWORD is required}\"}\n"
+		      "  c:\n    image: x\n    environment: {DB_PASSWORD: \"${DB_PASSWORD:?DB_PASSWORD is required}\"}\n");
 }
 
 static void test_exemption_x_harden(void **state)
@@ -244,9 +283,10 @@ static void test_anchor_shared_by_all_users(void **state)
 	}
 	/* different values (each service's own secret) stay local */
 	{
+		struct hd_opts s = secrets_opts();
 		struct hres r = harden_str(TWO("    environment: {DB_PASSWORD: Zx81Qw7Lm2Pk9Vb4}\n",
 					       "    environment: {DB_PASSWORD: Ty63Hs0Nd8Jr5Ce1}\n"),
-					   NULL, "secrets,user");
+					   &s, "secrets,user");
 
 		assert_false(r.error);
 		assert_non_null(strstr(r.out, "x-d: &d\n  restart: always\n  init: true\n  user: \"10001:10001\"\nservices:"));
@@ -294,6 +334,8 @@ int main(void)
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_secrets_file_env_image),
 		cmocka_unit_test(test_secrets_interpolation),
+		cmocka_unit_test(test_secrets_kept_without_secrets_out_i18_01),
+		cmocka_unit_test(test_secrets_collide_i22_01),
 		cmocka_unit_test(test_exemption_x_harden),
 		cmocka_unit_test(test_anchor_shared_by_all_users),
 		cmocka_unit_test(test_ignore_comment_keeps_secret),

@@ -384,20 +384,27 @@ static void test_sa_token(void **state)
 /* ---- secret-env ---- */
 static void test_secret_env(void **state)
 {
+	struct hd_opts s;
 	struct hres r;
+	const char *kept = POD("  containers:\n  - name: a\n    env:\n    - {name: X_PASSWORD, value: hunter2}\n");
 
 	(void)state;
+	hd_opts_defaults(&s);
+	s.secrets_out = "s.yaml"; /* moved only where the value is saved */
+	/* i18-01: nothing saves it: it stays, reported */
+	EXPECT_HARDEN(kept, NULL, "secret-env", kept);
+	EXPECT_WARNING(kept, NULL, "secret-env", "rerun with --secrets-out FILE");
 	EXPECT_HARDEN(POD("  containers:\n  - name: a\n    env:\n    - name: DB_PASSWORD\n      value: changeme\n"
 			  "    - name: PLAIN\n      value: x\n    - name: REF_TOKEN\n      value: $(OTHER)\n"
 			  "    - name: EMPTY_SECRET\n      value: \"\"\n    - {name: KEY, value: AKIAIOSFODNN7EXAMPLE}\n"),
-		      NULL, "secret-env",
+		      &s, "secret-env",
 		      POD("  containers:\n  - name: a\n    env:\n    - name: DB_PASSWORD\n      valueFrom:\n"
 			  "        secretKeyRef:\n          name: p-secrets\n          key: DB_PASSWORD\n"
 			  "    - name: PLAIN\n      value: x\n    - name: REF_TOKEN\n      value: $(OTHER)\n"
 			  "    - name: EMPTY_SECRET\n      value: \"\"\n"
 			  "    - {name: KEY, valueFrom: {secretKeyRef: {name: p-secrets, key: KEY}}}\n"));
 	r = harden_str(POD("  containers:\n  - name: a\n    env:\n    - {name: X_PASSWORD, value: hunter2}\n"),
-		       NULL, "secret-env");
+		       &s, "secret-env");
 	assert_null(strstr(r.warnings, "hunter2"));
 	assert_null(strstr(r.out, "hunter2"));
 	hres_free(&r);
