@@ -321,8 +321,12 @@ void hd_mask_append(struct hd_buf *out, const struct hd_maskset *m, const char *
 	if (!cover(m, s, n, base, cov, false)) {
 		hd_buf_add(out, s, n);
 	} else {
+		size_t ind = 0;
+
+		while (ind < n && (s[ind] == ' ' || s[ind] == '\t'))
+			ind++; /* indentation stays: the line keeps its place */
 		for (i = 0; i < n; i++) {
-			if (cov[i] && s[i] != '\n' && s[i] != '\r') {
+			if (cov[i] && i >= ind && s[i] != '\n' && s[i] != '\r') {
 				if (!run)
 					hd_buf_adds(out, HD_MASK);
 				run = true;
