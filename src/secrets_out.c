@@ -445,7 +445,7 @@ static int check_target(struct target *t)
 	}
 	fprintf(stderr, "harden: error: --secrets-out: '%s' exists and %s (existing files are "
 		"never replaced); nothing was written and no file that held the values was "
-		"changed: remove it, or give --secrets-out another path, and rerun\n", t->path, why);
+		"changed: give --secrets-out another path (or move that file away), and rerun\n", t->path, why);
 	return -1;
 }
 

@@ -165,7 +165,7 @@ mkdir -m 700 "$TMP/a4/s"; printf 'someone else\n' >"$TMP/a4/s/db2-mysql-password
 $H -i --secrets-out "$TMP/a4/s" "$TMP/a4/compose.yaml" >"$TMP/so" 2>"$TMP/se"; rc=$?
 if [ $rc -eq 2 ] && cmp -s "$TMP/a4/orig.yaml" "$TMP/a4/compose.yaml" &&
    [ "$(ls "$TMP/a4/s")" = db2-mysql-password ] && grep -q 'nothing was written' "$TMP/se" &&
-   grep -q 'remove it, or give --secrets-out another path, and rerun' "$TMP/se"; then
+   grep -q 'give --secrets-out another path (or move that file away), and rerun' "$TMP/se"; then
 	t_pass "i22-04: one existing file refuses the whole write: no other file is left behind, the manifest is unchanged, the message says what a rerun needs"
 else
 	t_fail "i22-04: all or nothing" "rc=$rc $(ls "$TMP/a4/s" | tr '\n' ' ')"
