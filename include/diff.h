@@ -3,6 +3,7 @@
 #define HD_DIFF_H
 
 #include "edit.h"
+#include "mask.h"
 #include "util.h"
 
 /*
@@ -12,17 +13,15 @@
  * compared, so the cost is proportional to the edits, not the file.
  * Appends nothing when the bytes are equal.
  */
-struct hd_span {
-	size_t off, len;
-};
-
 /*
- * @red: byte ranges of @old never to be printed (secret values); they show
- * as "********" (such a diff is for reading; it will not apply).
+ * @mask (or NULL): what is never printed (detected credentials): every
+ * occurrence on any printed line, context included, shows as "********",
+ * line by line (the patch keeps its shape; it applies only where the
+ * masked bytes are the same).
  */
 void hd_diff(struct hd_buf *out, const char *path, const char *old,
 	     size_t oldlen, const char *new, size_t newlen,
-	     const struct splices *sp, const struct hd_span *red, size_t nred);
+	     const struct splices *sp, const struct hd_maskset *mask);
 
 /*
  * With a @flush callback, @out is handed to it (and emptied) whenever it
@@ -31,7 +30,7 @@ void hd_diff(struct hd_buf *out, const char *path, const char *old,
  */
 void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
 		    size_t oldlen, const char *new, size_t newlen,
-		    const struct splices *sp, const struct hd_span *red, size_t nred,
+		    const struct splices *sp, const struct hd_maskset *mask,
 		    void (*flush)(void *ud, struct hd_buf *b), void *ud);
 
 #endif

@@ -77,6 +77,14 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 void hd_result_release(struct hd_result *res);
 
 /*
+ * hd_result_refuse() - @res may not be applied after all (its secret
+ * values clash with another file's, hd_secrets_take()): it becomes an
+ * error with @msg, its output and any pending in-place write dropped, so
+ * its file stays as it was.
+ */
+void hd_result_refuse(const struct hd_cli *cli, struct hd_result *res, const char *msg);
+
+/*
  * hd_result_write_pending() - write @res's pending in-place output when
  * @secrets_saved, else leave the file as it was and make @res an error.
  * Returns 0 (also when nothing was pending), or -1 with the error message

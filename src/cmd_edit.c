@@ -195,7 +195,7 @@ int cmd_edit(int argc, char **argv)
 
 		if (job.changed)
 			hd_diff(&db, file, job.in.data, job.in.len, job.out.data,
-				job.out.len, &job.sp, NULL, 0);
+				job.out.len, &job.sp, NULL);
 		fwrite(db.data ? db.data : "", 1, db.len, stdout);
 		hd_buf_release(&db);
 	} else if (job.changed) {

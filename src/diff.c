@@ -11,8 +11,8 @@ struct lines {
 	size_t len;
 	size_t *start; /* start offsets; start[n] == len sentinel */
 	size_t n;      /* number of lines (a last line without EOL counts) */
-	const struct hd_span *red; /* spans never printed */
-	size_t nred;
+	const struct hd_maskset *mask; /* what is never printed */
+	bool old;      /* lines of the input (the mask's spans apply) */
 };
 
 static void lines_init(struct lines *L, const char *buf, size_t len)
@@ -35,8 +35,8 @@ static void lines_init(struct lines *L, const char *buf, size_t len)
 	}
 	L->n = i;
 	L->start[i] = len;
-	L->red = NULL;
-	L->nred = 0;
+	L->mask = NULL;
+	L->old = false;
 }
 
 /* Index of the line holding byte @off (== n for EOF after a final EOL). */
@@ -71,36 +71,21 @@ struct region {
 	size_t c, d; /* new lines [c,d) */
 };
 
-/* Append old bytes [s,e), masking redacted spans. */
-static void add_masked(struct hd_buf *out, const struct lines *L, size_t s, size_t e)
-{
-	size_t k;
-
-	for (k = 0; k < L->nred; k++) {
-		size_t a = L->red[k].off, b = a + L->red[k].len;
-
-		if (b <= s || a >= e)
-			continue;
-		if (a > s)
-			add_masked(out, L, s, a);
-		hd_buf_adds(out, "********");
-		if (b < e)
-			add_masked(out, L, b, e);
-		return;
-	}
-	hd_buf_add(out, L->buf + s, e - s);
-}
-
+/*
+ * One line with its tag.  Masking goes line by line and never takes a line
+ * feed: a masked value written over several lines stays as many lines, so
+ * the hunk's line counts hold and the diff stays a well-formed patch.
+ */
 static void put_line(struct hd_buf *out, char tag, const struct lines *L,
 		     size_t i)
 {
-	size_t s = L->start[i], e = L->start[i + 1];
+	size_t s = L->start[i], e = L->start[i + 1], ce = e;
 
 	hd_buf_addc(out, tag);
-	if (tag != '+' && L->nred)
-		add_masked(out, L, s, e);
-	else
-		hd_buf_add(out, L->buf + s, e - s);
+	if (ce > s && L->buf[ce - 1] == '\n')
+		ce--;
+	hd_mask_append(out, L->mask, L->buf + s, ce - s, L->old ? s : HD_NOPOS);
+	hd_buf_add(out, L->buf + ce, e - ce);
 	if (e == s || L->buf[e - 1] != '\n')
 		hd_buf_adds(out, "\n\\ No newline at end of file\n");
 }
@@ -162,14 +147,14 @@ static void put_range(struct hd_buf *out, char c, size_t start, size_t count)
 
 void hd_diff(struct hd_buf *out, const char *path, const char *old,
 	     size_t oldlen, const char *new, size_t newlen,
-	     const struct splices *sp, const struct hd_span *red, size_t nred)
+	     const struct splices *sp, const struct hd_maskset *mask)
 {
-	hd_diff_stream(out, path, old, oldlen, new, newlen, sp, red, nred, NULL, NULL);
+	hd_diff_stream(out, path, old, oldlen, new, newlen, sp, mask, NULL, NULL);
 }
 
 void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
 		    size_t oldlen, const char *new, size_t newlen,
-		    const struct splices *sp, const struct hd_span *red, size_t nred,
+		    const struct splices *sp, const struct hd_maskset *mask,
 		    void (*flush)(void *ud, struct hd_buf *b), void *ud)
 {
 	struct lines A, B;
@@ -180,8 +165,8 @@ void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
 		return;
 	lines_init(&A, old, oldlen);
 	lines_init(&B, new, newlen);
-	A.red = red;
-	A.nred = nred;
+	A.mask = B.mask = mask;
+	A.old = true;
 	rg = hd_xmalloc((sp->n + 1) * sizeof(*rg));
 	/* splice -> line regions, merged when they share lines */
 	for (i = 0; i < sp->n; i++) {

@@ -2,6 +2,7 @@
 #include "harden.h"
 
 #include "exempt.h"
+#include "mask.h"
 #include "model.h"
 
 #include <stdlib.h>
@@ -265,6 +266,9 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 	ctx->doc = (int)d;
 	if (!root)
 		return 0;
+	/* before any transform: what they leave (options, exemptions,
+	 * shared anchors) is masked as what they move */
+	hd_mask_scan(ctx, root);
 	if (hd_is_k8s(root)) {
 		struct hd_pod *pods;
 		size_t np = hd_k8s_pods(ctx, root, &pods);

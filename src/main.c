@@ -326,21 +326,18 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 	return 0;
 }
 
-/* Move a result's kept secrets into the run-wide store. */
-static void take_secrets(struct hd_secret_store *store, struct hd_result *r)
+/*
+ * Move a result's kept secrets into the run-wide store, in input order (so
+ * -j N decides as -j 1 does): a file whose values clash with those kept
+ * before is refused and stays as it was.
+ */
+static void take_secrets(const struct hd_cli *cli, struct hd_secret_store *store,
+			 struct hd_result *r)
 {
-	size_t k;
+	char why[512];
 
-	for (k = 0; k < r->secrets.n; k++) {
-		if (store->n == store->cap) {
-			store->cap = store->cap ? store->cap * 2 : 8;
-			store->v = hd_xrealloc(store->v, store->cap * sizeof(*store->v));
-		}
-		store->v[store->n++] = r->secrets.v[k];
-	}
-	free(r->secrets.v);
-	r->secrets.v = NULL;
-	r->secrets.n = r->secrets.cap = 0;
+	if (r->secrets.n && hd_secrets_take(store, &r->secrets, why, sizeof(why)) < 0)
+		hd_result_refuse(cli, r, why);
 }
 
 static int write_report(const struct hd_cli *cli, struct hd_result **res, size_t n)
@@ -530,13 +527,13 @@ int cmd_harden(int argc, char **argv)
 			hd_process(&cli, &files.v[i], r);
 			files.v[i].result = r;
 		}
+		take_secrets(&cli, &store, r);
 		fwrite(r->err.data ? r->err.data : "", 1, r->err.len, stderr);
 		fwrite(r->out.data ? r->out.data : "", 1, r->out.len, stdout);
 		if (r->status == HD_R_ERROR)
 			rc = HD_EXIT_ERROR;
 		else if (r->status == HD_R_CHANGED && cli.check && rc == HD_EXIT_OK)
 			rc = HD_EXIT_CHANGED;
-		take_secrets(&store, r);
 		if (cli.format == HD_FMT_TEXT && !r->pending) {
 			/* nothing more is needed: memory stays per file */
 			hd_result_release(r);
@@ -556,7 +553,7 @@ int cmd_harden(int argc, char **argv)
 		fprintf(stderr, "harden: note: no YAML files found\n");
 	/* secret values first, then the files they leave (-i): never lost */
 	if (cli.opts.secrets_out && store.n &&
-	    hd_secrets_write(&store, cli.opts.secrets_out) < 0) {
+	    hd_secrets_write(&store, cli.opts.secrets_out, cli.quiet ? NULL : stderr) < 0) {
 		rc = HD_EXIT_ERROR;
 		secrets_saved = false;
 	}

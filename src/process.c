@@ -10,6 +10,7 @@
 
 #include "diff.h"
 #include "job.h"
+#include "mask.h"
 #include "model.h"
 #include "policy.h"
 #include "secrets.h"
@@ -85,6 +86,42 @@ static void set_error(struct hd_result *res, const char *path, const struct hd_e
 	else
 		hd_buf_printf(&res->err, "%s: %serror:%s %s\n", display(path),
 			      color ? C_RED C_BOLD : "", color ? C_OFF : "", e->msg);
+}
+
+/*
+ * Messages name things, but a credential may be a word they use too: what
+ * any output shows of a finding is masked (its position is not: it holds
+ * no value, and masking digits there would hide where the finding is).
+ */
+static void mask_findings(struct hd_ctx *ctx, const struct hd_maskset *ms)
+{
+	struct hd_arena *a = &ctx->job->arena;
+	size_t i;
+
+	for (i = 0; ms->nnd && i < ctx->nf; i++) {
+		struct hd_finding *f = &ctx->f[i];
+
+		f->message = hd_mask_text(ms, a, f->message);
+		f->object = hd_mask_text(ms, a, f->object);
+		f->container = hd_mask_text(ms, a, f->container);
+	}
+}
+
+/* An error message, masked: a parser may quote what it could not read. */
+static void set_error_masked(struct hd_result *res, const char *path, const struct hd_err *e,
+			     const struct hd_maskset *ms, bool color)
+{
+	struct hd_err m = *e;
+	struct hd_arena a;
+
+	if (!ms->nnd) {
+		set_error(res, path, e, color);
+		return;
+	}
+	hd_arena_init_small(&a);
+	snprintf(m.msg, sizeof(m.msg), "%s", hd_mask_text(ms, &a, e->msg));
+	hd_arena_free(&a);
+	set_error(res, path, &m, color);
 }
 
 static void copy_findings(struct hd_result *res, const struct hd_ctx *ctx)
@@ -206,6 +243,76 @@ static bool broken_link(struct hd_result *res, const char *path, bool quiet)
 	return true;
 }
 
+/*
+ * The edits, for SARIF fixes.  A fix whose text holds a credential (one
+ * left in place, or a word that happens to be one) is not offered: masked
+ * it would be a wrong fix, and as it is it would show the value.
+ */
+static void copy_edits(struct hd_result *res, const struct hd_job *job,
+		       const struct hd_maskset *ms)
+{
+	size_t i;
+
+	for (i = 0; i < job->sp.n; i++)
+		if (hd_mask_hits(ms, job->sp.v[i].text, job->sp.v[i].tlen))
+			return;
+	res->ne = job->sp.n;
+	res->e = hd_arena_alloc(&res->a, (job->sp.n + 1) * sizeof(*res->e));
+	for (i = 0; i < job->sp.n; i++) {
+		res->e[i].off = job->sp.v[i].off;
+		res->e[i].len = job->sp.v[i].len;
+		res->e[i].text = hd_arena_strndup(&res->a, job->sp.v[i].text, job->sp.v[i].tlen);
+	}
+}
+
+/*
+ * -i: write @job's output, or with moved secret values (--secrets-out)
+ * keep it for hd_result_write_pending() once the values are saved (else
+ * they would be nowhere).  0 or -1.
+ */
+static int put_in_place(const struct hd_cli *cli, struct hd_result *res, struct hd_job *job,
+			const struct hd_ctx *ctx)
+{
+	if (!job->changed)
+		return 0;
+	if (res->opts->secrets_out && ctx->nsec > 0) {
+		res->pending = true;
+		res->pending_out = job->out;
+		memset(&job->out, 0, sizeof(job->out));
+		res->pending_in = job->in;
+		res->pending_in.path = res->path;
+		res->pending_in.data = NULL;
+		res->pending_in.len = 0;
+		return 0;
+	}
+	return hd_write_in_place(&job->in, job->out.data, job->out.len, cli->no_follow,
+				 &job->err);
+}
+
+/* The diff of @job, masked by @ms, to stdout (@direct) or into @res. */
+static void put_diff(const struct hd_cli *cli, struct hd_result *res, const struct hd_job *job,
+		     const struct hd_maskset *ms, bool direct)
+{
+	struct hd_buf db = HD_BUF_INIT;
+	const char *path = display(res->path);
+
+	if (direct) {
+		hd_diff_stream(&db, path, job->in.data, job->in.len, job->out.data,
+			       job->out.len, &job->sp, ms, flush_stdout, (void *)cli);
+		hd_buf_release(&db);
+		return;
+	}
+	hd_diff(&db, path, job->in.data, job->in.len, job->out.data, job->out.len, &job->sp,
+		ms);
+	if (cli->color) {
+		colorize_diff(&res->out, db.data ? db.data : "", db.len);
+		hd_buf_release(&db);
+	} else {
+		hd_buf_release(&res->out);
+		res->out = db; /* no copy: diffs of big files are big */
+	}
+}
+
 void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		struct hd_result *res)
 {
@@ -215,9 +322,13 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	struct hd_ctx ctx;
 	struct hd_opts *o;
 	struct hd_err perr;
+	struct hd_maskset ms;
 	size_t i;
+	int rc;
+	bool direct = cli->direct;
 
 	memset(res, 0, sizeof(*res));
+	hd_maskset_init(&ms);
 	hd_arena_init_small(&res->a);
 	res->path = hd_arena_strdup(&res->a, path);
 	o = hd_arena_alloc(&res->a, sizeof(*o));
@@ -232,6 +343,10 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 			return;
 		}
 	}
+	/* with --secrets-out, a file may yet be refused for what it moves
+	 * (another file moves another value to the same key): held back */
+	if (o->secrets_out)
+		direct = false;
 	if (from_dir && o->exclude && hd_policy_excluded(o, path)) {
 		res->status = HD_R_SKIPPED;
 		return;
@@ -259,11 +374,15 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		/* how big a document must be to be split is verify.c's business */
 		job.split_verify = helpers > 0;
 	}
-	if (hd_harden(&ctx) < 0) {
+	rc = hd_harden(&ctx);
+	for (i = 0; i < ctx.nmask; i++)
+		hd_maskset_add(&ms, &ctx.mask[i], job.in.data, job.in.len);
+	if (rc < 0) {
 		if (!(from_dir && helm_template(res, path, cli->quiet)))
-			set_error(res, path, &job.err, cli->color);
+			set_error_masked(res, path, &job.err, &ms, cli->color);
 		goto out;
 	}
+	mask_findings(&ctx, &ms);
 	if (!ctx.recognized) {
 		bool content = job.content_docs > 0;
 
@@ -284,70 +403,27 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		const char *d = job.changed ? job.out.data : job.in.data;
 		size_t n = job.changed ? job.out.len : job.in.len;
 
-		if (cli->direct)
+		if (direct)
 			fwrite(d, 1, n, stdout);
 		else
 			hd_buf_add(&res->out, d, n);
 	} else if (cli->in_place) {
-		if (job.changed && o->secrets_out && ctx.nsec > 0) {
-			/* written once the values are saved: hd_result_write_pending() */
-			res->pending = true;
-			res->pending_out = job.out;
-			memset(&job.out, 0, sizeof(job.out));
-			res->pending_in = job.in;
-			res->pending_in.path = res->path;
-			res->pending_in.data = NULL;
-			res->pending_in.len = 0;
-		} else if (job.changed &&
-		    hd_write_in_place(&job.in, job.out.data, job.out.len, cli->no_follow,
-				      &job.err) < 0) {
+		if (put_in_place(cli, res, &job, &ctx) < 0) {
 			set_error(res, path, &job.err, cli->color);
 			goto out;
 		}
 	} else if ((!cli->check || cli->diff) && job.changed &&
 		   (cli->format == HD_FMT_TEXT || cli->report)) {
-		struct hd_buf db = HD_BUF_INIT;
-		/* every credential, moved or left in place (hd_ctx_mask()) */
-		struct hd_span *red = hd_xmalloc((ctx.nmask + 1) * sizeof(*red));
-
-		for (i = 0; i < ctx.nmask; i++) {
-			red[i].off = ctx.mask[i].off;
-			red[i].len = ctx.mask[i].len;
-		}
-		if (cli->direct) {
-			hd_diff_stream(&db, display(path), job.in.data, job.in.len, job.out.data,
-				       job.out.len, &job.sp, red, ctx.nmask, flush_stdout,
-				       (void *)cli);
-			hd_buf_release(&db);
-		} else {
-			hd_diff(&db, display(path), job.in.data, job.in.len, job.out.data,
-				job.out.len, &job.sp, red, ctx.nmask);
-			if (cli->color) {
-				colorize_diff(&res->out, db.data ? db.data : "", db.len);
-				hd_buf_release(&db);
-			} else {
-				hd_buf_release(&res->out);
-				res->out = db; /* no copy: diffs of big files are big */
-			}
-		}
-		free(red);
+		put_diff(cli, res, &job, &ms, direct);
 	}
 	if (cli->check && !cli->diff && job.changed && cli->format == HD_FMT_TEXT)
 		hd_buf_printf(&res->out, "%s\n", display(path));
-	/* edits, for SARIF fixes only */
-	if (cli->format != HD_FMT_SARIF)
-		goto kept;
-	res->ne = job.sp.n;
-	res->e = hd_arena_alloc(&res->a, (job.sp.n + 1) * sizeof(*res->e));
-	for (i = 0; i < job.sp.n; i++) {
-		res->e[i].off = job.sp.v[i].off;
-		res->e[i].len = job.sp.v[i].len;
-		res->e[i].text = hd_arena_strndup(&res->a, job.sp.v[i].text, job.sp.v[i].tlen);
-	}
-kept:
+	if (cli->format == HD_FMT_SARIF)
+		copy_edits(res, &job, &ms);
 	if (job.changed && o->secrets_out && !cli->check)
 		hd_secrets_keep(&res->secrets, &ctx);
 out:
+	hd_maskset_release(&ms);
 	hd_ctx_release(&ctx);
 	hd_job_release(&job);
 }
@@ -374,6 +450,22 @@ int hd_result_write_pending(const struct hd_cli *cli, struct hd_result *res,
 	hd_buf_release(&res->pending_out);
 	res->pending = false;
 	return rc;
+}
+
+void hd_result_refuse(const struct hd_cli *cli, struct hd_result *res, const char *msg)
+{
+	struct hd_err e;
+	size_t i;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.msg, sizeof(e.msg), "%s", msg);
+	hd_buf_release(&res->out);
+	hd_buf_release(&res->pending_out);
+	res->pending = false;
+	res->ne = 0; /* no fix to offer */
+	for (i = 0; i < res->nf; i++)
+		res->f[i].applied = false;
+	set_error(res, res->path, &e, cli->color);
 }
 
 void hd_result_release(struct hd_result *res)

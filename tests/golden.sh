@@ -35,8 +35,8 @@ golden_one() {
 		$H "$@" -q --check "$TMP/g2.yaml" >/dev/null || why="$why second run changes"
 	fi
 	# the diff applies to the input and gives the output
-	# (a diff with redacted secret values is for reading only)
-	if [ -s "$base.diff" ] && ! grep -q '^[- ].*\*\*\*\*\*\*\*\*' "$base.diff"; then
+	# (a diff with masked secret values, on any line, is for reading only)
+	if [ -s "$base.diff" ] && ! grep -q '^[-+ ].*\*\*\*\*\*\*\*\*' "$base.diff"; then
 		mkdir -p "$TMP/ga" && cp "$in" "$TMP/ga/x.yaml"
 		sed -e "s|^--- a/.*|--- a/x.yaml|" -e "s|^+++ b/.*|+++ b/x.yaml|" "$base.diff" >"$TMP/ga.diff"
 		(cd "$TMP/ga" && patch -s -p1 <"$TMP/ga.diff") && cmp -s "$TMP/ga/x.yaml" "$base.out.yaml" ||

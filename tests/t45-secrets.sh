@@ -47,11 +47,14 @@ if [ $rc -eq 0 ] && [ "$(stat -c %a "$TMP/k.secrets.yaml")" = 600 ] &&
 else
 	t_fail "k8s --secrets-out" "rc=$rc"
 fi
-cp "$K" "$TMP/k3.yaml"
+# another value for the same Secret key: the file there is not ours to
+# replace (the very same content would be: a rerun goes through, t48)
+sed 's/hunter2-k8s-VALUE/hunter2-k8s-OTHER/' "$K" >"$TMP/k3.yaml"; cp "$TMP/k3.yaml" "$TMP/k3.orig"
 $H -i --secrets-out "$TMP/k.secrets.yaml" "$TMP/k3.yaml" 2>"$TMP/se"; rc=$?
 # the values could not be saved, so the manifest keeps them: nothing lost
 [ $rc -eq 2 ] && grep -q 'never replaced' "$TMP/se" && grep -q 'hunter2-k8s-VALUE' "$TMP/k.secrets.yaml" &&
-	cmp -s "$K" "$TMP/k3.yaml" && grep -q 'k3.yaml: error: not changed: the secret values' "$TMP/se" &&
+	! grep -q 'hunter2-k8s-OTHER' "$TMP/k.secrets.yaml" "$TMP/se" &&
+	cmp -s "$TMP/k3.orig" "$TMP/k3.yaml" && grep -q 'k3.yaml: error: not changed: the secret values' "$TMP/se" &&
 	t_pass "--secrets-out never overwrites (O_EXCL); the file whose values it could not save is left unchanged" ||
 	t_fail "--secrets-out O_EXCL" "rc=$rc $(cat "$TMP/se")"
 # killed while saving the values: no half-written secrets file, no changed manifest
@@ -74,7 +77,7 @@ $H -i --secrets-out "$TMP/proj/secrets" "$TMP/proj/compose.yaml" >"$TMP/so" 2>"$
 if [ $rc -eq 0 ] && [ "$(stat -c %a "$TMP/proj/secrets/db-postgres-password")" = 600 ] &&
    [ "$(cat "$TMP/proj/secrets/db-postgres-password")" = hunter2-compose-VALUE ] &&
    [ "$(stat -c %a "$TMP/proj/secrets/harden.env")" = 600 ] &&
-   grep -qx 'API_KEY=hunter3-interp-VALUE' "$TMP/proj/secrets/harden.env" &&
+   grep -qx "API_KEY='hunter3-interp-VALUE'" "$TMP/proj/secrets/harden.env" &&
    grep -q 'file: ./secrets/db-postgres-password' "$TMP/proj/compose.yaml" &&
    ! grep -q hunter "$TMP/proj/compose.yaml" "$TMP/so" "$TMP/se"; then
 	t_pass "compose --secrets-out writes 0600 secret files and harden.env"

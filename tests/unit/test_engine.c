@@ -671,7 +671,7 @@ static void test_diff_output(void **state)
 	struct hd_buf b = HD_BUF_INIT;
 
 	(void)state;
-	hd_diff(&b, "./x.yaml", old, strlen(old), new, strlen(new), &sp, NULL, 0);
+	hd_diff(&b, "./x.yaml", old, strlen(old), new, strlen(new), &sp, NULL);
 	assert_string_equal(b.data,
 			    "--- a/x.yaml\n+++ b/x.yaml\n@@ -5,4 +5,5 @@\n e: 5\n f: 6\n g: 7\n"
 			    "-h: 8\n\\ No newline at end of file\n+h: 8\n+i: 9\n"

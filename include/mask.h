@@ -1,0 +1,76 @@
+/* mask.h - detected credentials: found in every document, masked in every output */
+#ifndef HD_MASK_H
+#define HD_MASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "harden.h"
+#include "util.h"
+#include "ytree.h"
+
+/*
+ * hd_mask_scan() - register hd_ctx_mask() for every literal credential of
+ * the document @root: the env of every container of its pod specs, the
+ * environment of every Compose service (map and list forms, merge keys and
+ * aliases followed).  Runs whatever the options and exemptions say, so a
+ * credential harden leaves in place is masked like one it moves.
+ */
+void hd_mask_scan(struct hd_ctx *ctx, struct yn *root);
+
+struct hd_span {
+	size_t off, len;
+};
+
+struct hd_needle {
+	char *s;
+	size_t len;
+};
+
+/*
+ * What output never shows: needles (every occurrence on any line is
+ * masked) and spans (byte ranges of the input, masked where input lines
+ * are printed).  The needles of a value are the value itself and, for one
+ * written over several lines, each of its lines (those of 4 bytes or more:
+ * a lone "}" of a JSON value is no secret, and masking it everywhere would
+ * blank the diff); blanks around them are not part of them.
+ */
+struct hd_maskset {
+	struct hd_needle *nd;
+	size_t nnd, capnd;
+	struct hd_span *sp;
+	size_t nsp, capsp;
+};
+
+#define HD_MASK "********"
+#define HD_MASK_MIN_PIECE 4
+
+void hd_maskset_init(struct hd_maskset *m);
+/* Clears the needles' bytes too. */
+void hd_maskset_release(struct hd_maskset *m);
+/* The needles of the value @s (@n bytes): itself, or its lines. */
+void hd_maskset_add_value(struct hd_maskset *m, const char *s, size_t n);
+/*
+ * A registered credential: its cooked value and its bytes in @in (a span,
+ * and the needles of the value as written there: escapes, folded lines).
+ */
+void hd_maskset_add(struct hd_maskset *m, const struct hd_mask *mk, const char *in,
+		    size_t inlen);
+static inline bool hd_maskset_empty(const struct hd_maskset *m)
+{
+	return !m || (!m->nnd && !m->nsp);
+}
+/*
+ * hd_mask_append() - append the line @s (@n bytes, no line feed) to @out,
+ * every masked byte run replaced by HD_MASK; @base is @s's offset in the
+ * input when the line is an input line (spans apply), else HD_NOPOS.  Line
+ * breaks are never masked, so a masked text keeps its lines.
+ */
+void hd_mask_append(struct hd_buf *out, const struct hd_maskset *m, const char *s,
+		    size_t n, size_t base);
+/* Does the line @s (@n bytes) hold a needle? */
+bool hd_mask_hits(const struct hd_maskset *m, const char *s, size_t n);
+/* @s masked line by line (needles only), in @a; @s itself when clean. */
+const char *hd_mask_text(const struct hd_maskset *m, struct hd_arena *a, const char *s);
+
+#endif
