@@ -38,6 +38,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 		struct yn *add = hd_get(caps, "add");
 		size_t kept = 0, nadd = 0;
 
+		if (tr_ctr_privileged(ctx, pod, c, TR))
+			continue; /* every capability anyway: no-privileged reports it */
 		if (!seq_has(hd_get(caps, "drop"), "ALL")) {
 			struct yn *sc = hd_want_map(ctx, TR, c->node, "securityContext");
 			struct yn *cm = sc ? hd_want_map(ctx, TR, sc, "capabilities") : NULL;
@@ -94,6 +96,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	size_t j, kept = 0, total = 0;
 	bool has_all = false;
 
+	if (tr_svc_privileged(ctx, svc, TR))
+		return; /* every capability anyway: no-privileged reports it */
 	for (j = 0; drop && j < drop->nkids; j++)
 		if (!(drop->kids[j]->flags & YF_DELETED) && cap_in("ALL", hd_str(drop->kids[j])))
 			has_all = true;

@@ -22,8 +22,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 		struct yn *sc = ctr_sc(c);
 		struct yn *v = hd_get(sc, "allowPrivilegeEscalation");
 
-		if (hd_false(v))
-			continue;
+		if (hd_false(v) || tr_ctr_privileged(ctx, pod, c, TR))
+			continue; /* no-privileged reports a kept privileged: true */
 		/* the API rejects allowPrivilegeEscalation: false with these */
 		if (hd_true(hd_get(sc, "privileged")) || adds_sys_admin(sc)) {
 			hd_find(ctx, &r, v ? v : c->node, HD_SEV_HIGH, false, true,
@@ -66,6 +66,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	size_t j;
 	char buf[128];
 
+	if (tr_svc_privileged(ctx, svc, TR))
+		return; /* no-privileged reports it */
 	for (j = 0; opts && j < opts->nkids; j++) {
 		struct yn *it = opts->kids[j];
 		const char *o = opt_norm(hd_str(it), buf, sizeof(buf));

@@ -67,6 +67,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 
 		if (hd_true(v) && !(v->flags & (YF_NEW | YF_SET)))
 			continue; /* the author's own read-only root: leave it */
+		if (tr_ctr_privileged(ctx, pod, c, TR))
+			continue; /* no-privileged reports it */
 		if (hd_true(v)) {
 			/* set by harden (a shared anchor): the /tmp mount is still due */
 		} else if (v) {
@@ -138,6 +140,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	struct yn *v = hd_get(svc->node, "read_only");
 	struct yn *t;
 
+	if (tr_svc_privileged(ctx, svc, TR))
+		return; /* no-privileged reports it */
 	if (v && !hd_true(v)) {
 		hd_find(ctx, &r, v, HD_SEV_LOW, false, false,
 			"explicit read_only: %s kept", v->text);

@@ -13,6 +13,7 @@
 /* Finding reference for a pod-level or container-level finding. */
 #define POD_REF(tr, ctl, pod) { (tr), (ctl), (pod)->label, NULL }
 #define CTR_REF(tr, ctl, pod, c) { (tr), (ctl), (pod)->label, (c)->name }
+#define SVC_REF(tr, ctl, svc) { (tr), (ctl), (svc)->label, NULL }
 
 /*
  * Record an unsafe fix.  Returns true when it is to be applied now
@@ -49,6 +50,36 @@ static inline bool tr_notable(struct hd_ctx *ctx, const struct hd_fref *r,
  * bindable by the non-root user harden set (reported on the host network).
  */
 void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod);
+
+/*
+ * Is @c (@svc) privileged for good, so that pass @tr leaves it alone?
+ * no-privileged reports that once; when it does not run, @tr says so.
+ */
+static inline bool tr_ctr_privileged(struct hd_ctx *ctx, const struct hd_pod *pod,
+				     const struct hd_container *c, const char *tr)
+{
+	struct hd_fref r = CTR_REF(tr, "privileged", pod, c);
+
+	if (!hd_ctr_privileged_kept(ctx, pod, c))
+		return false;
+	if (!hd_transform_enabled(ctx->opts, "no-privileged"))
+		hd_find(ctx, &r, c->node, HD_SEV_MEDIUM, false, false,
+			"left alone: the container is privileged");
+	return true;
+}
+
+static inline bool tr_svc_privileged(struct hd_ctx *ctx, const struct hd_service *svc,
+				     const char *tr)
+{
+	struct hd_fref r = SVC_REF(tr, "privileged", svc);
+
+	if (!hd_svc_privileged_kept(ctx, svc))
+		return false;
+	if (!hd_transform_enabled(ctx->opts, "no-privileged"))
+		hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, false, false,
+			"left alone: the service is privileged");
+	return true;
+}
 
 static inline struct yn *ctr_sc(const struct hd_container *c)
 {
@@ -93,8 +124,6 @@ static inline struct yn *volume_named(const struct yn *spec, const char *name)
 {
 	return item_named(hd_get(spec, "volumes"), name);
 }
-
-#define SVC_REF(tr, ctl, svc) { (tr), (ctl), (svc)->label, NULL }
 
 /* Compose scalars: "${VAR}" references and friends. */
 static inline bool is_interpolated(const char *s)
