@@ -148,7 +148,8 @@ const struct hd_transform hd_tr_drop_capabilities = {
 		"Breaks: programs that chown, bind low ports without NET_BIND_SERVICE,\n"
 		"or use raw sockets.\n"
 		"Compose: cap_drop gains ALL; cap_add entries outside the allowlist\n"
-		"(NET_BIND_SERVICE) are removed with --unsafe-fixes.\n"
+		"(NET_BIND_SERVICE) are removed with --unsafe-fixes. A container or\n"
+		"service whose privileged: true stays is left alone.\n"
 		"Opt out: --skip drop-capabilities or harden.dev/skip: drop-capabilities.",
 	.run_pod = run_pod,
 	.run_service = run_service,

@@ -119,11 +119,13 @@ const struct hd_transform hd_tr_no_privilege_escalation = {
 		"Why: without it, setuid binaries and file capabilities can raise a\n"
 		"process's privileges (no_new_privs); PSS restricted requires false.\n"
 		"What: sets securityContext.allowPrivilegeEscalation: false. An explicit\n"
-		"true is changed only with --unsafe-fixes; privileged containers and\n"
-		"those adding SYS_ADMIN are reported (the API forbids the combination).\n"
+		"true is changed only with --unsafe-fixes; containers adding SYS_ADMIN\n"
+		"are reported (the API forbids the combination), and a privileged one\n"
+		"that stays is left alone (no-privileged reports it).\n"
 		"Breaks: sudo/su or setuid tools inside the container.\n"
 		"Compose: security_opt gains \"no-new-privileges:true\"; seccomp/apparmor\n"
-		"unconfined and label:disable are removed with --unsafe-fixes.\n"
+		"unconfined and label:disable are removed with --unsafe-fixes; a\n"
+		"privileged service is left alone.\n"
 		"Opt out: --skip no-privilege-escalation.",
 	.run_pod = run_pod,
 	.run_service = run_service,

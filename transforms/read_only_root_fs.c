@@ -188,7 +188,8 @@ const struct hd_transform hd_tr_read_only_root_fs = {
 		"Breaks: programs writing outside /tmp and their volumes (caches, pid\n"
 		"files under /var/run): add emptyDir mounts for those paths.\n"
 		"Compose: read_only: true plus tmpfs: [/tmp] unless /tmp is already a\n"
-		"tmpfs or a volume; an explicit read_only: false is kept.\n"
+		"tmpfs or a volume; an explicit read_only: false is kept. A container or\n"
+		"service whose privileged: true stays is left alone.\n"
 		"Opt out: --skip read-only-root-fs.",
 	.run_pod = run_pod,
 	.run_service = run_service,
