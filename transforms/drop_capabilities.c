@@ -70,13 +70,13 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				 cap ? cap : "?");
 			if (tr_unsafe(ctx, &r, it, msg)) {
 				hd_want_seq(ctx, TR, hd_get(ctr_sc(c), "capabilities"), "add");
-				ye_remove(it);
+				tr_remove_item(ctx, &r, it);
 			} else {
 				kept++;
 			}
 		}
 		if (nadd && !kept)
-			hd_del(ctx, TR, hd_get(ctr_sc(c), "capabilities"), "add");
+			tr_del(ctx, &r, hd_get(ctr_sc(c), "capabilities"), "add");
 	}
 }
 
@@ -125,13 +125,13 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		snprintf(msg, sizeof(msg), "cap_add %s would be removed", cap ? cap : "?");
 		if (tr_unsafe(ctx, &r, it, msg)) {
 			hd_want_seq(ctx, TR, svc->node, "cap_add");
-			ye_remove(it);
+			tr_remove_item(ctx, &r, it);
 		} else {
 			kept++;
 		}
 	}
 	if (total && !kept)
-		hd_del(ctx, TR, svc->node, "cap_add");
+		tr_del(ctx, &r, svc->node, "cap_add");
 }
 
 const struct hd_transform hd_tr_drop_capabilities = {

@@ -95,7 +95,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		snprintf(msg, sizeof(msg), "security_opt %s would be removed", hd_str(it));
 		if (tr_unsafe(ctx, &r, it, msg)) {
 			hd_want_seq(ctx, TR, svc->node, "security_opt");
-			ye_remove(it);
+			tr_remove_item(ctx, &r, it);
 		}
 	}
 	if (!nnp) {

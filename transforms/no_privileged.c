@@ -38,7 +38,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	if (hd_true(v) && tr_unsafe(ctx, &r, v, "privileged: true would be removed; until "
 				    "then its user, cap_drop, no-new-privileges and "
 				    "read_only are left alone"))
-		hd_del(ctx, TR, svc->node, "privileged");
+		tr_del(ctx, &r, svc->node, "privileged");
 }
 
 const struct hd_transform hd_tr_no_privileged = {
