@@ -115,4 +115,14 @@ bool line_ignored(struct hd_ctx *ctx, const char *tr, const struct yn *at,
 /* Is this transform exempted for @pod / @svc (annotations, x-harden)? */
 bool hd_pod_exempt(struct hd_ctx *ctx, const struct hd_pod *pod, const char *tr);
 
+/*
+ * Does an explicit `privileged: true` stay on this container / service
+ * (default mode, or no-privileged skipped or exempted)?  Its user,
+ * capabilities, privilege escalation and root filesystem are then left
+ * alone: no-privileged reports it once.
+ */
+bool hd_ctr_privileged_kept(const struct hd_ctx *ctx, const struct hd_pod *pod,
+			    const struct hd_container *c);
+bool hd_svc_privileged_kept(const struct hd_ctx *ctx, const struct hd_service *svc);
+
 #endif

@@ -130,39 +130,54 @@ static struct hd_pod *pod_view(struct hd_ctx *ctx, struct hd_pod *pod, const cha
 	return v;
 }
 
+/* Does a "# harden:ignore" comment on the service's first line exempt it? */
+static bool service_line_ignored(const struct hd_ctx *ctx, const struct hd_service *svc,
+				 const char *tr)
+{
+	const struct yn *key = svc->key;
+
+	/* an empty key has no position of its own (it borrows the end of
+	 * what precedes it), so no comment line belongs to it */
+	return (key && !key->null_empty && hd_line_ignores(&ctx->job->ys, key->start, tr)) ||
+	       hd_line_ignores(&ctx->job->ys, svc->node->start, tr);
+}
+
+/* The x-harden.skip entry of @svc that exempts transform @tr, or NULL. */
+static const struct yn *service_skip_hit(const struct hd_service *svc, const char *tr)
+{
+	const struct yn *skip = hd_getp(svc->node, "x-harden", "skip", NULL);
+	size_t i;
+
+	if (skip && skip->kind == YN_SCALAR) {
+		const char *s = hd_str(skip);
+
+		if (s && (hd_list_names(s, tr) || hd_csv_has(s, "all")))
+			return skip;
+	} else if (skip && skip->kind == YN_SEQ) {
+		for (i = 0; i < skip->nkids; i++) {
+			const char *s = hd_str(skip->kids[i]);
+
+			if (s && (!strcmp(s, "all") || hd_list_names(s, tr)))
+				return skip->kids[i];
+		}
+	}
+	return NULL;
+}
+
 /* x-harden: {skip: [a, b]} (or "a,b", or all) on a Compose service. */
 static bool service_exempt(struct hd_ctx *ctx, const struct hd_service *svc,
 			   const struct hd_transform *tr)
 {
-	const struct yn *skip = hd_getp(svc->node, "x-harden", "skip", NULL);
-	const struct yn *hit = NULL, *key = svc->key;
-	size_t i;
+	const struct yn *hit, *key = svc->key;
 
-	/* an empty key has no position of its own (it borrows the end of
-	 * what precedes it), so no comment line belongs to it */
-	if ((key && !key->null_empty && hd_line_ignores(&ctx->job->ys, key->start, tr->name)) ||
-	    hd_line_ignores(&ctx->job->ys, svc->node->start, tr->name)) {
+	if (service_line_ignored(ctx, svc, tr->name)) {
 		struct hd_fref r = { tr->name, "exemption", svc->label, NULL };
 
 		hd_find(ctx, &r, key ? key : svc->node, HD_SEV_LOW, false, false,
 			"skipped: exempted by a '# harden:ignore' comment");
 		return true;
 	}
-	if (!skip)
-		return false;
-	if (skip->kind == YN_SCALAR) {
-		const char *s = hd_str(skip);
-
-		if (s && (hd_list_names(s, tr->name) || hd_csv_has(s, "all")))
-			hit = skip;
-	} else if (skip->kind == YN_SEQ) {
-		for (i = 0; i < skip->nkids && !hit; i++) {
-			const char *s = hd_str(skip->kids[i]);
-
-			if (s && (!strcmp(s, "all") || hd_list_names(s, tr->name)))
-				hit = skip->kids[i];
-		}
-	}
+	hit = service_skip_hit(svc, tr->name);
 	if (hit) {
 		struct hd_fref r = { tr->name, "exemption", svc->label, NULL };
 
@@ -170,6 +185,50 @@ static bool service_exempt(struct hd_ctx *ctx, const struct hd_service *svc,
 			"skipped: exempted by x-harden.skip");
 	}
 	return hit != NULL;
+}
+
+/*
+ * Will no-privileged leave this explicit `privileged: true` (@v) alone?  It
+ * does in default mode, and when it is not run, exempted or kept by a
+ * comment.  The later passes then leave that container's user,
+ * capabilities and root filesystem alone: a privileged workload made
+ * non-root without capabilities cannot do its job (node agents, CSI
+ * drivers).  Asked before no-privileged runs too, so nothing is recorded.
+ */
+static bool privilege_stays(const struct hd_ctx *ctx, const struct yn *v)
+{
+	if (!hd_true(v))
+		return false; /* not privileged, or no-privileged changed it */
+	return !ctx->opts->unsafe_fixes || !hd_transform_enabled(ctx->opts, "no-privileged") ||
+	       (v->start != HD_NOPOS && hd_line_ignores(&ctx->job->ys, v->start, "no-privileged"));
+}
+
+bool hd_ctr_privileged_kept(const struct hd_ctx *ctx, const struct hd_pod *pod,
+			    const struct hd_container *c)
+{
+	const struct yn *v = hd_getp(c->node, "securityContext", "privileged", NULL);
+	const struct yn *name = hd_get(pod->meta, "name");
+	const char *why;
+
+	if (!hd_true(v))
+		return false;
+	if (privilege_stays(ctx, v))
+		return true;
+	/* exempted object or container: no-privileged does not run on it */
+	return hd_annotation_exempts(hd_get(pod->meta, "annotations"), "no-privileged", &why) ||
+	       (pod->tmeta != pod->meta &&
+		hd_annotation_exempts(hd_get(pod->tmeta, "annotations"), "no-privileged", &why)) ||
+	       hd_line_ignores(&ctx->job->ys, pod->obj->start, "no-privileged") ||
+	       (name && hd_line_ignores(&ctx->job->ys, name->start, "no-privileged")) ||
+	       hd_line_ignores(&ctx->job->ys, c->node->start, "no-privileged");
+}
+
+bool hd_svc_privileged_kept(const struct hd_ctx *ctx, const struct hd_service *svc)
+{
+	const struct yn *v = hd_get(svc->node, "privileged");
+
+	return hd_true(v) && (privilege_stays(ctx, v) || service_line_ignored(ctx, svc, "no-privileged") ||
+			      service_skip_hit(svc, "no-privileged"));
 }
 
 /*

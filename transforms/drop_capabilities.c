@@ -38,6 +38,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 		struct yn *add = hd_get(caps, "add");
 		size_t kept = 0, nadd = 0;
 
+		if (tr_ctr_privileged(ctx, pod, c, TR))
+			continue; /* every capability anyway: no-privileged reports it */
 		if (!seq_has(hd_get(caps, "drop"), "ALL")) {
 			struct yn *sc = hd_want_map(ctx, TR, c->node, "securityContext");
 			struct yn *cm = sc ? hd_want_map(ctx, TR, sc, "capabilities") : NULL;
@@ -68,13 +70,13 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				 cap ? cap : "?");
 			if (tr_unsafe(ctx, &r, it, msg)) {
 				hd_want_seq(ctx, TR, hd_get(ctr_sc(c), "capabilities"), "add");
-				ye_remove(it);
+				tr_remove_item(ctx, &r, it);
 			} else {
 				kept++;
 			}
 		}
 		if (nadd && !kept)
-			hd_del(ctx, TR, hd_get(ctr_sc(c), "capabilities"), "add");
+			tr_del(ctx, &r, hd_get(ctr_sc(c), "capabilities"), "add");
 	}
 }
 
@@ -94,6 +96,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	size_t j, kept = 0, total = 0;
 	bool has_all = false;
 
+	if (tr_svc_privileged(ctx, svc, TR))
+		return; /* every capability anyway: no-privileged reports it */
 	for (j = 0; drop && j < drop->nkids; j++)
 		if (!(drop->kids[j]->flags & YF_DELETED) && cap_in("ALL", hd_str(drop->kids[j])))
 			has_all = true;
@@ -121,13 +125,13 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		snprintf(msg, sizeof(msg), "cap_add %s would be removed", cap ? cap : "?");
 		if (tr_unsafe(ctx, &r, it, msg)) {
 			hd_want_seq(ctx, TR, svc->node, "cap_add");
-			ye_remove(it);
+			tr_remove_item(ctx, &r, it);
 		} else {
 			kept++;
 		}
 	}
 	if (total && !kept)
-		hd_del(ctx, TR, svc->node, "cap_add");
+		tr_del(ctx, &r, svc->node, "cap_add");
 }
 
 const struct hd_transform hd_tr_drop_capabilities = {
@@ -144,7 +148,8 @@ const struct hd_transform hd_tr_drop_capabilities = {
 		"Breaks: programs that chown, bind low ports without NET_BIND_SERVICE,\n"
 		"or use raw sockets.\n"
 		"Compose: cap_drop gains ALL; cap_add entries outside the allowlist\n"
-		"(NET_BIND_SERVICE) are removed with --unsafe-fixes.\n"
+		"(NET_BIND_SERVICE) are removed with --unsafe-fixes. A container or\n"
+		"service whose privileged: true stays is left alone.\n"
 		"Opt out: --skip drop-capabilities or harden.dev/skip: drop-capabilities.",
 	.run_pod = run_pod,
 	.run_service = run_service,

@@ -20,7 +20,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			continue;
 		snprintf(msg, sizeof(msg), "%s: true would be removed", keys[i]);
 		if (tr_unsafe(ctx, &r, v, msg))
-			hd_del(ctx, TR, pod->spec, keys[i]);
+			tr_del(ctx, &r, pod->spec, keys[i]);
 		if (i == 0)
 			hd_keep_low_ports(ctx, pod); /* now or never on its own netns */
 	}
@@ -40,7 +40,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				continue;
 			snprintf(msg, sizeof(msg), "hostPort %s would be removed", hp->text);
 			if (tr_unsafe(ctx, &r, hp, msg))
-				hd_del(ctx, TR, p, "hostPort");
+				tr_del(ctx, &r, p, "hostPort");
 		}
 	}
 }
@@ -102,7 +102,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		snprintf(msg, sizeof(msg), "%s: host would be removed", keys[i]);
 		if (!tr_unsafe(ctx, &r, v, msg))
 			continue;
-		hd_del(ctx, TR, svc->node, keys[i]);
+		tr_del(ctx, &r, svc->node, keys[i]);
 		if (i == 0 && !hd_get(svc->node, "networks")) {
 			/* join the file's first user-defined network, else the
 			 * project's default one (also user-defined) */

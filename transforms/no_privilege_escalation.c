@@ -22,8 +22,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 		struct yn *sc = ctr_sc(c);
 		struct yn *v = hd_get(sc, "allowPrivilegeEscalation");
 
-		if (hd_false(v))
-			continue;
+		if (hd_false(v) || tr_ctr_privileged(ctx, pod, c, TR))
+			continue; /* no-privileged reports a kept privileged: true */
 		/* the API rejects allowPrivilegeEscalation: false with these */
 		if (hd_true(hd_get(sc, "privileged")) || adds_sys_admin(sc)) {
 			hd_find(ctx, &r, v ? v : c->node, HD_SEV_HIGH, false, true,
@@ -66,6 +66,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	size_t j;
 	char buf[128];
 
+	if (tr_svc_privileged(ctx, svc, TR))
+		return; /* no-privileged reports it */
 	for (j = 0; opts && j < opts->nkids; j++) {
 		struct yn *it = opts->kids[j];
 		const char *o = opt_norm(hd_str(it), buf, sizeof(buf));
@@ -93,7 +95,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		snprintf(msg, sizeof(msg), "security_opt %s would be removed", hd_str(it));
 		if (tr_unsafe(ctx, &r, it, msg)) {
 			hd_want_seq(ctx, TR, svc->node, "security_opt");
-			ye_remove(it);
+			tr_remove_item(ctx, &r, it);
 		}
 	}
 	if (!nnp) {
@@ -117,11 +119,13 @@ const struct hd_transform hd_tr_no_privilege_escalation = {
 		"Why: without it, setuid binaries and file capabilities can raise a\n"
 		"process's privileges (no_new_privs); PSS restricted requires false.\n"
 		"What: sets securityContext.allowPrivilegeEscalation: false. An explicit\n"
-		"true is changed only with --unsafe-fixes; privileged containers and\n"
-		"those adding SYS_ADMIN are reported (the API forbids the combination).\n"
+		"true is changed only with --unsafe-fixes; containers adding SYS_ADMIN\n"
+		"are reported (the API forbids the combination), and a privileged one\n"
+		"that stays is left alone (no-privileged reports it).\n"
 		"Breaks: sudo/su or setuid tools inside the container.\n"
 		"Compose: security_opt gains \"no-new-privileges:true\"; seccomp/apparmor\n"
-		"unconfined and label:disable are removed with --unsafe-fixes.\n"
+		"unconfined and label:disable are removed with --unsafe-fixes; a\n"
+		"privileged service is left alone.\n"
 		"Opt out: --skip no-privilege-escalation.",
 	.run_pod = run_pod,
 	.run_service = run_service,

@@ -47,7 +47,7 @@ static void sc_controls(struct hd_ctx *ctx, struct hd_pod *pod, struct yn *owner
 		snprintf(msg, sizeof(msg), "seLinuxOptions.%s: %s would be removed",
 			 sekeys[i], s);
 		if (tr_unsafe(ctx, &r, v, msg))
-			hd_del(ctx, TR, hd_want_map(ctx, TR, hd_want_map(ctx, TR, owner,
+			tr_del(ctx, &r, hd_want_map(ctx, TR, hd_want_map(ctx, TR, owner,
 				"securityContext"), "seLinuxOptions"), sekeys[i]);
 	}
 	if (aa) {
@@ -66,7 +66,7 @@ static void sc_controls(struct hd_ctx *ctx, struct hd_pod *pod, struct yn *owner
 	if (hd_true(hp)) {
 		r.control = "windowsHostProcess";
 		if (tr_unsafe(ctx, &r, hp, "windowsOptions.hostProcess: true would be removed"))
-			hd_del(ctx, TR, hd_get(hd_get(owner, "securityContext"), "windowsOptions"),
+			tr_del(ctx, &r, hd_get(hd_get(owner, "securityContext"), "windowsOptions"),
 			       "hostProcess");
 	}
 	(void)pod;
@@ -97,7 +97,7 @@ static void probe_hosts(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_contai
 			snprintf(msg, sizeof(msg), "%s.host: %s would be removed (probes "
 				 "use the pod IP)", kinds[k], hd_str(host));
 			if (tr_unsafe(ctx, &r, host, msg))
-				hd_del(ctx, TR, h, "host");
+				tr_del(ctx, &r, h, "host");
 		}
 	}
 }
@@ -126,13 +126,13 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				 name ? name : "?");
 			if (tr_unsafe(ctx, &pr, it, msg)) {
 				hd_want_seq(ctx, TR, hd_get(pod->spec, "securityContext"), "sysctls");
-				ye_remove(it);
+				tr_remove_item(ctx, &pr, it);
 			} else {
 				kept++;
 			}
 		}
 		if (total && !kept)
-			hd_del(ctx, TR, hd_get(pod->spec, "securityContext"), "sysctls");
+			tr_del(ctx, &pr, hd_get(pod->spec, "securityContext"), "sysctls");
 	}
 	sc_controls(ctx, pod, pod->spec, &pr);
 	/* AppArmor annotations on the pod template */
@@ -159,7 +159,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 
 		if (pm && !hd_str_is(pm, "Default") &&
 		    tr_unsafe(ctx, &r, pm, "procMount would be removed (Default)"))
-			hd_del(ctx, TR, hd_get(c->node, "securityContext"), "procMount");
+			tr_del(ctx, &r, hd_get(c->node, "securityContext"), "procMount");
 		sc_controls(ctx, pod, c->node, &r);
 		probe_hosts(ctx, pod, c);
 	}

@@ -62,6 +62,58 @@ static const char *sensitive_path(const char *p, char *buf, size_t n)
 	return NULL;
 }
 
+/*
+ * Why a host path is written by what mounts it, or NULL: devices, the
+ * runtime's sockets and locks, kubelet plugin sockets, CNI plugins and
+ * configuration that installers copy in.  Only mounts that are read are
+ * made read-only.
+ */
+static const char *written_path(const char *p)
+{
+	static const struct { const char *dir, *why; } written[] = {
+		{ "/dev", "devices are written" },
+		{ "/run", "sockets and locks live there" },
+		{ "/var/run", "sockets and locks live there" },
+		{ "/tmp/.X11-unix", "sockets live there" },
+		{ "/var/lib/kubelet", "kubelet plugin sockets and pod volumes live there" },
+		{ "/opt/cni", "CNI plugins are installed there" },
+		{ "/etc/cni", "CNI configuration is written there" },
+	};
+	const char *base;
+	size_t i, l;
+
+	if (!p)
+		return NULL;
+	base = strrchr(p, '/');
+	base = base ? base + 1 : p;
+	if (strstr(base, ".sock") || strstr(base, "sockets"))
+		return "a socket (connecting writes to it)";
+	for (i = 0; i < sizeof(written) / sizeof(written[0]); i++) {
+		l = strlen(written[i].dir);
+		if (!strncmp(p, written[i].dir, l) && (p[l] == '\0' || p[l] == '/'))
+			return written[i].why;
+	}
+	return NULL;
+}
+
+/* Why hostPath mount @m of volume @vol is written, or NULL. */
+static const char *written_mount(const struct yn *m, const struct yn *vol)
+{
+	const char *type = hd_str(hd_getp(vol, "hostPath", "type", NULL));
+	const char *why = written_path(hd_str(hd_getp(vol, "hostPath", "path", NULL)));
+
+	if (hd_str_is(hd_get(m, "mountPropagation"), "Bidirectional"))
+		return "mountPropagation: Bidirectional (it mounts there)";
+	if (why)
+		return why;
+	if (type && (!strcmp(type, "Socket") || !strcmp(type, "CharDevice") ||
+		     !strcmp(type, "BlockDevice")))
+		return "a socket or device (written to)";
+	if (type && (!strcmp(type, "DirectoryOrCreate") || !strcmp(type, "FileOrCreate")))
+		return "created on the node for the pod (its state)";
+	return NULL;
+}
+
 static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	struct yn *vols = hd_get(pod->spec, "volumes");
@@ -110,6 +162,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			const char *t = vol ? vol_type(vol, ro_types) : NULL;
 			struct hd_fref r = CTR_REF(TR, "volumeMounts", pod, c);
 			bool host = vol && hd_get(vol, "hostPath");
+			const char *w;
 
 			if ((vm->kids[j]->flags & YF_DELETED) || (!t && !host) || hd_true(ro))
 				continue;
@@ -119,6 +172,13 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 						"writable hostPath mount at %s (explicit readOnly: "
 						"false kept)", hd_str(hd_get(m, "mountPath")) ?
 						hd_str(hd_get(m, "mountPath")) : "?");
+				continue;
+			}
+			if (host && (w = written_mount(m, vol)) != NULL) {
+				hd_find(ctx, &r, m, HD_SEV_MEDIUM, false, false,
+					"hostPath mount at %s left writable: %s",
+					hd_str(hd_get(m, "mountPath")) ? hd_str(hd_get(m, "mountPath"))
+								       : "?", w);
 				continue;
 			}
 			hd_put(ctx, TR, m, "readOnly", "true", YT_BOOL);
@@ -164,6 +224,44 @@ static bool is_bind_source(const char *s)
 	return s && (s[0] == '/' || s[0] == '.' || s[0] == '~' || s[0] == '$');
 }
 
+/*
+ * Does the file put "ro" first in the modes it writes ("ro,Z" rather than
+ * "Z,ro")?  A new "ro" then goes first too: new options follow the file.
+ */
+static bool file_puts_ro_first(const struct yn *top)
+{
+	const struct yn *svcs = hd_get(top, "services");
+	size_t i, j;
+	int first = 0, last = 0;
+
+	for (i = 0; svcs && svcs->kind == YN_MAP && i + 1 < svcs->nkids; i += 2) {
+		const struct yn *vols = hd_get(yn_deref(svcs->kids[i + 1]), "volumes");
+
+		for (j = 0; vols && vols->kind == YN_SEQ && j < vols->nkids; j++) {
+			const char *v = hd_str(vols->kids[j]), *c1, *c2;
+
+			if (!v || !(c1 = strchr(v, ':')) || !(c2 = strchr(c1 + 1, ':')) ||
+			    !hd_csv_has(c2 + 1, "ro") || !strchr(c2 + 1, ','))
+				continue;
+			if (!strncmp(c2 + 1, "ro,", 3))
+				first++;
+			else
+				last++;
+		}
+	}
+	return first > last;
+}
+
+/* Does Compose volume @v mount with shared propagation (mounts flow back)? */
+static bool shared_propagation(const struct yn *v, const char *opts, bool shortf)
+{
+	const char *p = shortf ? NULL : hd_str(hd_getp(v, "bind", "propagation", NULL));
+
+	if (shortf)
+		return hd_csv_has(opts, "shared") || hd_csv_has(opts, "rshared");
+	return p && (!strcmp(p, "shared") || !strcmp(p, "rshared"));
+}
+
 /* Compose: config binds made read-only; sockets and host paths reported. */
 static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
@@ -179,7 +277,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		bool ro, bind, shortf = v->kind == YN_SCALAR;
 		char sbuf[1024], dbuf[1024];
 		const char *opts = "";
-		const char *sens;
+		const char *sens, *w = NULL;
 
 		if (vols->kids[i]->flags & YF_DELETED)
 			continue;
@@ -214,6 +312,16 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		sens = sensitive_path(src, why, sizeof(why));
 		if (sens && strstr(sens, "socket"))
 			goto report;
+		w = shared_propagation(v, opts, shortf) ? "shared propagation (it mounts there)"
+							 : written_path(src);
+		if (w && sens)
+			goto report; /* reported, never made read-only */
+		if (w) {
+			if (config_like(ctx->opts->ro_patterns, src, dst))
+				hd_find(ctx, &r, v, HD_SEV_MEDIUM, false, false,
+					"bind of %s left writable: %s", src, w);
+			continue;
+		}
 		if (sens || config_like(ctx->opts->ro_patterns, src, dst)) {
 			char msg[1400];
 			bool apply = true;
@@ -226,8 +334,14 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			if (!apply)
 				continue;
 			if (shortf) {
-				char *nv = hd_arena_printf(&ctx->job->arena, "%s%s%s", v->text,
-							   opts[0] ? "," : ":", "ro");
+				char *nv;
+
+				if (opts[0] && file_puts_ro_first(svc->top))
+					nv = hd_arena_printf(&ctx->job->arena, "%.*sro,%s",
+							     (int)(opts - hd_str(v)), hd_str(v), opts);
+				else
+					nv = hd_arena_printf(&ctx->job->arena, "%s%s%s", v->text,
+							     opts[0] ? "," : ":", "ro");
 
 				hd_want_seq(ctx, TR, svc->node, "volumes");
 				ye_set_scalar(ys, v, nv, YT_STR);
@@ -243,7 +357,8 @@ report:
 		if (src && (sens = sensitive_path(src, why, sizeof(why))) != NULL &&
 		    (strstr(sens, "socket") || !ro))
 			hd_find(ctx, &r, v, HD_SEV_HIGH, false, false,
-				"bind mount of %s: %s; harden does not remove it", src, sens);
+				"bind mount of %s: %s; harden does not remove it%s%s", src, sens,
+				w ? " and leaves it writable: " : "", w ? w : "");
 	}
 }
 
@@ -260,11 +375,16 @@ const struct hd_transform hd_tr_read_only_mounts = {
 		"volumes (and other types the restricted profile forbids) are reported,\n"
 		"never removed; sensitive host paths (/, /etc, /proc, the runtime\n"
 		"socket, ...) and explicit writable hostPath mounts are reported.\n"
+		"Only mounts that are read are made read-only: a hostPath mount with\n"
+		"mountPropagation: Bidirectional, of a socket or device, of /dev, /run,\n"
+		"/var/run, /var/lib/kubelet, the CNI paths (/opt/cni, /etc/cni) or a\n"
+		"*OrCreate path stays writable and is reported.\n"
 		"Breaks: containers writing to a hostPath (log shippers' position\n"
 		"files): set readOnly: false explicitly there.\n"
 		"Compose: binds of configuration files (*.conf, *.yml, /etc/..., ...) get\n"
 		":ro / read_only: true; writable binds of sensitive host paths become\n"
-		"read-only with --unsafe-fixes; the Docker socket is reported.\n"
+		"read-only with --unsafe-fixes; the Docker socket is reported. Binds\n"
+		"that are written (the paths above, shared propagation) stay writable.\n"
 		"Opt out: --skip read-only-mounts.",
 	.run_pod = run_pod,
 	.run_service = run_service,

@@ -67,6 +67,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 
 		if (hd_true(v) && !(v->flags & (YF_NEW | YF_SET)))
 			continue; /* the author's own read-only root: leave it */
+		if (tr_ctr_privileged(ctx, pod, c, TR))
+			continue; /* no-privileged reports it */
 		if (hd_true(v)) {
 			/* set by harden (a shared anchor): the /tmp mount is still due */
 		} else if (v) {
@@ -138,6 +140,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	struct yn *v = hd_get(svc->node, "read_only");
 	struct yn *t;
 
+	if (tr_svc_privileged(ctx, svc, TR))
+		return; /* no-privileged reports it */
 	if (v && !hd_true(v)) {
 		hd_find(ctx, &r, v, HD_SEV_LOW, false, false,
 			"explicit read_only: %s kept", v->text);
@@ -184,7 +188,8 @@ const struct hd_transform hd_tr_read_only_root_fs = {
 		"Breaks: programs writing outside /tmp and their volumes (caches, pid\n"
 		"files under /var/run): add emptyDir mounts for those paths.\n"
 		"Compose: read_only: true plus tmpfs: [/tmp] unless /tmp is already a\n"
-		"tmpfs or a volume; an explicit read_only: false is kept.\n"
+		"tmpfs or a volume; an explicit read_only: false is kept. A container or\n"
+		"service whose privileged: true stays is left alone.\n"
 		"Opt out: --skip read-only-root-fs.",
 	.run_pod = run_pod,
 	.run_service = run_service,

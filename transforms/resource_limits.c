@@ -112,14 +112,86 @@ static bool file_uses_short_form(const struct yn *top)
 	return shortf > deployf;
 }
 
+/*
+ * Compose byte value ("512M", "2g", "1.5GB", "1024 kb", 1073741824) in
+ * bytes, the way Docker reads it (binary multiples, units b, k, kb, m,
+ * mb, g, gb, t, tb, p, pb in any case); NAN when unreadable.
+ */
+static double compose_bytes(const char *s)
+{
+	static const char units[] = "bkmgtp";
+	const char *u;
+	char *end;
+	double v;
+
+	if (!s)
+		return NAN;
+	v = strtod(s, &end);
+	if (end == s || v < 0)
+		return NAN;
+	if (*end == ' ')
+		end++;
+	if (!*end)
+		return v;
+	u = strchr(units, end[0] | 0x20);
+	if (!u)
+		return NAN;
+	if (*u != 'b') {
+		end++;
+		if ((*end | 0x20) == 'i')
+			end++;
+		if ((*end | 0x20) == 'b')
+			end++;
+	} else {
+		end++;
+	}
+	return *end ? NAN : v * pow(1024.0, (double)(u - units));
+}
+
+/* Compose cpus ("0.5", 2) as a number; NAN when unreadable. */
+static double compose_cpus(const char *s)
+{
+	char *end;
+	double v;
+
+	if (!s)
+		return NAN;
+	v = strtod(s, &end);
+	return end == s || *end ? NAN : v;
+}
+
+/*
+ * The limit to write for a resource: the default, or the reservation
+ * (@res) when it asks for more, since Docker refuses a limit below the
+ * reservation.  Its YAML type in *@t.
+ */
+static const char *limit_for(const struct yn *res, const char *dflt,
+			     double (*value)(const char *), enum yn_type *t)
+{
+	double rv = value(hd_str(res));
+
+	*t = YT_STR;
+	if (isnan(rv) || !(rv > value(dflt)))
+		return dflt;
+	*t = hd_node_type(yn_deref(res));
+	return hd_str(res);
+}
+
 /* Compose: memory, cpu and pids limits where the file keeps them. */
 static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
 	struct hd_fref r = SVC_REF(TR, "limits", svc);
 	struct yn *lim = hd_getp(svc->node, "deploy", "resources", "limits", NULL);
+	struct yn *resv = hd_getp(svc->node, "deploy", "resources", "reservations", NULL);
+	struct yn *rmem = hd_get(resv, "memory") ? hd_get(resv, "memory")
+						 : hd_get(svc->node, "mem_reservation");
 	bool mem = hd_get(svc->node, "mem_limit") || hd_get(lim, "memory");
 	bool cpu = hd_get(svc->node, "cpus") || hd_get(lim, "cpus");
 	bool pids = hd_get(svc->node, "pids_limit") || hd_get(lim, "pids");
+	enum yn_type mt, ct;
+	const char *mtext = limit_for(rmem, ctx->opts->compose_mem, compose_bytes, &mt);
+	const char *ctext = limit_for(hd_get(resv, "cpus"), ctx->opts->compose_cpus,
+				      compose_cpus, &ct);
 	char num[32];
 
 	if (mem && cpu && pids)
@@ -130,11 +202,12 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		ctx->short_form = file_uses_short_form(svc->top);
 		ctx->short_form_doc = ctx->doc;
 	}
-	if (ctx->short_form) {
+	/* beside the service's own reservation, else where the file keeps limits */
+	if (resv ? false : hd_get(svc->node, "mem_reservation") ? true : ctx->short_form) {
 		if (!mem)
-			hd_put(ctx, TR, svc->node, "mem_limit", ctx->opts->compose_mem, YT_STR);
+			hd_put(ctx, TR, svc->node, "mem_limit", mtext, mt);
 		if (!cpu)
-			hd_put(ctx, TR, svc->node, "cpus", ctx->opts->compose_cpus, YT_STR);
+			hd_put(ctx, TR, svc->node, "cpus", ctext, ct);
 		if (!pids)
 			hd_put(ctx, TR, svc->node, "pids_limit", num, YT_INT);
 	} else {
@@ -145,15 +218,17 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		if (!l)
 			return;
 		if (!cpu)
-			hd_put(ctx, TR, l, "cpus", ctx->opts->compose_cpus, YT_STR);
+			hd_put(ctx, TR, l, "cpus", ctext, ct);
 		if (!mem)
-			hd_put(ctx, TR, l, "memory", ctx->opts->compose_mem, YT_STR);
+			hd_put(ctx, TR, l, "memory", mtext, mt);
 		if (!pids)
 			hd_put(ctx, TR, l, "pids", num, YT_INT);
 	}
 	hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, false,
-		"limits set:%s%s%s", mem ? "" : " memory", cpu ? "" : " cpus",
-		pids ? "" : " pids");
+		"limits set:%s%s%s%s", mem ? "" : " memory", cpu ? "" : " cpus",
+		pids ? "" : " pids",
+		(!mem && mtext != ctx->opts->compose_mem) || (!cpu && ctext != ctx->opts->compose_cpus)
+		? " (raised to the reservation)" : "");
 }
 
 const struct hd_transform hd_tr_resource_limits = {
@@ -172,7 +247,9 @@ const struct hd_transform hd_tr_resource_limits = {
 		"OOM-killed: set real values.\n"
 		"Compose: memory 512M, cpus \"0.5\", pids 100, written where the file keeps\n"
 		"limits (deploy.resources.limits, or mem_limit/cpus/pids_limit), the\n"
-		"deploy form when it has neither; existing values are kept.\n"
+		"deploy form when it has neither; existing values are kept. A reservation\n"
+		"above the default (deploy.resources.reservations, mem_reservation)\n"
+		"becomes the limit, as Docker refuses a limit below the reservation.\n"
 		"Opt out: --skip resource-limits.",
 	.run_pod = run_pod,
 	.run_service = run_service,

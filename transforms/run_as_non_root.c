@@ -1,5 +1,7 @@
 /* run_as_non_root.c - runAsNonRoot with a numeric non-root UID/GID */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "exempt.h"
 #include "tr.h"
@@ -135,115 +137,345 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 }
 
-static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
+/* The manifest's own non-zero number under @key of @sc (not one harden set). */
+static bool own_id(const struct yn *sc, const char *key, long long *v)
+{
+	const struct yn *n = hd_get(sc, key);
+
+	return n && !(n->flags & (YF_NEW | YF_SET)) && hd_int(n, v) && *v != 0;
+}
+
+/* The first container whose explicit privileged: true stays, or NULL. */
+static struct hd_container *privileged_kept(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	struct hd_container *first = NULL;
+	size_t i;
+
+	for (i = 0; i < pod->nctrs; i++)
+		if (tr_ctr_privileged(ctx, pod, &pod->ctrs[i], TR) && !first)
+			first = &pod->ctrs[i];
+	return first;
+}
+
+/*
+ * runAsNonRoot: true at pod level, or, beside a privileged container that
+ * stays (@priv; the pod level would reach it too), on each other container.
+ */
+static void non_root(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *priv,
+		     struct yn *root)
 {
 	struct hd_fref pr = POD_REF(TR, "runAsNonRoot", pod);
-	struct yn *psc = pod_sc(pod), *root = NULL, *rn;
-	static const char *const ids[] = { "runAsUser", "runAsGroup" };
-	size_t i, k;
-	char num[32];
+	struct yn *rn = hd_get(pod_sc(pod), "runAsNonRoot");
+	size_t i;
 
-	if (pod->windows)
-		return;
-	rn = hd_get(psc, "runAsNonRoot");
-	if (!hd_true(rn) && (root = root_stays(ctx, pod)) != NULL) {
+	if (root) {
 		/* runAsNonRoot: true next to a kept UID 0: the kubelet refuses */
 		hd_find(ctx, &pr, root, HD_SEV_HIGH, false, false,
 			"runAsNonRoot: true not set: a '# harden:ignore' comment keeps "
 			"runAsUser: 0, and the pod would not start with both");
-	} else if (hd_false(rn) && !tr_notable(ctx, &pr, rn,
-					       "pod sets runAsNonRoot: false; changed to true")) {
-		/* kept by a comment */
-	} else if (!hd_true(rn)) {
+		return;
+	}
+	if (priv || hd_true(rn)) {
+		/* the pod level stays as the author wrote it */
+	} else if (hd_false(rn)) {
+		if (!tr_notable(ctx, &pr, rn, "pod sets runAsNonRoot: false; changed to true"))
+			return; /* kept by a comment */
+		hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
+		       "runAsNonRoot", "true", YT_BOOL);
+	} else {
 		hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
 		       "runAsNonRoot", "true", YT_BOOL);
 		hd_find(ctx, &pr, pod->spec, HD_SEV_HIGH, true, false,
 			"pod runs as non-root (runAsNonRoot: true)");
 	}
-	for (i = 0; i < pod->nctrs && !root; i++) {
+	for (i = 0; i < pod->nctrs; i++) {
 		struct hd_container *c = &pod->ctrs[i];
 		struct hd_fref cr = CTR_REF(TR, "runAsNonRoot", pod, c);
 		struct yn *v = hd_get(ctr_sc(c), "runAsNonRoot");
 
-		if (hd_false(v) &&
-		    tr_notable(ctx, &cr, v, "container sets runAsNonRoot: false; changed to true"))
+		if (hd_ctr_privileged_kept(ctx, pod, c) || hd_true(v))
+			continue;
+		if (hd_false(v)) {
+			if (tr_notable(ctx, &cr, v,
+				       "container sets runAsNonRoot: false; changed to true"))
+				hd_put(ctx, TR, hd_want_map(ctx, TR, c->node, "securityContext"),
+				       "runAsNonRoot", "true", YT_BOOL);
+		} else if (priv && !hd_true(rn)) {
 			hd_put(ctx, TR, hd_want_map(ctx, TR, c->node, "securityContext"),
 			       "runAsNonRoot", "true", YT_BOOL);
-	}
-	/* runAsUser / runAsGroup: root is changed, missing ones get a number */
-	for (k = 0; k < 2; k++) {
-		struct hd_fref r = POD_REF(TR, ids[k], pod);
-		long val = k == 0 ? ctx->opts->uid : ctx->opts->gid;
-		bool need = false;
-
-		fix_zero(ctx, &r, pod->spec, ids[k], val);
-		for (i = 0; i < pod->nctrs; i++) {
-			struct hd_fref cr = CTR_REF(TR, ids[k], pod, &pod->ctrs[i]);
-
-			fix_zero(ctx, &cr, pod->ctrs[i].node, ids[k], val);
-			if (!has_nonzero(ctr_sc(&pod->ctrs[i]), ids[k]))
-				need = true;
-		}
-		if (!hd_get(pod_sc(pod), ids[k]) && (need || pod->nctrs == 0)) {
-			snprintf(num, sizeof(num), "%ld", val);
-			hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
-			       ids[k], num, YT_INT);
-			hd_find(ctx, &r, pod->spec, HD_SEV_MEDIUM, true, false,
-				"pod %s set to %ld (no numeric user in the manifest)",
-				ids[k], val);
+			hd_find(ctx, &cr, c->node, HD_SEV_HIGH, true, false,
+				"container runs as non-root (runAsNonRoot: true, at container "
+				"level: privileged container '%s' of the pod stays root)",
+				priv->name);
 		}
 	}
-	/* fsGroup: pod level only */
-	{
-		struct hd_fref r = POD_REF(TR, "fsGroup", pod);
-		struct yn *fs = hd_get(pod_sc(pod), "fsGroup");
-		long long cur;
+}
 
-		if (fs && hd_int(fs, &cur) && cur == 0) {
-			fix_zero(ctx, &r, pod->spec, "fsGroup", ctx->opts->gid);
-		} else if (!fs) {
-			snprintf(num, sizeof(num), "%ld", ctx->opts->gid);
-			hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
-			       "fsGroup", num, YT_INT);
-			hd_find(ctx, &r, pod->spec, HD_SEV_LOW, true, false,
-				"pod fsGroup set to %ld", ctx->opts->gid);
+/*
+ * The group that follows the user of @owner: its own runAsUser, else the
+ * pod's (@pod_uid, 0 when none), else --gid.  @why says which.
+ */
+static long long group_for(struct hd_ctx *ctx, const struct yn *sc, long long pod_uid,
+			   char *why, size_t n)
+{
+	long long u;
+
+	if (own_id(sc, "runAsUser", &u) || (u = pod_uid) != 0) {
+		snprintf(why, n, "the group of runAsUser %lld", u);
+		return u;
+	}
+	snprintf(why, n, "no numeric group in the manifest");
+	return ctx->opts->gid;
+}
+
+/*
+ * runAsGroup / fsGroup: 0 (root group) is an explicit value: kept and
+ * reported, changed (to the group of the user) only with --unsafe-fixes.
+ */
+static void root_group(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner,
+		       const char *key, long long to)
+{
+	struct yn *v = hd_get(hd_get(owner, "securityContext"), key);
+	long long cur;
+	char num[32], msg[200];
+
+	if (!v || !hd_int(v, &cur) || cur != 0)
+		return;
+	snprintf(num, sizeof(num), "%lld", to);
+	snprintf(msg, sizeof(msg), "%s: 0 (the root group) would become %lld", key, to);
+	if (tr_unsafe(ctx, r, v, msg))
+		hd_put(ctx, TR, hd_want_map(ctx, TR, owner, "securityContext"), key, num, YT_INT);
+}
+
+/* Set @key of @owner's securityContext to @val and say why. */
+static void put_id(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner,
+		   const char *key, long long val, const char *why)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lld", val);
+	hd_put(ctx, TR, hd_want_map(ctx, TR, owner, "securityContext"), key, num, YT_INT);
+	hd_find(ctx, r, owner, HD_SEV_MEDIUM, true, false, "%s %s set to %lld (%s)",
+		r->container ? "container" : "pod", key, val, why);
+}
+
+/* runAsUser: root is changed, missing ones get a number (pod level when it can). */
+static void users(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *priv)
+{
+	struct hd_fref r = POD_REF(TR, "runAsUser", pod);
+	long long pu = 0;
+	const char *bare = NULL, *own = NULL;
+	size_t i;
+	char why[160];
+
+	if (!priv)
+		fix_zero(ctx, &r, pod->spec, "runAsUser", ctx->opts->uid);
+	if (!hd_int(hd_get(pod_sc(pod), "runAsUser"), &pu))
+		pu = 0;
+	for (i = 0; i < pod->nctrs; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+		struct hd_fref cr = CTR_REF(TR, "runAsUser", pod, c);
+
+		if (hd_ctr_privileged_kept(ctx, pod, c))
+			continue;
+		fix_zero(ctx, &cr, c->node, "runAsUser", ctx->opts->uid);
+		if (has_nonzero(ctr_sc(c), "runAsUser")) {
+			own = own ? own : c->name;
+			continue;
+		}
+		if (!bare)
+			bare = c->name;
+		if (priv && pu == 0) {
+			snprintf(why, sizeof(why), "privileged container '%s' of the pod "
+				 "stays root, so not at pod level", priv->name);
+			put_id(ctx, &cr, c->node, "runAsUser", ctx->opts->uid, why);
 		}
 	}
+	if (priv || hd_get(pod_sc(pod), "runAsUser") || (!bare && pod->nctrs))
+		return;
+	if (own)
+		snprintf(why, sizeof(why), "container '%s' sets none", bare);
+	else
+		snprintf(why, sizeof(why), "no numeric user in the manifest");
+	put_id(ctx, &r, pod->spec, "runAsUser", ctx->opts->uid, why);
+}
+
+/*
+ * runAsGroup follows the user: a container with its own runAsUser gets that
+ * number as its group, the others the pod's group (the pod's runAsUser, or
+ * --gid beside the UID harden set).
+ */
+static void groups(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *priv)
+{
+	struct hd_fref r = POD_REF(TR, "runAsGroup", pod);
+	struct yn *psc = pod_sc(pod);
+	long long pod_uid = 0, pg;
+	bool pod_needed = pod->nctrs == 0;
+	size_t i;
+	char why[160];
+
+	if (!own_id(psc, "runAsUser", &pod_uid))
+		pod_uid = 0;
+	pg = group_for(ctx, NULL, pod_uid, why, sizeof(why));
+	root_group(ctx, &r, pod->spec, "runAsGroup", pg);
+	for (i = 0; i < pod->nctrs; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+		struct hd_fref cr = CTR_REF(TR, "runAsGroup", pod, c);
+		char cwhy[160];
+		long long u, g;
+
+		if (hd_ctr_privileged_kept(ctx, pod, c))
+			continue;
+		g = group_for(ctx, ctr_sc(c), pod_uid, cwhy, sizeof(cwhy));
+		root_group(ctx, &cr, c->node, "runAsGroup", g);
+		if (hd_get(ctr_sc(c), "runAsGroup") || hd_get(psc, "runAsGroup"))
+			continue;
+		if (own_id(ctr_sc(c), "runAsUser", &u) || priv)
+			put_id(ctx, &cr, c->node, "runAsGroup", g, cwhy);
+		else
+			pod_needed = true;
+	}
+	if (pod_needed && !hd_get(pod_sc(pod), "runAsGroup"))
+		put_id(ctx, &r, pod->spec, "runAsGroup", pg, why);
+}
+
+/* fsGroup (pod level only) follows the pod's group, else its user. */
+static void fs_group(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	struct hd_fref r = POD_REF(TR, "fsGroup", pod);
+	struct yn *psc = pod_sc(pod);
+	long long g = 0, common = -1, v;
+	size_t i;
+	char why[160];
+
+	if (has_nonzero(psc, "runAsGroup") && hd_int(hd_get(psc, "runAsGroup"), &g)) {
+		snprintf(why, sizeof(why), "the pod's runAsGroup");
+	} else if (own_id(psc, "runAsUser", &g)) {
+		snprintf(why, sizeof(why), "the group of runAsUser %lld", g);
+	} else {
+		/* one group that every container runs with */
+		for (i = 0; i < pod->nctrs && common != 0; i++) {
+			if (hd_ctr_privileged_kept(ctx, pod, &pod->ctrs[i]))
+				continue;
+			if (!hd_int(hd_get(ctr_sc(&pod->ctrs[i]), "runAsGroup"), &v) || v == 0 ||
+			    (common > 0 && v != common))
+				common = 0;
+			else
+				common = v;
+		}
+		g = common > 0 ? common : ctx->opts->gid;
+		snprintf(why, sizeof(why), common > 0 ? "the containers' runAsGroup"
+						       : "no numeric group in the manifest");
+	}
+	root_group(ctx, &r, pod->spec, "fsGroup", g);
+	if (!hd_get(pod_sc(pod), "fsGroup"))
+		put_id(ctx, &r, pod->spec, "fsGroup", g, why);
+}
+
+static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
+{
+	struct hd_container *priv;
+
+	if (pod->windows)
+		return;
+	priv = privileged_kept(ctx, pod);
+	non_root(ctx, pod, priv,
+		 hd_true(hd_get(pod_sc(pod), "runAsNonRoot")) ? NULL : root_stays(ctx, pod));
+	users(ctx, pod, priv);
+	groups(ctx, pod, priv);
+	fs_group(ctx, pod);
 	if (!hd_true(hd_get(pod->spec, "hostNetwork")))
 		hd_keep_low_ports(ctx, pod);
 }
 
-/* Compose: `user: "UID:GID"` when unset; root is changed only when unsafe. */
+enum id_kind { ID_EMPTY, ID_ROOT, ID_NUM, ID_NAME };
+
+/*
+ * One side of a Compose `user` (@s, @n bytes).  Docker reads decimal
+ * digits as a number and anything else as a name looked up in the image,
+ * but YAML may already have turned `0x0`, `0_0`, `+0` or `-0` into 0, and a
+ * blank-padded " 0" is no non-root user either: every spelling of 0 (and
+ * the name root) is root here, an empty one is unset.
+ */
+static enum id_kind id_kind(const char *s, size_t n, long long *num)
+{
+	char buf[64], *end, *o = buf;
+	size_t i;
+
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (!n)
+		return ID_EMPTY;
+	if (n == 4 && !memcmp(s, "root", 4))
+		return ID_ROOT;
+	if (n >= sizeof(buf))
+		return ID_NAME;
+	for (i = 0; i < n; i++)
+		if (s[i] != '_')
+			*o++ = s[i];
+	*o = '\0';
+	errno = 0;
+	*num = strtoll(buf, &end, 0);
+	if (end == buf || *end || errno)
+		return ID_NAME;
+	return *num == 0 ? ID_ROOT : ID_NUM;
+}
+
+/* Compose: `user: "UID:GID"` when unset or empty; root only when unsafe. */
 static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
 	struct hd_fref r = SVC_REF(TR, "user", svc);
 	struct yn *u = hd_get(svc->node, "user");
-	const char *s = hd_str(u);
-	char val[64], uid[64];
+	const char *s = hd_str(u), *colon;
+	enum id_kind uk, gk = ID_EMPTY;
+	long long un = 0, gn = 0;
+	char val[64], msg[300];
 	size_t l;
 
+	if (tr_svc_privileged(ctx, svc, TR))
+		return; /* no-privileged reports it */
 	snprintf(val, sizeof(val), "%ld:%ld", ctx->opts->uid, ctx->opts->gid);
 	if (!u) {
 		hd_put(ctx, TR, svc->node, "user", val, YT_STR);
 		hd_find(ctx, &r, svc->node, HD_SEV_HIGH, true, false, "user: \"%s\"", val);
 		return;
 	}
-	if (!s || is_interpolated(s))
+	if (!s || u->kind != YN_SCALAR || is_interpolated(s))
 		return; /* a variable: the environment decides */
-	l = strcspn(s, ":");
-	if (l >= sizeof(uid))
-		l = sizeof(uid) - 1;
-	memcpy(uid, s, l);
-	uid[l] = '\0';
-	if (strcmp(uid, "0") && strcmp(uid, "root"))
+	colon = strchr(s, ':');
+	l = colon ? (size_t)(colon - s) : strlen(s);
+	uk = id_kind(s, l, &un);
+	if (colon)
+		gk = id_kind(colon + 1, strlen(colon + 1), &gn);
+	if (hd_node_type(yn_deref(u)) == YT_NULL)
+		uk = ID_EMPTY; /* `user:`, `user: ~`, `user: null` */
+	if (uk == ID_EMPTY && !colon) {
+		/* `user:`, `user: ~`, `user: ""`: the image's user, often root */
+		snprintf(msg, sizeof(msg), "user %s%s%s (unset: the image's user) set to \"%s\"",
+			 u->tlen ? "'" : "", u->tlen ? s : "empty", u->tlen ? "'" : "", val);
+		if (tr_notable(ctx, &r, u, msg))
+			hd_put(ctx, TR, svc->node, "user", val, YT_STR);
 		return;
-	{
-		char msg[160];
-
-		snprintf(msg, sizeof(msg), "user %s (root) would become \"%s\"", s, val);
+	}
+	if (uk == ID_ROOT || uk == ID_EMPTY) {
+		snprintf(msg, sizeof(msg), "user \"%s\" (root) would become \"%s\"", s, val);
 		if (tr_unsafe(ctx, &r, u, msg))
 			hd_put(ctx, TR, svc->node, "user", val, YT_STR);
+		return;
 	}
+	if (gk != ID_ROOT)
+		return;
+	/* the group follows the user: its own number, or a name's primary group */
+	if (uk == ID_NUM)
+		snprintf(val, sizeof(val), "%.*s:%lld", (int)l, s, un);
+	else
+		snprintf(val, sizeof(val), "%.*s", (int)(l < 60 ? l : 60), s);
+	snprintf(msg, sizeof(msg), "group of user \"%s\" is 0 (the root group); would become \"%s\"",
+		 s, val);
+	if (tr_unsafe(ctx, &r, u, msg))
+		hd_put(ctx, TR, svc->node, "user", val, YT_STR);
 }
 
 const struct hd_transform hd_tr_run_as_non_root = {
@@ -255,16 +487,26 @@ const struct hd_transform hd_tr_run_as_non_root = {
 		"Why: a container running as UID 0 is root on the node if it escapes,\n"
 		"and Pod Security Standards \"restricted\" requires runAsNonRoot: true.\n"
 		"What: sets pod securityContext.runAsNonRoot: true; when no numeric\n"
-		"runAsUser/runAsGroup is set for every container, sets them at pod level\n"
-		"(default 10001, --uid/--gid), and fsGroup likewise. runAsUser: 0 and\n"
-		"runAsNonRoot: false are changed and reported.\n"
+		"runAsUser is set for every container, sets it at pod level (default\n"
+		"10001, --uid). runAsGroup and fsGroup follow the user the manifest\n"
+		"chose: a runAsUser of its own (999) brings runAsGroup 999 beside it\n"
+		"(and fsGroup 999 at pod level); otherwise --gid (10001).\n"
+		"runAsUser: 0 and runAsNonRoot: false are changed and reported. An\n"
+		"explicit runAsGroup: 0 or fsGroup: 0 (the root group) is kept and\n"
+		"reported; --unsafe-fixes changes it to the group of the user.\n"
+		"A container whose privileged: true stays is left as it is (root); the\n"
+		"pod's other containers then get runAsNonRoot and their user at\n"
+		"container level, since the pod level would reach it too.\n"
 		"A container that declares a containerPort below 1024 and that harden\n"
 		"makes non-root gets the pod sysctl net.ipv4.ip_unprivileged_port_start=0\n"
 		"(a namespaced, PSS-allowed sysctl) so it can still bind it.\n"
 		"Breaks: images that must run as root (write root-owned paths, bind\n"
 		"undeclared low ports on runtimes that do not allow it).\n"
-		"Compose: sets user: \"10001:10001\" (--uid/--gid) when unset; user root/0\n"
-		"is changed only with --unsafe-fixes; ${VAR} users are left alone.\n"
+		"Compose: sets user: \"10001:10001\" (--uid/--gid) when unset or empty\n"
+		"(user: \"\", ~). A root user (root, 0 and its spellings 00, +0, -0,\n"
+		"0x0, 0_0, \" 0\") or a root group (\"1000:0\") is kept and reported;\n"
+		"--unsafe-fixes changes it (\"1000:0\" becomes \"1000:1000\", \"app:root\"\n"
+		"becomes \"app\"). ${VAR} users and privileged services are left alone.\n"
 		"Opt out: --skip run-as-non-root, or annotate the object\n"
 		"harden.dev/skip: run-as-non-root.",
 	.run_pod = run_pod,

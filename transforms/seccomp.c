@@ -21,7 +21,7 @@ static bool fix_unconfined(struct hd_ctx *ctx, const struct hd_fref *r, struct y
 	prof = hd_want_map(ctx, TR, hd_want_map(ctx, TR, owner, "securityContext"),
 			   "seccompProfile");
 	hd_put(ctx, TR, prof, "type", "RuntimeDefault", YT_STR);
-	hd_del(ctx, TR, prof, "localhostProfile");
+	tr_del(ctx, r, prof, "localhostProfile");
 	return true;
 }
 

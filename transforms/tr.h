@@ -13,6 +13,7 @@
 /* Finding reference for a pod-level or container-level finding. */
 #define POD_REF(tr, ctl, pod) { (tr), (ctl), (pod)->label, NULL }
 #define CTR_REF(tr, ctl, pod, c) { (tr), (ctl), (pod)->label, (c)->name }
+#define SVC_REF(tr, ctl, svc) { (tr), (ctl), (svc)->label, NULL }
 
 /*
  * Record an unsafe fix.  Returns true when it is to be applied now
@@ -49,6 +50,91 @@ static inline bool tr_notable(struct hd_ctx *ctx, const struct hd_fref *r,
  * bindable by the non-root user harden set (reported on the host network).
  */
 void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod);
+
+/*
+ * Is @c (@svc) privileged for good, so that pass @tr leaves it alone?
+ * no-privileged reports that once; when it does not run, @tr says so.
+ */
+static inline bool tr_ctr_privileged(struct hd_ctx *ctx, const struct hd_pod *pod,
+				     const struct hd_container *c, const char *tr)
+{
+	struct hd_fref r = CTR_REF(tr, "privileged", pod, c);
+
+	if (!hd_ctr_privileged_kept(ctx, pod, c))
+		return false;
+	if (!hd_transform_enabled(ctx->opts, "no-privileged"))
+		hd_find(ctx, &r, c->node, HD_SEV_MEDIUM, false, false,
+			"left alone: the container is privileged");
+	return true;
+}
+
+static inline bool tr_svc_privileged(struct hd_ctx *ctx, const struct hd_service *svc,
+				     const char *tr)
+{
+	struct hd_fref r = SVC_REF(tr, "privileged", svc);
+
+	if (!hd_svc_privileged_kept(ctx, svc))
+		return false;
+	if (!hd_transform_enabled(ctx->opts, "no-privileged"))
+		hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, false, false,
+			"left alone: the service is privileged");
+	return true;
+}
+
+/*
+ * Removing @n (a block sequence item, or the value of a pair) takes its
+ * lines away, and the comments on them too: say so, or a "# CHANGEME" or
+ * the reason for a setting goes unseen.  An item of a flow collection
+ * leaves its line, and the comment, in place.
+ */
+static inline void tr_removed_comment(struct hd_ctx *ctx, const struct hd_fref *r,
+				      const struct yn *n)
+{
+	const struct ystream *ys = &ctx->job->ys;
+	const struct yn *k = n ? yn_key_of(n) : NULL, *first;
+	size_t b, e, i;
+
+	if (!n || (n->flags & YF_NEW) || (n->parent && n->parent->style == YS_FLOW))
+		return;
+	first = k ? k : n;
+	b = first->start;
+	if (!k && n->parent && n->parent->kind == YN_SEQ && n->dash < b)
+		b = n->dash;
+	e = n->end > first->end ? n->end : first->end;
+	if (b == HD_NOPOS || e == HD_NOPOS || e > ys->len)
+		return;
+	b = ys_line_start(ys, b);
+	while (e < ys->len && ys->buf[e] != '\n')
+		e++;
+	for (i = b; i < e; i++)
+		if (ys->buf[i] == '#' && (i == b || ys->buf[i - 1] == ' ' ||
+					  ys->buf[i - 1] == '\t' || ys->buf[i - 1] == '\n'))
+			break;
+	if (i < e)
+		hd_find(ctx, r, first, HD_SEV_LOW, false, false,
+			"a comment on the removed line goes with it: copy it back by hand "
+			"if it matters");
+}
+
+/* hd_del() that says so when a comment goes with the line (above). */
+static inline void tr_del(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *map,
+			  const char *key)
+{
+	struct yn *m = map ? (struct yn *)yn_deref(map) : NULL;
+	struct yn *v = m && m->kind == YN_MAP ? yn_map_get(m, key) : NULL;
+
+	hd_del(ctx, r->tr, map, key);
+	if (v && (v->flags & YF_DELETED))
+		tr_removed_comment(ctx, r, v);
+}
+
+/* ye_remove() of a sequence item, the same. */
+static inline void tr_remove_item(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *it)
+{
+	ye_remove(it);
+	if (it->flags & YF_DELETED)
+		tr_removed_comment(ctx, r, it);
+}
 
 static inline struct yn *ctr_sc(const struct hd_container *c)
 {
@@ -93,8 +179,6 @@ static inline struct yn *volume_named(const struct yn *spec, const char *name)
 {
 	return item_named(hd_get(spec, "volumes"), name);
 }
-
-#define SVC_REF(tr, ctl, svc) { (tr), (ctl), (svc)->label, NULL }
 
 /* Compose scalars: "${VAR}" references and friends. */
 static inline bool is_interpolated(const char *s)

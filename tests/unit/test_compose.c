@@ -29,7 +29,7 @@ static void test_user_added_and_root_unsafe(void **state)
 	(void)state;
 	EXPECT_HARDEN(SVC(""), NULL, "user", SVC("    user: \"10001:10001\"\n"));
 	EXPECT_HARDEN(SVC("    user: root\n"), NULL, "user", SVC("    user: root\n"));
-	EXPECT_WARNING(SVC("    user: root\n"), NULL, "user", "user root (root) would become");
+	EXPECT_WARNING(SVC("    user: root\n"), NULL, "user", "user \"root\" (root) would become");
 	EXPECT_HARDEN(SVC("    user: \"0:0\"\n"), &u, "user", SVC("    user: \"10001:10001\"\n"));
 	EXPECT_HARDEN(SVC("    user: ${APP_UID}\n"), &u, "user", SVC("    user: ${APP_UID}\n"));
 }

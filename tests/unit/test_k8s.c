@@ -214,10 +214,15 @@ static void test_ape_false(void **state)
 static void test_ape_not_with_privileged(void **state)
 {
 	const char *in = POD("  containers:\n  - name: a\n    securityContext: {privileged: true}\n");
+	const char *sa = POD("  containers:\n  - name: a\n"
+			     "    securityContext: {capabilities: {add: [SYS_ADMIN]}}\n");
 
 	(void)state;
 	EXPECT_HARDEN(in, NULL, "no-privilege-escalation", in);
-	EXPECT_WARNING(in, NULL, "no-privilege-escalation", "privileged or adds SYS_ADMIN");
+	/* no-privileged, which reports a kept privileged: true, does not run */
+	EXPECT_WARNING(in, NULL, "no-privilege-escalation", "left alone: the container is privileged");
+	EXPECT_HARDEN(sa, NULL, "no-privilege-escalation", sa);
+	EXPECT_WARNING(sa, NULL, "no-privilege-escalation", "privileged or adds SYS_ADMIN");
 }
 
 /* ---- seccomp ---- */
