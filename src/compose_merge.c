@@ -293,6 +293,22 @@ static bool partial(const struct yn *svc)
 	return !hd_get(svc, "image") && !hd_get(svc, "build") && !hd_get(svc, "extends");
 }
 
+/* Does a service of @svcs extend services.@name of this file (a template)? */
+static bool extended_here(const struct hd_service *svcs, size_t ns, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ns; i++) {
+		const struct yn *e = hd_get(svcs[i].node, "extends");
+
+		if (e && e->kind == YN_MAP && !hd_get(e, "file"))
+			e = hd_get(e, "service");
+		if (hd_str_is(e, name))
+			return true;
+	}
+	return false;
+}
+
 /* The index of the file being hardened among the -f files, or -1. */
 static long group_index(const struct hd_ctx *ctx)
 {
@@ -318,7 +334,7 @@ static void warn(struct hd_ctx *ctx, const struct hd_service *svc, bool applied,
 
 /* The layers of one service; the view, or NULL when it is all its own. */
 static struct hd_view *view_of(struct hd_ctx *ctx, struct yn *root, struct hd_service *svc,
-			       long gi, struct mfile *sib)
+			       long gi, struct mfile *sib, bool part)
 {
 	const struct hd_opts *o = ctx->opts;
 	struct src self = { root, &ctx->job->ys, ctx->job->in.path };
@@ -338,7 +354,7 @@ static struct hd_view *view_of(struct hd_ctx *ctx, struct yn *root, struct hd_se
 		push_file(&b, o->compose_files[j - 1], svc->name);
 		lower_file |= b.nl > before;
 	}
-	if (gi < 0 && (sib || partial(svc->node)) && !b.blocked) {
+	if (gi < 0 && (sib || part) && !b.blocked) {
 		struct yn *node = sib ? service_in(sib->root, svc->name) : NULL;
 
 		if (node) {
@@ -350,7 +366,7 @@ static struct hd_view *view_of(struct hd_ctx *ctx, struct yn *root, struct hd_se
 			     "hardened merged with services.%s of %s, the base it overrides: "
 			     "what the base sets is kept (say so with -f %s -f %s)", svc->name,
 			     sib->path, sib->path, ctx->job->in.path));
-		} else if (partial(svc->node)) {
+		} else if (part) {
 			b.blocked = hd_arena_printf(&ctx->job->arena,
 				"it has no image, build or extends, so it overrides a service "
 				"of a base file harden cannot see (none of compose.yaml, "
@@ -397,9 +413,12 @@ size_t *hd_compose_merge(struct hd_ctx *ctx, struct yn *root, struct hd_service 
 		/* a partial service looks beside it for its base */
 		struct mfile *s = sib;
 
-		if (!s && gi < 0 && partial(svcs[i].node))
+		bool part = gi < 0 && partial(svcs[i].node) &&
+			    !extended_here(svcs, ns, svcs[i].name);
+
+		if (!s && part)
 			s = sibling_base(ctx, ctx->job->in.path);
-		svcs[i].view = view_of(ctx, root, &svcs[i], gi, s);
+		svcs[i].view = view_of(ctx, root, &svcs[i], gi, s, part);
 		if (svcs[i].view && svcs[i].view->same_file_bases > maxd)
 			maxd = svcs[i].view->same_file_bases;
 	}
