@@ -375,6 +375,9 @@ static struct hd_view *view_of(struct hd_ctx *ctx, struct yn *root, struct hd_se
 				ctx->job->in.path);
 		}
 	}
+	if (gi >= 0 && part && !lower_file && !b.blocked)
+		b.blocked = "it has no image, build or extends, and no earlier -f file "
+			    "defines it (or can be read)";
 	if (b.blocked)
 		warn(ctx, svc, false, hd_arena_printf(&ctx->job->arena, "not hardened: %s; "
 		     "nothing is added, since it could override what the base sets "
@@ -413,10 +416,9 @@ size_t *hd_compose_merge(struct hd_ctx *ctx, struct yn *root, struct hd_service 
 		/* a partial service looks beside it for its base */
 		struct mfile *s = sib;
 
-		bool part = gi < 0 && partial(svcs[i].node) &&
-			    !extended_here(svcs, ns, svcs[i].name);
+		bool part = partial(svcs[i].node) && !extended_here(svcs, ns, svcs[i].name);
 
-		if (!s && part)
+		if (!s && part && gi < 0)
 			s = sibling_base(ctx, ctx->job->in.path);
 		svcs[i].view = view_of(ctx, root, &svcs[i], gi, s, part);
 		if (svcs[i].view && svcs[i].view->same_file_bases > maxd)

@@ -88,3 +88,15 @@ if [ $rc -eq 0 ] && cmp -s "$D/cycle.yml" "$D/c.out" && grep -q "services.a: not
 else
 	t_fail "i18-08 extends cycle / subdirectory" "rc=$rc rc2=$rc2 $(cat "$D/c.err" "$D/a.err")"
 fi
+
+# 6. -f with an unreadable base: that file is an error, and the override's
+#    partial service gets nothing (it would override what cannot be seen)
+D=$TMP/mm6; mkdir -p "$D" && cp "$FIX"/mattermost/docker-compose.nginx.yml "$D"/
+(cd "$D" && $HH --stdout -f gone.yml -f docker-compose.nginx.yml >out.yml 2>err); rc=$?
+if [ $rc -eq 2 ] && grep -q '^gone.yml: error: ' "$D/err" &&
+   ycheck "$D/out.yml" 'sorted(s["mattermost"]) == ["ports"] and s["nginx"]["user"] == "10001:10001"' &&
+   grep -q 'services.mattermost: not hardened: it has no image, build or extends, and no earlier -f file defines it' "$D/err"; then
+	t_pass "i18-08 -f with an unreadable base: error for it, nothing added to the partial service"
+else
+	t_fail "i18-08 -f with an unreadable base" "rc=$rc $(cat "$D/err")"
+fi
