@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "model.h"
@@ -60,6 +61,7 @@ static struct mfile *load(struct hd_ctx *ctx, const char *path)
 	struct hd_merge *m = ctx->merge;
 	struct mfile *f;
 	struct hd_err err;
+	struct stat st;
 	char real[PATH_MAX];
 	size_t i, len;
 
@@ -87,7 +89,9 @@ static struct mfile *load(struct hd_ctx *ctx, const char *path)
 		m->f = hd_xrealloc(m->f, m->cap * sizeof(*m->f));
 	}
 	m->f[m->n++] = f;
-	if (hd_read_file(path, &f->buf, &len) < 0) {
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		f->why = "not a regular file"; /* a FIFO would never end */
+	} else if (hd_read_file(path, &f->buf, &len) < 0) {
 		f->why = hd_arena_strdup(&f->a, strerror(errno));
 		f->buf = NULL;
 	} else if (ys_parse(&f->ys, f->path, f->buf, len, &f->a, &err) < 0) {
@@ -133,6 +137,8 @@ static char *beside(struct hd_arena *a, const char *file, const char *rel)
 {
 	const char *slash = strrchr(file, '/');
 
+	if (!strcmp(rel, "-"))
+		rel = "./-"; /* a file, not stdin */
 	if (rel[0] == '/' || !slash || !strcmp(file, "-"))
 		return hd_arena_strdup(a, rel);
 	return hd_arena_printf(a, "%.*s/%s", (int)(slash - file), file, rel);
@@ -233,11 +239,12 @@ static void push_extends(struct vb *b, const struct yn *node, const struct src *
 /* Service @name of -f file @path (with its bases), when it defines it. */
 static void push_file(struct vb *b, const char *path, const char *name)
 {
-	struct mfile *f = load(b->ctx, path);
+	struct mfile *f = strcmp(path, "-") ? load(b->ctx, path) : NULL;
 	struct src s;
 	struct yn *node;
 
-	if (!f || f->why) /* a bad -f file is an error of its own run */
+	/* a bad -f file is an error of its own run; stdin is read once, by it */
+	if (!f || f->why)
 		return;
 	s = (struct src){ f->root, &f->ys, f->path };
 	node = service_in(f->root, name);
