@@ -179,8 +179,8 @@ static bool view_writable(const struct yn *n)
 			return true;
 		if (p->parent && p->parent == cur_view->services)
 			return false; /* another service */
-		if (!p->parent)
-			return p == cur_view->root;
+		if (!p->parent) /* or a new node not attached yet */
+			return p == cur_view->root || (p->flags & YF_NEW);
 	}
 	return false;
 }
