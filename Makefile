@@ -27,7 +27,7 @@ BUILD   ?= build
 ENGINE   = src/util.c src/ytree.c src/scalar.c src/edit.c src/verify.c \
            src/diff.c src/path.c src/fileio.c src/job.c
 APP      = src/harden.c src/registry.c src/cmd_edit.c src/model.c src/k8s.c \
-           src/compose.c src/secrets.c src/secrets_out.c src/mask.c src/files.c \
+           src/compose.c src/secrets.c src/secrets_out.c src/compose_merge.c src/mask.c src/files.c \
            src/process.c src/policy.c src/report.c src/exempt.c
 TRANSFORMS = $(wildcard transforms/*.c)
 LIBSRC   = $(ENGINE) $(APP) $(TRANSFORMS)

@@ -22,6 +22,8 @@ struct hd_finding {
 	bool notable;         /* applied but worth a warning (changed an
 				 explicit value, edited a shared anchor) */
 	int doc;              /* document index */
+	bool elsewhere;       /* about another -f file of this run, which
+				 reports it itself: dropped (hd_view_enter) */
 };
 
 /* A secret value moved out of a manifest (never printed). */
@@ -49,6 +51,7 @@ struct hd_ctx {
 	bool no_findings;     /* nothing will show findings: do not record */
 	int short_form_doc;   /* document whose Compose limit style is known */
 	bool short_form;      /* it keeps limits as mem_limit/cpus/pids_limit */
+	struct hd_merge *merge; /* Compose files read for merged views */
 };
 
 /* A detected literal credential (moved or left in place): every output

@@ -25,12 +25,15 @@ struct hd_pod {
 	size_t nctrs;
 };
 
+struct hd_view;
+
 struct hd_service {
 	struct yn *node;   /* the service mapping (services.NAME) */
 	struct yn *key;    /* its key in `services` */
 	struct yn *top;    /* document root */
 	const char *name;
 	const char *label; /* "services.web" */
+	struct hd_view *view; /* the merged service (extends, overrides), or NULL */
 };
 
 /* Find every pod spec of a Kubernetes document.  Returns the count. */
@@ -57,6 +60,67 @@ void hd_compose_hoist(struct hd_ctx *ctx, const char *tr, const struct hd_shared
 		      size_t ng);
 bool hd_is_compose(const struct yn *root);
 bool hd_is_k8s(const struct yn *root);
+
+/* ---- the merged Compose service (compose_merge.c) ---- */
+
+/* One definition of a service that Compose merges into what runs. */
+struct hd_layer {
+	struct yn *node;            /* the service mapping */
+	const struct yn *root;      /* its document's root */
+	const struct ystream *ys;   /* its file (positions, comments) */
+	const char *file;           /* its file name, for messages */
+	bool in_run;                /* a -f file: hardened in this run too */
+};
+
+/* A mapping the view handed out, and the keys that lead to it. */
+struct hd_vpath {
+	const struct yn *node;
+	const char *const *keys;
+	unsigned n;
+};
+
+/*
+ * hd_view - what Compose runs for a service: its `extends` bases, the
+ * earlier -f files (or the base an override file completes) below it, the
+ * later -f files above it.  While a transform runs on the service
+ * (hd_view_enter()), hd_get() reads through the layers, highest first, and
+ * mappings merge key by key; writes go to the service's own nodes only, a
+ * key set by a higher layer is left to it, and @no_new_keys (the service
+ * is first defined in an earlier -f file, where additions go) adds none.
+ */
+struct hd_view {
+	struct hd_layer *l;         /* highest priority first */
+	size_t nl, local;           /* l[local] is the service itself */
+	bool no_new_keys;
+	const char *blocked;        /* why nothing may be added, or NULL */
+	unsigned same_file_bases;   /* `extends` bases in this document */
+	const struct yn *svc, *root, *services;
+	struct hd_vpath *reg;       /* mappings handed out (arena) */
+	size_t nreg, capreg;
+	struct hd_arena *a;
+};
+
+/*
+ * hd_compose_merge() - the views of the @ns services of Compose document
+ * @root (svcs[i].view; NULL when a service is all its own), and the order
+ * to harden them in: same-file `extends` bases before their users, so
+ * that a setting the base gets is not repeated below.  A service whose
+ * base cannot be seen gets a `harden-merge` warning saying so.
+ */
+size_t *hd_compose_merge(struct hd_ctx *ctx, struct yn *root, struct hd_service *svcs,
+			 size_t ns);
+/* Does transform @name decide on the merged service (not secret-env,
+ * which moves literal values of this file)? */
+bool hd_view_applies(const char *name);
+/*
+ * Read through @v on this thread; hd_view_leave() ends it and drops the
+ * findings about another -f file made meanwhile (that file's own run
+ * reports them).
+ */
+void hd_view_enter(const struct hd_view *v);
+void hd_view_leave(struct hd_ctx *ctx, size_t nf0);
+/* Free the files read for views (at the end of the file). */
+void hd_compose_merge_release(struct hd_ctx *ctx);
 
 /* ---- reading (effective values: merge keys and aliases followed) ---- */
 

@@ -37,6 +37,10 @@ struct hd_opts {
 	const char *secret_names;    /* extra secret-name pcre2 pattern */
 	const char *exclude;         /* path globs (CSV) skipped in directories */
 	const char *policy;          /* the policy file applied, or NULL */
+	/* -f FILE...: Compose files merged in this order, each hardened on
+	 * the merged view (like `docker compose -f a -f b`) */
+	const char *const *compose_files;
+	size_t ncompose;
 };
 
 void hd_opts_defaults(struct hd_opts *o);

@@ -40,6 +40,7 @@ void hd_ctx_release(struct hd_ctx *run)
 	free(run->f);
 	free(run->sec);
 	free(run->mask);
+	hd_compose_merge_release(run);
 	run->f = NULL;
 	run->sec = NULL;
 	run->mask = NULL;
@@ -316,6 +317,25 @@ static void check_pod_skips(struct hd_ctx *ctx, const struct hd_pod *pod)
 						 NULL));
 }
 
+/*
+ * Pass @tr over @svc, reading the merged service (its view) when it has
+ * one; a service whose base cannot be seen gets only what moves literal
+ * secrets out of this file.
+ */
+static void run_service(struct hd_ctx *ctx, const struct hd_transform *tr,
+			struct hd_service *svc)
+{
+	const struct hd_view *v = hd_view_applies(tr->name) ? svc->view : NULL;
+	size_t nf0 = ctx->nf;
+
+	if (v && v->blocked)
+		return;
+	hd_view_enter(v);
+	if (!service_exempt(ctx, svc, tr))
+		tr->run_service(ctx, svc);
+	hd_view_leave(ctx, nf0);
+}
+
 static int harden_doc(void *ud, struct hd_job *job, size_t d)
 {
 	struct hd_ctx *ctx = ud;
@@ -352,6 +372,7 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 		size_t ns = hd_compose_services(ctx, root, &svcs);
 		struct hd_shared *shared;
 		size_t nsh = hd_compose_shared(ctx, svcs, ns, &shared);
+		size_t *order = hd_compose_merge(ctx, root, svcs, ns);
 
 		ctx->recognized++;
 		check_ignore_comments(ctx, d);
@@ -366,8 +387,7 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 			if (!tr->run_service || !hd_transform_enabled(ctx->opts, tr->name))
 				continue;
 			for (p = 0; p < ns; p++)
-				if (!service_exempt(ctx, &svcs[p], tr))
-					tr->run_service(ctx, &svcs[p]);
+				run_service(ctx, tr, &svcs[order[p]]);
 			hd_compose_hoist(ctx, tr->name, shared, nsh);
 		}
 	}

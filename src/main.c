@@ -60,6 +60,9 @@ static void usage(FILE *fp)
 	      "      --exclude GLOBS  paths skipped in directories\n"
 	      "  -j, --jobs N         files processed in parallel (default: CPUs)\n"
 	      "      --no-follow      refuse to write through symbolic links\n"
+	      "  -f, --file FILE      a Compose file merged over the earlier -f files\n"
+	      "                       (like docker compose -f); each is hardened on\n"
+	      "                       the merged services, edits go where they apply\n"
 	      "  -h, --help           show this help\n"
 	      "      --version        show the version\n"
 	      "\n"
@@ -176,14 +179,16 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 		{ "include", required_argument, NULL, OPT_INCLUDE },
 		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "file", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *compose_files[64]; /* -f, in order (argv strings) */
 	const char *color = "auto";
 	int c;
 
-	while ((c = getopt_long(argc, argv, "iqhj:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "iqhj:f:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			cli->in_place = true;
@@ -300,6 +305,14 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 			cli->jobs = (int)n;
 			break;
 		}
+		case 'f':
+			if (cli->opts.ncompose == sizeof(compose_files) / sizeof(*compose_files)) {
+				fprintf(stderr, "harden: error: at most 64 -f files\n");
+				return -1;
+			}
+			compose_files[cli->opts.ncompose++] = optarg;
+			cli->opts.compose_files = compose_files;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -311,7 +324,7 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 			return -1;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !cli->opts.ncompose) {
 		usage(stderr);
 		return -1;
 	}
@@ -476,6 +489,10 @@ int cmd_harden(int argc, char **argv)
 		for (a = optind; a < argc; a++)
 			if (hd_files_is_dir(argv[a]))
 				walk_while_working = true;
+	/* -f files first, in their order, then the operands */
+	for (i = 0; i < cli.opts.ncompose; i++)
+		if (hd_files_expand(&files, cli.opts.compose_files[i], cli.include, cli.exclude) < 0)
+			rc = HD_EXIT_ERROR;
 	if (!walk_while_working) {
 		for (a = optind; a < argc; a++)
 			if (hd_files_expand(&files, argv[a], cli.include, cli.exclude) < 0)

@@ -11,6 +11,9 @@
 
 static struct yn *merged_get(const struct yn *map, const char *key, int depth);
 
+/* The merged Compose service the running transform reads (hd_view_enter). */
+static _Thread_local const struct hd_view *cur_view;
+
 bool hd_merge_key(const struct yn *k)
 {
 	return !(k->flags & YF_DELETED) && yn_is_scalar(k, "<<") && k->style == YS_PLAIN;
@@ -59,6 +62,146 @@ static struct yn *merged_get(const struct yn *map, const char *key, int depth)
 	return merge_sources_get(map, key, depth);
 }
 
+/* ---- the merged Compose service -------------------------------------- */
+
+void hd_view_enter(const struct hd_view *v)
+{
+	cur_view = v;
+}
+
+void hd_view_leave(struct hd_ctx *ctx, size_t nf0)
+{
+	size_t i, n = nf0;
+
+	cur_view = NULL;
+	if (ctx->no_findings)
+		return;
+	for (i = nf0; i < ctx->nf; i++)
+		if (!ctx->f[i].elsewhere)
+			ctx->f[n++] = ctx->f[i];
+	ctx->nf = n;
+}
+
+/* The keys that lead the current view to mapping @n, or NULL. */
+static const struct hd_vpath *vpath(const struct yn *n)
+{
+	size_t i;
+
+	for (i = 0; cur_view && i < cur_view->nreg; i++)
+		if (cur_view->reg[i].node == n)
+			return &cur_view->reg[i];
+	return NULL;
+}
+
+/* Remember that mapping @n is what @p's keys and then @key lead to. */
+static void vreg(const struct yn *n, const struct hd_vpath *p, const char *key)
+{
+	struct hd_view *v = (struct hd_view *)cur_view;
+	const char **keys;
+	struct hd_vpath *r;
+
+	if (vpath(n) || p->n >= 16)
+		return;
+	if (v->nreg == v->capreg) {
+		r = hd_arena_alloc(v->a, (v->capreg * 2 + 8) * sizeof(*r));
+		memcpy(r, v->reg, v->nreg * sizeof(*r));
+		v->reg = r;
+		v->capreg = v->capreg * 2 + 8;
+	}
+	keys = hd_arena_alloc(v->a, (p->n + 1) * sizeof(*keys));
+	memcpy(keys, p->keys, p->n * sizeof(*keys));
+	keys[p->n] = hd_arena_strdup(v->a, key);
+	v->reg[v->nreg++] = (struct hd_vpath){ n, keys, p->n + 1 };
+}
+
+/* What the keys of @p and then @key give in layer @top (NULL: nothing). */
+static struct yn *layer_at(const struct yn *top, const struct hd_vpath *p, const char *key)
+{
+	const struct yn *m = top;
+	struct yn *v;
+	unsigned i;
+
+	for (i = 0; i < p->n; i++) {
+		v = merged_get(m, p->keys[i], 0);
+		m = v ? yn_deref(v) : NULL;
+		if (!m || m->kind != YN_MAP)
+			return NULL;
+	}
+	v = merged_get(m, key, 0);
+	return v ? (struct yn *)yn_deref(v) : NULL;
+}
+
+/* The value the merged service has there: the highest layer's. */
+static struct yn *view_get(const struct hd_vpath *p, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < cur_view->nl; i++) {
+		struct yn *v = layer_at(cur_view->l[i].node, p, key);
+
+		if (!v)
+			continue;
+		if (v->kind == YN_MAP)
+			vreg(v, p, key);
+		return v;
+	}
+	return NULL;
+}
+
+/* The value a layer in [@from, @to) has there, or NULL. */
+static struct yn *layers_have(const struct hd_vpath *p, const char *key, size_t from,
+			      size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		struct yn *v = layer_at(cur_view->l[i].node, p, key);
+
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+/*
+ * May an edit go to @n while a view is current?  Only into the service's
+ * own nodes, or the document's top level (the fragments it merges); a
+ * base service or another file is never edited through a user.
+ */
+static bool view_writable(const struct yn *n)
+{
+	const struct yn *p;
+
+	if (!cur_view)
+		return true;
+	for (p = n; p; p = p->parent) {
+		if (p == cur_view->svc)
+			return true;
+		if (p->parent && p->parent == cur_view->services)
+			return false; /* another service */
+		if (!p->parent) /* or a new node not attached yet */
+			return p == cur_view->root || (p->flags & YF_NEW);
+	}
+	return false;
+}
+
+/* The layer (another file) that node @n belongs to, or NULL. */
+static const struct hd_layer *view_foreign(const struct yn *n)
+{
+	size_t i;
+
+	if (!cur_view || !n)
+		return NULL;
+	while (n->parent)
+		n = n->parent;
+	if (n == cur_view->root)
+		return NULL;
+	for (i = 0; i < cur_view->nl; i++)
+		if (cur_view->l[i].root == n)
+			return &cur_view->l[i];
+	return NULL;
+}
+
 /* @key of @map (an alias is followed), its own or @inherited_only merged. */
 static struct yn *get(const struct yn *map, const char *key, bool inherited_only)
 {
@@ -67,6 +210,12 @@ static struct yn *get(const struct yn *map, const char *key, bool inherited_only
 	map = map ? yn_deref(map) : NULL;
 	if (!map || map->kind != YN_MAP)
 		return NULL;
+	if (cur_view && !inherited_only) {
+		const struct hd_vpath *p = vpath(map);
+
+		if (p)
+			return view_get(p, key);
+	}
 	v = inherited_only ? merge_sources_get(map, key, 0) : merged_get(map, key, 0);
 	return v ? (struct yn *)yn_deref(v) : NULL;
 }
@@ -182,6 +331,7 @@ void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
 	va_list ap;
 	char buf[600];
 	const struct yn *o;
+	const struct hd_layer *fl;
 
 	if (ctx->no_findings) {
 		/* nobody will read them (-q, text output): keep one scratch slot
@@ -195,6 +345,7 @@ void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
 		return;
 	}
 	o = old_node(at);
+	fl = view_foreign(o);
 	if (ctx->nf == ctx->capf) {
 		ctx->capf = ctx->capf ? ctx->capf * 2 : 16;
 		ctx->f = hd_xrealloc(ctx->f, ctx->capf * sizeof(*ctx->f));
@@ -210,6 +361,8 @@ void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
 	f->applied = applied;
 	f->unsafe = unsafe;
 	f->doc = ctx->doc;
+	if (fl) /* what another file holds is reported at the service here */
+		o = yn_key_of(cur_view->svc) ? yn_key_of(cur_view->svc) : cur_view->svc;
 	if (o)
 		ys_pos(&ctx->job->ys, o->start, &f->line, &f->col);
 	else
@@ -217,6 +370,17 @@ void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (fl) {
+		size_t n = strlen(buf);
+		int line, col;
+
+		ys_pos(fl->ys, old_node(at)->start, &line, &col);
+		/* an edit there is no edit here: that file's own run makes it */
+		snprintf(buf + n, sizeof(buf) - n, " (set in %s:%d%s)", fl->file, line,
+			 f->applied ? "; not changed here: harden that file" : "");
+		f->applied = false;
+		f->elsewhere = fl->in_run;
+	}
 	f->message = hd_arena_strdup(&ctx->job->arena, buf);
 }
 
@@ -227,8 +391,10 @@ bool line_ignored(struct hd_ctx *ctx, const char *tr, const struct yn *at,
 {
 	struct hd_fref r = { tr, "exemption", who ? who->object : NULL,
 			     who ? who->container : NULL };
+	const struct hd_layer *fl = view_foreign(at);
 
-	if (!at || at->start == HD_NOPOS || !hd_line_ignores(&ctx->job->ys, at->start, tr))
+	if (!at || at->start == HD_NOPOS ||
+	    !hd_line_ignores(fl ? fl->ys : &ctx->job->ys, at->start, tr))
 		return false;
 	hd_find(ctx, &r, at, HD_SEV_LOW, false, false,
 		"left alone: exempted by a '# harden:ignore' comment");
@@ -286,8 +452,52 @@ static bool null_value(const struct yn *v)
 	       hd_node_type(v) == YT_NULL;
 }
 
+static struct yn *want_coll_here(struct hd_ctx *ctx, const char *tr, struct yn *map,
+				 const char *key, enum yn_kind kind);
+
+/*
+ * Through a view: the collection under @key of the service's own mapping
+ * @map (registered at @p).  A key a higher layer sets is left to it
+ * (mappings excepted: Compose merges them key by key); a new one is made
+ * only where the layers below have nothing else there, and not at all
+ * when additions belong to an earlier -f file.
+ */
+static struct yn *want_coll_view(struct hd_ctx *ctx, const char *tr, struct yn *map,
+				 const struct hd_vpath *p, const char *key, enum yn_kind kind)
+{
+	struct yn *u = layers_have(p, key, 0, cur_view->local), *r;
+
+	if (u && !(u->kind == YN_MAP && kind == YN_MAP))
+		return NULL;
+	if (!yn_map_get(map, key) && !merge_sources_get(map, key, 0)) {
+		struct yn *lo = layers_have(p, key, cur_view->local + 1, cur_view->nl);
+
+		if (cur_view->no_new_keys || (lo && lo->kind != kind))
+			return NULL;
+	}
+	r = want_coll_here(ctx, tr, map, key, kind);
+	if (r && kind == YN_MAP)
+		vreg(r, p, key);
+	return r;
+}
+
 static struct yn *want_coll(struct hd_ctx *ctx, const char *tr, struct yn *map,
 			    const char *key, enum yn_kind kind)
+{
+	map = map ? (struct yn *)yn_deref(map) : NULL;
+	if (cur_view && map) {
+		const struct hd_vpath *p = vpath(map);
+
+		if (!view_writable(map))
+			return NULL;
+		if (p)
+			return want_coll_view(ctx, tr, map, p, key, kind);
+	}
+	return want_coll_here(ctx, tr, map, key, kind);
+}
+
+static struct yn *want_coll_here(struct hd_ctx *ctx, const char *tr, struct yn *map,
+				 const char *key, enum yn_kind kind)
 {
 	struct ystream *ys = &ctx->job->ys;
 	struct yn *local, *v;
@@ -361,6 +571,16 @@ void hd_put(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key,
 	if (!map || map->kind != YN_MAP)
 		return;
 	v = yn_map_get(map, key);
+	if (cur_view) {
+		const struct hd_vpath *p = vpath(map);
+
+		/* another file's or service's value, a key a higher layer
+		 * sets, a new key that belongs to an earlier -f file */
+		if (!view_writable(map) ||
+		    (p && layers_have(p, key, 0, cur_view->local)) ||
+		    (p && !v && cur_view->no_new_keys))
+			return;
+	}
 	if (v && !(v->flags & YF_NEW) && line_ignored(ctx, tr, v, NULL))
 		return;
 	if ((!v || v->kind != YN_SCALAR) && coll_ignored(ctx, tr, map))
@@ -385,6 +605,8 @@ void hd_del(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key)
 	struct yn *k;
 
 	map = (struct yn *)yn_deref(map);
+	if (!map || !view_writable(map))
+		return;
 	k = yn_map_key(map, key);
 	if (!k || (!(k->flags & YF_NEW) && line_ignored(ctx, tr, k, NULL)))
 		return;

@@ -312,6 +312,30 @@ static void test_ignore_comment_keeps_secret(void **state)
 	EXPECT_WARNING(l, NULL, "secrets", "services.web: left alone: exempted");
 }
 
+/* i18-08: an `extends` user reads its base: a mapping both have merges key
+ * by key (the base's memory is kept, the rest is added to the user), and
+ * the base's explicit user and read_only are not overridden below it */
+static void test_i18_08_extends_merged_view(void **state)
+{
+	const char *in = "services:\n  base:  # harden:ignore=limits\n    image: a\n"
+			 "    deploy:\n      resources:\n        limits:\n          memory: 2G\n"
+			 "  app:\n    extends: base\n    deploy:\n      replicas: 2\n";
+	const char *out = "services:\n  base:  # harden:ignore=limits\n    image: a\n"
+			  "    deploy:\n      resources:\n        limits:\n          memory: 2G\n"
+			  "  app:\n    extends: base\n    deploy:\n      replicas: 2\n"
+			  "      resources:\n        limits:\n          cpus: \"0.5\"\n"
+			  "          pids: 100\n";
+	const char *kept = "services:\n  app:\n    extends:\n      service: base\n"
+			   "  base:  # harden:ignore=user,read-only\n    image: a\n"
+			   "    user: \"1000:1000\"\n    read_only: false\n";
+
+	(void)state;
+	EXPECT_HARDEN(in, NULL, "limits", out);
+	EXPECT_HARDEN(out, NULL, "limits", out);
+	EXPECT_HARDEN(kept, NULL, "user,read-only", kept);
+	EXPECT_WARNING(kept, NULL, "read-only", "services.app: explicit read_only: false kept");
+}
+
 static void test_not_compose_not_k8s_untouched(void **state)
 {
 	const char *in = "name: my-ci\non: [push]\njobs:\n  build: {runs-on: x}\n";
@@ -339,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_exemption_x_harden),
 		cmocka_unit_test(test_anchor_shared_by_all_users),
 		cmocka_unit_test(test_ignore_comment_keeps_secret),
+		cmocka_unit_test(test_i18_08_extends_merged_view),
 		cmocka_unit_test(test_not_compose_not_k8s_untouched),
 	};
 
