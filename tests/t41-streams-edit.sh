@@ -56,3 +56,36 @@ got=$($H --stdout "$TMP/sa.yaml" - <"$TMP/dep.yaml" 2>/dev/null | kinds 2>&1)
 	t_fail "i18-12 --stdout with stdin" "$got"
 [ "$(grep -c $'^---\r$' "$TMP/s1.yaml")" = 1 ] && ! grep -q $'\357\273\277' "$TMP/s1.yaml" &&
 	t_pass "i18-12 --stdout: a CRLF file's separator is CRLF, its BOM dropped" || t_fail "i18-12 CRLF separator, BOM"
+
+# --- i18-13: harden edit on a multi-document file ------------------------------
+M=$TMP/multi.yaml
+{ printf 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n---\n'; cat "$TMP/dep.yaml"
+  printf -- '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n---\n'
+  sed 's/web/api/' "$TMP/dep.yaml"; } >"$M"
+cp "$M" "$TMP/multi.orig"
+SC=.spec.template.spec.securityContext.runAsNonRoot=true
+$H edit "$M" --set $SC -i 2>"$TMP/e"; rc=$?
+[ $rc -eq 2 ] && cmp -s "$M" "$TMP/multi.orig" &&
+	grep -q "^$M:1:1: error: --set .spec.template.spec.securityContext.runAsNonRoot would create the path in document 0 (ServiceAccount)" "$TMP/e" &&
+	t_pass "i18-13 edit --set on 4 documents without --doc/--kind/--if: error, nothing created" ||
+	t_fail "i18-13 --set without a selector" "rc=$rc $(cat "$TMP/e")"
+$H edit "$M" --doc 7 --set .a=1 >/dev/null 2>"$TMP/e"; rc=$?
+[ $rc -eq 2 ] && [ "$(cat "$TMP/e")" = "$M: error: --doc 7: the file has 4 documents" ] &&
+	t_pass "i18-13 edit --doc 7 on 4 documents: error, exit 2" || t_fail "i18-13 --doc out of range" "rc=$rc $(cat "$TMP/e")"
+$H edit "$M" --kind Deployment --set $SC >"$TMP/o.yaml" 2>"$TMP/e"; rc=$?
+got=$($PY -c 'import sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    print(d["kind"], "spec" in d and "template" in d["spec"] and
+          d["spec"]["template"]["spec"].get("securityContext"))' "$TMP/o.yaml" | tr '\n' ' ')
+[ $rc -eq 0 ] && [ "$got" = "ServiceAccount False Deployment {'runAsNonRoot': True} Service False Deployment {'runAsNonRoot': True} " ] &&
+	t_pass "i18-13 edit --kind Deployment: only the Deployments gain the path" || t_fail "i18-13 --kind" "rc=$rc $got $(cat "$TMP/e")"
+$H edit "$M" --if .spec.template --set $SC | cmp -s - "$TMP/o.yaml" && t_pass "i18-13 edit --if PATH chooses the same documents" ||
+	t_fail "i18-13 --if"
+$H edit "$M" --doc 1 --set .spec.replicas=3 --diff 2>&1 | grep -c '^+ ' | grep -qx 1 &&
+	t_pass "i18-13 edit --doc 1 creates in that document only" || t_fail "i18-13 --doc 1"
+$H edit "$M" --set .metadata.name=x 2>/dev/null | grep -c '^  name: x$' | grep -qx 4 &&
+	t_pass "i18-13 edit --set of a path every document has changes each" || t_fail "i18-13 --set existing everywhere"
+$H edit "$M" --set .metadata.labels.team=a --all-docs 2>/dev/null | grep -c '^    team: a$' | grep -qx 4 &&
+	t_pass "i18-13 edit --all-docs creates the path in every document" || t_fail "i18-13 --all-docs"
+$H edit "$TMP/dep.yaml" --set $SC 2>/dev/null | grep -q 'runAsNonRoot: true' &&
+	t_pass "i18-13 edit --set on one document still creates the path" || t_fail "i18-13 one document"
