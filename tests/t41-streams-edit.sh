@@ -89,3 +89,18 @@ $H edit "$M" --set .metadata.labels.team=a --all-docs 2>/dev/null | grep -c '^  
 	t_pass "i18-13 edit --all-docs creates the path in every document" || t_fail "i18-13 --all-docs"
 $H edit "$TMP/dep.yaml" --set $SC 2>/dev/null | grep -q 'runAsNonRoot: true' &&
 	t_pass "i18-13 edit --set on one document still creates the path" || t_fail "i18-13 one document"
+
+# --- i22-10: input that libyaml (YAML 1.1: kubectl, PyYAML) cannot read -------
+U=$TMP/unreadable.yaml # 'é' is two bytes: libyaml's column 15 counts characters
+printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    top1: &no::::de0\n      &k1 k\303\251y1: o2tonep\n    : &node2  #comment\n      key2: two\nspec:\n  containers:\n  - name: a\n    image: x\n' >"$U"
+cp "$U" "$TMP/unreadable.orig"
+$H -i "$U" 2>"$TMP/e"; rc=$?
+[ $rc -eq 2 ] && cmp -s "$U" "$TMP/unreadable.orig" &&
+	grep -q "^$U:7:15: error: the input is not readable by YAML 1.1 parsers (libyaml, as kubectl and PyYAML): mapping values are not allowed" "$TMP/e" &&
+	t_pass "i22-10 input libyaml cannot read: said so, where libyaml stops, exit 2, file untouched" ||
+	t_fail "i22-10 unreadable input" "rc=$rc $(cat "$TMP/e")"
+printf 'apiVersion: v1\nkind: ConfigMap\n---\ntop1: &no::::de0\n  &k1 k\303\251y1: o2tonep\n: &node2  #comment\n  key2: two\n' >"$TMP/u2.yaml"
+$H edit "$TMP/u2.yaml" --doc 1 --set .zz=1 >/dev/null 2>"$TMP/e"; rc=$?
+[ $rc -eq 2 ] && grep -q "^$TMP/u2.yaml:5:11: error: the input is not readable by YAML 1.1" "$TMP/e" &&
+	t_pass "i22-10 edit: the line is the input's (second document), the column libyaml's" ||
+	t_fail "i22-10 edit on unreadable input" "rc=$rc $(cat "$TMP/e")"

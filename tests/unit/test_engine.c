@@ -382,6 +382,31 @@ static void test_verify_doc_boundary(void **state)
 	assert_non_null(strstr(err.msg, "lost its final line break"));
 }
 
+/* i22-10: libyaml reads the output differently because it cannot read the
+ * input: the error says so, where libyaml stops in the input, its marks
+ * (characters from past the BOM) turned into harden's line and column */
+static void test_verify_input_unreadable_i22_10(void **state)
+{
+	static const char in[] = "\xef\xbb\xbftop1: &no::::de0\n"
+				 "  &k1 k\xc3\xa9y1: o2tonep\n: &node2  #comment\n  key2: two\n";
+	struct hd_arena a;
+	struct ystream ys;
+	struct hd_err err;
+
+	(void)state;
+	hd_arena_init(&a);
+	assert_int_equal(ys_parse(&ys, "t", in, sizeof(in) - 1, &a, &err), 0);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(hd_verify_doc_split("t", ys.docs[0].root, in, sizeof(in) - 1, 0, in,
+					     sizeof(in) - 1, 0, false, 10, &err), -1);
+	assert_non_null(strstr(err.msg, "not readable by YAML 1.1 parsers"));
+	assert_non_null(strstr(err.msg, "mapping values are not allowed"));
+	assert_int_equal(err.line, 12); /* its line 2, after 10 lines of the file */
+	assert_int_equal(err.col, 11);  /* "  &k1 k\xc3\xa9y1" is 10 characters */
+	ys_close(&ys);
+	hd_arena_free(&a);
+}
+
 /* a big document is read by libyaml in a thread of its own (split): the
  * same verdicts as one after the other, libyaml's objections included */
 static void test_verify_doc_split(void **state)
@@ -400,12 +425,12 @@ static void test_verify_doc_split(void **state)
 	assert_int_equal(ys_parse(&ys, "t", big.data, big.len, &a, &err), 0);
 	assert_true(big.len >= 64 * 1024);
 	assert_int_equal(hd_verify_doc_split("t", ys.docs[0].root, big.data, big.len, 0,
-					     big.data, big.len, 0, true, &err), 0);
+					     big.data, big.len, 0, true, 0, &err), 0);
 	/* libfyaml sees a different value */
 	hd_buf_add(&bad, big.data, big.len - 5);
 	hd_buf_add(&bad, "verb\n", 5);
 	assert_int_equal(hd_verify_doc_split("t", ys.docs[0].root, bad.data, bad.len, 0,
-					     big.data, big.len, 0, true, &err), -1);
+					     big.data, big.len, 0, true, 0, &err), -1);
 	assert_non_null(strstr(err.msg, "verification failed"));
 	/* only libyaml objects: it refuses implicit keys over 1024 characters */
 	bad.len = 0;
@@ -418,7 +443,8 @@ static void test_verify_doc_split(void **state)
 	for (i = 0; i < 2; i++) {
 		memset(&err, 0, sizeof(err));
 		assert_int_equal(hd_verify_doc_split("t", ys.docs[0].root, bad.data, bad.len, 0,
-						     big.data, big.len, 0, i == 0, &err), -1);
+						     big.data, big.len, 0, i == 0, 0,
+						     &err), -1);
 		assert_non_null(strstr(err.msg, "libyaml accepts the input but not the output"));
 	}
 	ys_close(&ys);
@@ -714,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_encoding_scan_offsets),
 		cmocka_unit_test(test_shared_insertion),
 		cmocka_unit_test(test_removals),
+		cmocka_unit_test(test_verify_input_unreadable_i22_10),
 		cmocka_unit_test(test_set_collection_minimal),
 		cmocka_unit_test(test_path_parse),
 		cmocka_unit_test(test_spans),
