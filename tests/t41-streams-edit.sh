@@ -104,3 +104,66 @@ $H edit "$TMP/u2.yaml" --doc 1 --set .zz=1 >/dev/null 2>"$TMP/e"; rc=$?
 [ $rc -eq 2 ] && grep -q "^$TMP/u2.yaml:5:11: error: the input is not readable by YAML 1.1" "$TMP/e" &&
 	t_pass "i22-10 edit: the line is the input's (second document), the column libyaml's" ||
 	t_fail "i22-10 edit on unreadable input" "rc=$rc $(cat "$TMP/e")"
+
+# --- i18-14: new JSON follows the file's layout -------------------------------
+# The inputs are json.dumps() output (kubectl's and jq's layout too) with the
+# indent their name gives, or on one line: after the whole transform chain
+# the output must be exactly json.dumps() of what it holds, with that indent
+# (every new object and array multi-line, `[ ]` expanded), and a second
+# run must change nothing.
+for in in examples/k8s/i18-14-json-*.in.yaml; do
+	name=$(basename "$in" .in.yaml)
+	case $name in *-2) ind=2 ;; *-3-space) ind=3 ;; *-4) ind=4 ;; *) ind=None ;; esac
+	$H --stdout "$in" >"$TMP/j.json" 2>/dev/null; rc=$?
+	why=$($PY -c 'import json, sys
+t = open(sys.argv[1]).read()
+ind = None if sys.argv[2] == "None" else int(sys.argv[2])
+try:
+    o = json.loads(t)
+except ValueError as e:
+    print("not JSON:", e); sys.exit()
+if json.dumps(o, indent=ind) + "\n" != t:
+    print("not in the layout of json.dumps(indent=%s)" % ind)
+elif "securityContext" not in json.dumps(o):
+    print("not hardened")' "$TMP/j.json" "$ind")
+	$H -q --check "$TMP/j.json" >/dev/null 2>&1 || why="$why; a second run changes it"
+	[ $rc -eq 0 ] && [ -z "$why" ] && t_pass "i18-14 $name: JSON in the file's own layout, stable" ||
+		t_fail "i18-14 $name" "rc=$rc $why"
+done
+# the same over the corpus: every one-document file as json.dumps() with
+# indents 2, 3 and 4, hardened, is json.dumps() of its result
+if [ -d "$SHARED/corpus" ]; then
+	got=$(H=$H SHARED=$SHARED TMPD=$TMP $PY - <<'PY'
+import glob, json, os, subprocess, yaml
+H, tmp = os.environ["H"], os.environ["TMPD"]
+n = changed = 0
+bad = []
+for src in sorted(glob.glob(os.environ["SHARED"] + "/corpus/**/*.y*ml", recursive=True)):
+    try:
+        docs = [d for d in yaml.safe_load_all(open(src, encoding="utf-8-sig")) if d is not None]
+    except (yaml.YAMLError, UnicodeDecodeError):
+        continue
+    if len(docs) != 1:
+        continue
+    for ind in (2, 3, 4):
+        text = json.dumps(docs[0], indent=ind) + "\n"
+        p = os.path.join(tmp, "c.json")
+        open(p, "w").write(text)
+        r = subprocess.run([H, "-q", "--stdout", p], capture_output=True)
+        out = r.stdout.decode()
+        n += 1
+        changed += out != text
+        try:
+            ok = r.returncode == 0 and json.dumps(json.loads(out), indent=ind) + "\n" == out
+        except ValueError:
+            ok = False
+        if not ok:
+            bad.append("%s (indent %d)" % (os.path.basename(src), ind))
+print("%d %d %s" % (n, changed, " ".join(bad[:5])))
+PY
+)
+	set -- $got
+	[ "${1:-0}" -gt 200 ] && [ "${2:-0}" -gt 100 ] && [ -z "${3:-}" ] &&
+		t_pass "i18-14 corpus as indented JSON: hardened output in json.dumps' layout ($1 files, $2 changed)" ||
+		t_fail "i18-14 corpus as indented JSON" "$got"
+fi

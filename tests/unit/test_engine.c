@@ -235,7 +235,21 @@ static void test_json_style(void **state)
 	EXPECT_EDIT("{\"a\": {\"b\": 1}}\n",
 		    "{\"a\": {\"b\": 1, \"c\": [\"ALL\"], \"d\": {\"m\": \"512M\", \"t\": true}}}\n",
 		    "set .a.c=[ALL]", "set .a.d={m: 512M, t: true}");
-	EXPECT_EDIT("{\n  \"a\": []\n}\n", "{\n  \"a\": [\"x\", 1]\n}\n", "set .a=[x, 1]");
+	/* i18-14: new JSON follows a pretty-printed file's layout */
+	EXPECT_EDIT("{\n  \"a\": []\n}\n", "{\n  \"a\": [\n    \"x\",\n    1\n  ]\n}\n",
+		    "set .a=[x, 1]");
+	EXPECT_EDIT("{\n   \"a\": {\n      \"b\": [ ]\n   }\n}\n",
+		    "{\n   \"a\": {\n      \"b\": [\n         {\n            \"n\": \"t\",\n"
+		    "            \"e\": {}\n         }\n      ],\n      \"c\": {\n         \"d\": [\n"
+		    "            \"ALL\"\n         ]\n      }\n   }\n}\n",
+		    "set .a.b=[{n: t, e: {}}]", "set .a.c={d: [ALL]}");
+	EXPECT_EDIT("{\r\n  \"a\" : 1\r\n}\r\n",
+		    "{\r\n  \"a\" : 1,\r\n  \"b\" : {\r\n    \"c\" : true\r\n  }\r\n}\r\n",
+		    "set .b={c: true}");
+	EXPECT_EDIT("{\n  \"a\": null\n}\n", "{\n  \"a\": {\n    \"b\": 1\n  }\n}\n", "set .a.b=1");
+	/* one line: one-line additions, with the file's blanks */
+	EXPECT_EDIT("{\"a\":{\"b\":1}}", "{\"a\":{\"b\":1,\"c\":{\"d\":[1,2]}}}", "set .a.c={d: [1, 2]}");
+	EXPECT_EDIT("{\"a\": [], \"b\": 1}\n", "{\"a\": [{\"x\": 1}], \"b\": 1}\n", "set .a=[{x: 1}]");
 	/* one plain key: a YAML file, plain keys and scalars as before */
 	EXPECT_EDIT("{\"a\": 1, b: 2}\n", "{\"a\": 1, b: 2, c: x}\n", "set .c=x");
 }
