@@ -540,6 +540,7 @@ static void put_flow(struct rctx *r, struct hd_buf *b, const struct yn *n)
  */
 struct flay {
 	bool pretty;
+	char ic;           /* what indents: ' ' or '\t' (`jq --tab`) */
 	size_t unit;       /* the indentation step */
 	const char *colon; /* between a key and its value */
 	const char *comma; /* between entries on one line */
@@ -547,14 +548,26 @@ struct flay {
 
 static size_t comma_after(const struct ystream *ys, const struct yn *n, size_t p);
 
-/* Columns of blanks that start the line holding @off. */
-static size_t line_indent(const struct ystream *ys, size_t off)
+/* Number of @ic (' ' or '\t') that start the line holding @off. */
+static size_t line_indent(const struct ystream *ys, size_t off, char ic)
 {
 	size_t ls = ys_line_start(ys, off), p = ls;
 
-	while (p < ys->len && ys->buf[p] == ' ')
+	while (p < ys->len && ys->buf[p] == ic)
 		p++;
 	return p - ls;
+}
+
+/* Is @off first on its line after @ic only? */
+static bool first_after(const struct ystream *ys, size_t off, char ic)
+{
+	return line_indent(ys, off, ic) == off - ys_line_start(ys, off);
+}
+
+static void put_indent(struct hd_buf *b, size_t n, char ic)
+{
+	while (n--)
+		hd_buf_addc(b, ic);
 }
 
 /* The first old entry of flow collection @n (its key for a map), or NULL. */
@@ -628,7 +641,7 @@ static const char *flow_comma(const struct ystream *ys, const struct yn *n)
 /* The layout of old flow collection @n, which has old entries. */
 static struct flay flow_layout(const struct ystream *ys, const struct yn *n)
 {
-	struct flay fl = { false, 0, ": ", ", " };
+	struct flay fl = { false, ' ', 0, ": ", ", " };
 	const struct yn *e = first_old(n);
 	size_t close = n->end - 1, ind, ec;
 
@@ -637,11 +650,14 @@ static struct flay flow_layout(const struct ystream *ys, const struct yn *n)
 	if (!e || (n->flags & YF_NEW) || n->style != YS_FLOW ||
 	    !memchr(ys->buf + n->vstart, '\n', close - n->vstart))
 		return fl;
-	if (e->explicit_key || !first_on_line(ys, e->start) || !first_on_line(ys, close))
+	if (e->start > 0 && ys->buf[e->start - 1] == '\t')
+		fl.ic = '\t';
+	if (e->explicit_key || !first_after(ys, e->start, fl.ic) ||
+	    !first_after(ys, close, fl.ic))
 		return fl;
-	ind = line_indent(ys, n->vstart);
-	ec = ys_col(ys, e->start);
-	if (ec <= ind || ys_col(ys, close) != ind)
+	ind = line_indent(ys, n->vstart, fl.ic);
+	ec = e->start - ys_line_start(ys, e->start);
+	if (ec <= ind || close - ys_line_start(ys, close) != ind)
 		return fl;
 	fl.pretty = true;
 	fl.unit = ec - ind;
@@ -666,7 +682,7 @@ static void put_flow_pretty(struct rctx *r, struct hd_buf *b, const struct yn *v
 				hd_buf_adds(b, fl->comma);
 		} else {
 			hd_buf_adds(b, eol);
-			hd_buf_addspaces(b, col + fl->unit);
+			put_indent(b, col + fl->unit, fl->ic);
 		}
 		if (v->kind == YN_MAP) {
 			put_key(r, b, v->kids[i]);
@@ -678,7 +694,7 @@ static void put_flow_pretty(struct rctx *r, struct hd_buf *b, const struct yn *v
 	}
 	if (fl->pretty) {
 		hd_buf_adds(b, eol);
-		hd_buf_addspaces(b, col);
+		put_indent(b, col, fl->ic);
 	}
 	hd_buf_addc(b, v->kind == YN_MAP ? '}' : ']');
 }
@@ -984,7 +1000,7 @@ static int render_replace(struct rctx *r, struct yn *parent, size_t i,
 	if (parent->style == YS_FLOW || in_flow(parent)) {
 		struct flay fl = flow_layout(ys, parent);
 
-		put_flow_pretty(r, &b, nw, line_indent(ys, old->start), &fl,
+		put_flow_pretty(r, &b, nw, line_indent(ys, old->start, fl.ic), &fl,
 				eol_at(ys, old->start));
 		emit_value(r, old, old->start, &b);
 		goto out;
@@ -1367,7 +1383,9 @@ static struct span entry_region(const struct ystream *ys, const struct yn *n,
 	while (p < close && is_sp(b[p]))
 		p++;
 	c = p < close && b[p] == ',' ? p : HD_NOPOS;
-	if (first_on_line(ys, s) && (c != HD_NOPOS || comma_after(ys, n, e) == HD_NOPOS)) {
+	/* (blanks before it may be tabs: JSON indented with them) */
+	if ((first_on_line(ys, s) || first_after(ys, s, '\t')) &&
+	    (c != HD_NOPOS || comma_after(ys, n, e) == HD_NOPOS)) {
 		/* the entry owns its lines: remove them whole */
 		q = line_rest(ys, c != HD_NOPOS ? c + 1 : p, close);
 		if (q != HD_NOPOS) {
@@ -1521,7 +1539,7 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 			if (!(n->kids[i]->flags & YF_NEW) ||
 			    (n->kind == YN_SEQ && n->kids[i]->replaced))
 				continue;
-			hd_buf_addspaces(&b, col);
+			put_indent(&b, col, fl.pretty ? fl.ic : ' ');
 			put_entry(r, &b, n, i, col, &fl, eol);
 			if (i + step < n->nkids || trailing)
 				hd_buf_addc(&b, ',');
@@ -1538,7 +1556,7 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 			hd_buf_addc(&b, ',');
 		if (multi && (b.len || lk_s != HD_NOPOS)) {
 			hd_buf_adds(&b, eol);
-			hd_buf_addspaces(&b, col);
+			put_indent(&b, col, fl.pretty ? fl.ic : ' ');
 		} else if ((b.len || lk_s != HD_NOPOS) && fl.comma[1] == ' ') {
 			hd_buf_addc(&b, ' ');
 		}
@@ -1609,7 +1627,7 @@ static int render_insert_flow(struct rctx *r, struct yn *n, size_t first_new)
 	struct hd_buf b = HD_BUF_INIT;
 	size_t i, step = n->kind == YN_MAP ? 2 : 1, ind = 0;
 	const char *eol = eol_at(ys, n->vstart);
-	struct flay fl = { false, 0, ": ", ", " };
+	struct flay fl = { false, ' ', 0, ": ", ", " };
 
 	if (last_old(n))
 		return render_flow_edits(r, n, first_new);
@@ -1620,16 +1638,16 @@ static int render_insert_flow(struct rctx *r, struct yn *n, size_t first_new)
 	fl.colon = flow_colon(ys, n->parent);
 	fl.comma = flow_comma(ys, n->parent);
 	if (fl.pretty) {
-		ind = line_indent(ys, n->vstart);
+		ind = line_indent(ys, n->vstart, fl.ic);
 		for (i = first_new; i < n->nkids; i += step) {
 			hd_buf_adds(&b, eol);
-			hd_buf_addspaces(&b, ind + fl.unit);
+			put_indent(&b, ind + fl.unit, fl.ic);
 			put_entry(r, &b, n, i, ind + fl.unit, &fl, eol);
 			if (i + step < n->nkids)
 				hd_buf_addc(&b, ',');
 		}
 		hd_buf_adds(&b, eol);
-		hd_buf_addspaces(&b, ind);
+		put_indent(&b, ind, fl.ic);
 		emit(r, n->vstart + 1, n->end - 1 - (n->vstart + 1), b.data, b.len);
 		hd_buf_release(&b);
 		return 0;

@@ -131,7 +131,7 @@ elif "securityContext" not in json.dumps(o):
 		t_fail "i18-14 $name" "rc=$rc $why"
 done
 # the same over the corpus: every one-document file as json.dumps() with
-# indents 2, 3 and 4, hardened, is json.dumps() of its result
+# indents 2, 3, 4 and a tab (`jq --tab`), hardened, is json.dumps() of its result
 if [ -d "$SHARED/corpus" ]; then
 	got=$(H=$H SHARED=$SHARED TMPD=$TMP $PY - <<'PY'
 import glob, json, os, subprocess, yaml
@@ -145,7 +145,7 @@ for src in sorted(glob.glob(os.environ["SHARED"] + "/corpus/**/*.y*ml", recursiv
         continue
     if len(docs) != 1:
         continue
-    for ind in (2, 3, 4):
+    for ind in (2, 3, 4, "\t"):
         text = json.dumps(docs[0], indent=ind) + "\n"
         p = os.path.join(tmp, "c.json")
         open(p, "w").write(text)
@@ -158,7 +158,7 @@ for src in sorted(glob.glob(os.environ["SHARED"] + "/corpus/**/*.y*ml", recursiv
         except ValueError:
             ok = False
         if not ok:
-            bad.append("%s (indent %d)" % (os.path.basename(src), ind))
+            bad.append("%s (indent %r)" % (os.path.basename(src), ind))
 print("%d %d %s" % (n, changed, " ".join(bad[:5])))
 PY
 )

@@ -247,6 +247,12 @@ static void test_json_style(void **state)
 		    "{\r\n  \"a\" : 1,\r\n  \"b\" : {\r\n    \"c\" : true\r\n  }\r\n}\r\n",
 		    "set .b={c: true}");
 	EXPECT_EDIT("{\n  \"a\": null\n}\n", "{\n  \"a\": {\n    \"b\": 1\n  }\n}\n", "set .a.b=1");
+	/* indented with tabs (`jq --tab`, Go's MarshalIndent with "\t") */
+	EXPECT_EDIT("{\n\t\"a\": [],\n\t\"b\": 1\n}\n",
+		    "{\n\t\"a\": [\n\t\t{\n\t\t\t\"x\": 1\n\t\t}\n\t]\n}\n",
+		    "set .a=[{x: 1}]", "del .b");
+	EXPECT_EDIT("{\n\t\"a\": 1,\n\t\"b\": 2\n}\n", "{\n\t\"b\": 2,\n\t\"c\": [\n\t\t3\n\t]\n}\n",
+		    "del .a", "set .c=[3]");
 	/* one line: one-line additions, with the file's blanks */
 	EXPECT_EDIT("{\"a\":{\"b\":1}}", "{\"a\":{\"b\":1,\"c\":{\"d\":[1,2]}}}", "set .a.c={d: [1, 2]}");
 	EXPECT_EDIT("{\"a\": [], \"b\": 1}\n", "{\"a\": [{\"x\": 1}], \"b\": 1}\n", "set .a=[{x: 1}]");
