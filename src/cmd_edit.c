@@ -9,6 +9,7 @@
 #include "diff.h"
 #include "job.h"
 #include "path.h"
+#include "scalar.h"
 
 enum edit_op_kind { OP_SET, OP_DELETE };
 
@@ -54,6 +55,7 @@ struct edit_run {
 	size_t nkinds;
 	long only_doc;
 	bool all_docs;
+	size_t content_docs;   /* documents that are more than a null */
 	/* the first document a --set created its path in, with no selector */
 	const char *created_path;
 	size_t created_doc;
@@ -93,6 +95,10 @@ static int edit_doc(void *ud, struct hd_job *job, size_t d)
 	bool chosen = er->only_doc >= 0 || er->nkinds || er->nifs || er->all_docs;
 	size_t k;
 
+	if (root && root->kind == YN_SCALAR && hd_node_type(root) == YT_NULL &&
+	    er->only_doc < 0)
+		root = NULL; /* `---` with nothing after it (ending a file) */
+	er->content_docs += root != NULL;
 	if (sel && er->nkinds)
 		sel = root && kind_selected(er, root);
 	for (k = 0; k < er->nifs && sel; k++) {
@@ -157,14 +163,14 @@ static int edit_check(const struct edit_run *er, struct hd_job *job)
 			 er->only_doc, job->ys.ndocs, job->ys.ndocs == 1 ? "" : "s");
 		return -1;
 	}
-	if (er->created_path && job->content_docs > 1) {
+	if (er->created_path && er->content_docs > 1) {
 		e->line = er->created_line;
 		e->col = er->created_col;
 		snprintf(e->msg, sizeof(e->msg), "--set %s would create the path in "
 			 "document %zu%s%s%s, which has none: in a file of %zu documents, "
 			 "choose where with --doc N, --kind K or --if PATH (or --all-docs)",
 			 er->created_path, er->created_doc, *er->created_kind ? " (" : "",
-			 er->created_kind, *er->created_kind ? ")" : "", job->content_docs);
+			 er->created_kind, *er->created_kind ? ")" : "", er->content_docs);
 		return -1;
 	}
 	return 0;

@@ -167,3 +167,7 @@ PY
 		t_pass "i18-14 corpus as indented JSON: hardened output in json.dumps' layout ($1 files, $2 changed)" ||
 		t_fail "i18-14 corpus as indented JSON" "$got"
 fi
+# i18-13: a `---` ending the file (an empty document) is nothing to edit
+printf 'a: 1\n---\n' >"$TMP/trail.yaml"
+$H edit "$TMP/trail.yaml" --set .b.c=1 2>"$TMP/e" | cmp -s - <(printf 'a: 1\nb:\n  c: 1\n---\n') &&
+	t_pass "i18-13 edit: a file ending with '---' is one document to edit" || t_fail "i18-13 trailing ---" "$(cat "$TMP/e")"
