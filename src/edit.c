@@ -570,14 +570,20 @@ static void put_indent(struct hd_buf *b, size_t n, char ic)
 		hd_buf_addc(b, ic);
 }
 
-/* The first old entry of flow collection @n (its key for a map), or NULL. */
+/* The first old entry of flow collection @n (its key for a map; for an
+ * item replaced by a new one, the old item), or NULL. */
 static const struct yn *first_old(const struct yn *n)
 {
 	size_t i, step = n->kind == YN_MAP ? 2 : 1;
 
-	for (i = 0; i < n->nkids; i += step)
-		if (!(n->kids[i]->flags & YF_NEW))
-			return n->kids[i];
+	for (i = 0; i < n->nkids; i += step) {
+		const struct yn *k = n->kids[i];
+
+		if (!(k->flags & YF_NEW))
+			return k;
+		if (k->replaced)
+			return k->replaced;
+	}
 	return NULL;
 }
 
@@ -597,14 +603,13 @@ static const char *flow_colon(const struct ystream *ys, const struct yn *n)
 			const struct yn *k = n->kids[i], *v = n->kids[i + 1];
 			size_t l;
 
-			if ((k->flags & YF_NEW) || k->style != YS_DQ || v->null_empty ||
-			    v->start <= k->end)
+			if (((k->flags | v->flags) & YF_NEW) || k->style != YS_DQ ||
+			    v->null_empty || v->start <= k->end)
 				continue;
 			l = v->start - k->end;
 			for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
 				if (strlen(forms[f]) == l && !memcmp(ys->buf + k->end, forms[f], l))
 					return forms[f];
-			return ": ";
 		}
 	}
 	return ": ";
@@ -823,7 +828,7 @@ static int render_set(struct rctx *r, struct yn *n)
 		   n->old_str && hd_plain_ok_in_place(n->text, n->tlen, in_flow(n))) {
 		hd_buf_add(&b, n->text, n->tlen); /* the author wrote it plain */
 	} else {
-		hd_scalar_write(&b, n->text, n->tlen, n->vtype, quote_for(r));
+		put_scalar(r, &b, n); /* (a JSON file's strings stay quoted) */
 	}
 	if (!n->null_empty && n->vstart == n->end && n->vstart > 0 &&
 	    !strchr(" \t\r\n", r->ys->buf[n->vstart - 1])) {
@@ -1526,6 +1531,13 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 		} else {
 			m[nm++] = reg[i];
 		}
+	}
+	if (lk_s == HD_NOPOS && first_new == HD_NOPOS && fl.pretty &&
+	    !memchr(s + n->vstart, '#', close - n->vstart)) {
+		/* every entry went: `{}` (as JSON writes an empty one), not
+		 * a bracket line left alone */
+		emit(r, n->vstart + 1, close - n->vstart - 1, "", 0);
+		goto out;
 	}
 	for (i = 0; i < nm; i++)
 		emit(r, m[i].s, m[i].e - m[i].s, "", 0);

@@ -171,3 +171,57 @@ fi
 printf 'a: 1\n---\n' >"$TMP/trail.yaml"
 $H edit "$TMP/trail.yaml" --set .b.c=1 2>"$TMP/e" | cmp -s - <(printf 'a: 1\nb:\n  c: 1\n---\n') &&
 	t_pass "i18-13 edit: a file ending with '---' is one document to edit" || t_fail "i18-13 trailing ---" "$(cat "$TMP/e")"
+# random `harden edit` sets, replacements and deletions on random JSON in
+# json.dumps' layouts (indent 2, 3, 4, tab; ": " or " : "): the result holds
+# the intended data and is in the input's layout
+got=$(H=$H TMPD=$TMP $PY - <<'PY'
+import copy, json, os, random, subprocess
+H, tmp = os.environ["H"], os.environ["TMPD"]
+random.seed(1814)
+def rval(d):
+    r = random.random()
+    if d > 3 or r < 0.4:
+        return random.choice([1, "s", True, None, "x y", 2.5])
+    if r < 0.7:
+        return {"k%d" % i: rval(d + 1) for i in range(random.randint(0, 3))}
+    return [rval(d + 1) for _ in range(random.randint(0, 3))]
+def maps(o, p=""):
+    if isinstance(o, dict):
+        yield p, o
+        for k, v in o.items():
+            yield from maps(v, p + "." + k)
+bad = []
+for it in range(250):
+    doc = {"a": rval(0), "b": {"c": rval(1)}, "d": [rval(1)]}
+    ind = random.choice([2, 3, 4, "\t"])
+    sep = (",", random.choice([": ", " : "]))
+    text = json.dumps(doc, indent=ind, separators=sep) + "\n"
+    p, o = random.choice(list(maps(doc)))
+    exp = copy.deepcopy(doc)
+    t = exp
+    for k in p.split(".")[1:]:
+        t = t[k]
+    key, val = random.choice(list(o) or ["n"]), rval(1)
+    if random.random() < 0.5:
+        key = "n"
+    args = ["--set", "%s.%s=%s" % (p, key, json.dumps(val))]
+    t[key] = val
+    rest = [k for k in o if k != key]
+    if rest and random.random() < 0.5:
+        args += ["--delete", "%s.%s" % (p, rest[0])]
+        del t[rest[0]]
+    f = os.path.join(tmp, "r.json")
+    open(f, "w").write(text)
+    r = subprocess.run([H, "edit", f] + args, capture_output=True)
+    out = r.stdout.decode()
+    try:
+        ok = r.returncode == 0 and json.loads(out) == exp and \
+             json.dumps(exp, indent=ind, separators=sep) + "\n" == out
+    except ValueError:
+        ok = False
+    if not ok:
+        bad.append("%r %s" % (ind, " ".join(args)))
+print(len(bad), "; ".join(bad[:3]))
+PY
+)
+[ "${got%% *}" = 0 ] && t_pass "i18-14 random edits of indented JSON keep its layout" || t_fail "i18-14 random JSON edits" "$got"

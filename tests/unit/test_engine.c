@@ -197,7 +197,7 @@ static void test_flow_multiline_removals(void **state)
 	(void)state;
 	EXPECT_EDIT(j, "{\n  \"a\": 1\n}\n", "del .b");
 	EXPECT_EDIT(j, "{\n  \"b\": 2\n}\n", "del .a");
-	EXPECT_EDIT(j, "{\n}\n", "del .a", "del .b");
+	EXPECT_EDIT(j, "{}\n", "del .a", "del .b"); /* i18-14: as JSON writes it */
 	EXPECT_EDIT(j, "{\n  \"a\": 1,\n  \"c\": 3\n}\n", "del .b", "set .c=3");
 	EXPECT_EDIT(j, "{\n  \"b\": 2,\n  \"c\": 3\n}\n", "del .a", "set .c=3");
 	EXPECT_EDIT(j, "{\n  \"c\": 3,\n  \"d\": 4\n}\n", "del .a", "del .b",
@@ -211,7 +211,7 @@ static void test_flow_multiline_removals(void **state)
 		    "del .x[2]");
 	EXPECT_EDIT_ONCE("x: [\n  1,\n  2, # two\n  3\n]\n", "x: [\n  1,\n  3\n]\n",
 			 "del .x[1]");
-	EXPECT_EDIT("x: [\n  1,\n  2,\n  3\n]\n", "x: [\n]\n", "del .x[0]", "del .x[0]",
+	EXPECT_EDIT("x: [\n  1,\n  2,\n  3\n]\n", "x: []\n", "del .x[0]", "del .x[0]",
 		    "del .x[0]");
 	/* a comment ending the kept entry's line stays on that line */
 	EXPECT_EDIT("{\n  a: 1, # one\n  b: 2\n}\n", "{\n  a: 1, # one\n  c: 3\n}\n",
@@ -247,6 +247,11 @@ static void test_json_style(void **state)
 		    "{\r\n  \"a\" : 1,\r\n  \"b\" : {\r\n    \"c\" : true\r\n  }\r\n}\r\n",
 		    "set .b={c: true}");
 	EXPECT_EDIT("{\n  \"a\": null\n}\n", "{\n  \"a\": {\n    \"b\": 1\n  }\n}\n", "set .a.b=1");
+	/* items replaced in place, a map emptied, a string for a bool */
+	EXPECT_EDIT("{\n  \"a\": [\n    {},\n    1\n  ]\n}\n",
+		    "{\n  \"a\": [\n    [\n      2\n    ],\n    3\n  ]\n}\n", "set .a=[[2], 3]");
+	EXPECT_EDIT("{\n  \"a\": {\n    \"b\": 1\n  },\n  \"c\": true\n}\n",
+		    "{\n  \"a\": {},\n  \"c\": \"s\"\n}\n", "del .a.b", "set .c=s");
 	/* indented with tabs (`jq --tab`, Go's MarshalIndent with "\t") */
 	EXPECT_EDIT("{\n\t\"a\": [],\n\t\"b\": 1\n}\n",
 		    "{\n\t\"a\": [\n\t\t{\n\t\t\t\"x\": 1\n\t\t}\n\t]\n}\n",
