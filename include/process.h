@@ -13,6 +13,14 @@
 
 enum hd_format { HD_FMT_TEXT, HD_FMT_JSON, HD_FMT_SARIF, HD_FMT_MARKDOWN };
 
+/* --stdout of several files: what was written so far (hd_stdout_put()). */
+struct hd_stdout_join {
+	bool any;       /* a file's bytes were written */
+	bool open_line; /* they did not end with a line break */
+	bool doc_end;   /* their last line is a `...` document end */
+	bool crlf;      /* their line breaks are CRLF */
+};
+
 /* What the command line asked for (options that apply to every file). */
 struct hd_cli {
 	struct hd_opts opts;
@@ -29,6 +37,7 @@ struct hd_cli {
 	int ncpu;
 	int *busy;             /* files being processed now (atomic) */
 	bool direct;           /* sequential: stream output to stdout */
+	struct hd_stdout_join *join; /* --stdout: the stream so far (main thread) */
 };
 
 enum {
@@ -83,6 +92,16 @@ void hd_result_release(struct hd_result *res);
  * its file stays as it was.
  */
 void hd_result_refuse(const struct hd_cli *cli, struct hd_result *res, const char *msg);
+
+/*
+ * hd_stdout_put() - write one file's resulting bytes @d to @fp so that the
+ * files printed one after the other stay one valid stream of documents:
+ * `---` before a file that has content and does not start with one (`...`
+ * too before one that starts with a directive), a line break before that
+ * when the file before lacks a final one, a later file's BOM dropped.  The
+ * first file is written as it is.
+ */
+void hd_stdout_put(struct hd_stdout_join *j, const char *d, size_t n, FILE *fp);
 
 /*
  * hd_result_write_pending() - write @res's pending in-place output when

@@ -34,10 +34,14 @@ int hd_verify_doc(const char *name, const struct yn *root, const char *out,
  * hd_verify_doc_split() - the same; when @split and the document is big,
  * libyaml reads it in a thread of its own while libfyaml reads it here (the
  * two parsers are independent; the result is that of hd_verify_doc()).
+ * When libyaml reads the output differently because it cannot read
+ * @in_slice either, @err says so, at the place in the input (@in_slice
+ * starts at its line @in_line_base + 1).
  */
 int hd_verify_doc_split(const char *name, const struct yn *root, const char *out,
 			size_t outlen, int line_base, const char *in_slice,
-			size_t in_len, size_t docno, bool split, struct hd_err *err);
+			size_t in_len, size_t docno, bool split, int in_line_base,
+			struct hd_err *err);
 
 /* Does libyaml, the second parser, read every document of @buf? */
 bool hd_libyaml_accepts(const char *buf, size_t len);

@@ -9,6 +9,7 @@
 #include "diff.h"
 #include "job.h"
 #include "path.h"
+#include "scalar.h"
 
 enum edit_op_kind { OP_SET, OP_DELETE };
 
@@ -21,7 +22,8 @@ struct edit_op {
 static void edit_usage(FILE *fp)
 {
 	fputs("usage: harden edit FILE [--set PATH=VALUE]... [--delete PATH]...\n"
-	      "                        [--if PATH]... [--doc N] [-i | --diff]\n"
+	      "                        [--doc N] [--kind K]... [--if PATH]... [--all-docs]\n"
+	      "                        [-i | --diff]\n"
 	      "\n"
 	      "Edit YAML with minimal changes: untouched bytes stay identical.\n"
 	      "Prints the resulting document(s); with no operation the output is\n"
@@ -30,10 +32,15 @@ static void edit_usage(FILE *fp)
 	      "  --set PATH=VALUE  make PATH equal to VALUE (YAML), creating missing\n"
 	      "                    mappings; collections change only where they differ\n"
 	      "  --delete PATH     remove PATH (a missing path is a no-op)\n"
+	      "  --doc N           only edit document N (0-based; an error if there is none)\n"
+	      "  --kind K          only edit documents of kind K (repeatable, or K1,K2)\n"
 	      "  --if PATH         only edit documents where PATH exists (repeatable)\n"
-	      "  --doc N           only edit document N (0-based)\n"
+	      "  --all-docs        --set may create PATH in every document\n"
 	      "  -i, --in-place    write the file instead of printing it\n"
 	      "  --diff            print a unified diff instead of the document\n"
+	      "\n"
+	      "In a file of several documents, --set without --doc, --kind, --if or\n"
+	      "--all-docs only changes what exists: a document without PATH is an error.\n"
 	      "\n"
 	      "PATH: .spec.template.spec.containers[0].image, [*] for every item,\n"
 	      "quoted keys as .\"app.kubernetes.io/name\".\n", fp);
@@ -44,17 +51,56 @@ struct edit_run {
 	size_t nops;
 	const char **ifs;
 	size_t nifs;
+	const char **kinds;
+	size_t nkinds;
 	long only_doc;
+	bool all_docs;
+	size_t content_docs;   /* documents that are more than a null */
+	/* the first document a --set created its path in, with no selector */
+	const char *created_path;
+	size_t created_doc;
+	int created_line, created_col;
+	char created_kind[64];
 };
+
+/* Is the `kind` of @root one of @er's --kind names? */
+static bool kind_selected(const struct edit_run *er, const struct yn *root)
+{
+	const struct yn *k = yn_map_get(root, "kind");
+	size_t i;
+
+	k = k ? yn_deref(k) : NULL;
+	if (!k || k->kind != YN_SCALAR)
+		return false;
+	for (i = 0; i < er->nkinds; i++) {
+		const char *s = er->kinds[i];
+
+		while (*s) { /* a comma-separated list */
+			size_t l = strcspn(s, ",");
+
+			if (l == k->tlen && !memcmp(s, k->text, l))
+				return true;
+			s += l + (s[l] == ',');
+		}
+	}
+	return false;
+}
 
 /* Apply the operations to document @d when it is selected. */
 static int edit_doc(void *ud, struct hd_job *job, size_t d)
 {
-	const struct edit_run *er = ud;
+	struct edit_run *er = ud;
 	struct yn *root = job->ys.docs[d].root;
 	bool sel = er->only_doc < 0 || (size_t)er->only_doc == d;
+	bool chosen = er->only_doc >= 0 || er->nkinds || er->nifs || er->all_docs;
 	size_t k;
 
+	if (root && root->kind == YN_SCALAR && hd_node_type(root) == YT_NULL &&
+	    er->only_doc < 0)
+		root = NULL; /* `---` with nothing after it (ending a file) */
+	er->content_docs += root != NULL;
+	if (sel && er->nkinds)
+		sel = root && kind_selected(er, root);
 	for (k = 0; k < er->nifs && sel; k++) {
 		struct hd_path p;
 
@@ -80,11 +126,52 @@ static int edit_doc(void *ud, struct hd_job *job, size_t d)
 				job->err.line = 0;
 				return -1;
 			}
+			if (!chosen && !er->created_path && !hd_path_exists(root, &p)) {
+				/* fine in a file of one document: known at the end */
+				const struct yn *kn = yn_map_get(root, "kind");
+
+				er->created_path = er->ops[k].path;
+				er->created_doc = d;
+				ys_pos(&job->ys, root->start, &er->created_line,
+				       &er->created_col);
+				kn = kn ? yn_deref(kn) : NULL;
+				snprintf(er->created_kind, sizeof(er->created_kind), "%.*s",
+					 kn && kn->kind == YN_SCALAR ? (int)kn->tlen : 0,
+					 kn && kn->kind == YN_SCALAR ? kn->text : "");
+			}
 			if (hd_path_set(&job->ys, root, &p, val, &job->err) < 0)
 				return -1;
 		} else if (hd_path_delete(&job->ys, root, &p, &job->err) < 0) {
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/*
+ * After the run: --doc N names a document of the file, and a --set with no
+ * selector created its path in no document of a file of several (which
+ * would add `spec.template` to every Service of a multi-document file).
+ */
+static int edit_check(const struct edit_run *er, struct hd_job *job)
+{
+	struct hd_err *e = &job->err;
+
+	if (er->only_doc >= 0 && (size_t)er->only_doc >= job->ys.ndocs) {
+		e->line = e->col = 0;
+		snprintf(e->msg, sizeof(e->msg), "--doc %ld: the file has %zu document%s",
+			 er->only_doc, job->ys.ndocs, job->ys.ndocs == 1 ? "" : "s");
+		return -1;
+	}
+	if (er->created_path && er->content_docs > 1) {
+		e->line = er->created_line;
+		e->col = er->created_col;
+		snprintf(e->msg, sizeof(e->msg), "--set %s would create the path in "
+			 "document %zu%s%s%s, which has none: in a file of %zu documents, "
+			 "choose where with --doc N, --kind K or --if PATH (or --all-docs)",
+			 er->created_path, er->created_doc, *er->created_kind ? " (" : "",
+			 er->created_kind, *er->created_kind ? ")" : "", er->content_docs);
+		return -1;
 	}
 	return 0;
 }
@@ -96,6 +183,8 @@ int cmd_edit(int argc, char **argv)
 		{ "delete", required_argument, NULL, 'd' },
 		{ "if", required_argument, NULL, 'f' },
 		{ "doc", required_argument, NULL, 'n' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "all-docs", no_argument, NULL, 'a' },
 		{ "in-place", no_argument, NULL, 'i' },
 		{ "diff", no_argument, NULL, 'D' },
 		{ "no-follow", no_argument, NULL, 'L' },
@@ -104,9 +193,10 @@ int cmd_edit(int argc, char **argv)
 	};
 	struct edit_op *ops = hd_xmalloc((size_t)argc * sizeof(*ops));
 	const char **ifs = hd_xmalloc((size_t)argc * sizeof(*ifs));
-	size_t nops = 0, nifs = 0;
+	const char **kinds = hd_xmalloc((size_t)argc * sizeof(*kinds));
+	size_t nops = 0, nifs = 0, nkinds = 0;
 	long only_doc = -1;
-	bool in_place = false, diff = false, no_follow = false;
+	bool in_place = false, diff = false, no_follow = false, all_docs = false;
 	struct hd_job job;
 	int c, rc = HD_EXIT_OK;
 	const char *file;
@@ -136,6 +226,12 @@ int cmd_edit(int argc, char **argv)
 			break;
 		case 'f':
 			ifs[nifs++] = optarg;
+			break;
+		case 'k':
+			kinds[nkinds++] = optarg;
+			break;
+		case 'a':
+			all_docs = true;
 			break;
 		case 'n': {
 			char *end;
@@ -180,9 +276,18 @@ int cmd_edit(int argc, char **argv)
 		goto out;
 	}
 	{
-		struct edit_run er = { ops, nops, ifs, nifs, only_doc };
+		struct edit_run er;
 
-		if (hd_job_run(&job, edit_doc, &er) < 0)
+		memset(&er, 0, sizeof(er));
+		er.ops = ops;
+		er.nops = nops;
+		er.ifs = ifs;
+		er.nifs = nifs;
+		er.kinds = kinds;
+		er.nkinds = nkinds;
+		er.only_doc = only_doc;
+		er.all_docs = all_docs;
+		if (hd_job_run(&job, edit_doc, &er) < 0 || edit_check(&er, &job) < 0)
 			goto fail;
 	}
 	if (in_place) {
@@ -212,6 +317,7 @@ fail:
 out:
 	free(ops);
 	free(ifs);
+	free(kinds);
 	if (fflush(stdout) != 0)
 		rc = HD_EXIT_ERROR;
 	return rc;

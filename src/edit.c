@@ -530,6 +530,193 @@ static void put_flow(struct rctx *r, struct hd_buf *b, const struct yn *n)
 	hd_buf_addc(b, n->kind == YN_MAP ? '}' : ']');
 }
 
+/*
+ * The layout of a flow collection written as JSON is pretty-printed: one
+ * entry per line, each indented one step deeper than the line holding the
+ * opening bracket, the closing bracket first on its line.  New entries and
+ * new collections inside one follow it (the step, the blanks around ':'),
+ * as new YAML follows the file's block style; a one-line collection keeps
+ * one-line additions.
+ */
+struct flay {
+	bool pretty;
+	char ic;           /* what indents: ' ' or '\t' (`jq --tab`) */
+	size_t unit;       /* the indentation step */
+	const char *colon; /* between a key and its value */
+	const char *comma; /* between entries on one line */
+};
+
+static size_t comma_after(const struct ystream *ys, const struct yn *n, size_t p);
+
+/* Number of @ic (' ' or '\t') that start the line holding @off. */
+static size_t line_indent(const struct ystream *ys, size_t off, char ic)
+{
+	size_t ls = ys_line_start(ys, off), p = ls;
+
+	while (p < ys->len && ys->buf[p] == ic)
+		p++;
+	return p - ls;
+}
+
+/* Is @off first on its line after @ic only? */
+static bool first_after(const struct ystream *ys, size_t off, char ic)
+{
+	return line_indent(ys, off, ic) == off - ys_line_start(ys, off);
+}
+
+static void put_indent(struct hd_buf *b, size_t n, char ic)
+{
+	while (n--)
+		hd_buf_addc(b, ic);
+}
+
+/* The first old entry of flow collection @n (its key for a map; for an
+ * item replaced by a new one, the old item), or NULL. */
+static const struct yn *first_old(const struct yn *n)
+{
+	size_t i, step = n->kind == YN_MAP ? 2 : 1;
+
+	for (i = 0; i < n->nkids; i += step) {
+		const struct yn *k = n->kids[i];
+
+		if (!(k->flags & YF_NEW))
+			return k;
+		if (k->replaced)
+			return k->replaced;
+	}
+	return NULL;
+}
+
+/* The blanks around the ':' of a JSON-style pair of @n or an enclosing flow
+ * map (`"k": v`, `"k" : v`, `"k":v`), for new pairs written the same way. */
+static const char *flow_colon(const struct ystream *ys, const struct yn *n)
+{
+	static const char *const forms[] = { ": ", " : ", ":", " :", ":  " };
+	size_t i, f;
+
+	if (!ys->style.json)
+		return ": "; /* `k:v` is one plain scalar: keep the blank */
+	for (; n && !(n->flags & YF_NEW) && n->style == YS_FLOW; n = n->parent) {
+		if (n->kind != YN_MAP)
+			continue;
+		for (i = 0; i + 1 < n->nkids; i += 2) {
+			const struct yn *k = n->kids[i], *v = n->kids[i + 1];
+			size_t l;
+
+			if (((k->flags | v->flags) & YF_NEW) || k->style != YS_DQ ||
+			    v->null_empty || v->start <= k->end)
+				continue;
+			l = v->start - k->end;
+			for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
+				if (strlen(forms[f]) == l && !memcmp(ys->buf + k->end, forms[f], l))
+					return forms[f];
+		}
+	}
+	return ": ";
+}
+
+/* The blanks after a ',' between two entries on one line of @n or an
+ * enclosing flow collection of a JSON-style file (`a, b` or `a,b`; with
+ * no such ',', none when there is none after a ':' either). */
+static const char *flow_comma(const struct ystream *ys, const struct yn *n)
+{
+	const char *colon = flow_colon(ys, n);
+	size_t i, c;
+
+	if (!ys->style.json)
+		return ", ";
+	for (; n && !(n->flags & YF_NEW) && n->style == YS_FLOW; n = n->parent) {
+		size_t step = n->kind == YN_MAP ? 2 : 1;
+
+		for (i = 0; i + step < n->nkids; i += step) {
+			const struct yn *v = n->kids[i + step - 1];
+
+			if ((v->flags & YF_NEW) || v->end == HD_NOPOS)
+				continue;
+			c = comma_after(ys, n, v->end);
+			if (c == HD_NOPOS || c + 1 >= ys->len || ys->buf[c + 1] == '\n' ||
+			    ys->buf[c + 1] == '\r')
+				continue;
+			return ys->buf[c + 1] == ' ' ? ", " : ",";
+		}
+	}
+	return strcmp(colon, ":") ? ", " : ",";
+}
+
+/* The layout of old flow collection @n, which has old entries. */
+static struct flay flow_layout(const struct ystream *ys, const struct yn *n)
+{
+	struct flay fl = { false, ' ', 0, ": ", ", " };
+	const struct yn *e = first_old(n);
+	size_t close = n->end - 1, ind, ec;
+
+	fl.colon = flow_colon(ys, n);
+	fl.comma = flow_comma(ys, n);
+	if (!e || (n->flags & YF_NEW) || n->style != YS_FLOW ||
+	    !memchr(ys->buf + n->vstart, '\n', close - n->vstart))
+		return fl;
+	if (e->start > 0 && ys->buf[e->start - 1] == '\t')
+		fl.ic = '\t';
+	if (e->explicit_key || !first_after(ys, e->start, fl.ic) ||
+	    !first_after(ys, close, fl.ic))
+		return fl;
+	ind = line_indent(ys, n->vstart, fl.ic);
+	ec = e->start - ys_line_start(ys, e->start);
+	if (ec <= ind || close - ys_line_start(ys, close) != ind)
+		return fl;
+	fl.pretty = true;
+	fl.unit = ec - ind;
+	return fl;
+}
+
+/* New node @v written in layout @fl (its first line at column @col), or
+ * on one line with the file's blanks around ':' and ','. */
+static void put_flow_pretty(struct rctx *r, struct hd_buf *b, const struct yn *v,
+			    size_t col, const struct flay *fl, const char *eol)
+{
+	size_t i, step = v->kind == YN_MAP ? 2 : 1;
+
+	if (v->kind == YN_SCALAR || v->kind == YN_ALIAS || !v->nkids) {
+		put_flow(r, b, v);
+		return;
+	}
+	hd_buf_addc(b, v->kind == YN_MAP ? '{' : '[');
+	for (i = 0; i < v->nkids; i += step) {
+		if (!fl->pretty) { /* on one line */
+			if (i)
+				hd_buf_adds(b, fl->comma);
+		} else {
+			hd_buf_adds(b, eol);
+			put_indent(b, col + fl->unit, fl->ic);
+		}
+		if (v->kind == YN_MAP) {
+			put_key(r, b, v->kids[i]);
+			hd_buf_adds(b, fl->colon);
+		}
+		put_flow_pretty(r, b, v->kids[i + step - 1], col + fl->unit, fl, eol);
+		if (fl->pretty && i + step < v->nkids)
+			hd_buf_addc(b, ',');
+	}
+	if (fl->pretty) {
+		hd_buf_adds(b, eol);
+		put_indent(b, col, fl->ic);
+	}
+	hd_buf_addc(b, v->kind == YN_MAP ? '}' : ']');
+}
+
+/* Entry @i of @n, a new one, in layout @fl at column @col. */
+static void put_entry(struct rctx *r, struct hd_buf *b, const struct yn *n,
+		      size_t i, size_t col, const struct flay *fl, const char *eol)
+{
+	if (n->kind == YN_MAP) {
+		put_key(r, b, n->kids[i]);
+		hd_buf_adds(b, fl->colon);
+		put_flow_pretty(r, b, n->kids[i + 1], col, fl, eol);
+	} else {
+		put_flow_pretty(r, b, n->kids[i], col, fl, eol);
+	}
+}
+
 static void put_block_item(struct rctx *r, struct hd_buf *b, const struct yn *n,
 			   size_t col, const char *eol);
 
@@ -641,7 +828,7 @@ static int render_set(struct rctx *r, struct yn *n)
 		   n->old_str && hd_plain_ok_in_place(n->text, n->tlen, in_flow(n))) {
 		hd_buf_add(&b, n->text, n->tlen); /* the author wrote it plain */
 	} else {
-		hd_scalar_write(&b, n->text, n->tlen, n->vtype, quote_for(r));
+		put_scalar(r, &b, n); /* (a JSON file's strings stay quoted) */
 	}
 	if (!n->null_empty && n->vstart == n->end && n->vstart > 0 &&
 	    !strchr(" \t\r\n", r->ys->buf[n->vstart - 1])) {
@@ -816,7 +1003,10 @@ static int render_replace(struct rctx *r, struct yn *parent, size_t i,
 		goto out;
 	}
 	if (parent->style == YS_FLOW || in_flow(parent)) {
-		put_flow(r, &b, nw);
+		struct flay fl = flow_layout(ys, parent);
+
+		put_flow_pretty(r, &b, nw, line_indent(ys, old->start, fl.ic), &fl,
+				eol_at(ys, old->start));
 		emit_value(r, old, old->start, &b);
 		goto out;
 	}
@@ -1198,7 +1388,9 @@ static struct span entry_region(const struct ystream *ys, const struct yn *n,
 	while (p < close && is_sp(b[p]))
 		p++;
 	c = p < close && b[p] == ',' ? p : HD_NOPOS;
-	if (first_on_line(ys, s) && (c != HD_NOPOS || comma_after(ys, n, e) == HD_NOPOS)) {
+	/* (blanks before it may be tabs: JSON indented with them) */
+	if ((first_on_line(ys, s) || first_after(ys, s, '\t')) &&
+	    (c != HD_NOPOS || comma_after(ys, n, e) == HD_NOPOS)) {
 		/* the entry owns its lines: remove them whole */
 		q = line_rest(ys, c != HD_NOPOS ? c + 1 : p, close);
 		if (q != HD_NOPOS) {
@@ -1269,17 +1461,6 @@ static void entry_bounds(const struct ystream *ys, const struct yn *n, size_t i,
 		*s = p;
 }
 
-static void put_entry(struct rctx *r, struct hd_buf *b, const struct yn *n,
-		      size_t i)
-{
-	if (n->kind == YN_MAP) {
-		put_key(r, b, n->kids[i]);
-		hd_buf_adds(b, ": ");
-		put_flow(r, b, n->kids[i + 1]);
-	} else {
-		put_flow(r, b, n->kids[i]);
-	}
-}
 
 /*
  * Deleted entries and new ones of a flow collection that had entries.
@@ -1300,6 +1481,7 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 	struct hd_buf b = HD_BUF_INIT;
 	bool multi, trailing, whole_lines = false, gap;
 	const char *eol;
+	struct flay fl = flow_layout(ys, n);
 
 	reg = hd_xmalloc((n->nkids + 2) * sizeof(*reg));
 	for (i = 0; i < n->nkids; i += step) {
@@ -1350,6 +1532,13 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 			m[nm++] = reg[i];
 		}
 	}
+	if (lk_s == HD_NOPOS && first_new == HD_NOPOS && fl.pretty &&
+	    !memchr(s + n->vstart, '#', close - n->vstart)) {
+		/* every entry went: `{}` (as JSON writes an empty one), not
+		 * a bracket line left alone */
+		emit(r, n->vstart + 1, close - n->vstart - 1, "", 0);
+		goto out;
+	}
 	for (i = 0; i < nm; i++)
 		emit(r, m[i].s, m[i].e - m[i].s, "", 0);
 	if (first_new == HD_NOPOS)
@@ -1362,8 +1551,8 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 			if (!(n->kids[i]->flags & YF_NEW) ||
 			    (n->kind == YN_SEQ && n->kids[i]->replaced))
 				continue;
-			hd_buf_addspaces(&b, col);
-			put_entry(r, &b, n, i);
+			put_indent(&b, col, fl.pretty ? fl.ic : ' ');
+			put_entry(r, &b, n, i, col, &fl, eol);
 			if (i + step < n->nkids || trailing)
 				hd_buf_addc(&b, ',');
 			hd_buf_adds(&b, eol);
@@ -1379,11 +1568,11 @@ static int render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 			hd_buf_addc(&b, ',');
 		if (multi && (b.len || lk_s != HD_NOPOS)) {
 			hd_buf_adds(&b, eol);
-			hd_buf_addspaces(&b, col);
-		} else if (b.len || lk_s != HD_NOPOS) {
+			put_indent(&b, col, fl.pretty ? fl.ic : ' ');
+		} else if ((b.len || lk_s != HD_NOPOS) && fl.comma[1] == ' ') {
 			hd_buf_addc(&b, ' ');
 		}
-		put_entry(r, &b, n, i);
+		put_entry(r, &b, n, i, col, &fl, eol);
 	}
 	if (lk_s == HD_NOPOS) {
 		/* every old entry removed: the new ones where the first was */
@@ -1433,18 +1622,52 @@ out:
 	return 0;
 }
 
+/* Is old flow collection @n empty and blank inside (`[]`, `{ }`)? */
+static bool blank_inside(const struct ystream *ys, const struct yn *n)
+{
+	size_t p;
+
+	for (p = n->vstart + 1; p < n->end - 1; p++)
+		if (ys->buf[p] != ' ')
+			return false;
+	return true;
+}
+
 static int render_insert_flow(struct rctx *r, struct yn *n, size_t first_new)
 {
+	const struct ystream *ys = r->ys;
 	struct hd_buf b = HD_BUF_INIT;
-	size_t i, step = n->kind == YN_MAP ? 2 : 1;
+	size_t i, step = n->kind == YN_MAP ? 2 : 1, ind = 0;
+	const char *eol = eol_at(ys, n->vstart);
+	struct flay fl = { false, ' ', 0, ": ", ", " };
 
 	if (last_old(n))
 		return render_flow_edits(r, n, first_new);
-	/* {} or [] */
+	/* {} or []: pretty-printed as the collection holding it is */
+	if (n->parent && n->parent->style == YS_FLOW && !(n->parent->flags & YF_NEW) &&
+	    blank_inside(ys, n))
+		fl = flow_layout(ys, n->parent);
+	fl.colon = flow_colon(ys, n->parent);
+	fl.comma = flow_comma(ys, n->parent);
+	if (fl.pretty) {
+		ind = line_indent(ys, n->vstart, fl.ic);
+		for (i = first_new; i < n->nkids; i += step) {
+			hd_buf_adds(&b, eol);
+			put_indent(&b, ind + fl.unit, fl.ic);
+			put_entry(r, &b, n, i, ind + fl.unit, &fl, eol);
+			if (i + step < n->nkids)
+				hd_buf_addc(&b, ',');
+		}
+		hd_buf_adds(&b, eol);
+		put_indent(&b, ind, fl.ic);
+		emit(r, n->vstart + 1, n->end - 1 - (n->vstart + 1), b.data, b.len);
+		hd_buf_release(&b);
+		return 0;
+	}
 	for (i = first_new; i < n->nkids; i += step) {
 		if (i > first_new)
-			hd_buf_adds(&b, ", ");
-		put_entry(r, &b, n, i);
+			hd_buf_adds(&b, fl.comma);
+		put_entry(r, &b, n, i, 0, &fl, eol);
 	}
 	emit(r, n->end - 1, 0, b.data, b.len);
 	hd_buf_release(&b);

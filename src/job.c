@@ -17,6 +17,7 @@ struct vtask {
 	const char *in_slice;     /* original bytes (the job's input) */
 	size_t in_len, d;
 	int line_base;
+	int in_line_base;         /* lines of the input before in_slice */
 	bool split;               /* libyaml in a thread of its own (big document) */
 	int rc;
 	struct hd_err *err;       /* only for a failure */
@@ -40,7 +41,8 @@ static void run_task(const char *name, struct vtask *t)
 	struct hd_err err;
 
 	t->rc = hd_verify_doc_split(name, t->root, t->out, t->outlen, t->line_base,
-				    t->in_slice, t->in_len, t->d, t->split, &err);
+				    t->in_slice, t->in_len, t->d, t->split,
+				    t->in_line_base, &err);
 	if (t->rc < 0) {
 		t->err = hd_xmalloc(sizeof(*t->err));
 		*t->err = err;
@@ -213,6 +215,12 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 			t->in_len = b1 - b0;
 			t->d = d;
 			t->line_base = lines;
+			{
+				int il, ic;
+
+				ys_pos(ys, b0, &il, &ic);
+				t->in_line_base = il - 1;
+			}
 			t->split = job->split_verify;
 			doc->changed = 1;
 			job->changed = true;

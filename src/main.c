@@ -459,6 +459,7 @@ int cmd_harden(int argc, char **argv)
 	struct hd_files files;
 	struct hd_result **res = NULL;
 	struct hd_secret_store store = { NULL, 0, 0 };
+	struct hd_stdout_join join;
 	struct pool pool;
 	pthread_t th[256];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -469,6 +470,7 @@ int cmd_harden(int argc, char **argv)
 
 	memset(&cli, 0, sizeof(cli));
 	memset(&files, 0, sizeof(files));
+	memset(&join, 0, sizeof(join));
 	hd_opts_defaults(&cli.opts);
 	/* keep freed memory: per-document arenas come and go all the time */
 	mallopt(M_TRIM_THRESHOLD, 256 << 20);
@@ -479,6 +481,8 @@ int cmd_harden(int argc, char **argv)
 	a = parse_args(argc, argv, &cli);
 	if (a != 0)
 		return a > 0 ? HD_EXIT_OK : HD_EXIT_ERROR;
+	if (cli.to_stdout)
+		cli.join = &join; /* the files' documents make one stream */
 	if (hd_secrets_init(NULL) < 0) {
 		fprintf(stderr, "harden: error: cannot compile secret patterns\n");
 		return HD_EXIT_ERROR;
@@ -546,7 +550,10 @@ int cmd_harden(int argc, char **argv)
 		}
 		take_secrets(&cli, &store, r);
 		fwrite(r->err.data ? r->err.data : "", 1, r->err.len, stderr);
-		fwrite(r->out.data ? r->out.data : "", 1, r->out.len, stdout);
+		if (cli.join)
+			hd_stdout_put(cli.join, r->out.data, r->out.len, stdout);
+		else
+			fwrite(r->out.data ? r->out.data : "", 1, r->out.len, stdout);
 		if (r->status == HD_R_ERROR)
 			rc = HD_EXIT_ERROR;
 		else if (r->status == HD_R_CHANGED && cli.check && rc == HD_EXIT_OK)

@@ -403,7 +403,9 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		const char *d = job.changed ? job.out.data : job.in.data;
 		size_t n = job.changed ? job.out.len : job.in.len;
 
-		if (direct)
+		if (direct && cli->join)
+			hd_stdout_put(cli->join, d, n, stdout);
+		else if (direct)
 			fwrite(d, 1, n, stdout);
 		else
 			hd_buf_add(&res->out, d, n);
@@ -466,6 +468,87 @@ void hd_result_refuse(const struct hd_cli *cli, struct hd_result *res, const cha
 	for (i = 0; i < res->nf; i++)
 		res->f[i].applied = false;
 	set_error(res, res->path, &e, cli->color);
+}
+
+/* Does line @s (@n bytes to the end of the output) start with marker @m? */
+static bool marker_at(const char *s, size_t n, const char *m)
+{
+	return n >= 3 && !memcmp(s, m, 3) &&
+	       (n == 3 || s[3] == ' ' || s[3] == '\t' || s[3] == '\r' || s[3] == '\n');
+}
+
+/* Is line [s, e) blank or a comment? */
+static bool no_content(const char *s, const char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
+		s++;
+	return s == e || *s == '\n' || *s == '#';
+}
+
+/* Offset of the first line of @d that holds more than blanks and comments, or @n. */
+static size_t first_content(const char *d, size_t n)
+{
+	size_t p = 0;
+
+	while (p < n) {
+		const char *nl = memchr(d + p, '\n', n - p);
+		size_t e = nl ? (size_t)(nl - d) + 1 : n;
+
+		if (!no_content(d + p, d + e))
+			return p;
+		p = e;
+	}
+	return n;
+}
+
+/* Is the last line of @d that holds more than blanks and comments `...`? */
+static bool ends_document(const char *d, size_t n)
+{
+	size_t e = n, s;
+
+	while (e > 0) {
+		s = e - 1; /* the line's last byte (its line break, if any) */
+		while (s > 0 && d[s - 1] != '\n')
+			s--;
+		if (!no_content(d + s, d + e))
+			return marker_at(d + s, e - s, "...");
+		e = s;
+	}
+	return false;
+}
+
+void hd_stdout_put(struct hd_stdout_join *j, const char *d, size_t n, FILE *fp)
+{
+	const char *nl;
+	size_t c;
+	bool crlf;
+
+	if (j->any && n >= 3 && !memcmp(d, "\xef\xbb\xbf", 3)) {
+		d += 3; /* a BOM inside a stream is content to YAML 1.1 readers */
+		n -= 3;
+	}
+	if (!n)
+		return;
+	nl = memchr(d, '\n', n);
+	crlf = nl ? nl > d && nl[-1] == '\r' : j->crlf;
+	c = first_content(d, n);
+	if (j->any && j->open_line)
+		fputs(j->crlf ? "\r\n" : "\n", fp);
+	if (j->any && c < n) {
+		if (d[c] == '%') { /* directives come after a document's end only */
+			if (!j->doc_end)
+				fputs(crlf ? "...\r\n" : "...\n", fp);
+		} else if (!marker_at(d + c, n - c, "---")) {
+			/* (libyaml wants a `---` even after a `...`) */
+			fputs(crlf ? "---\r\n" : "---\n", fp);
+		}
+	}
+	fwrite(d, 1, n, fp);
+	j->any = true;
+	j->open_line = d[n - 1] != '\n';
+	if (c < n) /* (comments alone leave a `...` the last line) */
+		j->doc_end = ends_document(d, n);
+	j->crlf = crlf;
 }
 
 void hd_result_release(struct hd_result *res)

@@ -239,6 +239,63 @@ bool hd_libyaml_accepts(const char *buf, size_t len)
 	return ok;
 }
 
+/*
+ * Does libyaml reject @in, a document's original bytes (which start at line
+ * @in_line_base + 1 of the file)?  Then @err says where, as harden counts
+ * (lines end at '\n', columns count characters): libyaml's marks count
+ * characters from the stream's start past a BOM, and lines also end at a
+ * lone CR, NEL, LS and PS.
+ */
+static bool input_unreadable(const char *in, size_t len, int in_line_base,
+			     struct hd_err *err)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	bool bom = len >= 3 && !memcmp(in, "\xef\xbb\xbf", 3);
+	size_t off, ls, i, c = 0, chars;
+	int line = 1;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)in, len);
+	for (;;) {
+		if (!yaml_parser_parse(&p, &ev))
+			break;
+		if (ev.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			yaml_parser_delete(&p);
+			return false;
+		}
+		yaml_event_delete(&ev);
+	}
+	if (p.error == YAML_READER_ERROR) {
+		off = p.problem_offset;
+	} else {
+		off = bom ? 3 : 0;
+		for (chars = p.problem_mark.index; off < len && chars > 0; chars--)
+			while (++off < len && ((unsigned char)in[off] & 0xC0) == 0x80)
+				;
+	}
+	if (off > len)
+		off = len;
+	for (i = 0, ls = 0; i < off; i++)
+		if (in[i] == '\n') {
+			line++;
+			ls = i + 1;
+		}
+	for (i = ls; i < off; i++)
+		c += ((unsigned char)in[i] & 0xC0) != 0x80;
+	if (ls == 0 && bom && c > 0)
+		c--;
+	err->line = in_line_base + line;
+	err->col = (int)c + 1;
+	snprintf(err->msg, sizeof(err->msg), "the input is not readable by YAML 1.1 "
+		 "parsers (libyaml, as kubectl and PyYAML): %s%s%s; nothing written",
+		 p.problem ? p.problem : "error", p.context ? " " : "",
+		 p.context ? p.context : "");
+	yaml_parser_delete(&p);
+	return true;
+}
+
 /* libyaml's reading of a big document, in a thread of its own */
 struct lyjob {
 	const struct yn *root;
@@ -265,12 +322,13 @@ int hd_verify_doc(const char *name, const struct yn *root, const char *out,
 		  size_t docno, struct hd_err *err)
 {
 	return hd_verify_doc_split(name, root, out, outlen, line_base, in_slice, in_len,
-				   docno, false, err);
+				   docno, false, 0, err);
 }
 
 int hd_verify_doc_split(const char *name, const struct yn *root, const char *out,
 			size_t outlen, int line_base, const char *in_slice,
-			size_t in_len, size_t docno, bool split, struct hd_err *err)
+			size_t in_len, size_t docno, bool split, int in_line_base,
+			struct hd_err *err)
 {
 	struct hd_arena a;
 	struct ystream o;
@@ -340,7 +398,14 @@ int hd_verify_doc_split(const char *name, const struct yn *root, const char *out
 	} else {
 		rc = ly_compare(root, out, outlen, &v);
 	}
-	if (rc == 1) {
+	if (rc < 0) {
+		/* libyaml reads the output differently: because it cannot
+		 * read the input either?  Then that is what to say, and where */
+		struct hd_err ie;
+
+		if (input_unreadable(in_slice, in_len, in_line_base, &ie))
+			*err = ie;
+	} else if (rc == 1) {
 		/* libyaml rejects the output: only fine if it rejects the input */
 		if (hd_libyaml_accepts(in_slice, in_len)) {
 			err->line = line_base + 1;
@@ -392,8 +457,14 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 		}
 		lines += hd_count_lines(out + counted, s - counted);
 		counted = s;
-		rc = hd_verify_doc(in->name, in->docs[d].root, out + s, e - s, lines,
-				   in->buf + b0, b1 - b0, d, err);
+		{
+			int il, ic;
+
+			ys_pos(in, b0, &il, &ic);
+			rc = hd_verify_doc_split(in->name, in->docs[d].root, out + s, e - s,
+						 lines, in->buf + b0, b1 - b0, d, false,
+						 il - 1, err);
+		}
 	}
 	free(delta);
 	return rc;

@@ -197,7 +197,7 @@ static void test_flow_multiline_removals(void **state)
 	(void)state;
 	EXPECT_EDIT(j, "{\n  \"a\": 1\n}\n", "del .b");
 	EXPECT_EDIT(j, "{\n  \"b\": 2\n}\n", "del .a");
-	EXPECT_EDIT(j, "{\n}\n", "del .a", "del .b");
+	EXPECT_EDIT(j, "{}\n", "del .a", "del .b"); /* i18-14: as JSON writes it */
 	EXPECT_EDIT(j, "{\n  \"a\": 1,\n  \"c\": 3\n}\n", "del .b", "set .c=3");
 	EXPECT_EDIT(j, "{\n  \"b\": 2,\n  \"c\": 3\n}\n", "del .a", "set .c=3");
 	EXPECT_EDIT(j, "{\n  \"c\": 3,\n  \"d\": 4\n}\n", "del .a", "del .b",
@@ -211,7 +211,7 @@ static void test_flow_multiline_removals(void **state)
 		    "del .x[2]");
 	EXPECT_EDIT_ONCE("x: [\n  1,\n  2, # two\n  3\n]\n", "x: [\n  1,\n  3\n]\n",
 			 "del .x[1]");
-	EXPECT_EDIT("x: [\n  1,\n  2,\n  3\n]\n", "x: [\n]\n", "del .x[0]", "del .x[0]",
+	EXPECT_EDIT("x: [\n  1,\n  2,\n  3\n]\n", "x: []\n", "del .x[0]", "del .x[0]",
 		    "del .x[0]");
 	/* a comment ending the kept entry's line stays on that line */
 	EXPECT_EDIT("{\n  a: 1, # one\n  b: 2\n}\n", "{\n  a: 1, # one\n  c: 3\n}\n",
@@ -235,7 +235,32 @@ static void test_json_style(void **state)
 	EXPECT_EDIT("{\"a\": {\"b\": 1}}\n",
 		    "{\"a\": {\"b\": 1, \"c\": [\"ALL\"], \"d\": {\"m\": \"512M\", \"t\": true}}}\n",
 		    "set .a.c=[ALL]", "set .a.d={m: 512M, t: true}");
-	EXPECT_EDIT("{\n  \"a\": []\n}\n", "{\n  \"a\": [\"x\", 1]\n}\n", "set .a=[x, 1]");
+	/* i18-14: new JSON follows a pretty-printed file's layout */
+	EXPECT_EDIT("{\n  \"a\": []\n}\n", "{\n  \"a\": [\n    \"x\",\n    1\n  ]\n}\n",
+		    "set .a=[x, 1]");
+	EXPECT_EDIT("{\n   \"a\": {\n      \"b\": [ ]\n   }\n}\n",
+		    "{\n   \"a\": {\n      \"b\": [\n         {\n            \"n\": \"t\",\n"
+		    "            \"e\": {}\n         }\n      ],\n      \"c\": {\n         \"d\": [\n"
+		    "            \"ALL\"\n         ]\n      }\n   }\n}\n",
+		    "set .a.b=[{n: t, e: {}}]", "set .a.c={d: [ALL]}");
+	EXPECT_EDIT("{\r\n  \"a\" : 1\r\n}\r\n",
+		    "{\r\n  \"a\" : 1,\r\n  \"b\" : {\r\n    \"c\" : true\r\n  }\r\n}\r\n",
+		    "set .b={c: true}");
+	EXPECT_EDIT("{\n  \"a\": null\n}\n", "{\n  \"a\": {\n    \"b\": 1\n  }\n}\n", "set .a.b=1");
+	/* items replaced in place, a map emptied, a string for a bool */
+	EXPECT_EDIT("{\n  \"a\": [\n    {},\n    1\n  ]\n}\n",
+		    "{\n  \"a\": [\n    [\n      2\n    ],\n    3\n  ]\n}\n", "set .a=[[2], 3]");
+	EXPECT_EDIT("{\n  \"a\": {\n    \"b\": 1\n  },\n  \"c\": true\n}\n",
+		    "{\n  \"a\": {},\n  \"c\": \"s\"\n}\n", "del .a.b", "set .c=s");
+	/* indented with tabs (`jq --tab`, Go's MarshalIndent with "\t") */
+	EXPECT_EDIT("{\n\t\"a\": [],\n\t\"b\": 1\n}\n",
+		    "{\n\t\"a\": [\n\t\t{\n\t\t\t\"x\": 1\n\t\t}\n\t]\n}\n",
+		    "set .a=[{x: 1}]", "del .b");
+	EXPECT_EDIT("{\n\t\"a\": 1,\n\t\"b\": 2\n}\n", "{\n\t\"b\": 2,\n\t\"c\": [\n\t\t3\n\t]\n}\n",
+		    "del .a", "set .c=[3]");
+	/* one line: one-line additions, with the file's blanks */
+	EXPECT_EDIT("{\"a\":{\"b\":1}}", "{\"a\":{\"b\":1,\"c\":{\"d\":[1,2]}}}", "set .a.c={d: [1, 2]}");
+	EXPECT_EDIT("{\"a\": [], \"b\": 1}\n", "{\"a\": [{\"x\": 1}], \"b\": 1}\n", "set .a=[{x: 1}]");
 	/* one plain key: a YAML file, plain keys and scalars as before */
 	EXPECT_EDIT("{\"a\": 1, b: 2}\n", "{\"a\": 1, b: 2, c: x}\n", "set .c=x");
 }
@@ -382,6 +407,31 @@ static void test_verify_doc_boundary(void **state)
 	assert_non_null(strstr(err.msg, "lost its final line break"));
 }
 
+/* i22-10: libyaml reads the output differently because it cannot read the
+ * input: the error says so, where libyaml stops in the input, its marks
+ * (characters from past the BOM) turned into harden's line and column */
+static void test_verify_input_unreadable_i22_10(void **state)
+{
+	static const char in[] = "\xef\xbb\xbftop1: &no::::de0\n"
+				 "  &k1 k\xc3\xa9y1: o2tonep\n: &node2  #comment\n  key2: two\n";
+	struct hd_arena a;
+	struct ystream ys;
+	struct hd_err err;
+
+	(void)state;
+	hd_arena_init(&a);
+	assert_int_equal(ys_parse(&ys, "t", in, sizeof(in) - 1, &a, &err), 0);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(hd_verify_doc_split("t", ys.docs[0].root, in, sizeof(in) - 1, 0, in,
+					     sizeof(in) - 1, 0, false, 10, &err), -1);
+	assert_non_null(strstr(err.msg, "not readable by YAML 1.1 parsers"));
+	assert_non_null(strstr(err.msg, "mapping values are not allowed"));
+	assert_int_equal(err.line, 12); /* its line 2, after 10 lines of the file */
+	assert_int_equal(err.col, 11);  /* "  &k1 k\xc3\xa9y1" is 10 characters */
+	ys_close(&ys);
+	hd_arena_free(&a);
+}
+
 /* a big document is read by libyaml in a thread of its own (split): the
  * same verdicts as one after the other, libyaml's objections included */
 static void test_verify_doc_split(void **state)
@@ -400,12 +450,12 @@ static void test_verify_doc_split(void **state)
 	assert_int_equal(ys_parse(&ys, "t", big.data, big.len, &a, &err), 0);
 	assert_true(big.len >= 64 * 1024);
 	assert_int_equal(hd_verify_doc_split("t", ys.docs[0].root, big.data, big.len, 0,
-					     big.data, big.len, 0, true, &err), 0);
+					     big.data, big.len, 0, true, 0, &err), 0);
 	/* libfyaml sees a different value */
 	hd_buf_add(&bad, big.data, big.len - 5);
 	hd_buf_add(&bad, "verb\n", 5);
 	assert_int_equal(hd_verify_doc_split("t", ys.docs[0].root, bad.data, bad.len, 0,
-					     big.data, big.len, 0, true, &err), -1);
+					     big.data, big.len, 0, true, 0, &err), -1);
 	assert_non_null(strstr(err.msg, "verification failed"));
 	/* only libyaml objects: it refuses implicit keys over 1024 characters */
 	bad.len = 0;
@@ -418,7 +468,8 @@ static void test_verify_doc_split(void **state)
 	for (i = 0; i < 2; i++) {
 		memset(&err, 0, sizeof(err));
 		assert_int_equal(hd_verify_doc_split("t", ys.docs[0].root, bad.data, bad.len, 0,
-						     big.data, big.len, 0, i == 0, &err), -1);
+						     big.data, big.len, 0, i == 0, 0,
+						     &err), -1);
 		assert_non_null(strstr(err.msg, "libyaml accepts the input but not the output"));
 	}
 	ys_close(&ys);
@@ -714,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_encoding_scan_offsets),
 		cmocka_unit_test(test_shared_insertion),
 		cmocka_unit_test(test_removals),
+		cmocka_unit_test(test_verify_input_unreadable_i22_10),
 		cmocka_unit_test(test_set_collection_minimal),
 		cmocka_unit_test(test_path_parse),
 		cmocka_unit_test(test_spans),
