@@ -24,11 +24,14 @@ void hd_arena_init(struct hd_arena *a);
 /* For arenas many of which live at once (one per file's result). */
 void hd_arena_init_small(struct hd_arena *a);
 void *hd_arena_alloc(struct hd_arena *a, size_t size);   /* zeroed, never NULL */
+void *hd_arena_alloc_raw(struct hd_arena *a, size_t size); /* not zeroed */
 char *hd_arena_strndup(struct hd_arena *a, const char *s, size_t n);
 char *hd_arena_strdup(struct hd_arena *a, const char *s);
 char *hd_arena_printf(struct hd_arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void hd_arena_free(struct hd_arena *a);
+/* Free everything allocated from @a but keep its largest chunk for reuse. */
+void hd_arena_reset(struct hd_arena *a);
 
 struct hd_buf {
 	char *data;   /* always NUL-terminated once anything was added */
@@ -48,6 +51,14 @@ void hd_buf_printf(struct hd_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void hd_buf_vprintf(struct hd_buf *b, const char *fmt, va_list ap);
 void hd_buf_reset(struct hd_buf *b);
+/* Room for @n more bytes (and the NUL) at once, its pages faulted in. */
+void hd_buf_reserve(struct hd_buf *b, size_t n);
+/*
+ * hd_prefault() - fault in the pages of [p, p+n) with one system call,
+ * for a big buffer about to be written whole: one trap per 4 KiB page
+ * costs more than the parse of its bytes.
+ */
+void hd_prefault(void *p, size_t n);
 void hd_buf_release(struct hd_buf *b);
 
 /* Abort with a message on allocation failure (the only way malloc fails us). */

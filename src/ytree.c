@@ -206,7 +206,7 @@ static void build_lines(struct ystream *ys)
 		lines[n++] = (size_t)(nl + 1 - ys->buf);
 		p = nl + 1;
 	}
-	ys->lines = hd_arena_alloc(ys->keep, n * sizeof(*lines));
+	ys->lines = hd_arena_alloc_raw(ys->keep, n * sizeof(*lines));
 	memcpy(ys->lines, lines, n * sizeof(*lines));
 	ys->nlines = n;
 	free(lines);
@@ -394,7 +394,7 @@ void yn_add_kid(struct hd_arena *a, struct yn *p, struct yn *k)
 {
 	if (p->nkids == p->capkids) {
 		size_t ncap = p->capkids ? p->capkids * 2 : 4;
-		struct yn **nk = hd_arena_alloc(a, ncap * sizeof(*nk));
+		struct yn **nk = hd_arena_alloc_raw(a, ncap * sizeof(*nk));
 
 		if (p->nkids)
 			memcpy(nk, p->kids, p->nkids * sizeof(*nk));
@@ -430,7 +430,7 @@ static void set_props(struct builder *b, struct yn *n, struct fy_token *anchor,
 static void register_anchor(struct builder *b, struct yn *n)
 {
 	unsigned h = hash_str(n->anchor) % ANCHOR_BUCKETS;
-	struct anchor_ent *e = hd_arena_alloc(b->ys->arena, sizeof(*e));
+	struct anchor_ent *e = hd_arena_alloc_raw(b->ys->arena, sizeof(*e));
 
 	if (!b->anchors) {
 		b->anchors = hd_xmalloc(ANCHOR_BUCKETS * sizeof(*b->anchors));
@@ -979,7 +979,7 @@ static struct ydoc *new_doc(struct builder *b)
 
 	if (b->ndocs == b->capdocs) {
 		size_t ncap = b->capdocs ? b->capdocs * 2 : 4;
-		struct ydoc *nd = hd_arena_alloc(ys->keep, ncap * sizeof(*nd));
+		struct ydoc *nd = hd_arena_alloc_raw(ys->keep, ncap * sizeof(*nd));
 
 		if (b->ndocs)
 			memcpy(nd, ys->docs, b->ndocs * sizeof(*nd));
@@ -1029,7 +1029,7 @@ static size_t fold_breaks(const char *p, size_t n, size_t *i, char *out, size_t 
 static char *cook_flow(struct hd_arena *a, const char *p, size_t n, bool sq,
 		       size_t *len)
 {
-	char *out = hd_arena_alloc(a, n + 1);
+	char *out = hd_arena_alloc_raw(a, n + 1);
 	size_t i = 0, o = 0;
 
 	while (i < n) {
@@ -1094,7 +1094,7 @@ static size_t put_utf8(char *o, unsigned long cp)
  */
 static char *cook_dq(struct hd_arena *a, const char *p, size_t n, size_t *len)
 {
-	char *out = hd_arena_alloc(a, n + 1); /* escapes never grow */
+	char *out = hd_arena_alloc_raw(a, n + 1); /* escapes never grow */
 	size_t i = 0, o = 0, keep = 0;
 
 	while (i < n) {
