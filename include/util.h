@@ -66,7 +66,30 @@ void *hd_xmalloc(size_t n);
 void *hd_xrealloc(void *p, size_t n);
 char *hd_xstrdup(const char *s);
 
-/* Read a whole file (or stdin for "-").  Returns 0, or -1 with errno set. */
+/*
+ * Per-file limits, so that memory stays bounded whatever the input:
+ * max_size   bytes of one input (file or stdin)
+ * max_nodes  nodes of one document's tree (the most held at once)
+ * max_aliases aliases in one document
+ * Going over one is an error for that file only (the run goes on).
+ */
+struct hd_limits {
+	size_t max_size, max_nodes, max_aliases;
+};
+extern struct hd_limits hd_limits;
+#define HD_MAX_SIZE_DEFAULT ((size_t)128 << 20)
+#define HD_MAX_NODES_DEFAULT ((size_t)1000000)
+#define HD_MAX_ALIASES_DEFAULT ((size_t)100000)
+/*
+ * hd_limit_option() - set the limit named by the option @opt ("max-size",
+ * "max-nodes", "max-aliases") from @val: a positive number, with a K, M or
+ * G suffix (binary).  Returns 0, or -1 with @msg filled.
+ */
+int hd_limit_option(const char *opt, const char *val, char *msg, size_t n);
+
+/* Read a whole file (or stdin for "-").  Returns 0, or -1 with errno set:
+ * EFBIG past hd_limits.max_size.  Reading stops at a chunk holding a NUL
+ * byte (no text file has one: the parser refuses it, /dev/zero ends). */
 int hd_read_file(const char *path, char **data, size_t *len);
 struct stat;
 /* The same, also returning the file's stat (regular files only). */

@@ -37,6 +37,9 @@ int hd_input_read(struct hd_input *in, const char *path, struct hd_err *err)
 			return ferr(err, "is a directory");
 		if (errno == EINVAL)
 			return ferr(err, "not a regular file");
+		if (errno == EFBIG)
+			return ferr(err, "larger than %zu bytes, the input size limit "
+				    "(--max-size)", hd_limits.max_size);
 		return ferr(err, "cannot read: %s", strerror(errno));
 	}
 	return 0;

@@ -19,6 +19,38 @@ struct hd_arena_chunk {
 };
 
 #define HD_CHUNK_MIN (64 * 1024)
+
+struct hd_limits hd_limits = {
+	HD_MAX_SIZE_DEFAULT, HD_MAX_NODES_DEFAULT, HD_MAX_ALIASES_DEFAULT
+};
+
+int hd_limit_option(const char *opt, const char *val, char *msg, size_t n)
+{
+	char *end;
+	unsigned long long v;
+	size_t *dst = !strcmp(opt, "max-size") ? &hd_limits.max_size :
+		      !strcmp(opt, "max-nodes") ? &hd_limits.max_nodes :
+		      !strcmp(opt, "max-aliases") ? &hd_limits.max_aliases : NULL;
+
+	errno = 0;
+	v = strtoull(val, &end, 10);
+	if (end != val && *end && !end[1] && strchr("kKmMgG", *end)) {
+		int shift = strchr("kK", *end) ? 10 : strchr("mM", *end) ? 20 : 30;
+
+		if (v > (~0ULL >> shift))
+			errno = ERANGE;
+		v <<= shift;
+		end++;
+	}
+	if (!dst || end == val || *end || errno || v == 0 || *val == '-' ||
+	    v > (unsigned long long)((size_t)-1 / 2)) {
+		snprintf(msg, n, "--%s needs a positive number (K, M or G may follow), got '%s'",
+			 opt, val);
+		return -1;
+	}
+	*dst = (size_t)v;
+	return 0;
+}
 #define HD_HUGE (2u << 20)
 
 /*
@@ -363,6 +395,11 @@ int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *stp
 		/* O_NONBLOCK only kept open() from waiting on a FIFO; a regular
 		 * file ignores it */
 		*stp = st;
+		if ((unsigned long long)st.st_size > hd_limits.max_size) {
+			close(fd);
+			errno = EFBIG;
+			return -1;
+		}
 		if (st.st_size > 0) {
 			/* room for the NUL and for the read() that sees the end:
 			 * the buffer is never grown (copied) once full */
@@ -389,6 +426,15 @@ int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *stp
 		if (n == 0)
 			break;
 		b.len += (size_t)n;
+		if (b.len > hd_limits.max_size) {
+			if (fd != STDIN_FILENO)
+				close(fd);
+			hd_buf_release(&b);
+			errno = EFBIG;
+			return -1;
+		}
+		if (memchr(b.data + b.len - (size_t)n, '\0', (size_t)n))
+			break; /* binary: the parser says where, no need for more */
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);

@@ -339,6 +339,7 @@ struct builder {
 	struct yn **stack;
 	size_t depth, cap;
 	size_t cursor; /* end of the last token seen */
+	size_t nnodes, naliases;     /* in the current document (hd_limits) */
 	struct anchor_ent **anchors; /* ANCHOR_BUCKETS, allocated at the first anchor */
 	bool anchors_used;           /* since the document started */
 	size_t ndocs, capdocs;
@@ -909,10 +910,29 @@ static size_t find_dash(const struct ystream *ys, size_t p)
 	return indicator_before(ys, p, '-', "");
 }
 
+/* The tree of a document is bounded (hd_limits): memory stays so too.
+ * (Verification reads harden's own output of a tree that was bounded.) */
+static int count_node(struct builder *b, const struct yn *n)
+{
+	size_t at = n->start != HD_NOPOS ? n->start : b->cursor;
+
+	if (b->lean)
+		return 0;
+	if (++b->nnodes > hd_limits.max_nodes)
+		return err_at(b->err, b->ys, at, "the document has more than %zu nodes, "
+			      "the limit (--max-nodes)", hd_limits.max_nodes);
+	if (n->kind == YN_ALIAS && ++b->naliases > hd_limits.max_aliases)
+		return err_at(b->err, b->ys, at, "the document has more than %zu aliases, "
+			      "the limit (--max-aliases)", hd_limits.max_aliases);
+	return 0;
+}
+
 static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
 {
 	struct yn *p = b->depth ? b->stack[b->depth - 1] : NULL;
 
+	if (count_node(b, n) < 0)
+		return -1;
 	if (!p) {
 		doc->root = n;
 		if (doc->start == HD_NOPOS)
@@ -1212,6 +1232,7 @@ static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **doc
 		if (b->anchors_used) /* anchors are per document */
 			memset(b->anchors, 0, ANCHOR_BUCKETS * sizeof(*b->anchors));
 		b->anchors_used = false;
+		b->nnodes = b->naliases = 0;
 		*docp = new_doc(b);
 		t = e->document_start.document_start;
 		if (!e->document_start.implicit && t) {
