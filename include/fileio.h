@@ -40,5 +40,14 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
  */
 int hd_unlink_on_signal(const char *path);
 void hd_unlink_on_signal_done(int slot);
+/*
+ * hd_create_begin() ... hd_create_end() - bracket the creation of such a
+ * file and its hd_unlink_on_signal(): a signal that ends the process then
+ * waits until the file is registered (and removes it), so no file exists
+ * unregistered at any moment.  _begin() returns -1 (create nothing) when
+ * a signal is already ending the process.
+ */
+int hd_create_begin(void);
+void hd_create_end(void);
 
 #endif

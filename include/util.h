@@ -24,11 +24,14 @@ void hd_arena_init(struct hd_arena *a);
 /* For arenas many of which live at once (one per file's result). */
 void hd_arena_init_small(struct hd_arena *a);
 void *hd_arena_alloc(struct hd_arena *a, size_t size);   /* zeroed, never NULL */
+void *hd_arena_alloc_raw(struct hd_arena *a, size_t size); /* not zeroed */
 char *hd_arena_strndup(struct hd_arena *a, const char *s, size_t n);
 char *hd_arena_strdup(struct hd_arena *a, const char *s);
 char *hd_arena_printf(struct hd_arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void hd_arena_free(struct hd_arena *a);
+/* Free everything allocated from @a but keep its largest chunk for reuse. */
+void hd_arena_reset(struct hd_arena *a);
 
 struct hd_buf {
 	char *data;   /* always NUL-terminated once anything was added */
@@ -48,6 +51,14 @@ void hd_buf_printf(struct hd_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void hd_buf_vprintf(struct hd_buf *b, const char *fmt, va_list ap);
 void hd_buf_reset(struct hd_buf *b);
+/* Room for @n more bytes (and the NUL) at once, its pages faulted in. */
+void hd_buf_reserve(struct hd_buf *b, size_t n);
+/*
+ * hd_prefault() - fault in the pages of [p, p+n) with one system call,
+ * for a big buffer about to be written whole: one trap per 4 KiB page
+ * costs more than the parse of its bytes.
+ */
+void hd_prefault(void *p, size_t n);
 void hd_buf_release(struct hd_buf *b);
 
 /* Abort with a message on allocation failure (the only way malloc fails us). */
@@ -55,7 +66,30 @@ void *hd_xmalloc(size_t n);
 void *hd_xrealloc(void *p, size_t n);
 char *hd_xstrdup(const char *s);
 
-/* Read a whole file (or stdin for "-").  Returns 0, or -1 with errno set. */
+/*
+ * Per-file limits, so that memory stays bounded whatever the input:
+ * max_size   bytes of one input (file or stdin)
+ * max_nodes  nodes of one document's tree (the most held at once)
+ * max_aliases aliases in one document
+ * Going over one is an error for that file only (the run goes on).
+ */
+struct hd_limits {
+	size_t max_size, max_nodes, max_aliases;
+};
+extern struct hd_limits hd_limits;
+#define HD_MAX_SIZE_DEFAULT ((size_t)128 << 20)
+#define HD_MAX_NODES_DEFAULT ((size_t)1000000)
+#define HD_MAX_ALIASES_DEFAULT ((size_t)100000)
+/*
+ * hd_limit_option() - set the limit named by the option @opt ("max-size",
+ * "max-nodes", "max-aliases") from @val: a positive number, with a K, M or
+ * G suffix (binary).  Returns 0, or -1 with @msg filled.
+ */
+int hd_limit_option(const char *opt, const char *val, char *msg, size_t n);
+
+/* Read a whole file (or stdin for "-").  Returns 0, or -1 with errno set:
+ * EFBIG past hd_limits.max_size.  Reading stops at a chunk holding a NUL
+ * byte (no text file has one: the parser refuses it, /dev/zero ends). */
 int hd_read_file(const char *path, char **data, size_t *len);
 struct stat;
 /* The same, also returning the file's stat (regular files only). */

@@ -189,6 +189,9 @@ int cmd_edit(int argc, char **argv)
 		{ "diff", no_argument, NULL, 'D' },
 		{ "no-follow", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "max-size", required_argument, NULL, 'S' },
+		{ "max-nodes", required_argument, NULL, 'N' },
+		{ "max-aliases", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct edit_op *ops = hd_xmalloc((size_t)argc * sizeof(*ops));
@@ -217,6 +220,19 @@ int cmd_edit(int argc, char **argv)
 			ops[nops].kind = OP_SET;
 			ops[nops].path = optarg;
 			ops[nops++].value = eq + 1;
+			break;
+		}
+		case 'S':
+		case 'N':
+		case 'A': {
+			char msg[200];
+
+			if (hd_limit_option(c == 'S' ? "max-size" : c == 'N' ? "max-nodes" :
+					    "max-aliases", optarg, msg, sizeof(msg)) < 0) {
+				fprintf(stderr, "harden: error: %s\n", msg);
+				rc = HD_EXIT_ERROR;
+				goto out;
+			}
 			break;
 		}
 		case 'd':

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int ferr(struct hd_err *err, const char *fmt, ...)
@@ -37,6 +38,9 @@ int hd_input_read(struct hd_input *in, const char *path, struct hd_err *err)
 			return ferr(err, "is a directory");
 		if (errno == EINVAL)
 			return ferr(err, "not a regular file");
+		if (errno == EFBIG)
+			return ferr(err, "larger than %zu bytes, the input size limit "
+				    "(--max-size)", hd_limits.max_size);
 		return ferr(err, "cannot read: %s", strerror(errno));
 	}
 	return 0;
@@ -50,9 +54,14 @@ void hd_input_release(struct hd_input *in)
 
 /*
  * Files being written, removed if a signal ends the process (Ctrl-C, kill,
- * a closed pipe), as git does for its lock files: a slot is TMP_LIVE only
- * while its file exists under that name.  The handler does nothing but
- * unlink() them and re-raise the signal with its default action.
+ * a closed pipe), as git does for its lock files: a slot is TMP_LIVE while
+ * its file exists under that name.  A file is created and registered
+ * between hd_create_begin() and hd_create_end(), with these signals blocked
+ * in that thread; the handler (on another thread) first says the process
+ * is dying, then waits until no thread is inside such a bracket, so a file
+ * is either never created or registered before the handler reads the
+ * slots (both sides are sequentially consistent: Dekker's handshake).  It
+ * then unlinks them and re-raises the signal with its default action.
  */
 enum { TMP_FREE, TMP_LIVE };
 #define TMP_SLOTS 256
@@ -61,11 +70,20 @@ static char tmp_path[TMP_SLOTS][PATH_MAX + 32];
 static volatile sig_atomic_t tmp_state[TMP_SLOTS];
 static pthread_mutex_t tmp_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t tmp_once = PTHREAD_ONCE_INIT;
+static atomic_int tmp_dying, tmp_creating;
+static const int tmp_sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE };
+static _Thread_local sigset_t tmp_saved;
 
 static void tmp_on_signal(int sig)
 {
-	int i, e = errno;
+	int i, e = errno, spins = 0;
 
+	atomic_store(&tmp_dying, 1);
+	while (atomic_load(&tmp_creating) > 0 && spins++ < 100000) {
+		struct timespec ts = { 0, 10000 }; /* 10 us, at most 1 s in all */
+
+		nanosleep(&ts, NULL);
+	}
 	for (i = 0; i < TMP_SLOTS; i++)
 		if (tmp_state[i] == TMP_LIVE)
 			unlink(tmp_path[i]);
@@ -75,20 +93,43 @@ static void tmp_on_signal(int sig)
 
 static void tmp_handlers(void)
 {
-	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE };
 	size_t i;
 
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+	for (i = 0; i < sizeof(tmp_sigs) / sizeof(tmp_sigs[0]); i++) {
 		struct sigaction sa, old;
 
-		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		if (sigaction(tmp_sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
 			continue; /* ignored by whoever started us (nohup): stays so */
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = tmp_on_signal;
 		sa.sa_flags = SA_RESETHAND;
 		sigemptyset(&sa.sa_mask);
-		sigaction(sigs[i], &sa, NULL);
+		sigaction(tmp_sigs[i], &sa, NULL);
 	}
+}
+
+int hd_create_begin(void)
+{
+	sigset_t block;
+	size_t i;
+
+	pthread_once(&tmp_once, tmp_handlers); /* before any file exists */
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(tmp_sigs) / sizeof(tmp_sigs[0]); i++)
+		sigaddset(&block, tmp_sigs[i]);
+	pthread_sigmask(SIG_BLOCK, &block, &tmp_saved);
+	atomic_fetch_add(&tmp_creating, 1);
+	if (atomic_load(&tmp_dying)) {
+		hd_create_end();
+		return -1;
+	}
+	return 0;
+}
+
+void hd_create_end(void)
+{
+	atomic_fetch_sub(&tmp_creating, 1);
+	pthread_sigmask(SIG_SETMASK, &tmp_saved, NULL);
 }
 
 int hd_unlink_on_signal(const char *path)
@@ -155,10 +196,13 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 	strcpy(dir, target);
 	dname = dirname(dir);
 	snprintf(tmp, sizeof(tmp), "%s/.harden-XXXXXX", dname);
+	if (hd_create_begin() < 0)
+		return ferr(err, "interrupted; file left unchanged");
 	fd = mkstemp(tmp);
+	slot = fd >= 0 ? hd_unlink_on_signal(tmp) : -1;
+	hd_create_end();
 	if (fd < 0)
 		return ferr(err, "cannot create temporary file: %s", strerror(errno));
-	slot = hd_unlink_on_signal(tmp);
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
 

@@ -153,29 +153,55 @@ int hd_job_load_mem(struct hd_job *job, const char *name, const char *data,
 	return open_stream(job, name);
 }
 
+/* The input bytes [*from, to) go to the output unchanged: appended (and
+ * their lines counted) only once an edited document follows them. */
+static void flush_raw(struct hd_job *job, size_t *from, size_t to, int *lines)
+{
+	const char *s = job->ys.buf + *from;
+
+	if (!job->discard_output && !job->out.cap) /* (the first edited document) */
+		hd_buf_reserve(&job->out, job->ys.len + job->ys.len / 16 + 4096);
+	if (to <= *from)
+		return;
+	if (!job->discard_output)
+		hd_buf_add(&job->out, s, to - *from);
+	*lines += hd_count_lines(s, to - *from);
+	*from = to;
+}
+
+static void drop_arena(struct hd_arena *a)
+{
+	if (a) {
+		hd_arena_free(a);
+		free(a);
+	}
+}
+
 int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 {
 	struct ystream *ys = &job->ys;
 	struct hd_vpool *pool = NULL;
 	struct vtask **tasks = NULL;
-	size_t ntasks = 0, cap = 0, i;
+	struct hd_arena *nodes = NULL; /* reused while its documents stay unchanged */
+	size_t ntasks = 0, cap = 0, i, raw = 0, end = 0;
 	int rc = 0, lines = 0;
 
 	if (job->verify_threads > 0)
 		pool = pool_start(job->verify_threads, ys->name);
 	for (;;) {
-		struct hd_arena *nodes = hd_xmalloc(sizeof(*nodes));
 		struct ydoc *doc;
 		size_t d, n0 = job->sp.n, b0, b1;
 		struct hd_buf slice = HD_BUF_INIT;
 
-		hd_arena_init(nodes);
-		rc = ys_next(ys, nodes, &job->err);
-		if (rc <= 0) {
-			hd_arena_free(nodes);
-			free(nodes);
-			break;
+		if (!nodes) {
+			nodes = hd_xmalloc(sizeof(*nodes));
+			hd_arena_init(nodes);
+		} else {
+			hd_arena_reset(nodes);
 		}
+		rc = ys_next(ys, nodes, &job->err);
+		if (rc <= 0)
+			break;
 		rc = 0;
 		d = ys->ndocs - 1;
 		doc = &ys->docs[d];
@@ -185,20 +211,16 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 		if ((fn && fn(ud, job, d) < 0) ||
 		    ye_render_doc(ys, d, &job->sp, &job->err) < 0) {
 			rc = -1;
-			hd_arena_free(nodes);
-			free(nodes);
 			doc->root = NULL;
 			break;
 		}
 		b0 = doc->bound;
-		b1 = doc->end_bound;
+		b1 = end = doc->end_bound;
 		if (job->sp.n > n0 &&
 		    splices_apply_range(ys, job->sp.v + n0, job->sp.n - n0, b0, b1, &slice,
 					&job->err) < 0) {
 			rc = -1;
 			hd_buf_release(&slice);
-			hd_arena_free(nodes);
-			free(nodes);
 			doc->root = NULL;
 			break;
 		}
@@ -206,9 +228,12 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 				       memcmp(slice.data, ys->buf + b0, b1 - b0))) {
 			struct vtask *t = hd_xmalloc(sizeof(*t));
 
+			flush_raw(job, &raw, b0, &lines);
+			raw = b1;
 			memset(t, 0, sizeof(*t));
 			t->root = doc->root;
 			t->nodes = nodes;
+			nodes = NULL; /* the task frees the tree */
 			t->out = slice.data; /* the task owns the copy */
 			t->outlen = slice.len;
 			t->in_slice = ys->buf + b0;
@@ -234,7 +259,7 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 				tasks = hd_xrealloc(tasks, cap * sizeof(*tasks));
 			}
 			tasks[ntasks++] = t;
-			doc->root = NULL; /* the task frees the tree */
+			doc->root = NULL;
 			if (pool)
 				pool_submit(pool, t);
 			else
@@ -244,13 +269,11 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 			continue;
 		}
 		hd_buf_release(&slice);
-		if (!job->discard_output)
-			hd_buf_add(&job->out, ys->buf + b0, b1 - b0);
-		lines += hd_count_lines(ys->buf + b0, b1 - b0);
-		hd_arena_free(nodes);
-		free(nodes);
+		if (job->discard_edits)
+			job->sp.n = n0; /* (none changed a byte) their texts go with the arena */
 		doc->root = NULL;
 	}
+	drop_arena(nodes);
 	if (pool)
 		pool_stop(pool);
 	for (i = 0; i < ntasks; i++) {
@@ -261,13 +284,14 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 		free(tasks[i]->err);
 		if (tasks[i]->nodes) { /* never ran (stopped early) */
 			free(tasks[i]->out);
-			hd_arena_free(tasks[i]->nodes);
-			free(tasks[i]->nodes);
+			drop_arena(tasks[i]->nodes);
 		}
 		free(tasks[i]);
 	}
 	free(tasks);
 	ys_close(ys);
+	if (rc == 0 && job->changed)
+		flush_raw(job, &raw, end, &lines);
 	if (rc == 0 && !job->changed)
 		hd_buf_reset(&job->out);
 	return rc;

@@ -63,6 +63,9 @@ static void usage(FILE *fp)
 	      "  -f, --file FILE      a Compose file merged over the earlier -f files\n"
 	      "                       (like docker compose -f); each is hardened on\n"
 	      "                       the merged services, edits go where they apply\n"
+	      "      --max-size N     per-file limits (an error for that file):\n"
+	      "      --max-nodes N    input bytes (128M), nodes of one document\n"
+	      "      --max-aliases N  (1000000) and aliases in one (100000)\n"
 	      "  -h, --help           show this help\n"
 	      "      --version        show the version\n"
 	      "\n"
@@ -75,7 +78,7 @@ enum {
 	OPT_CHECK = 256, OPT_STDOUT, OPT_DIFF, OPT_UNSAFE, OPT_LEVEL, OPT_ONLY,
 	OPT_SKIP, OPT_KINDS, OPT_UID, OPT_GID, OPT_SECRETS, OPT_LIST,
 	OPT_VERSION, OPT_NOFOLLOW, OPT_EXPLAIN, OPT_FORMAT, OPT_REPORT, OPT_COLOR,
-	OPT_CONFIG, OPT_INCLUDE, OPT_EXCLUDE,
+	OPT_CONFIG, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_SIZE, OPT_MAX_NODES, OPT_MAX_ALIASES,
 };
 
 static const char *applies_str(const struct hd_transform *t)
@@ -178,6 +181,9 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "include", required_argument, NULL, OPT_INCLUDE },
 		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
+		{ "max-aliases", required_argument, NULL, OPT_MAX_ALIASES },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -294,6 +300,19 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 		case OPT_EXCLUDE:
 			cli->exclude = optarg;
 			break;
+		case OPT_MAX_SIZE:
+		case OPT_MAX_NODES:
+		case OPT_MAX_ALIASES: {
+			char msg[200];
+
+			if (hd_limit_option(c == OPT_MAX_SIZE ? "max-size" :
+					    c == OPT_MAX_NODES ? "max-nodes" : "max-aliases",
+					    optarg, msg, sizeof(msg)) < 0) {
+				fprintf(stderr, "harden: error: %s\n", msg);
+				return -1;
+			}
+			break;
+		}
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);

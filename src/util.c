@@ -7,16 +7,90 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 struct hd_arena_chunk {
 	struct hd_arena_chunk *next;
 	size_t used, size;
+	bool mapped; /* a huge-page mapping of its own (chunk_map()) */
 	max_align_t data[];
 };
 
 #define HD_CHUNK_MIN (64 * 1024)
+
+struct hd_limits hd_limits = {
+	HD_MAX_SIZE_DEFAULT, HD_MAX_NODES_DEFAULT, HD_MAX_ALIASES_DEFAULT
+};
+
+int hd_limit_option(const char *opt, const char *val, char *msg, size_t n)
+{
+	char *end;
+	unsigned long long v;
+	size_t *dst = !strcmp(opt, "max-size") ? &hd_limits.max_size :
+		      !strcmp(opt, "max-nodes") ? &hd_limits.max_nodes :
+		      !strcmp(opt, "max-aliases") ? &hd_limits.max_aliases : NULL;
+
+	errno = 0;
+	v = strtoull(val, &end, 10);
+	if (end != val && *end && !end[1] && strchr("kKmMgG", *end)) {
+		int shift = strchr("kK", *end) ? 10 : strchr("mM", *end) ? 20 : 30;
+
+		if (v > (~0ULL >> shift))
+			errno = ERANGE;
+		v <<= shift;
+		end++;
+	}
+	if (!dst || end == val || *end || errno || v == 0 || *val == '-' ||
+	    v > (unsigned long long)((size_t)-1 / 2)) {
+		snprintf(msg, n, "--%s needs a positive number (K, M or G may follow), got '%s'",
+			 opt, val);
+		return -1;
+	}
+	*dst = (size_t)v;
+	return 0;
+}
+#define HD_HUGE (2u << 20)
+
+/*
+ * Big chunks (the nodes of a big document) are mappings aligned to the
+ * huge page size and advised to be backed by huge pages: the kernel then
+ * faults them in 2 MiB at a time instead of 4 KiB, and page faults, not
+ * the parse, were most of the time of loading a big file.  Only pages
+ * written to are ever touched, so the rounding costs address space only.
+ */
+static struct hd_arena_chunk *chunk_map(size_t csize)
+{
+	size_t want = (sizeof(struct hd_arena_chunk) + csize + HD_HUGE - 1) & ~(size_t)(HD_HUGE - 1);
+	char *p = mmap(NULL, want + HD_HUGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a;
+	struct hd_arena_chunk *c;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (char *)(((uintptr_t)p + HD_HUGE - 1) & ~(uintptr_t)(HD_HUGE - 1));
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	if (a + want < p + want + HD_HUGE)
+		munmap(a + want, (size_t)(p + want + HD_HUGE - (a + want)));
+#ifdef MADV_HUGEPAGE
+	madvise(a, want, MADV_HUGEPAGE);
+#endif
+	c = (struct hd_arena_chunk *)a;
+	c->size = want - sizeof(*c);
+	c->mapped = true;
+	return c;
+}
+
+static void chunk_free(struct hd_arena_chunk *c)
+{
+	if (c->mapped)
+		munmap(c, sizeof(*c) + c->size);
+	else
+		free(c);
+}
 
 void *hd_xmalloc(size_t n)
 {
@@ -60,7 +134,8 @@ void hd_arena_init_small(struct hd_arena *a)
 	a->first = 2048;
 }
 
-void *hd_arena_alloc(struct hd_arena *a, size_t size)
+/* Room for @size bytes (rounded up to the alignment), not zeroed. */
+void *hd_arena_alloc_raw(struct hd_arena *a, size_t size)
 {
 	struct hd_arena_chunk *c = a->head;
 	size_t align = sizeof(max_align_t);
@@ -71,10 +146,14 @@ void *hd_arena_alloc(struct hd_arena *a, size_t size)
 		size_t min = a->first ? a->first : HD_CHUNK_MIN;
 		size_t csize = size > min ? size : min;
 
-		if (a->head && a->total > 4 * min && csize < a->total / 4)
-			csize = a->total / 4; /* grow geometrically */
-		c = hd_xmalloc(sizeof(*c) + csize);
-		c->size = csize;
+		if (a->head && a->total > 4 * min && csize < a->total)
+			csize = a->total; /* grow geometrically */
+		c = csize >= HD_HUGE / 2 ? chunk_map(csize) : NULL;
+		if (!c) {
+			c = hd_xmalloc(sizeof(*c) + csize);
+			c->size = csize;
+			c->mapped = false;
+		}
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
@@ -82,13 +161,20 @@ void *hd_arena_alloc(struct hd_arena *a, size_t size)
 	}
 	p = (char *)c->data + c->used;
 	c->used += size;
+	return p;
+}
+
+void *hd_arena_alloc(struct hd_arena *a, size_t size)
+{
+	void *p = hd_arena_alloc_raw(a, size);
+
 	memset(p, 0, size);
 	return p;
 }
 
 char *hd_arena_strndup(struct hd_arena *a, const char *s, size_t n)
 {
-	char *p = hd_arena_alloc(a, n + 1);
+	char *p = hd_arena_alloc_raw(a, n + 1);
 
 	if (n)
 		memcpy(p, s, n);
@@ -110,7 +196,7 @@ char *hd_arena_printf(struct hd_arena *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	p = hd_arena_alloc(a, (size_t)n + 1);
+	p = hd_arena_alloc_raw(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -123,10 +209,63 @@ void hd_arena_free(struct hd_arena *a)
 
 	for (; c; c = next) {
 		next = c->next;
-		free(c);
+		chunk_free(c);
 	}
 	a->head = NULL;
 	a->total = 0;
+}
+
+/*
+ * Empty @a for its next use, keeping its largest chunk: the pages it
+ * already touched serve the next document instead of being returned to
+ * malloc (which may give them back to the kernel) and faulted in again.
+ */
+void hd_arena_reset(struct hd_arena *a)
+{
+	struct hd_arena_chunk *c, *next, *keep = NULL;
+
+	for (c = a->head; c; c = c->next)
+		if (!keep || c->size > keep->size)
+			keep = c;
+	for (c = a->head; c; c = next) {
+		next = c->next;
+		if (c != keep)
+			chunk_free(c);
+	}
+	a->head = keep;
+	a->total = 0;
+	if (keep) {
+		keep->next = NULL;
+		keep->used = 0;
+		a->total = keep->size;
+	}
+}
+
+void hd_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+
+	if (n >= 256 * 1024 && e > a)
+		madvise((void *)a, e - a, MADV_POPULATE_WRITE); /* (a hint: errors ignored) */
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
+void hd_buf_reserve(struct hd_buf *b, size_t n)
+{
+	size_t had = b->cap;
+
+	if (b->cap >= b->len + n + 1)
+		return;
+	b->data = hd_xrealloc(b->data, b->len + n + 1);
+	b->cap = b->len + n + 1;
+	if (!had)
+		b->data[0] = '\0';
+	hd_prefault(b->data + b->len, n);
 }
 
 static void buf_grow(struct hd_buf *b, size_t extra)
@@ -256,8 +395,17 @@ int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *stp
 		/* O_NONBLOCK only kept open() from waiting on a FIFO; a regular
 		 * file ignores it */
 		*stp = st;
-		if (st.st_size > 0)
-			buf_grow(&b, (size_t)st.st_size + 1);
+		if ((unsigned long long)st.st_size > hd_limits.max_size) {
+			close(fd);
+			errno = EFBIG;
+			return -1;
+		}
+		if (st.st_size > 0) {
+			/* room for the NUL and for the read() that sees the end:
+			 * the buffer is never grown (copied) once full */
+			buf_grow(&b, (size_t)st.st_size + 2);
+			hd_prefault(b.data, (size_t)st.st_size);
+		}
 	}
 	for (;;) {
 		ssize_t n;
@@ -278,6 +426,15 @@ int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *stp
 		if (n == 0)
 			break;
 		b.len += (size_t)n;
+		if (b.len > hd_limits.max_size) {
+			if (fd != STDIN_FILENO)
+				close(fd);
+			hd_buf_release(&b);
+			errno = EFBIG;
+			return -1;
+		}
+		if (memchr(b.data + b.len - (size_t)n, '\0', (size_t)n))
+			break; /* binary: the parser says where, no need for more */
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);

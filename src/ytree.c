@@ -206,7 +206,7 @@ static void build_lines(struct ystream *ys)
 		lines[n++] = (size_t)(nl + 1 - ys->buf);
 		p = nl + 1;
 	}
-	ys->lines = hd_arena_alloc(ys->keep, n * sizeof(*lines));
+	ys->lines = hd_arena_alloc_raw(ys->keep, n * sizeof(*lines));
 	memcpy(ys->lines, lines, n * sizeof(*lines));
 	ys->nlines = n;
 	free(lines);
@@ -339,6 +339,7 @@ struct builder {
 	struct yn **stack;
 	size_t depth, cap;
 	size_t cursor; /* end of the last token seen */
+	size_t nnodes, naliases;     /* in the current document (hd_limits) */
 	struct anchor_ent **anchors; /* ANCHOR_BUCKETS, allocated at the first anchor */
 	bool anchors_used;           /* since the document started */
 	size_t ndocs, capdocs;
@@ -394,7 +395,7 @@ void yn_add_kid(struct hd_arena *a, struct yn *p, struct yn *k)
 {
 	if (p->nkids == p->capkids) {
 		size_t ncap = p->capkids ? p->capkids * 2 : 4;
-		struct yn **nk = hd_arena_alloc(a, ncap * sizeof(*nk));
+		struct yn **nk = hd_arena_alloc_raw(a, ncap * sizeof(*nk));
 
 		if (p->nkids)
 			memcpy(nk, p->kids, p->nkids * sizeof(*nk));
@@ -430,7 +431,7 @@ static void set_props(struct builder *b, struct yn *n, struct fy_token *anchor,
 static void register_anchor(struct builder *b, struct yn *n)
 {
 	unsigned h = hash_str(n->anchor) % ANCHOR_BUCKETS;
-	struct anchor_ent *e = hd_arena_alloc(b->ys->arena, sizeof(*e));
+	struct anchor_ent *e = hd_arena_alloc_raw(b->ys->arena, sizeof(*e));
 
 	if (!b->anchors) {
 		b->anchors = hd_xmalloc(ANCHOR_BUCKETS * sizeof(*b->anchors));
@@ -909,10 +910,29 @@ static size_t find_dash(const struct ystream *ys, size_t p)
 	return indicator_before(ys, p, '-', "");
 }
 
+/* The tree of a document is bounded (hd_limits): memory stays so too.
+ * (Verification reads harden's own output of a tree that was bounded.) */
+static int count_node(struct builder *b, const struct yn *n)
+{
+	size_t at = n->start != HD_NOPOS ? n->start : b->cursor;
+
+	if (b->lean)
+		return 0;
+	if (++b->nnodes > hd_limits.max_nodes)
+		return err_at(b->err, b->ys, at, "the document has more than %zu nodes, "
+			      "the limit (--max-nodes)", hd_limits.max_nodes);
+	if (n->kind == YN_ALIAS && ++b->naliases > hd_limits.max_aliases)
+		return err_at(b->err, b->ys, at, "the document has more than %zu aliases, "
+			      "the limit (--max-aliases)", hd_limits.max_aliases);
+	return 0;
+}
+
 static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
 {
 	struct yn *p = b->depth ? b->stack[b->depth - 1] : NULL;
 
+	if (count_node(b, n) < 0)
+		return -1;
 	if (!p) {
 		doc->root = n;
 		if (doc->start == HD_NOPOS)
@@ -979,7 +999,7 @@ static struct ydoc *new_doc(struct builder *b)
 
 	if (b->ndocs == b->capdocs) {
 		size_t ncap = b->capdocs ? b->capdocs * 2 : 4;
-		struct ydoc *nd = hd_arena_alloc(ys->keep, ncap * sizeof(*nd));
+		struct ydoc *nd = hd_arena_alloc_raw(ys->keep, ncap * sizeof(*nd));
 
 		if (b->ndocs)
 			memcpy(nd, ys->docs, b->ndocs * sizeof(*nd));
@@ -1029,7 +1049,7 @@ static size_t fold_breaks(const char *p, size_t n, size_t *i, char *out, size_t 
 static char *cook_flow(struct hd_arena *a, const char *p, size_t n, bool sq,
 		       size_t *len)
 {
-	char *out = hd_arena_alloc(a, n + 1);
+	char *out = hd_arena_alloc_raw(a, n + 1);
 	size_t i = 0, o = 0;
 
 	while (i < n) {
@@ -1094,7 +1114,7 @@ static size_t put_utf8(char *o, unsigned long cp)
  */
 static char *cook_dq(struct hd_arena *a, const char *p, size_t n, size_t *len)
 {
-	char *out = hd_arena_alloc(a, n + 1); /* escapes never grow */
+	char *out = hd_arena_alloc_raw(a, n + 1); /* escapes never grow */
 	size_t i = 0, o = 0, keep = 0;
 
 	while (i < n) {
@@ -1212,6 +1232,7 @@ static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **doc
 		if (b->anchors_used) /* anchors are per document */
 			memset(b->anchors, 0, ANCHOR_BUCKETS * sizeof(*b->anchors));
 		b->anchors_used = false;
+		b->nnodes = b->naliases = 0;
 		*docp = new_doc(b);
 		t = e->document_start.document_start;
 		if (!e->document_start.implicit && t) {
