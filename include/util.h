@@ -48,6 +48,15 @@ void hd_buf_printf(struct hd_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void hd_buf_vprintf(struct hd_buf *b, const char *fmt, va_list ap);
 void hd_buf_reset(struct hd_buf *b);
+/*
+ * hd_buf_add_esc() - append @s with its control characters escaped (\t,
+ * \r, \033, ...), so that a name cannot drive a terminal; @quote: like
+ * git's core.quotePath, a string that needs escaping is also put in double
+ * quotes (and its '"' and '\\' escaped).  Other bytes are kept as they are.
+ */
+void hd_buf_add_esc(struct hd_buf *b, const char *s, bool quote);
+/* Does @s hold a control character that hd_buf_add_esc() would escape? */
+bool hd_needs_esc(const char *s);
 void hd_buf_release(struct hd_buf *b);
 
 /* Abort with a message on allocation failure (the only way malloc fails us). */
