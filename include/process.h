@@ -93,6 +93,13 @@ bool hd_finding_exemption(const struct hd_finding *f);
  * low-severity value left as written)?  Printed once per file as a note.
  */
 bool hd_finding_kept(const struct hd_finding *f);
+/*
+ * hd_finding_message() - append @f's message, escaped; @conditional (nothing
+ * is written: --check, reports): an applied fix's "held ...; now ..." put in
+ * the conditional.  False when @f is an applied fix whose message has no
+ * conditional form (it names the fix, not what is wrong).
+ */
+bool hd_finding_message(struct hd_buf *b, const struct hd_finding *f, bool conditional);
 /* The path as printed: "<stdin>" for "-". */
 const char *hd_display_path(const char *path);
 

@@ -394,7 +394,7 @@ static int write_report(const struct hd_cli *cli, struct hd_result **res, size_t
 			strerror(errno));
 		return -1;
 	}
-	hd_report_write(fp, cli->format, res, n);
+	hd_report_write(fp, cli, res, n);
 	if (fp != stdout && fclose(fp) != 0) {
 		fprintf(stderr, "harden: error: cannot write report '%s'\n", cli->report);
 		return -1;

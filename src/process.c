@@ -193,7 +193,7 @@ static int by_position(const void *a, const void *b, void *arg)
  * --check writes nothing, so an applied fix's message ("held a literal
  * secret; now read from Secret ...") is put in the conditional.
  */
-static const char *const conditional[][2] = {
+static const char *const conditional_forms[][2] = {
 	{ " held a literal ", " holds a literal " },
 	{ "; now read from ", "; would be read from " },
 	{ "; now the secret ", "; would become the secret " },
@@ -202,32 +202,41 @@ static const char *const conditional[][2] = {
 	{ " made read-only", " would be made read-only" },
 };
 
-static void add_message(struct hd_buf *b, const struct hd_finding *f, bool check)
+bool hd_finding_message(struct hd_buf *b, const struct hd_finding *f, bool conditional)
 {
 	struct hd_buf m = HD_BUF_INIT;
 	const char *p = f->message;
 	bool any = false;
 	size_t k;
 
-	if (!check || !f->applied) {
+	if (!conditional || !f->applied) {
 		hd_buf_add_esc(b, f->message, false);
-		return;
+		return true;
 	}
 	while (*p) {
-		for (k = 0; k < sizeof(conditional) / sizeof(conditional[0]); k++)
-			if (!strncmp(p, conditional[k][0], strlen(conditional[k][0])))
+		for (k = 0; k < sizeof(conditional_forms) / sizeof(conditional_forms[0]); k++)
+			if (!strncmp(p, conditional_forms[k][0], strlen(conditional_forms[k][0])))
 				break;
-		if (k < sizeof(conditional) / sizeof(conditional[0])) {
-			hd_buf_adds(&m, conditional[k][1]);
-			p += strlen(conditional[k][0]);
+		if (k < sizeof(conditional_forms) / sizeof(conditional_forms[0])) {
+			hd_buf_adds(&m, conditional_forms[k][1]);
+			p += strlen(conditional_forms[k][0]);
 			any = true;
 		} else {
 			hd_buf_addc(&m, *p++);
 		}
 	}
-	if (!any)
-		hd_buf_adds(b, "would apply: ");
 	hd_buf_add_esc(b, m.data ? m.data : "", false);
+	hd_buf_release(&m);
+	return any;
+}
+
+static void add_message(struct hd_buf *b, const struct hd_finding *f, bool check)
+{
+	struct hd_buf m = HD_BUF_INIT;
+
+	if (!hd_finding_message(&m, f, check))
+		hd_buf_adds(b, "would apply: ");
+	hd_buf_add(b, m.data ? m.data : "", m.len);
 	hd_buf_release(&m);
 }
 
