@@ -4,6 +4,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,55 @@ static int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputs("\nTry 'harden --help' for more information.\n", stderr);
 	return -1;
+}
+
+/* Edit distance of two short option names (for "did you mean"). */
+static size_t opt_distance(const char *a, size_t la, const char *b)
+{
+	size_t lb = strlen(b), i, j, row[64];
+
+	if (la >= 63 || lb >= 63)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+/* "unknown option '--chek'; did you mean '--check'?" */
+static int unknown_option(const char *arg, const struct option *opts)
+{
+	const char *name = arg + 2, *best = NULL;
+	size_t len = strcspn(name, "="), bd = SIZE_MAX;
+
+	if (!strncmp(arg, "--", 2))
+		for (; opts->name; opts++) {
+			size_t d = opt_distance(name, len, opts->name);
+
+			if (d < bd) {
+				bd = d;
+				best = opts->name;
+			}
+		}
+	if (best && bd == 0 && name[len] == '=')
+		return usage_error("option '--%s' takes no value", best);
+	if (best && bd <= len / 3 + 1)
+		return usage_error("unknown option '%s'; did you mean '--%s'?", arg, best);
+	return usage_error("unknown option '%s'", arg);
 }
 
 static int parse_fail_on(const char *s)
@@ -352,7 +402,7 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 
 				return usage_error("unknown option '%s'", o);
 			}
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return unknown_option(argv[optind - 1], opts);
 		}
 	}
 	if (optind >= argc)

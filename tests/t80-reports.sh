@@ -13,7 +13,7 @@ grep -q '^+++ b/examples/k8s/cronjob.in.yaml' "$TMP/d" && $PY -c "import json,sy
 $H --check -q "$SHARED"/corpus/k8s/* "$SHARED"/corpus/compose/* >"$TMP/changed"; rc=$?
 n=$(wc -l <"$TMP/changed")
 bad=0
-for f in "$SHARED"/corpus/k8s/* "$SHARED"/corpus/compose/*; do
+for f in $(corpus_sample "$SHARED"/corpus/k8s/* "$SHARED"/corpus/compose/*); do
 	if $H --stdout -q "$f" | cmp -s - "$f"; then grep -qxF "$f" "$TMP/changed" && bad=1
 	else grep -qxF "$f" "$TMP/changed" || bad=1; fi
 done

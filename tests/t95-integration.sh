@@ -2,6 +2,8 @@
 if command -v pre-commit >/dev/null; then
 	pre-commit validate-manifest .pre-commit-hooks.yaml >/dev/null 2>&1 &&
 		t_pass "pre-commit validate-manifest" || t_fail "pre-commit validate-manifest"
+else
+	t_fail "pre-commit not installed (make deps-test installs it)"
 fi
 # each hook's entry works as pre-commit runs it (entry + file names)
 $PY - "$H" <<'PY' && t_pass "pre-commit hook entries run" || t_fail "pre-commit hook entries"
@@ -44,10 +46,14 @@ PY
 if command -v mandoc >/dev/null; then
 	out=$(mandoc -Tlint -Wwarning docs/harden.1 2>&1)
 	[ -z "$out" ] && t_pass "man page lints clean (mandoc)" || t_fail "man page lint" "$out"
+else
+	t_fail "mandoc not installed (make deps-test installs it)"
 fi
 if command -v groff >/dev/null; then
 	out=$(groff -man -Tutf8 -ww -z docs/harden.1 2>&1)
 	[ -z "$out" ] && t_pass "man page renders (groff)" || t_fail "man page groff" "$out"
+else
+	t_fail "groff not installed (make deps-test installs it)"
 fi
 missing=""
 for opt in $($H --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
