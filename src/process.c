@@ -177,6 +177,19 @@ static bool alike(const struct hd_finding *f, const struct hd_finding *g)
 	       !strncmp(f->message, g->message, w) && strcspn(g->message, " :") == w;
 }
 
+/* Was @obj named in the group of (sorted) item @i before its item @j? */
+static bool named(const struct hd_finding *fs, const size_t *ix, size_t i, size_t j,
+		  const char *obj)
+{
+	size_t k;
+
+	for (k = i; k < j; k++)
+		if ((k == i || alike(&fs[ix[i]], &fs[ix[k]])) && fs[ix[k]].object &&
+		    !strcmp(fs[ix[k]].object, obj))
+			return true;
+	return false;
+}
+
 static int by_position(const void *a, const void *b, void *arg)
 {
 	const struct hd_finding *f = arg;
@@ -264,6 +277,7 @@ static void print_findings(struct hd_result *res, const struct hd_ctx *ctx,
 	for (i = 0; i < n; i++) {
 		const struct hd_finding *f = &fs[ix[i]];
 		bool kept = hd_finding_kept(f);
+		struct hd_buf also = HD_BUF_INIT;
 		size_t more = 0;
 
 		if (done[ix[i]])
@@ -271,9 +285,14 @@ static void print_findings(struct hd_result *res, const struct hd_ctx *ctx,
 		for (j = i + 1; kept && j < n; j++) {
 			const struct hd_finding *g = &fs[ix[j]];
 
-			if (!done[ix[j]] && alike(f, g)) {
-				done[ix[j]] = true;
-				more++;
+			if (done[ix[j]] || !alike(f, g))
+				continue;
+			done[ix[j]] = true;
+			more++;
+			/* every object stays named: "also services.db, services.cache" */
+			if (g->object && !named(fs, ix, i, j, g->object)) {
+				hd_buf_adds(&also, also.len ? ", " : "; also ");
+				hd_buf_add_esc(&also, g->object, false);
 			}
 		}
 		hd_buf_add_esc(&res->err, display(res->path), true);
@@ -291,8 +310,10 @@ static void print_findings(struct hd_result *res, const struct hd_ctx *ctx,
 		}
 		add_message(&res->err, f, cli->check);
 		if (more)
-			hd_buf_printf(&res->err, " (and %zu more like it in this file)", more);
+			hd_buf_printf(&res->err, " (and %zu more like it in this file%s)", more,
+				      also.data ? also.data : "");
 		hd_buf_addc(&res->err, '\n');
+		hd_buf_release(&also);
 	}
 	free(done);
 	free(ix);

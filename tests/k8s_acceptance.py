@@ -67,9 +67,13 @@ def warnings(stderr):
     """{(label, transform)} from harden warnings."""
     got = set()
     for line in stderr.splitlines():
-        m = re.search(r": warning: \[([a-z-]+)\] (\S+?)( container '[^']*')?: ", line)
+        m = re.search(r": (?:warning|note): \[([a-z-]+)\] (\S+?)( container '[^']*')?: ", line)
         if m:
             got.add((m.group(2), m.group(1)))
+            # explicit choices kept: one note per file naming the other objects
+            a = re.search(r"more like it in this file; also (.*)\)$", line)
+            for obj in (a.group(1).split(", ") if a else []):
+                got.add((obj, m.group(1)))
     return got
 
 def main():
