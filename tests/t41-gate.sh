@@ -73,3 +73,31 @@ if ! grep -q $'[\033\a\r]' "$TMP/o" "$TMP/e" && grep -q 'evil\\033\]0;pwned\\a\\
 else
 	t_fail "i22-08-escapes" "$(cat -v "$TMP/o" "$TMP/e" | head -8)"
 fi
+
+# i19-03: the Markdown report lists only the defaults that apply to the files at hand
+$H --format markdown -q examples/k8s/cronjob.in.yaml >"$TMP/k.md"
+$H --format markdown -q examples/compose/postgres.in.yaml >"$TMP/c.md"
+grep -q 'Kubernetes limits' "$TMP/k.md" && ! grep -q 'Compose limits' "$TMP/k.md" && ! grep -q 'capabilities kept' "$TMP/k.md" &&
+	grep -q 'Compose limits' "$TMP/c.md" && ! grep -q 'Kubernetes limits' "$TMP/c.md" && grep -q '<details>' "$TMP/k.md" &&
+	t_pass "i19-03 Markdown: only the defaults that apply, files in <details>" || t_fail "i19-03 Markdown defaults"
+# i19-03: a run too big for a PR body is cut under 65,536 characters, saying so
+mkdir -p "$TMP/many"
+for i in $(seq 1 400); do cp examples/compose/long-syntax-unsafe.in.yaml "$TMP/many/c$i.yaml"; done
+$H --format markdown -q "$TMP/many" >"$TMP/m.md"
+[ "$(wc -c <"$TMP/m.md")" -lt 65536 ] && grep -q 'more file(s) left out' "$TMP/m.md" &&
+	/usr/bin/python3 -c "import markdown,sys; h=markdown.markdown(open(sys.argv[1]).read(), extensions=['tables']); assert '<table>' in h" "$TMP/m.md" &&
+	t_pass "i19-03 Markdown capped under 65,536 characters with a note of what was left out" ||
+	t_fail "i19-03 Markdown cap" "$(wc -c <"$TMP/m.md")"
+# i19-02: SARIF after -i reports what is left, without fixes; exemptions are suppressions
+cp examples/compose/exempt.in.yaml "$TMP/ex.yaml"
+$H --format sarif -q "$TMP/ex.yaml" >"$TMP/ex.sarif"
+$H -i --format sarif -q "$TMP/agent.yaml" >"$TMP/ag.sarif"
+/usr/bin/python3 - "$TMP/ex.sarif" "$TMP/ag.sarif" <<'PY' && t_pass "i19-02 SARIF: suppressions inSource; after -i only what is left, no fixes" || t_fail "i19-02 SARIF modes"
+import json, sys
+ex = json.load(open(sys.argv[1]))["runs"][0]["results"]
+sup = [r for r in ex if r.get("suppressions")]
+assert sup and all(s["kind"] == "inSource" for r in sup for s in r["suppressions"]), sup
+ag = json.load(open(sys.argv[2]))["runs"][0]["results"]
+assert len(ag) == 3 and not any("fixes" in r for r in ag), ag
+assert {r["level"] for r in ag} == {"error"}
+PY
