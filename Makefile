@@ -1,7 +1,9 @@
 # harden - Makefile
 #   make            build ./harden
 #   make run        install missing Debian packages, build, harden examples/
-#   make test       unit, golden, corpus and CLI tests
+#   make test       unit, golden, CLI and sampled corpus tests (installs
+#                   what they need, as root); a line per test file as it ends
+#   make test-full  the same on the whole corpus (every corpus-wide loop), CI
 #   make check      the tests under ASan+UBSan
 #   make bench      benchmarks (bench/RESULTS.md)
 #   make install PREFIX=/usr/local
@@ -9,7 +11,13 @@
 PREFIX  ?= /usr/local
 CC      ?= cc
 SHARED  ?= ../shared
-DEBPKGS  = libfyaml-dev libyaml-dev libpcre2-dev libcmocka-dev
+DEBPKGS  = gcc libc6-dev libfyaml-dev libyaml-dev libpcre2-dev libcmocka-dev
+# what the end-to-end tests run: the oracles (Python), patch, GNU time,
+# pre-commit, the man page linters, git (the GitOps example)
+TESTPKGS = python3 python3-yaml python3-jsonschema python3-markdown time patch \
+           pre-commit mandoc groff-base git util-linux
+# make test: the corpus-wide loops on every HD_SAMPLE-th corpus file
+HD_SAMPLE ?= 4
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wwrite-strings -Wundef -Wimplicit-fallthrough
 CFLAGS  ?= -O2 -g
@@ -38,7 +46,13 @@ UNITBIN  = $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 all: harden
 
 deps:
-	@missing=""; for p in $(DEBPKGS); do \
+	@$(MAKE) --no-print-directory apt-install PKGS="$(DEBPKGS)"
+
+deps-test:
+	@$(MAKE) --no-print-directory apt-install PKGS="$(DEBPKGS) $(TESTPKGS)"
+
+apt-install:
+	@missing=""; for p in $(PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -146,10 +160,16 @@ $(BUILD)/tests/libinject.so: tests/fault/inject.c
 unit: $(UNITBIN)
 	@for t in $(UNITBIN); do echo "== $$t"; $$t || exit 1; done
 
-test: deps harden unit $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars $(BUILD)/tests/secret_verdict
+test: deps-test
+	@$(MAKE) --no-print-directory test-run
+
+test-full: deps-test
+	@$(MAKE) --no-print-directory test-run HD_SAMPLE=1
+
+test-run: harden unit $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars $(BUILD)/tests/secret_verdict
 	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars \
 	  VERDICT=$(BUILD)/tests/secret_verdict \
-	  SHARED=$(SHARED) bash tests/run.sh
+	  SHARED=$(SHARED) HD_SAMPLE=$(HD_SAMPLE) bash tests/run.sh
 	@if [ -n "$$CI" ] && command -v $(FUZZCC) >/dev/null; then \
 	  $(MAKE) --no-print-directory -j$$(nproc) -Otarget fuzz FUZZ_RUNS=$${CI_FUZZ_RUNS:-400000}; fi
 
@@ -210,4 +230,4 @@ install: harden
 clean:
 	rm -rf build build-san build-fuzz harden
 
-.PHONY: all deps run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz
+.PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz

@@ -26,6 +26,8 @@ struct hd_cli {
 	struct hd_opts opts;
 	unsigned set;          /* HD_SET_* bits: options given on the command line */
 	bool in_place, check, diff, to_stdout, quiet, no_follow, color;
+	/* --fail-on: findings left unfixed that fail the run (HD_FAIL_*) */
+	int fail_on;
 	enum hd_format format;
 	const char *report;    /* --report FILE */
 	const char *config;    /* --config FILE (else .harden.yaml walking up) */
@@ -46,6 +48,9 @@ enum {
 	HD_SET_KINDS = 1 << 6,
 };
 
+/* --fail-on: none, a severity and above, or the unsafe fixes not applied */
+enum { HD_FAIL_NONE, HD_FAIL_LOW, HD_FAIL_MEDIUM, HD_FAIL_HIGH, HD_FAIL_UNSAFE };
+
 enum hd_status { HD_R_UNCHANGED, HD_R_CHANGED, HD_R_ERROR, HD_R_SKIPPED };
 
 struct hd_redit {          /* a splice, for SARIF replacements */
@@ -65,6 +70,10 @@ struct hd_result {
 	size_t ne;
 	char *errmsg;
 	int err_line, err_col;
+	/* findings left for a human (not applied; honoured exemptions aside),
+	 * by enum hd_severity, and how many of them are unsafe fixes */
+	unsigned left[3];
+	unsigned left_unsafe;
 	struct hd_secret_store secrets;
 	const struct hd_opts *opts; /* effective options (policy applied) */
 	/*
@@ -84,6 +93,24 @@ struct hd_result {
 void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		struct hd_result *res);
 void hd_result_release(struct hd_result *res);
+/* Does @res hold a finding left unfixed that --fail-on @fail_on fails on? */
+bool hd_result_fails(const struct hd_result *res, int fail_on);
+/* Is @f a recorded exemption (honoured, so nothing to fix)? */
+bool hd_finding_exemption(const struct hd_finding *f);
+/*
+ * Is @f an explicit choice harden keeps (an unsafe fix not applied, or a
+ * low-severity value left as written)?  Printed once per file as a note.
+ */
+bool hd_finding_kept(const struct hd_finding *f);
+/*
+ * hd_finding_message() - append @f's message, escaped; @conditional (nothing
+ * is written: --check, reports): an applied fix's "held ...; now ..." put in
+ * the conditional.  False when @f is an applied fix whose message has no
+ * conditional form (it names the fix, not what is wrong).
+ */
+bool hd_finding_message(struct hd_buf *b, const struct hd_finding *f, bool conditional);
+/* The path as printed: "<stdin>" for "-". */
+const char *hd_display_path(const char *path);
 
 /*
  * hd_result_refuse() - @res may not be applied after all (its secret

@@ -8,8 +8,11 @@
 
 #define HD_REPORT_VERSION 1
 
-/* Write the report of @n results in @fmt (not HD_FMT_TEXT) to @fp. */
-void hd_report_write(FILE *fp, enum hd_format fmt, struct hd_result *const *res,
+/*
+ * Write the report of @n results in @cli->format (not HD_FMT_TEXT) to @fp;
+ * the mode (-i: fixes written) decides what is still wrong.
+ */
+void hd_report_write(FILE *fp, const struct hd_cli *cli, struct hd_result *const *res,
 		     size_t n);
 
 #endif

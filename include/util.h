@@ -59,6 +59,15 @@ void hd_buf_reserve(struct hd_buf *b, size_t n);
  * costs more than the parse of its bytes.
  */
 void hd_prefault(void *p, size_t n);
+/*
+ * hd_buf_add_esc() - append @s with its control characters escaped (\t,
+ * \r, \033, ...), so that a name cannot drive a terminal; @quote: like
+ * git's core.quotePath, a string that needs escaping is also put in double
+ * quotes (and its '"' and '\\' escaped).  Other bytes are kept as they are.
+ */
+void hd_buf_add_esc(struct hd_buf *b, const char *s, bool quote);
+/* Does @s hold a control character that hd_buf_add_esc() would escape? */
+bool hd_needs_esc(const char *s);
 void hd_buf_release(struct hd_buf *b);
 
 /* Abort with a message on allocation failure (the only way malloc fails us). */

@@ -3,6 +3,8 @@
 #include <getopt.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,8 @@ static void usage(FILE *fp)
 	      "  -i, --in-place       rewrite the files (atomic, mode kept)\n"
 	      "      --check          exit 1 and list files that would change\n"
 	      "      --diff           with --check: also print the diff\n"
+	      "      --fail-on LEVEL  also exit 1 on findings left unfixed: low,\n"
+	      "                       medium, high (and above), unsafe, or none\n"
 	      "      --stdout         print the resulting documents\n"
 	      "  -q, --quiet          no warnings or notes on stderr\n"
 	      "\n"
@@ -67,11 +71,12 @@ static void usage(FILE *fp)
 	      "      --max-nodes N    input bytes (128M), nodes of one document\n"
 	      "      --max-aliases N  (1000000) and aliases in one (100000)\n"
 	      "  -h, --help           show this help\n"
-	      "      --version        show the version\n"
+	      "  -V, --version        show the version\n"
 	      "\n"
 	      "FILE may be a directory: YAML files below it are processed.\n"
-	      "Exit status: 0 no change or success, 1 changes found (--check),\n"
-	      "2 error (the file is left untouched).\n", fp);
+	      "Exit status: 0 no change or success, 1 changes found (--check) or\n"
+	      "findings at the --fail-on level left, 2 error (the file is left\n"
+	      "untouched).\n", fp);
 }
 
 enum {
@@ -79,7 +84,84 @@ enum {
 	OPT_SKIP, OPT_KINDS, OPT_UID, OPT_GID, OPT_SECRETS, OPT_LIST,
 	OPT_VERSION, OPT_NOFOLLOW, OPT_EXPLAIN, OPT_FORMAT, OPT_REPORT, OPT_COLOR,
 	OPT_CONFIG, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_SIZE, OPT_MAX_NODES, OPT_MAX_ALIASES,
+	OPT_FAIL_ON,
 };
+
+/* A usage error: one line and a hint, not the whole help. */
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("harden: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'harden --help' for more information.\n", stderr);
+	return -1;
+}
+
+/* Edit distance of two short option names (for "did you mean"). */
+static size_t opt_distance(const char *a, size_t la, const char *b)
+{
+	size_t lb = strlen(b), i, j, row[64];
+
+	if (la >= 63 || lb >= 63)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+/* "unknown option '--chek'; did you mean '--check'?" */
+static int unknown_option(const char *arg, const struct option *opts)
+{
+	const char *name = arg + 2, *best = NULL;
+	size_t len = strcspn(name, "="), bd = SIZE_MAX;
+
+	if (!strncmp(arg, "--", 2))
+		for (; opts->name; opts++) {
+			size_t d = opt_distance(name, len, opts->name);
+
+			if (d < bd) {
+				bd = d;
+				best = opts->name;
+			}
+		}
+	if (best && bd == 0 && name[len] == '=')
+		return usage_error("option '--%s' takes no value", best);
+	if (best && bd <= len / 3 + 1)
+		return usage_error("unknown option '%s'; did you mean '--%s'?", arg, best);
+	return usage_error("unknown option '%s'", arg);
+}
+
+static int parse_fail_on(const char *s)
+{
+	static const char *const names[] = { "none", "low", "medium", "high", "unsafe" };
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (!strcmp(s, names[i]))
+			return i; /* HD_FAIL_* in that order */
+	fprintf(stderr, "harden: error: --fail-on must be low, medium, high, unsafe or "
+		"none, got '%s'\n", s);
+	return -1;
+}
 
 static const char *applies_str(const struct hd_transform *t)
 {
@@ -188,19 +270,25 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 		{ "file", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *compose_files[64]; /* -f, in order (argv strings) */
 	const char *color = "auto";
 	int c;
 
-	while ((c = getopt_long(argc, argv, "iqhj:f:", opts, NULL)) != -1) {
+	opterr = 0; /* usage_error() says it in one line */
+	while ((c = getopt_long(argc, argv, ":iqhVj:f:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			cli->in_place = true;
 			break;
 		case OPT_CHECK:
 			cli->check = true;
+			break;
+		case OPT_FAIL_ON:
+			if ((cli->fail_on = parse_fail_on(optarg)) < 0)
+				return -1;
 			break;
 		case OPT_STDOUT:
 			cli->to_stdout = true;
@@ -335,18 +423,23 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 		case 'h':
 			usage(stdout);
 			return 1;
+		case 'V':
 		case OPT_VERSION:
 			printf("harden %s\n", HARDEN_VERSION);
 			return 1;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			usage(stderr);
-			return -1;
+			if (optopt && optopt < 256) {
+				char o[3] = { '-', (char)optopt, '\0' };
+
+				return usage_error("unknown option '%s'", o);
+			}
+			return unknown_option(argv[optind - 1], opts);
 		}
 	}
-	if (optind >= argc && !cli->opts.ncompose) {
-		usage(stderr);
-		return -1;
-	}
+	if (optind >= argc && !cli->opts.ncompose)
+		return usage_error("no FILE given (a file, a directory, or - for stdin)");
 	if ((cli->in_place && (cli->check || cli->to_stdout)) || (cli->check && cli->to_stdout)) {
 		fprintf(stderr, "harden: error: -i, --check and --stdout are exclusive\n");
 		return -1;
@@ -381,12 +474,109 @@ static int write_report(const struct hd_cli *cli, struct hd_result **res, size_t
 			strerror(errno));
 		return -1;
 	}
-	hd_report_write(fp, cli->format, res, n);
+	hd_report_write(fp, cli, res, n);
 	if (fp != stdout && fclose(fp) != 0) {
 		fprintf(stderr, "harden: error: cannot write report '%s'\n", cli->report);
 		return -1;
 	}
 	return 0;
+}
+
+/* What the summary line counts. */
+struct tally {
+	size_t changed, unchanged, errors, written;
+	unsigned left[3];
+};
+
+static void tally_result(struct tally *t, const struct hd_result *r)
+{
+	int k;
+
+	t->changed += r->status == HD_R_CHANGED;
+	t->unchanged += r->status == HD_R_UNCHANGED;
+	t->errors += r->status == HD_R_ERROR;
+	for (k = 0; k < 3; k++)
+		t->left[k] += r->left[k];
+}
+
+static void plural(struct hd_buf *b, size_t n, const char *what, const char *sep)
+{
+	hd_buf_printf(b, "%s%zu %s%s", sep, n, what, n == 1 ? "" : "s");
+}
+
+/*
+ * "harden: 2 files would change, 5 unchanged; findings left: 1 high, 3 low"
+ * on stderr: what a run did at a glance, after the per-file lines.  Errors
+ * are named only when there are some (scripts grep stderr for "error").
+ */
+static void summary_line(const struct hd_cli *cli, const struct tally *t, FILE *fp)
+{
+	struct hd_buf b = HD_BUF_INIT;
+	static const char *const sev[] = { "low", "medium", "high" };
+	const char *sep = "; findings left: ";
+	int k;
+
+	if (t->changed + t->unchanged + t->errors == 0)
+		return; /* nothing was hardened (no files, or none a manifest) */
+	hd_buf_adds(&b, "harden: ");
+	plural(&b, cli->in_place ? t->written : t->changed, "file", "");
+	hd_buf_adds(&b, cli->in_place ? " written" : " would change");
+	hd_buf_printf(&b, ", %zu unchanged", t->unchanged);
+	if (t->errors)
+		plural(&b, t->errors, "error", ", ");
+	for (k = 2; k >= 0; k--)
+		if (t->left[k]) {
+			hd_buf_printf(&b, "%s%u %s", sep, t->left[k], sev[k]);
+			sep = ", ";
+		}
+	if (!strcmp(sep, "; findings left: "))
+		hd_buf_adds(&b, "; no findings left");
+	hd_buf_addc(&b, '\n');
+	fwrite(b.data, 1, b.len, fp);
+	hd_buf_release(&b);
+}
+
+/*
+ * --fail-on: the reason for the exit status, even with -q (as --check
+ * lists the files that would change).
+ */
+static void failing(const struct hd_cli *cli, const struct hd_result *r, FILE *report)
+{
+	static const char *const lvl[] = { "", "low", "medium", "high", "unsafe" };
+	struct hd_buf b = HD_BUF_INIT;
+	unsigned n = r->left_unsafe;
+
+	if (cli->fail_on != HD_FAIL_UNSAFE) {
+		int k;
+
+		for (n = 0, k = cli->fail_on - 1; k < 3; k++)
+			n += r->left[k];
+	}
+	hd_buf_add_esc(&b, hd_display_path(r->path), true);
+	hd_buf_printf(&b, ": %u finding%s left unfixed at --fail-on %s\n", n, n == 1 ? "" : "s",
+		      lvl[cli->fail_on]);
+	fwrite(b.data, 1, b.len, stderr);
+	if (report)
+		fwrite(b.data, 1, b.len, report);
+	hd_buf_release(&b);
+}
+
+/* -i: name each file written, as it is written. */
+static void wrote(const struct hd_cli *cli, const struct hd_result *r, FILE *report,
+		  struct tally *t)
+{
+	struct hd_buf b = HD_BUF_INIT;
+
+	t->written++;
+	if (cli->quiet)
+		return;
+	hd_buf_adds(&b, "harden: wrote ");
+	hd_buf_add_esc(&b, hd_display_path(r->path), true);
+	hd_buf_addc(&b, '\n');
+	fwrite(b.data, 1, b.len, stderr);
+	if (report)
+		fwrite(b.data, 1, b.len, report);
+	hd_buf_release(&b);
 }
 
 /*
@@ -482,7 +672,9 @@ int cmd_harden(int argc, char **argv)
 	struct pool pool;
 	pthread_t th[256];
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	bool walk_while_working = false, secrets_saved = true;
+	bool walk_while_working = false, secrets_saved = true, failed = false;
+	struct tally tally;
+	FILE *text_report = NULL;
 	int nth = 0;
 	size_t i;
 	int rc = HD_EXIT_OK, a;
@@ -497,11 +689,18 @@ int cmd_harden(int argc, char **argv)
 	if (ncpu < 1)
 		ncpu = 1;
 	cli.jobs = (int)(ncpu > 256 ? 256 : ncpu);
+	memset(&tally, 0, sizeof(tally));
 	a = parse_args(argc, argv, &cli);
 	if (a != 0)
 		return a > 0 ? HD_EXIT_OK : HD_EXIT_ERROR;
 	if (cli.to_stdout)
 		cli.join = &join; /* the files' documents make one stream */
+	/* --format text --report FILE: the warnings (and the summary) go there too */
+	if (cli.format == HD_FMT_TEXT && cli.report && !(text_report = fopen(cli.report, "w"))) {
+		fprintf(stderr, "harden: error: cannot write report '%s': %s\n", cli.report,
+			strerror(errno));
+		return HD_EXIT_ERROR;
+	}
 	if (hd_secrets_init(NULL) < 0) {
 		fprintf(stderr, "harden: error: cannot compile secret patterns\n");
 		return HD_EXIT_ERROR;
@@ -569,10 +768,19 @@ int cmd_harden(int argc, char **argv)
 		}
 		take_secrets(&cli, &store, r);
 		fwrite(r->err.data ? r->err.data : "", 1, r->err.len, stderr);
+		if (text_report)
+			fwrite(r->err.data ? r->err.data : "", 1, r->err.len, text_report);
 		if (cli.join)
 			hd_stdout_put(cli.join, r->out.data, r->out.len, stdout);
 		else
 			fwrite(r->out.data ? r->out.data : "", 1, r->out.len, stdout);
+		if (r->status == HD_R_CHANGED && cli.in_place && !r->pending)
+			wrote(&cli, r, text_report, &tally);
+		tally_result(&tally, r);
+		if (r->status != HD_R_ERROR && hd_result_fails(r, cli.fail_on)) {
+			failing(&cli, r, text_report);
+			failed = true;
+		}
 		if (r->status == HD_R_ERROR)
 			rc = HD_EXIT_ERROR;
 		else if (r->status == HD_R_CHANGED && cli.check && rc == HD_EXIT_OK)
@@ -603,8 +811,28 @@ int cmd_harden(int argc, char **argv)
 	for (i = 0; i < files.n; i++) {
 		struct hd_result *r = files.v[i].result;
 
-		if (r && r->pending && hd_result_write_pending(&cli, r, secrets_saved) < 0) {
+		if (!r || !r->pending)
+			continue;
+		if (hd_result_write_pending(&cli, r, secrets_saved) < 0) {
 			fwrite(r->err.data ? r->err.data : "", 1, r->err.len, stderr);
+			if (text_report)
+				fwrite(r->err.data ? r->err.data : "", 1, r->err.len, text_report);
+			tally.changed--;
+			tally.errors++;
+			rc = HD_EXIT_ERROR;
+		} else {
+			wrote(&cli, r, text_report, &tally);
+		}
+	}
+	/* gofmt -l: 1 when a file would change; kube-linter: 1 on findings */
+	if (failed && rc == HD_EXIT_OK)
+		rc = HD_EXIT_CHANGED;
+	if (!cli.quiet && !cli.to_stdout)
+		summary_line(&cli, &tally, stderr);
+	if (text_report) {
+		summary_line(&cli, &tally, text_report);
+		if (fclose(text_report) != 0) {
+			fprintf(stderr, "harden: error: cannot write report '%s'\n", cli.report);
 			rc = HD_EXIT_ERROR;
 		}
 	}

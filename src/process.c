@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,12 +81,26 @@ static void set_error(struct hd_result *res, const char *path, const struct hd_e
 	res->errmsg = hd_arena_strdup(&res->a, e->msg);
 	res->err_line = e->line;
 	res->err_col = e->col;
+	hd_buf_add_esc(&res->err, display(path), true);
 	if (e->line > 0)
-		hd_buf_printf(&res->err, "%s:%d:%d: %serror:%s %s\n", display(path), e->line,
-			      e->col, color ? C_RED C_BOLD : "", color ? C_OFF : "", e->msg);
-	else
-		hd_buf_printf(&res->err, "%s: %serror:%s %s\n", display(path),
-			      color ? C_RED C_BOLD : "", color ? C_OFF : "", e->msg);
+		hd_buf_printf(&res->err, ":%d:%d", e->line, e->col);
+	hd_buf_printf(&res->err, ": %serror:%s ", color ? C_RED C_BOLD : "", color ? C_OFF : "");
+	hd_buf_add_esc(&res->err, e->msg, false);
+	hd_buf_addc(&res->err, '\n');
+}
+
+/* "path: note: ..." with the path escaped like every name we print. */
+static void note(struct hd_result *res, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void note(struct hd_result *res, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	hd_buf_add_esc(&res->err, display(path), true);
+	hd_buf_adds(&res->err, ": note: ");
+	va_start(ap, fmt);
+	hd_buf_vprintf(&res->err, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -140,31 +155,205 @@ static void copy_findings(struct hd_result *res, const struct hd_ctx *ctx)
 	}
 }
 
-static void print_findings(struct hd_result *res, const struct hd_ctx *ctx, bool color)
+bool hd_finding_exemption(const struct hd_finding *f)
 {
-	FILE *mf;
-	char *buf = NULL;
-	size_t len = 0;
+	return f->control && !strcmp(f->control, "exemption");
+}
 
-	mf = open_memstream(&buf, &len);
-	if (!mf)
-		return;
-	hd_ctx_print_findings(ctx, mf);
-	fclose(mf);
-	if (color && len) {
-		/* highlight "warning:" */
-		const char *p = buf, *w;
+bool hd_finding_kept(const struct hd_finding *f)
+{
+	return !f->applied && (f->unsafe || f->severity == HD_SEV_LOW);
+}
 
-		while ((w = strstr(p, ": warning: ")) != NULL) {
-			hd_buf_add(&res->err, p, (size_t)(w - p) + 2);
-			hd_buf_adds(&res->err, C_MAGENTA C_BOLD "warning:" C_OFF);
-			p = w + 10;
-		}
-		hd_buf_adds(&res->err, p);
-	} else if (len) {
-		hd_buf_add(&res->err, buf, len);
+const char *hd_display_path(const char *path)
+{
+	return display(path);
+}
+
+bool hd_result_fails(const struct hd_result *res, int fail_on)
+{
+	switch (fail_on) {
+	case HD_FAIL_UNSAFE:
+		return res->left_unsafe > 0;
+	case HD_FAIL_LOW:
+		return res->left[HD_SEV_LOW] + res->left[HD_SEV_MEDIUM] +
+		       res->left[HD_SEV_HIGH] > 0;
+	case HD_FAIL_MEDIUM:
+		return res->left[HD_SEV_MEDIUM] + res->left[HD_SEV_HIGH] > 0;
+	case HD_FAIL_HIGH:
+		return res->left[HD_SEV_HIGH] > 0;
+	default:
+		return false;
 	}
-	free(buf);
+}
+
+/* The findings left for a human, by severity: the summary and --fail-on. */
+static void count_left(struct hd_result *res, const struct hd_ctx *ctx)
+{
+	size_t i;
+
+	if (ctx->no_findings)
+		return;
+	for (i = 0; i < ctx->nf; i++) {
+		const struct hd_finding *f = &ctx->f[i];
+
+		if (f->applied || hd_finding_exemption(f))
+			continue;
+		res->left[f->severity]++;
+		res->left_unsafe += f->unsafe;
+	}
+}
+
+/* Kept choices that read alike: one transform, control and first word. */
+static bool alike(const struct hd_finding *f, const struct hd_finding *g)
+{
+	size_t w = strcspn(f->message, " :");
+
+	return hd_finding_kept(g) && !strcmp(g->transform, f->transform) &&
+	       !strcmp(g->control ? g->control : "", f->control ? f->control : "") &&
+	       !strncmp(f->message, g->message, w) && strcspn(g->message, " :") == w;
+}
+
+/* Was @obj named in the group of (sorted) item @i before its item @j? */
+static bool named(const struct hd_finding *fs, const size_t *ix, size_t i, size_t j,
+		  const char *obj)
+{
+	size_t k;
+
+	for (k = i; k < j; k++)
+		if ((k == i || alike(&fs[ix[i]], &fs[ix[k]])) && fs[ix[k]].object &&
+		    !strcmp(fs[ix[k]].object, obj))
+			return true;
+	return false;
+}
+
+static int by_position(const void *a, const void *b, void *arg)
+{
+	const struct hd_finding *f = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	if (f[i].line != f[j].line)
+		return f[i].line < f[j].line ? -1 : 1;
+	if (f[i].col != f[j].col)
+		return f[i].col < f[j].col ? -1 : 1;
+	return i < j ? -1 : i > j; /* transform order among equals */
+}
+
+/*
+ * --check writes nothing, so an applied fix's message ("held a literal
+ * secret; now read from Secret ...") is put in the conditional.
+ */
+static const char *const conditional_forms[][2] = {
+	{ " held a literal ", " holds a literal " },
+	{ "; now read from ", "; would be read from " },
+	{ "; now the secret ", "; would become the secret " },
+	{ "; now ${", "; would become ${" },
+	{ " added once to anchor ", " would be added once to anchor " },
+	{ " made read-only", " would be made read-only" },
+};
+
+bool hd_finding_message(struct hd_buf *b, const struct hd_finding *f, bool conditional)
+{
+	struct hd_buf m = HD_BUF_INIT;
+	const char *p = f->message;
+	bool any = false;
+	size_t k;
+
+	if (!conditional || !f->applied) {
+		hd_buf_add_esc(b, f->message, false);
+		return true;
+	}
+	while (*p) {
+		for (k = 0; k < sizeof(conditional_forms) / sizeof(conditional_forms[0]); k++)
+			if (!strncmp(p, conditional_forms[k][0], strlen(conditional_forms[k][0])))
+				break;
+		if (k < sizeof(conditional_forms) / sizeof(conditional_forms[0])) {
+			hd_buf_adds(&m, conditional_forms[k][1]);
+			p += strlen(conditional_forms[k][0]);
+			any = true;
+		} else {
+			hd_buf_addc(&m, *p++);
+		}
+	}
+	hd_buf_add_esc(b, m.data ? m.data : "", false);
+	hd_buf_release(&m);
+	return any;
+}
+
+static void add_message(struct hd_buf *b, const struct hd_finding *f, bool check)
+{
+	struct hd_buf m = HD_BUF_INIT;
+
+	if (!hd_finding_message(&m, f, check))
+		hd_buf_adds(b, "would apply: ");
+	hd_buf_add(b, m.data ? m.data : "", m.len);
+	hd_buf_release(&m);
+}
+
+/*
+ * "file:line:col: warning: [transform] object container 'c': message", in
+ * line order; names escaped (a name cannot drive the terminal).  Explicit
+ * choices harden keeps are one note per file and transform, not a warning
+ * on every run for each of them.
+ */
+static void print_findings(struct hd_result *res, const struct hd_ctx *ctx,
+			   const struct hd_cli *cli)
+{
+	const struct hd_finding *fs = ctx->f;
+	size_t i, j, n = 0, *ix;
+	bool *done;
+
+	if (ctx->no_findings || !ctx->nf)
+		return;
+	ix = hd_xmalloc(ctx->nf * sizeof(*ix));
+	done = calloc(ctx->nf, sizeof(*done));
+	for (i = 0; i < ctx->nf; i++)
+		if (!fs[i].applied || fs[i].notable)
+			ix[n++] = i;
+	qsort_r(ix, n, sizeof(*ix), by_position, (void *)fs);
+	for (i = 0; i < n; i++) {
+		const struct hd_finding *f = &fs[ix[i]];
+		bool kept = hd_finding_kept(f);
+		struct hd_buf also = HD_BUF_INIT;
+		size_t more = 0;
+
+		if (done[ix[i]])
+			continue;
+		for (j = i + 1; kept && j < n; j++) {
+			const struct hd_finding *g = &fs[ix[j]];
+
+			if (done[ix[j]] || !alike(f, g))
+				continue;
+			done[ix[j]] = true;
+			more++;
+			/* every object stays named: "also services.db, services.cache" */
+			if (g->object && !named(fs, ix, i, j, g->object)) {
+				hd_buf_adds(&also, also.len ? ", " : "; also ");
+				hd_buf_add_esc(&also, g->object, false);
+			}
+		}
+		hd_buf_add_esc(&res->err, display(res->path), true);
+		hd_buf_printf(&res->err, ":%d:%d: %s%s:%s [%s] ", f->line, f->col,
+			      cli->color ? C_MAGENTA C_BOLD : "", kept ? "note" : "warning",
+			      cli->color ? C_OFF : "", f->transform);
+		if (f->object) {
+			hd_buf_add_esc(&res->err, f->object, false);
+			if (f->container) {
+				hd_buf_adds(&res->err, " container '");
+				hd_buf_add_esc(&res->err, f->container, false);
+				hd_buf_addc(&res->err, '\'');
+			}
+			hd_buf_adds(&res->err, ": ");
+		}
+		add_message(&res->err, f, cli->check);
+		if (more)
+			hd_buf_printf(&res->err, " (and %zu more like it in this file%s)", more,
+				      also.data ? also.data : "");
+		hd_buf_addc(&res->err, '\n');
+		hd_buf_release(&also);
+	}
+	free(done);
+	free(ix);
 }
 
 /* Threads that may help verify a big file's documents now. */
@@ -182,7 +371,8 @@ static int verify_helpers(const struct hd_cli *cli)
  * Helm chart (a Chart.yaml beside templates/): Go templates, not YAML, until
  * rendered.  A note, not an error, so that a repository holding charts can
  * be checked (a template that happens to be plain YAML is hardened like any
- * file); named on the command line, such a file is still an error.
+ * file).  Named on the command line too: pre-commit passes every staged
+ * *.yaml by name, and a hook must not fail on a chart's templates.
  */
 static bool helm_template(struct hd_result *res, const char *path, bool quiet)
 {
@@ -207,10 +397,12 @@ static bool helm_template(struct hd_result *res, const char *path, bool quiet)
 	if (stat(chart, &st) != 0 || !S_ISREG(st.st_mode))
 		return false;
 	res->status = HD_R_SKIPPED;
-	if (!quiet)
-		hd_buf_printf(&res->err, "%s: note: Helm chart template (%s); render it with "
-			      "'helm template' and harden the output; skipped\n",
-			      display(res->path), chart);
+	if (!quiet) {
+		note(res, res->path, "Helm chart template (");
+		hd_buf_add_esc(&res->err, chart, false);
+		hd_buf_adds(&res->err, "); render it with 'helm template' and harden the "
+			    "output; skipped\n");
+	}
 	return true;
 }
 
@@ -238,8 +430,7 @@ static bool broken_link(struct hd_result *res, const char *path, bool quiet)
 	}
 	res->status = HD_R_SKIPPED;
 	if (!quiet)
-		hd_buf_printf(&res->err, "%s: note: symbolic link to %s; skipped\n",
-			      display(path), what);
+		note(res, path, "symbolic link to %s; skipped\n", what);
 	return true;
 }
 
@@ -293,13 +484,17 @@ static int put_in_place(const struct hd_cli *cli, struct hd_result *res, struct 
 static void put_diff(const struct hd_cli *cli, struct hd_result *res, const struct hd_job *job,
 		     const struct hd_maskset *ms, bool direct)
 {
-	struct hd_buf db = HD_BUF_INIT;
-	const char *path = display(res->path);
+	struct hd_buf db = HD_BUF_INIT, shown = HD_BUF_INIT;
+	const char *path;
 
+	/* a name in a diff header cannot drive the terminal either */
+	hd_buf_add_esc(&shown, display(res->path), false);
+	path = shown.data;
 	if (direct) {
 		hd_diff_stream(&db, path, job->in.data, job->in.len, job->out.data,
 			       job->out.len, &job->sp, ms, flush_stdout, (void *)cli);
 		hd_buf_release(&db);
+		hd_buf_release(&shown);
 		return;
 	}
 	hd_diff(&db, path, job->in.data, job->in.len, job->out.data, job->out.len, &job->sp,
@@ -311,6 +506,7 @@ static void put_diff(const struct hd_cli *cli, struct hd_result *res, const stru
 		hd_buf_release(&res->out);
 		res->out = db; /* no copy: diffs of big files are big */
 	}
+	hd_buf_release(&shown);
 }
 
 void hd_process(const struct hd_cli *cli, const struct hd_file *file,
@@ -365,7 +561,7 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	job.discard_edits = !((!cli->check || cli->diff) && !cli->in_place && !cli->to_stdout) &&
 			    cli->format != HD_FMT_SARIF;
 	hd_ctx_init(&ctx, &job, o);
-	ctx.no_findings = cli->quiet && cli->format == HD_FMT_TEXT;
+	ctx.no_findings = cli->quiet && cli->format == HD_FMT_TEXT && !cli->fail_on;
 	hd_secrets_set_extra(o->secret_names);
 	{
 		int helpers = verify_helpers(cli);
@@ -378,7 +574,7 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	for (i = 0; i < ctx.nmask; i++)
 		hd_maskset_add(&ms, &ctx.mask[i], job.in.data, job.in.len);
 	if (rc < 0) {
-		if (!(from_dir && helm_template(res, path, cli->quiet)))
+		if (!helm_template(res, path, cli->quiet))
 			set_error_masked(res, path, &job.err, &ms, cli->color);
 		goto out;
 	}
@@ -388,15 +584,16 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 
 		res->status = HD_R_SKIPPED;
 		if (content && !cli->quiet)
-			hd_buf_printf(&res->err, "%s: note: neither a Kubernetes manifest nor a "
-				      "Compose file; left alone\n", display(path));
+			note(res, path, "neither a Kubernetes manifest nor a Compose file; "
+			     "left alone\n");
 		if (cli->to_stdout)
 			hd_buf_add(&res->out, job.in.data, job.in.len);
 		goto out;
 	}
 	res->status = job.changed ? HD_R_CHANGED : HD_R_UNCHANGED;
+	count_left(res, &ctx);
 	if (!cli->quiet)
-		print_findings(res, &ctx, cli->color);
+		print_findings(res, &ctx, cli);
 	if (cli->format != HD_FMT_TEXT)
 		copy_findings(res, &ctx);
 	if (cli->to_stdout) {
@@ -418,8 +615,11 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		   (cli->format == HD_FMT_TEXT || cli->report)) {
 		put_diff(cli, res, &job, &ms, direct);
 	}
-	if (cli->check && !cli->diff && job.changed && cli->format == HD_FMT_TEXT)
-		hd_buf_printf(&res->out, "%s\n", display(path));
+	/* the files --check fails on, unless stdout holds the report */
+	if (cli->check && !cli->diff && job.changed && (cli->format == HD_FMT_TEXT || cli->report)) {
+		hd_buf_add_esc(&res->out, display(path), true);
+		hd_buf_addc(&res->out, '\n');
+	}
 	if (cli->format == HD_FMT_SARIF)
 		copy_edits(res, &job, &ms);
 	if (job.changed && o->secrets_out && !cli->check)

@@ -336,6 +336,39 @@ void hd_buf_vprintf(struct hd_buf *b, const char *fmt, va_list ap)
 	b->len += (size_t)n;
 }
 
+bool hd_needs_esc(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+void hd_buf_add_esc(struct hd_buf *b, const char *s, bool quote)
+{
+	static const char named[] = "\\a\\b\\t\\n\\v\\f\\r"; /* 7..13 */
+
+	if (!s)
+		return;
+	quote = quote && hd_needs_esc(s);
+	if (quote)
+		hd_buf_addc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 7 && c <= 13)
+			hd_buf_add(b, named + 2 * (c - 7), 2);
+		else if (c < 0x20 || c == 0x7f)
+			hd_buf_printf(b, "\\%03o", c);
+		else if (quote && (c == '"' || c == '\\'))
+			hd_buf_printf(b, "\\%c", c);
+		else
+			hd_buf_addc(b, (char)c);
+	}
+	if (quote)
+		hd_buf_addc(b, '"');
+}
+
 void hd_buf_printf(struct hd_buf *b, const char *fmt, ...)
 {
 	va_list ap;

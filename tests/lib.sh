@@ -15,3 +15,12 @@ t_summary() {
 	echo "$T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]
 }
+# corpus_sample FILE...: the files a corpus-wide loop runs on: every one, or
+# with HD_SAMPLE=N (make test) every Nth, starting at HD_SAMPLE_OFFSET (0)
+corpus_sample() {
+	local i=0
+	for f; do
+		[ $((i % ${HD_SAMPLE:-1})) -eq "${HD_SAMPLE_OFFSET:-0}" ] && printf '%s\n' "$f"
+		i=$((i + 1))
+	done
+}

@@ -22,6 +22,29 @@ def main():
         jsonschema.validate(sarif, schema)
     except jsonschema.ValidationError as e:
         fails.append(f"SARIF invalid: {e.message[:200]} at {list(e.absolute_path)[:8]}")
+    run = sarif["runs"][0]
+    # i19: code scanning reads rules' security-severity; no pseudo results
+    for rule in run["tool"]["driver"]["rules"]:
+        sev = rule.get("properties", {}).get("security-severity")
+        if sev is None or not 0 <= float(sev) <= 10 or "precision" not in rule["properties"]:
+            fails.append(f"SARIF rule {rule['id']} lacks security-severity/precision")
+    ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    ids.discard("harden-fix")  # the old per-file pseudo rule
+    fps = set()
+    for res in run["results"]:
+        if res["ruleId"] not in ids:
+            fails.append(f"SARIF result of no rule: {res['ruleId']}")
+        fp = res.get("partialFingerprints", {}).get("harden/v1")
+        loc = res["locations"][0]["physicalLocation"]
+        key = (loc["artifactLocation"]["uri"], fp)
+        if not fp or key in fps:
+            fails.append(f"SARIF result without a unique fingerprint: {key}")
+        fps.add(key)
+        line = loc.get("region", {}).get("startLine")
+        if line == 1:
+            first = open(loc["artifactLocation"]["uri"], "rb").readline().decode(errors="replace")
+            if ":" not in first or first.lstrip().startswith(("#", "---")):
+                fails.append(f"SARIF result at line 1 not about line 1: {key} {first!r}")
     fixed = 0
     for res in sarif["runs"][0]["results"]:
         for fix in res.get("fixes", []):
@@ -60,9 +83,23 @@ def main():
     md = subprocess.run([H, "--format", "markdown", "-q", *files], capture_output=True, text=True).stdout
     import markdown
     html = markdown.markdown(md, extensions=["tables"])
-    if "<table>" not in html or "<h2>" not in html or "<h3>Needs review</h3>" not in html:
+    if "<table>" not in html or "<h2>" not in html or "<details>" not in md:
         fails.append("markdown report does not render to tables and sections")
-    print(f"reports: SARIF valid with fixes for {fixed} files reproducing harden's output "
+    # i19: it must fit a GitHub pull-request body (65,536 characters)
+    if len(md) >= 65536:
+        fails.append(f"markdown report of {len(md)} characters: over GitHub's PR body limit")
+    if "<details>" in md and md.find("| ") > md.find("<details>"):
+        fails.append("markdown: the summary table does not come first")
+    n_ex = sum(f["exemption"] for x in rep["files"] for f in x["findings"])
+    supp = json.loads(subprocess.run([H, "--format", "sarif", "-q", *files, *glob.glob("examples/exemptions/*.in.yaml")],
+                                     capture_output=True, text=True).stdout)["runs"][0]["results"]
+    rep2 = json.loads(subprocess.run([H, "--format", "json", "-q", *files, *glob.glob("examples/exemptions/*.in.yaml")],
+                                     capture_output=True, text=True).stdout)
+    n_ex = sum(f["exemption"] for x in rep2["files"] for f in x["findings"])
+    n_sup = sum(1 for r in supp if r.get("suppressions"))
+    if n_ex == 0 or n_sup != n_ex:
+        fails.append(f"SARIF: {n_sup} suppressions for {n_ex} honoured exemptions")
+    print(f"reports: {n_sup} suppressions; SARIF valid with fixes for {fixed} files reproducing harden's output "
           f"(none for {masked}: a credential would show); "
           f"JSON {rep['summary']}; markdown {len(md)} bytes renders")
     for f in fails:

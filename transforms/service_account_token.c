@@ -13,7 +13,10 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	if (hd_get(pod->spec, "automountServiceAccountToken"))
 		return;
 	if (sa && *sa && strcmp(sa, "default")) {
-		hd_find(ctx, &r, hd_get(pod->spec, "serviceAccountName"), HD_SEV_LOW,
+		/* at the key that names it (the deprecated serviceAccount too) */
+		struct yn *at = hd_get(pod->spec, "serviceAccountName");
+
+		hd_find(ctx, &r, at ? at : hd_get(pod->spec, "serviceAccount"), HD_SEV_LOW,
 			false, false, "uses ServiceAccount '%s': its token stays mounted "
 			"(set automountServiceAccountToken: false if it never calls the API)",
 			sa);
