@@ -52,6 +52,7 @@ struct hd_ctx {
 	int short_form_doc;   /* document whose Compose limit style is known */
 	bool short_form;      /* it keeps limits as mem_limit/cpus/pids_limit */
 	struct hd_merge *merge; /* Compose files read for merged views */
+	struct hd_words *secret_words; /* secret-env: the input's *-secrets* words */
 };
 
 /* A detected literal credential (moved or left in place): every output

@@ -113,20 +113,65 @@ static void keep_value(struct hd_ctx *ctx, const char *value, size_t off, size_t
 
 /* ---- Kubernetes --------------------------------------------------------- */
 
+/* The words of the input that hold "-secrets", found in one pass. */
+struct hd_words {
+	const char **w;
+	size_t n;
+};
+
+static const struct hd_words *secret_words(struct hd_ctx *ctx)
+{
+	struct hd_arena *a = &ctx->job->arena;
+	const char *buf = ctx->job->in.data, *end = buf + ctx->job->in.len, *p = buf, *s, *e;
+	const char *last = buf;
+	struct hd_words *ws = ctx->secret_words;
+	size_t cap = 0;
+
+	if (ws)
+		return ws;
+	ws = hd_arena_alloc(a, sizeof(*ws));
+	memset(ws, 0, sizeof(*ws));
+	while (buf && (p = memmem(p, (size_t)(end - p), "-secrets", 8))) {
+		for (s = p; s > last && name_char(s[-1]); s--)
+			;
+		for (e = p + 8; e < end && name_char(*e); e++)
+			;
+		if (ws->n == cap) {
+			const char **w = hd_arena_alloc(a, (cap * 2 + 8) * sizeof(*w));
+
+			if (ws->n)
+				memcpy(w, ws->w, ws->n * sizeof(*w));
+			ws->w = w;
+			cap = cap * 2 + 8;
+		}
+		ws->w[ws->n++] = hd_arena_strndup(a, s, (size_t)(e - s));
+		p = last = e;
+	}
+	ctx->secret_words = ws;
+	return ws;
+}
+
 /*
  * The Secret harden fills for @pod: <name>-secrets, or -2, -3, ... when
  * that name is already in the file (a Secret the author manages, or one an
- * earlier run created): never one the pod or anyone else already uses.
+ * earlier run created, in any document, by any reference or a comment):
+ * never one the pod or anyone else already uses.
  */
 static const char *pod_store(struct hd_ctx *ctx, const struct hd_pod *pod)
 {
 	struct hd_arena *a = &ctx->job->arena;
+	const struct hd_words *ws = secret_words(ctx);
 	const char *base = dns_name(a, pod->name ? pod->name : "w", "-secrets"), *s = base;
 	unsigned n;
+	size_t i;
 
-	for (n = 2; in_input(ctx, s); n++)
+	for (n = 2;; n++) {
+		for (i = 0; i < ws->n && strcmp(ws->w[i], s); i++)
+			;
+		if (i == ws->n)
+			return s;
 		s = hd_arena_printf(a, "%s-%u", base, n);
-	return s;
+	}
 }
 
 enum holds { KEY_FREE, KEY_SAME, KEY_OTHER };
