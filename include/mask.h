@@ -25,6 +25,7 @@ struct hd_span {
 struct hd_needle {
 	char *s;
 	size_t len;
+	unsigned long long h; /* hd_mask_hash() of it */
 };
 
 /*
@@ -33,12 +34,19 @@ struct hd_needle {
  * are printed).  The needles of a value are the value itself and, for one
  * written over several lines, each of its lines (those of 4 bytes or more:
  * a lone "}" of a JSON value is no secret, and masking it everywhere would
- * blank the diff); blanks around them are not part of them.
+ * blank the diff); blanks around them are not part of them.  Needles are
+ * found with a rolling hash per distinct length and spans are kept sorted
+ * and merged, so a file with thousands of credentials costs a pass per
+ * needle length over each printed line, not one per needle.
  */
 struct hd_maskset {
 	struct hd_needle *nd;
 	size_t nnd, capnd;
-	struct hd_span *sp;
+	size_t *tab;          /* open addressing: needle index + 1, or 0 */
+	size_t tabcap;        /* a power of two, more than twice nnd */
+	size_t *lens;         /* the needles' distinct lengths */
+	size_t nlens, caplens;
+	struct hd_span *sp;   /* sorted, disjoint */
 	size_t nsp, capsp;
 };
 

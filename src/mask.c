@@ -159,6 +159,8 @@ void hd_maskset_release(struct hd_maskset *m)
 		free(m->nd[i].s);
 	}
 	free(m->nd);
+	free(m->tab);
+	free(m->lens);
 	free(m->sp);
 	memset(m, 0, sizeof(*m));
 }
@@ -168,9 +170,52 @@ static bool blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static void add_needle(struct hd_maskset *m, const char *s, size_t n)
+/* Polynomial hash (mod 2^64) of @n bytes: rolls one byte at a time. */
+#define HB 1099511628211ULL
+
+static unsigned long long hash(const char *s, size_t n)
+{
+	unsigned long long h = 0;
+
+	while (n--)
+		h = h * HB + (unsigned char)*s++;
+	return h;
+}
+
+/* The needle @s (@n, hash @h), or its empty slot in the table. */
+static size_t *slot(const struct hd_maskset *m, const char *s, size_t n,
+		    unsigned long long h)
+{
+	size_t i = (size_t)(h ^ (h >> 29)) & (m->tabcap - 1);
+
+	for (;; i = (i + 1) & (m->tabcap - 1)) {
+		const struct hd_needle *nd;
+
+		if (!m->tab[i])
+			return &m->tab[i];
+		nd = &m->nd[m->tab[i] - 1];
+		if (nd->h == h && nd->len == n && !memcmp(nd->s, s, n))
+			return &m->tab[i];
+	}
+}
+
+static void grow_table(struct hd_maskset *m)
 {
 	size_t i;
+
+	free(m->tab);
+	m->tabcap = m->tabcap ? m->tabcap * 2 : 64;
+	m->tab = hd_xmalloc(m->tabcap * sizeof(*m->tab));
+	memset(m->tab, 0, m->tabcap * sizeof(*m->tab));
+	for (i = 0; i < m->nnd; i++)
+		*slot(m, m->nd[i].s, m->nd[i].len, m->nd[i].h) = i + 1;
+}
+
+static void add_needle(struct hd_maskset *m, const char *s, size_t n)
+{
+	unsigned long long h;
+	struct hd_needle *nd;
+	size_t *at, i;
 
 	while (n && blank(*s))
 		s++, n--;
@@ -178,17 +223,68 @@ static void add_needle(struct hd_maskset *m, const char *s, size_t n)
 		n--;
 	if (!n)
 		return;
-	for (i = 0; i < m->nnd; i++)
-		if (m->nd[i].len == n && !memcmp(m->nd[i].s, s, n))
-			return;
+	if ((m->nnd + 1) * 2 >= m->tabcap)
+		grow_table(m);
+	h = hash(s, n);
+	at = slot(m, s, n, h);
+	if (*at)
+		return; /* known */
 	if (m->nnd == m->capnd) {
 		m->capnd = m->capnd ? m->capnd * 2 : 8;
 		m->nd = hd_xrealloc(m->nd, m->capnd * sizeof(*m->nd));
 	}
-	m->nd[m->nnd].s = hd_xmalloc(n + 1);
-	memcpy(m->nd[m->nnd].s, s, n);
-	m->nd[m->nnd].s[n] = '\0';
-	m->nd[m->nnd++].len = n;
+	nd = &m->nd[m->nnd++];
+	nd->s = hd_xmalloc(n + 1);
+	memcpy(nd->s, s, n);
+	nd->s[n] = '\0';
+	nd->len = n;
+	nd->h = h;
+	*at = m->nnd;
+	for (i = 0; i < m->nlens && m->lens[i] != n; i++)
+		;
+	if (i == m->nlens) {
+		if (m->nlens == m->caplens) {
+			m->caplens = m->caplens ? m->caplens * 2 : 8;
+			m->lens = hd_xrealloc(m->lens, m->caplens * sizeof(*m->lens));
+		}
+		m->lens[m->nlens++] = n;
+	}
+}
+
+/* Add [off, off+len) to the sorted, disjoint spans (merging what touches). */
+static void add_span(struct hd_maskset *m, size_t off, size_t len)
+{
+	size_t lo = 0, hi = m->nsp, end = off + len, j;
+
+	while (lo < hi) { /* the first span ending at or after @off */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->sp[mid].off + m->sp[mid].len < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (j = lo; j < m->nsp && m->sp[j].off <= end; j++) {
+		size_t e = m->sp[j].off + m->sp[j].len;
+
+		if (m->sp[j].off < off)
+			off = m->sp[j].off;
+		if (e > end)
+			end = e;
+	}
+	if (j == lo) { /* nothing to merge with: a new one at @lo */
+		if (m->nsp == m->capsp) {
+			m->capsp = m->capsp ? m->capsp * 2 : 8;
+			m->sp = hd_xrealloc(m->sp, m->capsp * sizeof(*m->sp));
+		}
+		memmove(&m->sp[lo + 1], &m->sp[lo], (m->nsp - lo) * sizeof(*m->sp));
+		m->nsp++;
+	} else if (j > lo + 1) { /* [lo, j) become one */
+		memmove(&m->sp[lo + 1], &m->sp[j], (m->nsp - j) * sizeof(*m->sp));
+		m->nsp -= j - lo - 1;
+	}
+	m->sp[lo].off = off;
+	m->sp[lo].len = end - off;
 }
 
 /* The lines of @s holding more than blanks; with @m, those of @min bytes or
@@ -237,12 +333,7 @@ void hd_maskset_add(struct hd_maskset *m, const struct hd_mask *mk, const char *
 		hd_maskset_add_value(m, mk->value, strlen(mk->value));
 	if (!in || mk->off > inlen || mk->len > inlen - mk->off || !mk->len)
 		return;
-	if (m->nsp == m->capsp) {
-		m->capsp = m->capsp ? m->capsp * 2 : 8;
-		m->sp = hd_xrealloc(m->sp, m->capsp * sizeof(*m->sp));
-	}
-	m->sp[m->nsp].off = mk->off;
-	m->sp[m->nsp++].len = mk->len;
+	add_span(m, mk->off, mk->len);
 	/* the value as written: without its properties, block header, quotes */
 	p = in + mk->off;
 	e = p + mk->len;
@@ -269,30 +360,50 @@ void hd_maskset_add(struct hd_maskset *m, const struct hd_mask *mk, const char *
 static bool cover(const struct hd_maskset *m, const char *s, size_t n, size_t base,
 		  unsigned char *cov, bool first_only)
 {
-	size_t i;
+	size_t k, i;
 	bool any = false;
 
-	for (i = 0; i < m->nnd; i++) {
-		const struct hd_needle *nd = &m->nd[i];
-		const char *p = s, *end = s + n;
+	for (k = 0; k < m->nlens; k++) {
+		size_t l = m->lens[k];
+		unsigned long long h, top = 1;
 
-		while ((size_t)(end - p) >= nd->len &&
-		       (p = memmem(p, (size_t)(end - p), nd->s, nd->len)) != NULL) {
-			if (first_only)
-				return true;
-			memset(cov + (p - s), 1, nd->len);
-			any = true;
-			p++;
+		if (l > n)
+			continue;
+		for (i = 1; i < l; i++)
+			top *= HB;
+		h = hash(s, l);
+		for (i = 0;; i++) {
+			if (*slot(m, s + i, l, h)) {
+				if (first_only)
+					return true;
+				memset(cov + i, 1, l);
+				any = true;
+			}
+			if (i + l >= n)
+				break;
+			h = (h - top * (unsigned char)s[i]) * HB + (unsigned char)s[i + l];
 		}
 	}
-	for (i = 0; base != HD_NOPOS && i < m->nsp; i++) {
-		size_t a = m->sp[i].off, b = a + m->sp[i].len;
+	if (base == HD_NOPOS || !m->nsp)
+		return any;
+	{
+		size_t lo = 0, hi = m->nsp;
 
-		if (a < base)
-			a = base;
-		if (b > base + n)
-			b = base + n;
-		if (a < b) {
+		while (lo < hi) { /* the first span ending after @base */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (m->sp[mid].off + m->sp[mid].len <= base)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < m->nsp && m->sp[lo].off < base + n; lo++) {
+			size_t a = m->sp[lo].off, b = a + m->sp[lo].len;
+
+			if (a < base)
+				a = base;
+			if (b > base + n)
+				b = base + n;
 			memset(cov + (a - base), 1, b - a);
 			any = true;
 		}
@@ -302,7 +413,7 @@ static bool cover(const struct hd_maskset *m, const char *s, size_t n, size_t ba
 
 bool hd_mask_hits(const struct hd_maskset *m, const char *s, size_t n)
 {
-	return m && m->nnd && cover(m, s, n, HD_NOPOS, NULL, true);
+	return m && m->nnd && n && cover(m, s, n, HD_NOPOS, NULL, true);
 }
 
 void hd_mask_append(struct hd_buf *out, const struct hd_maskset *m, const char *s,

@@ -114,6 +114,35 @@ static void test_i22_03_mask_multiline(void **state)
 	hd_arena_free(&a);
 }
 
+/* spans come in any order, overlap or touch: kept sorted and merged */
+static void test_i22_03_mask_spans(void **state)
+{
+	static const char line[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	static const size_t sp[][2] = { { 10, 5 }, { 0, 3 }, { 12, 6 }, { 30, 2 }, { 18, 1 },
+					{ 2, 1 }, { 24, 1 } };
+	struct hd_maskset m;
+	size_t i;
+	char *s;
+
+	(void)state;
+	hd_maskset_init(&m);
+	for (i = 0; i < sizeof(sp) / sizeof(sp[0]); i++) {
+		struct hd_mask mk = { .value = NULL, .off = sp[i][0] + 100, .len = sp[i][1] };
+		char in[200];
+
+		memset(in, '#', sizeof(in)); /* its raw pieces are needles too */
+		hd_maskset_add(&m, &mk, in, sizeof(in));
+	}
+	assert_int_equal(m.nsp, 4); /* [0,3) [10,19) [24,25) [30,32) */
+	s = masked(&m, line, 100);
+	assert_string_equal(s, "********3456789********jklmn********pqrst********wxyz");
+	free(s);
+	s = masked(&m, line + 20, 120); /* a line that starts inside no span */
+	assert_string_equal(s, "klmn********pqrst********wxyz");
+	free(s);
+	hd_maskset_release(&m);
+}
+
 /* i22-03: a diff masks line by line: as many lines as unmasked */
 static void test_i22_03_diff_lines(void **state)
 {
@@ -204,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_i22_02_envfile_keys),
 		cmocka_unit_test(test_i22_03_mask_line),
 		cmocka_unit_test(test_i22_03_mask_multiline),
+		cmocka_unit_test(test_i22_03_mask_spans),
 		cmocka_unit_test(test_i22_03_diff_lines),
 		cmocka_unit_test(test_i22_01_files_take),
 	};
