@@ -97,6 +97,118 @@ static void test_limits_forms(void **state)
 		      SVC("    deploy:\n      resources:\n        limits: {memory: 1G, cpus: \"0.5\", pids: 100}\n"));
 }
 
+/* i18-06: a limit is never below the reservation (Compose byte units, any case) */
+static void test_i18_06_limit_not_below_reservation(void **state)
+{
+	static const char *const above[] = { "1GB", "1gb", "1g", "1024m", "1024MiB", "2048mb",
+					     "600M", "629145600", NULL };
+	static const char *const below[] = { "512M", "512mb", "100m", "1k", "500000000", NULL };
+	char in[300], want[400];
+	size_t i;
+
+	(void)state;
+	for (i = 0; above[i]; i++) {
+		snprintf(in, sizeof(in), SVC("    mem_reservation: %s\n"), above[i]);
+		snprintf(want, sizeof(want), SVC("    mem_reservation: %s\n    mem_limit: %s\n"
+						 "    cpus: \"0.5\"\n    pids_limit: 100\n"),
+			 above[i], above[i]);
+		EXPECT_HARDEN(in, NULL, "limits", want);
+	}
+	for (i = 0; below[i]; i++) {
+		snprintf(in, sizeof(in), SVC("    mem_reservation: %s\n"), below[i]);
+		snprintf(want, sizeof(want), SVC("    mem_reservation: %s\n    mem_limit: 512M\n"
+						 "    cpus: \"0.5\"\n    pids_limit: 100\n"), below[i]);
+		EXPECT_HARDEN(in, NULL, "limits", want);
+	}
+	EXPECT_HARDEN(SVC("    deploy:\n      resources:\n        reservations: {cpus: \"1.5\", memory: 3G}\n"),
+		      NULL, "limits",
+		      SVC("    deploy:\n      resources:\n        reservations: {cpus: \"1.5\", memory: 3G}\n"
+			  "        limits:\n          cpus: \"1.5\"\n          memory: 3G\n"
+			  "          pids: 100\n"));
+}
+
+/* i22-07: every spelling of root (or of nothing) in `user` is caught */
+static void test_i22_07_user_spellings(void **state)
+{
+	static const char *const unset[] = { "\"\"", "", "~", "null", "\" \"", NULL };
+	static const char *const root[] = { "0", "00", "0x0", "+0", "-0", "0_0", "\" 0\"", "root",
+					    "\"0:0\"", "\"root:1000\"", "\":1000\"", NULL };
+	struct hd_opts u = unsafe_opts();
+	struct hres r;
+	char in[200];
+	size_t i;
+
+	(void)state;
+	for (i = 0; unset[i]; i++) {
+		snprintf(in, sizeof(in), SVC("    user:%s%s\n"), *unset[i] ? " " : "", unset[i]);
+		EXPECT_HARDEN(in, NULL, "user", SVC("    user: \"10001:10001\"\n"));
+	}
+	for (i = 0; root[i]; i++) {
+		snprintf(in, sizeof(in), SVC("    user: %s\n"), root[i]);
+		EXPECT_HARDEN(in, NULL, "user", in);
+		EXPECT_WARNING(in, NULL, "user", "(root) would become \"10001:10001\"");
+		r = harden_str(in, &u, "user");
+		assert_false(r.error);
+		/* quoted, or plain where the author wrote a plain string */
+		assert_non_null(strstr(r.out, "    user: \"10001:10001\"\n") ?
+				strstr(r.out, "    user: \"10001:10001\"\n") :
+				strstr(r.out, "    user: 10001:10001\n"));
+		hres_free(&r);
+	}
+	/* a user of its own is left alone; a name is the image's business */
+	EXPECT_HARDEN(SVC("    user: \"1000\"\n"), &u, "user", SVC("    user: \"1000\"\n"));
+	EXPECT_HARDEN(SVC("    user: app\n"), &u, "user", SVC("    user: app\n"));
+	EXPECT_HARDEN(SVC("    user: rootless\n"), &u, "user", SVC("    user: rootless\n"));
+}
+
+/* i18-07: an explicit root group is kept (and reported) unless unsafe */
+static void test_i18_07_root_group(void **state)
+{
+	struct hd_opts u = unsafe_opts();
+
+	(void)state;
+	EXPECT_HARDEN(SVC("    user: \"1000:0\"\n"), NULL, "user", SVC("    user: \"1000:0\"\n"));
+	EXPECT_WARNING(SVC("    user: \"1000:0\"\n"), NULL, "user", "is 0 (the root group)");
+	EXPECT_HARDEN(SVC("    user: \"1000:0\"\n"), &u, "user", SVC("    user: \"1000:1000\"\n"));
+	EXPECT_HARDEN(SVC("    user: \"app:root\"\n"), &u, "user", SVC("    user: \"app\"\n"));
+	EXPECT_HARDEN(SVC("    user: \"1000:1000\"\n"), &u, "user", SVC("    user: \"1000:1000\"\n"));
+}
+
+/* i18-09: a privileged service keeps its user, capabilities and root fs */
+static void test_i18_09_privileged_service_left_alone(void **state)
+{
+	const char *in = SVC("    privileged: true\n");
+	struct hres r;
+
+	(void)state;
+	EXPECT_HARDEN(in, NULL, "user,cap-drop,no-new-privileges,read-only,no-privileged", in);
+	r = harden_str(in, NULL, "user,cap-drop,no-new-privileges,read-only,no-privileged");
+	assert_non_null(strstr(r.warnings, "privileged: true would be removed; until then"));
+	/* reported once: by no-privileged */
+	assert_null(strstr(strstr(r.warnings, "until then") + 1, "services.s"));
+	hres_free(&r);
+	/* a comment keeps privileged: true under --unsafe-fixes too */
+	{
+		struct hd_opts u = unsafe_opts();
+		const char *kept = SVC("    privileged: true # harden:ignore=no-privileged\n");
+
+		EXPECT_HARDEN(kept, &u, "user,cap-drop,no-new-privileges,read-only,no-privileged",
+			      kept);
+	}
+}
+
+/* i18-15: a new ro follows the order of the file's own modes */
+static void test_i18_15_ro_order(void **state)
+{
+	(void)state;
+	EXPECT_HARDEN(SVC("    volumes:\n      - ./a.yml:/a.yml:ro,z\n      - ./b.yml:/b.yml:Z\n"),
+		      NULL, "read-only-mounts",
+		      SVC("    volumes:\n      - ./a.yml:/a.yml:ro,z\n      - ./b.yml:/b.yml:ro,Z\n"));
+	EXPECT_HARDEN(SVC("    volumes:\n      - ./a.yml:/a.yml:z,ro\n      - ./b.yml:/b.yml:Z\n"),
+		      NULL, "read-only-mounts",
+		      SVC("    volumes:\n      - ./a.yml:/a.yml:z,ro\n      - ./b.yml:/b.yml:Z,ro\n"));
+}
+
 static void test_read_only_mounts(void **state)
 {
 	struct hd_opts u = unsafe_opts();
@@ -365,6 +477,11 @@ int main(void)
 		cmocka_unit_test(test_ignore_comment_keeps_secret),
 		cmocka_unit_test(test_i18_08_extends_merged_view),
 		cmocka_unit_test(test_not_compose_not_k8s_untouched),
+		cmocka_unit_test(test_i18_06_limit_not_below_reservation),
+		cmocka_unit_test(test_i22_07_user_spellings),
+		cmocka_unit_test(test_i18_07_root_group),
+		cmocka_unit_test(test_i18_09_privileged_service_left_alone),
+		cmocka_unit_test(test_i18_15_ro_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

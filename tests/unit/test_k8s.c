@@ -142,6 +142,71 @@ static void test_run_as_non_root_keeps_low_ports(void **state)
 }
 
 /* ---- no-privileged ---- */
+/* i18-09: a privileged container keeps root; the pod level does not reach it */
+static void test_i18_09_privileged_pod_mixed(void **state)
+{
+	const char *in = POD("  containers:\n  - name: p\n    securityContext:\n      privileged: true\n"
+			     "  - name: n\n");
+	struct hd_opts u = unsafe_opts();
+	struct hres r;
+
+	(void)state;
+	EXPECT_HARDEN(in, NULL, "run-as-non-root,drop-capabilities,read-only-root-fs",
+		      POD("  containers:\n  - name: p\n    securityContext:\n      privileged: true\n"
+			  "  - name: n\n    securityContext:\n      runAsNonRoot: true\n"
+			  "      runAsUser: 10001\n      runAsGroup: 10001\n      capabilities:\n"
+			  "        drop:\n        - ALL\n      readOnlyRootFilesystem: true\n"
+			  "    volumeMounts:\n    - name: tmp\n      mountPath: /tmp\n"
+			  "  securityContext:\n    fsGroup: 10001\n  volumes:\n  - name: tmp\n"
+			  "    emptyDir: {}\n"));
+	/* --unsafe-fixes removes the privilege and everything applies as before */
+	r = harden_str(in, &u, NULL);
+	assert_false(r.error);
+	assert_non_null(strstr(r.out, "  securityContext:\n    runAsNonRoot: true\n    runAsUser: 10001\n"));
+	assert_null(strstr(r.out, "privileged: true"));
+	hres_free(&r);
+}
+
+/* i18-11: runAsGroup and fsGroup follow the user the manifest chose */
+static void test_i18_11_group_follows_user(void **state)
+{
+	(void)state;
+	EXPECT_HARDEN(POD("  securityContext:\n    runAsUser: 999\n  containers: [{name: a}]\n"), NULL,
+		      "run-as-non-root",
+		      POD("  securityContext:\n    runAsUser: 999\n    runAsNonRoot: true\n"
+			  "    runAsGroup: 999\n    fsGroup: 999\n  containers: [{name: a}]\n"));
+	EXPECT_HARDEN(POD("  containers:\n  - name: a\n    securityContext: {runAsUser: 1000}\n"),
+		      NULL, "run-as-non-root",
+		      POD("  containers:\n  - name: a\n    securityContext: {runAsUser: 1000, runAsGroup: 1000}\n"
+			  "  securityContext:\n    runAsNonRoot: true\n    fsGroup: 1000\n"));
+	/* an explicit root group is kept in default mode (i18-07) */
+	EXPECT_HARDEN(POD("  securityContext:\n    runAsUser: 5\n    runAsGroup: 0\n    fsGroup: 7\n"
+			  "  containers: [{name: a}]\n"), NULL, "run-as-non-root",
+		      POD("  securityContext:\n    runAsUser: 5\n    runAsGroup: 0\n    fsGroup: 7\n"
+			  "    runAsNonRoot: true\n  containers: [{name: a}]\n"));
+}
+
+/* i18-10: mounts that are written stay writable */
+static void test_i18_10_written_mounts(void **state)
+{
+	const char *in = POD("  containers:\n  - name: a\n    volumeMounts:\n"
+			     "    - {name: b, mountPath: /b, mountPropagation: Bidirectional}\n"
+			     "    - {name: s, mountPath: /s}\n    - {name: r, mountPath: /r}\n"
+			     "  volumes:\n  - {name: b, hostPath: {path: /mnt/b}}\n"
+			     "  - {name: s, hostPath: {path: /run/app}}\n"
+			     "  - {name: r, hostPath: {path: /proc}}\n");
+	struct hres r;
+
+	(void)state;
+	r = harden_str(in, NULL, "read-only-mounts");
+	assert_false(r.error);
+	assert_non_null(strstr(r.out, "{name: b, mountPath: /b, mountPropagation: Bidirectional}"));
+	assert_non_null(strstr(r.out, "{name: s, mountPath: /s}"));
+	assert_non_null(strstr(r.out, "{name: r, mountPath: /r, readOnly: true}"));
+	assert_non_null(strstr(r.warnings, "mount at /s left writable"));
+	hres_free(&r);
+}
+
 static void test_no_privileged_sets_false(void **state)
 {
 	(void)state;
@@ -491,6 +556,9 @@ int main(void)
 		cmocka_unit_test(test_run_as_non_root_changes_root_uid),
 		cmocka_unit_test(test_run_as_non_root_uid_option),
 		cmocka_unit_test(test_run_as_non_root_keeps_low_ports),
+		cmocka_unit_test(test_i18_09_privileged_pod_mixed),
+		cmocka_unit_test(test_i18_11_group_follows_user),
+		cmocka_unit_test(test_i18_10_written_mounts),
 		cmocka_unit_test(test_no_privileged_sets_false),
 		cmocka_unit_test(test_no_privileged_true_is_unsafe),
 		cmocka_unit_test(test_drop_capabilities_adds_all),
