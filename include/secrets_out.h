@@ -48,6 +48,16 @@ int hd_secrets_take(struct hd_secret_store *st, struct hd_secret_store *add, cha
  * (message printed).
  */
 int hd_secrets_write(const struct hd_secret_store *st, const char *path, FILE *notes);
+/*
+ * hd_secrets_compose_dir() - the directory Compose secret files and
+ * harden.env go to for --secrets-out @path (malloc'd): @path itself, or
+ * @path.d when @path names a manifest (.yaml, .yml, .json).  It depends on
+ * @path alone, so the `file:` a Compose file gets is where its value is,
+ * whatever other files the run has.  A run with Kubernetes values too
+ * writes their manifest to @path when it names a manifest, else to
+ * @path/secrets.yaml.
+ */
+char *hd_secrets_compose_dir(const char *path);
 void hd_secrets_store_release(struct hd_secret_store *st);
 
 /*

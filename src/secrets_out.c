@@ -570,6 +570,28 @@ static void notes(FILE *fp, const struct hd_secret_store *st, const struct plan 
 	}
 }
 
+static bool names_manifest(const char *path)
+{
+	static const char *const ext[] = { ".yaml", ".yml", ".json" };
+	size_t l = strlen(path), i;
+
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		size_t e = strlen(ext[i]);
+
+		if (l > e && !strcmp(path + l - e, ext[i]))
+			return true;
+	}
+	return false;
+}
+
+char *hd_secrets_compose_dir(const char *path)
+{
+	char *dir = hd_xmalloc(strlen(path) + 3);
+
+	sprintf(dir, "%s%s", path, names_manifest(path) ? ".d" : "");
+	return dir;
+}
+
 int hd_secrets_write(const struct hd_secret_store *st, const char *path, FILE *nfp)
 {
 	struct plan pl;
@@ -586,18 +608,19 @@ int hd_secrets_write(const struct hd_secret_store *st, const char *path, FILE *n
 		else
 			k8s = true;
 	}
-	if (k8s)
-		build_k8s(st, &add_target(&pl, AT_FDCWD, NULL, path)->data);
 	if (compose) {
-		char *dir = hd_xmalloc(strlen(path) + 3);
+		char *dir = hd_secrets_compose_dir(path);
 
-		sprintf(dir, "%s%s", path, k8s ? ".d" : "");
 		rc = open_dir(&pl, dir);
 		free(dir);
 		if (rc < 0)
 			goto out;
 		rc = -1;
 	}
+	if (k8s && compose && !names_manifest(path))
+		build_k8s(st, &add_target(&pl, pl.dfd, pl.dir, "secrets.yaml")->data);
+	else if (k8s)
+		build_k8s(st, &add_target(&pl, AT_FDCWD, NULL, path)->data);
 	for (i = 0; compose && i < st->n; i++) {
 		const struct hd_kept_secret *s = &st->v[i];
 

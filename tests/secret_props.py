@@ -151,6 +151,17 @@ def svc_env(svc):
     return env
 
 
+def env_file_value(v):
+    """A harden.env value as Compose's env-file reader gives it back:
+    single quotes literal, double quotes with \\ \" \n \r escapes."""
+    if len(v) >= 2 and v[0] == v[-1] == "'":
+        return v[1:-1]
+    if len(v) >= 2 and v[0] == v[-1] == '"':
+        esc = {"\\": "\\", '"': '"', "n": "\n", "r": "\r"}
+        return re.sub(r'\\(.)', lambda m: esc.get(m.group(1), "\\" + m.group(1)), v[1:-1])
+    return v
+
+
 def check_compose(before, after, folder, sec_dir):
     errs, stored = [], []
     henv = {}
@@ -158,6 +169,7 @@ def check_compose(before, after, folder, sec_dir):
     if os.path.exists(p):
         for line in open(p).read().splitlines():
             k, v = line.split("=", 1)
+            v = env_file_value(v)
             if k in henv:
                 errs.append("harden.env holds %s twice" % k)
             henv[k] = v

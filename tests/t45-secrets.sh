@@ -216,7 +216,7 @@ spec:
       - {name: c, image: x, env: [{name: DB_PASSWORD, value: hunter22-one}]}
 YAML
 mkdir -p "$TMP/i22c"
-printf 'services:\n  a:\n    image: x\n    environment: [DB_PASSWORD=hunter22-ca]\n  b:\n    image: x\n    environment: {DB_PASSWORD: hunter22-cb}\n  c:\n    image: x\n    environment: {DB_PASSWORD: hunter22-ca}\n' >"$TMP/i22c/compose.yaml"
+printf 'services:\n  a:\n    image: x\n    environment: [DB_PASSWORD=hunter22-ka]\n  b:\n    image: x\n    environment: {DB_PASSWORD: hunter22-kb}\n  c:\n    image: x\n    environment: {DB_PASSWORD: hunter22-ka}\n' >"$TMP/i22c/compose.yaml"
 $H -i --secrets-out "$TMP/i22.s.yaml" "$TMP/i22.yaml" >/dev/null 2>&1; rc=$?
 (cd "$TMP/i22c" && $HA -i --secrets-out sec compose.yaml >/dev/null 2>&1) || rc=$?
 if [ $rc -eq 0 ] && $PY - "$TMP/i22.yaml" "$TMP/i22.s.yaml" "$TMP/i22c" <<'PY'
@@ -228,10 +228,11 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
     spec = d["spec"]["template"]["spec"] if d["kind"] == "Deployment" else d["spec"]
     for c in spec["containers"]:
         assert sec[c["env"][0]["valueFrom"]["secretKeyRef"]["key"]] == next(want), c["name"]
-env = dict(l.split("=", 1) for l in open(sys.argv[3] + "/sec/harden.env").read().splitlines())
-assert sorted(env.values()) == ["hunter22-ca", "hunter22-cb"], "compose stored"
+env = {k: v[1:-1] if v[:1] == v[-1:] == "'" else v  # env-file quoting (i22-02)
+       for k, v in (l.split("=", 1) for l in open(sys.argv[3] + "/sec/harden.env").read().splitlines())}
+assert sorted(env.values()) == ["hunter22-ka", "hunter22-kb"], "compose stored"
 svcs = yaml.safe_load(open(sys.argv[3] + "/compose.yaml"))["services"]
-for s, v in (("a", "hunter22-ca"), ("b", "hunter22-cb"), ("c", "hunter22-ca")):
+for s, v in (("a", "hunter22-ka"), ("b", "hunter22-kb"), ("c", "hunter22-ka")):
     e = svcs[s]["environment"]
     e = dict(x.split("=", 1) for x in e) if isinstance(e, list) else e
     assert env[re.fullmatch(r"\$\{(\w+):\?.*\}", e["DB_PASSWORD"]).group(1)] == v, s

@@ -45,7 +45,10 @@ spec:
     - {name: POSTGRES_PWD, value: t46pwd-VALUE}
 YAML
 for f in d d-k8s; do
-	$H --stdout "$TMP/$f.yaml" >"$TMP/$f.out" 2>"$TMP/$f.err"; rc=$?
+	# with a place to save values (without one, nothing moves: i18-01)
+	rm -rf "$TMP/$f.sec"
+	sec="$TMP/$f.sec"; [ "$f" = d-k8s ] && sec="$TMP/$f.sec.yaml"
+	$H --stdout --secrets-out "$sec" "$TMP/$f.yaml" >"$TMP/$f.out" 2>"$TMP/$f.err"; rc=$?
 	if grep -q -e 'i22-06-VALUE' -e 't46pwd-VALUE' "$TMP/$f.err"; then
 		leaked=yes
 	else

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "secrets.h"
+#include "secrets_out.h"
 #include "tr.h"
 
 #define TR "secret-env"
@@ -396,10 +397,14 @@ static bool real_dir(const char *p, char *out)
 static const char *secret_file_path(struct hd_ctx *ctx, const char *name)
 {
 	struct hd_arena *a = &ctx->job->arena;
-	const char *file = ctx->job->in.path, *out = ctx->opts->secrets_out;
+	const char *file = ctx->job->in.path, *out;
 	const char *slash = strrchr(file, '/');
+	char *cdir = hd_secrets_compose_dir(ctx->opts->secrets_out);
 	char fdir[PATH_MAX], tdir[PATH_MAX], *dir;
 	size_t l;
+
+	out = hd_arena_strdup(a, cdir); /* where hd_secrets_write() puts them */
+	free(cdir);
 
 	if (ctx->job->in.is_stdin)
 		return hd_arena_printf(a, "%s/%s", out, name);
