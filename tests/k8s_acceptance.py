@@ -82,6 +82,18 @@ def warnings(stderr):
                 got.add((obj, m.group(1)))
     return got
 
+def reported(warned, label, transform):
+    """Is there a warning for @label from @transform?  A name that equals a
+    masked credential (a weak value such as `minio`) shows as ********."""
+    if (label, transform) in warned:
+        return True
+    for lab, t in warned:
+        if t == transform and "********" in lab:
+            pat = ".*".join(re.escape(x) for x in lab.split("********"))
+            if re.fullmatch(pat, label):
+                return True
+    return False
+
 def main():
     files = sorted(glob.glob(os.path.join(SHARED, "corpus", "k8s", "*")))
     # make test: every HD_SAMPLE-th file (make test-full: all)
@@ -137,7 +149,7 @@ def main():
                         owners = owners | {"no-privileged"}
                     if mode == "unsafe" and cid not in ("hostPathVolumes", "restrictedVolumes"):
                         fails.append(f"{b} {label} [unsafe]: still fails {cid}")
-                    if not any((label, t) in warned for t in owners):
+                    if not any(reported(warned, label, t) for t in owners):
                         fails.append(f"{b} {label} [{mode}]: fails {cid} without a warning")
                     elif mode == "unsafe":
                         reported_hostpath += 1
