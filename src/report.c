@@ -155,7 +155,7 @@ static void uri(FILE *fp, const char *path)
 	fputc('"', fp);
 }
 
-/* Rules: the transforms, then harden-exemption. */
+/* Rules: the transforms, then harden-exemption and harden-merge. */
 static int rule_index(const char *name)
 {
 	unsigned i;
@@ -165,6 +165,8 @@ static int rule_index(const char *name)
 			return (int)i;
 	if (!strcmp(name, "harden-exemption"))
 		return (int)hd_ntransforms;
+	if (!strcmp(name, "harden-merge"))
+		return (int)hd_ntransforms + 1;
 	return -1;
 }
 
@@ -350,6 +352,10 @@ static void write_sarif(FILE *fp, const struct hd_cli *cli, struct hd_result *co
 	sarif_rule(fp, "harden-exemption", "an exemption (harden.dev/skip, x-harden.skip, "
 		   "# harden:ignore=) names no transform and exempts nothing",
 		   "Fix the name (see harden --list-transforms) or remove it.", false, false);
+	sarif_rule(fp, "harden-merge", "a Compose service's base (extends, an override's "
+		   "base file) could not be read: the service was not hardened",
+		   "Give the files together (harden -f base.yml -f override.yml) or make "
+		   "the extends file readable.", false, false);
 	fputs("\n    ]}},\n    \"results\": [", fp);
 	for (i = 0; i < n; i++) {
 		const struct hd_result *r = res[i];
