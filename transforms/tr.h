@@ -98,7 +98,7 @@ static inline void tr_removed_comment(struct hd_ctx *ctx, const struct hd_fref *
 		return;
 	first = k ? k : n;
 	b = first->start;
-	if (!k && n->parent && n->parent->kind == YN_SEQ && n->dash < b)
+	if (!k && n->parent && n->parent->kind == YN_SEQ && n->dash && n->dash < b)
 		b = n->dash;
 	e = n->end > first->end ? n->end : first->end;
 	if (b == HD_NOPOS || e == HD_NOPOS || e > ys->len)
