@@ -1461,7 +1461,6 @@ static void entry_bounds(const struct ystream *ys, const struct yn *n, size_t i,
 		*s = p;
 }
 
-
 /*
  * Deleted entries and new ones of a flow collection that had entries.
  * Deleted entries go with their lines when they own them, else with one
