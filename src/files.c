@@ -87,7 +87,11 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 		return 0;
 	d = opendir(dir);
 	if (!d) {
-		fprintf(stderr, "%s: error: cannot read directory: %s\n", dir, strerror(errno));
+		struct hd_buf b = HD_BUF_INIT; /* a name cannot drive the terminal */
+
+		hd_buf_add_esc(&b, dir, true);
+		fprintf(stderr, "%s: error: cannot read directory: %s\n", b.data, strerror(errno));
+		hd_buf_release(&b);
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {

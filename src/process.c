@@ -205,38 +205,85 @@ static void count_left(struct hd_result *res, const struct hd_ctx *ctx)
 }
 
 /* Kept choices that read alike: one transform, control and first word. */
-static bool alike(const struct hd_finding *f, const struct hd_finding *g)
+static int kind_cmp(const struct hd_finding *f, const struct hd_finding *g)
 {
-	size_t w = strcspn(f->message, " :");
+	size_t wf = strcspn(f->message, " :"), wg = strcspn(g->message, " :");
+	int c = strcmp(f->transform, g->transform);
 
-	return hd_finding_kept(g) && !strcmp(g->transform, f->transform) &&
-	       !strcmp(g->control ? g->control : "", f->control ? f->control : "") &&
-	       !strncmp(f->message, g->message, w) && strcspn(g->message, " :") == w;
+	if (!c)
+		c = strcmp(f->control ? f->control : "", g->control ? g->control : "");
+	if (!c)
+		c = wf != wg ? (wf < wg ? -1 : 1) : strncmp(f->message, g->message, wf);
+	return c;
 }
 
-/* Was @obj named in the group of (sorted) item @i before its item @j? */
-static bool named(const struct hd_finding *fs, const size_t *ix, size_t i, size_t j,
-		  const char *obj)
+static int pos_cmp(const struct hd_finding *f, size_t i, size_t j)
 {
-	size_t k;
-
-	for (k = i; k < j; k++)
-		if ((k == i || alike(&fs[ix[i]], &fs[ix[k]])) && fs[ix[k]].object &&
-		    !strcmp(fs[ix[k]].object, obj))
-			return true;
-	return false;
-}
-
-static int by_position(const void *a, const void *b, void *arg)
-{
-	const struct hd_finding *f = arg;
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-
 	if (f[i].line != f[j].line)
 		return f[i].line < f[j].line ? -1 : 1;
 	if (f[i].col != f[j].col)
 		return f[i].col < f[j].col ? -1 : 1;
 	return i < j ? -1 : i > j; /* transform order among equals */
+}
+
+static int by_position(const void *a, const void *b, void *arg)
+{
+	return pos_cmp(arg, *(const size_t *)a, *(const size_t *)b);
+}
+
+/* Kind, then object, then position: a kind's findings in a row, objects grouped. */
+static int by_kind(const void *a, const void *b, void *arg)
+{
+	const struct hd_finding *f = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = kind_cmp(&f[i], &f[j]);
+
+	if (!c)
+		c = strcmp(f[i].object ? f[i].object : "", f[j].object ? f[j].object : "");
+	return c ? c : pos_cmp(f, i, j);
+}
+
+struct kept_group {
+	size_t more;         /* findings it stands for besides itself */
+	struct hd_buf also;  /* "; also OBJ, OBJ": the other objects */
+	bool folded;         /* said by another finding's note */
+};
+
+/*
+ * Fold the kept choices of a kind into one note, on the first of them by
+ * position (n log n: a big manifest may have thousands).
+ */
+static void fold_kept(const struct hd_finding *fs, const size_t *ix, size_t n,
+		      struct kept_group *g)
+{
+	size_t *kx = hd_xmalloc((n + 1) * sizeof(*kx)), nk = 0, a, b, k, lead;
+
+	for (k = 0; k < n; k++)
+		if (hd_finding_kept(&fs[ix[k]]))
+			kx[nk++] = ix[k];
+	qsort_r(kx, nk, sizeof(*kx), by_kind, (void *)fs);
+	for (a = 0; a < nk; a = b) {
+		for (b = a + 1; b < nk && !kind_cmp(&fs[kx[a]], &fs[kx[b]]); b++)
+			;
+		for (lead = kx[a], k = a + 1; k < b; k++)
+			if (pos_cmp(fs, kx[k], lead) < 0)
+				lead = kx[k];
+		for (k = a; k < b; k++) {
+			const char *o = fs[kx[k]].object;
+
+			if (kx[k] == lead)
+				continue;
+			g[kx[k]].folded = true;
+			g[lead].more++;
+			/* every object stays named */
+			if (!o || (fs[lead].object && !strcmp(o, fs[lead].object)) ||
+			    (k > a && fs[kx[k - 1]].object && !strcmp(o, fs[kx[k - 1]].object)))
+				continue;
+			hd_buf_adds(&g[lead].also, g[lead].also.len ? ", " : "; also ");
+			hd_buf_add_esc(&g[lead].also, o, false);
+		}
+	}
+	free(kx);
 }
 
 /*
@@ -300,42 +347,30 @@ static void print_findings(struct hd_result *res, const struct hd_ctx *ctx,
 			   const struct hd_cli *cli)
 {
 	const struct hd_finding *fs = ctx->f;
-	size_t i, j, n = 0, *ix;
-	bool *done;
+	size_t i, n = 0, *ix;
+	struct kept_group *g;
 
 	if (ctx->no_findings || !ctx->nf)
 		return;
 	ix = hd_xmalloc(ctx->nf * sizeof(*ix));
-	done = calloc(ctx->nf, sizeof(*done));
+	g = hd_xmalloc(ctx->nf * sizeof(*g));
+	memset(g, 0, ctx->nf * sizeof(*g));
 	for (i = 0; i < ctx->nf; i++)
 		if (!fs[i].applied || fs[i].notable)
 			ix[n++] = i;
 	qsort_r(ix, n, sizeof(*ix), by_position, (void *)fs);
+	fold_kept(fs, ix, n, g);
 	for (i = 0; i < n; i++) {
 		const struct hd_finding *f = &fs[ix[i]];
-		bool kept = hd_finding_kept(f);
-		struct hd_buf also = HD_BUF_INIT;
-		size_t more = 0;
+		const struct kept_group *kg = &g[ix[i]];
 
-		if (done[ix[i]])
+		if (kg->folded)
 			continue;
-		for (j = i + 1; kept && j < n; j++) {
-			const struct hd_finding *g = &fs[ix[j]];
-
-			if (done[ix[j]] || !alike(f, g))
-				continue;
-			done[ix[j]] = true;
-			more++;
-			/* every object stays named: "also services.db, services.cache" */
-			if (g->object && !named(fs, ix, i, j, g->object)) {
-				hd_buf_adds(&also, also.len ? ", " : "; also ");
-				hd_buf_add_esc(&also, g->object, false);
-			}
-		}
 		hd_buf_add_esc(&res->err, display(res->path), true);
 		hd_buf_printf(&res->err, ":%d:%d: %s%s:%s [%s] ", f->line, f->col,
-			      cli->color ? C_MAGENTA C_BOLD : "", kept ? "note" : "warning",
-			      cli->color ? C_OFF : "", f->transform);
+			      cli->color ? C_MAGENTA C_BOLD : "",
+			      hd_finding_kept(f) ? "note" : "warning", cli->color ? C_OFF : "",
+			      f->transform);
 		if (f->object) {
 			hd_buf_add_esc(&res->err, f->object, false);
 			if (f->container) {
@@ -346,13 +381,14 @@ static void print_findings(struct hd_result *res, const struct hd_ctx *ctx,
 			hd_buf_adds(&res->err, ": ");
 		}
 		add_message(&res->err, f, cli->check);
-		if (more)
-			hd_buf_printf(&res->err, " (and %zu more like it in this file%s)", more,
-				      also.data ? also.data : "");
+		if (kg->more)
+			hd_buf_printf(&res->err, " (and %zu more like it in this file%s)", kg->more,
+				      kg->also.data ? kg->also.data : "");
 		hd_buf_addc(&res->err, '\n');
-		hd_buf_release(&also);
 	}
-	free(done);
+	for (i = 0; i < ctx->nf; i++)
+		hd_buf_release(&g[i].also);
+	free(g);
 	free(ix);
 }
 

@@ -226,22 +226,40 @@ static unsigned long long fnv(unsigned long long h, const char *s)
  * message (line and column left out, so that an edit elsewhere in the file
  * keeps the alert), and which occurrence of that it is in the file.
  */
-static unsigned long long fingerprint(const struct hd_result *r, size_t j)
+static unsigned long long base_print(const struct hd_result *r, size_t j)
 {
 	const struct hd_finding *f = &r->f[j];
 	unsigned long long h = fnv(14695981039346656037ULL, r->path);
-	size_t k, nth = 0;
 
-	h = fnv(fnv(fnv(fnv(fnv(h, f->transform), f->control), f->object), f->container),
-		f->message);
-	for (k = 0; k < j; k++) {
-		const struct hd_finding *g = &r->f[k];
+	return fnv(fnv(fnv(fnv(fnv(h, f->transform), f->control), f->object), f->container),
+		   f->message);
+}
 
-		nth += !strcmp(g->transform, f->transform) && !strcmp(g->message, f->message) &&
-		       !strcmp(g->object ? g->object : "", f->object ? f->object : "") &&
-		       !strcmp(g->container ? g->container : "", f->container ? f->container : "");
+static int by_print(const void *a, const void *b)
+{
+	const unsigned long long *x = a, *y = b; /* {print, index} pairs */
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* Every finding's fingerprint, in @out (n log n: big files have many). */
+static void fingerprints(const struct hd_result *r, unsigned long long *out)
+{
+	unsigned long long *p = hd_xmalloc((2 * r->nf + 2) * sizeof(*p)), nth = 0;
+	size_t j;
+
+	for (j = 0; j < r->nf; j++) {
+		p[2 * j] = base_print(r, j);
+		p[2 * j + 1] = j;
 	}
-	return h ^ (nth * 0x9e3779b97f4a7c15ULL);
+	qsort(p, r->nf, 2 * sizeof(*p), by_print);
+	for (j = 0; j < r->nf; j++) {
+		nth = j && p[2 * j] == p[2 * j - 2] ? nth + 1 : 0;
+		out[p[2 * j + 1]] = p[2 * j] ^ (nth * 0x9e3779b97f4a7c15ULL);
+	}
+	free(p);
 }
 
 /*
@@ -292,7 +310,7 @@ static void sarif_fix(FILE *fp, const struct hd_result *r)
 }
 
 static void sarif_result(FILE *fp, const struct hd_cli *cli, const struct hd_result *r,
-			 size_t j, bool fix)
+			 size_t j, unsigned long long print, bool fix)
 {
 	const struct hd_finding *f = &r->f[j];
 	int ri = rule_index(f->transform);
@@ -312,8 +330,7 @@ static void sarif_result(FILE *fp, const struct hd_cli *cli, const struct hd_res
 	if (f->line > 0)
 		fprintf(fp, ", \"region\": {\"startLine\": %d, \"startColumn\": %d}", f->line,
 			f->col > 0 ? f->col : 1);
-	fprintf(fp, "}}], \"partialFingerprints\": {\"harden/v1\": \"%016llx\"}",
-		fingerprint(r, j));
+	fprintf(fp, "}}], \"partialFingerprints\": {\"harden/v1\": \"%016llx\"}", print);
 	if (is_exemption(f)) {
 		/* annotations, x-harden and comments live in the file itself */
 		fputs(", \"suppressions\": [{\"kind\": \"inSource\", \"justification\": ", fp);
@@ -360,7 +377,9 @@ static void write_sarif(FILE *fp, const struct hd_cli *cli, struct hd_result *co
 	for (i = 0; i < n; i++) {
 		const struct hd_result *r = res[i];
 		bool fix = r->status == HD_R_CHANGED && r->ne && !cli->in_place;
+		unsigned long long *prints = hd_xmalloc((r->nf + 1) * sizeof(*prints));
 
+		fingerprints(r, prints);
 		for (j = 0; j < r->nf; j++) {
 			const struct hd_finding *f = &r->f[j];
 
@@ -369,10 +388,11 @@ static void write_sarif(FILE *fp, const struct hd_cli *cli, struct hd_result *co
 			if (!first)
 				fputc(',', fp);
 			first = false;
-			sarif_result(fp, cli, r, j, fix && f->applied);
+			sarif_result(fp, cli, r, j, prints[j], fix && f->applied);
 			if (f->applied)
 				fix = false;
 		}
+		free(prints);
 	}
 	fputs("\n    ]\n  }]\n}\n", fp);
 }
