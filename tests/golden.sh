@@ -15,7 +15,7 @@ golden_one() {
 		$H "$@" --stdout "$in" >"$TMP/g.out" 2>"$TMP/g.err"; rc=$?
 		$H "$@" -q "$in" >"$TMP/g.diff" 2>/dev/null
 	fi
-	sed -e "s|^$in:|IN:|" "$TMP/g.err" >"$TMP/g.err2"
+	sed -e "s|^$in:|IN:|" -e "s|$TMP|\$TMP|g" "$TMP/g.err" >"$TMP/g.err2"
 	if [ -n "${UPDATE:-}" ]; then
 		cp "$TMP/g.out" "$base.out.yaml"; cp "$TMP/g.diff" "$base.diff"
 		if [ -s "$TMP/g.err2" ]; then cp "$TMP/g.err2" "$base.err"; else rm -f "$base.err"; fi
