@@ -170,7 +170,7 @@ test-run: harden unit $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars $(
 	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars \
 	  VERDICT=$(BUILD)/tests/secret_verdict \
 	  SHARED=$(SHARED) HD_SAMPLE=$(HD_SAMPLE) bash tests/run.sh
-	@if [ -n "$$CI" ] && command -v $(FUZZCC) >/dev/null; then \
+	@if [ -n "$$CI" ] && [ "$(HD_SAMPLE)" = 1 ] && command -v $(FUZZCC) >/dev/null; then \
 	  $(MAKE) --no-print-directory -j$$(nproc) -Otarget fuzz FUZZ_RUNS=$${CI_FUZZ_RUNS:-400000}; fi
 
 check:
