@@ -103,25 +103,6 @@ static void note(struct hd_result *res, const char *path, const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
- * Messages name things, but a credential may be a word they use too: what
- * any output shows of a finding is masked (its position is not: it holds
- * no value, and masking digits there would hide where the finding is).
- */
-static void mask_findings(struct hd_ctx *ctx, const struct hd_maskset *ms)
-{
-	struct hd_arena *a = &ctx->job->arena;
-	size_t i;
-
-	for (i = 0; ms->nnd && i < ctx->nf; i++) {
-		struct hd_finding *f = &ctx->f[i];
-
-		f->message = hd_mask_text(ms, a, f->message);
-		f->object = hd_mask_text(ms, a, f->object);
-		f->container = hd_mask_text(ms, a, f->container);
-	}
-}
-
 /* An error message, masked: a parser may quote what it could not read. */
 static void set_error_masked(struct hd_result *res, const char *path, const struct hd_err *e,
 			     const struct hd_maskset *ms, bool color)
@@ -614,7 +595,10 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 			set_error_masked(res, path, &job.err, &ms, cli->color);
 		goto out;
 	}
-	mask_findings(&ctx, &ms);
+	/* findings are not masked: they hold names (objects, containers,
+	 * variables, Secrets) and never an env value; masking a credential
+	 * that equals a name (password "minio" of StatefulSet/minio) would
+	 * only hide where and what the finding is */
 	if (!ctx.recognized) {
 		bool content = job.content_docs > 0;
 
