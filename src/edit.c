@@ -488,11 +488,38 @@ static char quote_for(const struct rctx *r)
 	return r->ys->style.quote;
 }
 
+/*
+ * Does @n, a new string item, join a sequence whose items the author wrote
+ * plain (and none quoted)?  Then it is written plain too where both YAML
+ * readers take it as the same string (`- no-new-privileges:true`, not
+ * `- "no-new-privileges:true"`): new items follow the list's own style.
+ */
+static bool plain_like_siblings(const struct yn *n)
+{
+	const struct yn *p = n->parent;
+	size_t i, plain = 0;
+
+	if (!p || p->kind != YN_SEQ || n->vtype != YT_STR)
+		return false;
+	for (i = 0; i < p->nkids; i++) {
+		const struct yn *k = p->kids[i];
+
+		if (k == n || (k->flags & YF_NEW) || k->kind != YN_SCALAR)
+			continue;
+		if (k->style != YS_PLAIN || k->null_empty)
+			return false;
+		plain++;
+	}
+	return plain > 0 && hd_plain_ok_in_place(n->text, n->tlen, in_flow(n));
+}
+
 /* In a JSON-styled file (every key double-quoted) new strings are too. */
 static void put_scalar(struct rctx *r, struct hd_buf *b, const struct yn *n)
 {
 	if (r->ys->style.json && n->vtype == YT_STR)
 		hd_scalar_write_dq(b, n->text, n->tlen);
+	else if ((n->flags & YF_NEW) && plain_like_siblings(n))
+		hd_buf_add(b, n->text, n->tlen);
 	else
 		hd_scalar_write(b, n->text, n->tlen, n->vtype, quote_for(r));
 }
