@@ -55,7 +55,7 @@ static void test_no_new_privileges(void **state)
 
 	(void)state;
 	EXPECT_HARDEN(SVC("    security_opt:\n      - label:type:x\n"), NULL, "no-new-privileges",
-		      SVC("    security_opt:\n      - label:type:x\n      - \"no-new-privileges:true\"\n"));
+		      SVC("    security_opt:\n      - label:type:x\n      - no-new-privileges:true\n"));
 	EXPECT_HARDEN(SVC("    security_opt: [no-new-privileges]\n"), NULL, "no-new-privileges",
 		      SVC("    security_opt: [no-new-privileges]\n"));
 	EXPECT_WARNING(SVC("    security_opt: [\"seccomp:unconfined\"]\n"), NULL, "no-new-privileges",
