@@ -70,6 +70,12 @@ void hd_buf_add_esc(struct hd_buf *b, const char *s, bool quote);
 bool hd_needs_esc(const char *s);
 void hd_buf_release(struct hd_buf *b);
 
+/*
+ * hd_edit_distance() - Levenshtein distance of @a (@la bytes) and @b, for
+ * "did you mean" hints; names of 63 bytes and more count as far apart.
+ */
+size_t hd_edit_distance(const char *a, size_t la, const char *b);
+
 /* Abort with a message on allocation failure (the only way malloc fails us). */
 void *hd_xmalloc(size_t n);
 void *hd_xrealloc(void *p, size_t n);

@@ -101,33 +101,6 @@ static int usage_error(const char *fmt, ...)
 	return -1;
 }
 
-/* Edit distance of two short option names (for "did you mean"). */
-static size_t opt_distance(const char *a, size_t la, const char *b)
-{
-	size_t lb = strlen(b), i, j, row[64];
-
-	if (la >= 63 || lb >= 63)
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 /* "unknown option '--chek'; did you mean '--check'?" */
 static int unknown_option(const char *arg, const struct option *opts)
 {
@@ -136,7 +109,7 @@ static int unknown_option(const char *arg, const struct option *opts)
 
 	if (!strncmp(arg, "--", 2))
 		for (; opts->name; opts++) {
-			size_t d = opt_distance(name, len, opts->name);
+			size_t d = hd_edit_distance(name, len, opts->name);
 
 			if (d < bd) {
 				bd = d;

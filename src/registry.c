@@ -47,33 +47,6 @@ const struct hd_transform *hd_transform_find(const char *name)
 	return NULL;
 }
 
-/* Levenshtein distance of two short names (longer ones count as far apart). */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, row[64];
-
-	if (la >= 63 || lb >= 63)
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 const char *hd_transform_suggest(const char *name)
 {
 	const char *best = NULL;
@@ -84,7 +57,7 @@ const char *hd_transform_suggest(const char *name)
 		size_t k;
 
 		for (k = 0; k < 2; k++) {
-			size_t d = cand[k] ? distance(name, cand[k]) : SIZE_MAX;
+			size_t d = cand[k] ? hd_edit_distance(name, strlen(name), cand[k]) : SIZE_MAX;
 
 			if (d < bd) {
 				bd = d;

@@ -477,3 +477,29 @@ int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *stp
 	*len = b.len;
 	return 0;
 }
+
+size_t hd_edit_distance(const char *a, size_t la, const char *b)
+{
+	size_t lb = strlen(b), i, j, row[64];
+
+	if (la >= 63 || lb >= 63)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
