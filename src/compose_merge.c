@@ -160,7 +160,8 @@ static void push(struct vb *b, struct yn *node, const struct src *s, bool in_run
 		struct hd_layer *n = hd_arena_alloc(&b->ctx->job->arena,
 						    (b->cap * 2 + 4) * sizeof(*n));
 
-		memcpy(n, b->l, b->nl * sizeof(*n));
+		if (b->nl) /* (memcpy from NULL is undefined even for 0 bytes) */
+			memcpy(n, b->l, b->nl * sizeof(*n));
 		b->l = n;
 		b->cap = b->cap * 2 + 4;
 	}
