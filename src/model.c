@@ -104,12 +104,14 @@ static void vreg(const struct yn *n, const struct hd_vpath *p, const char *key)
 		return;
 	if (v->nreg == v->capreg) {
 		r = hd_arena_alloc(v->a, (v->capreg * 2 + 8) * sizeof(*r));
-		memcpy(r, v->reg, v->nreg * sizeof(*r));
+		if (v->nreg) /* (memcpy from NULL is undefined even for 0 bytes) */
+			memcpy(r, v->reg, v->nreg * sizeof(*r));
 		v->reg = r;
 		v->capreg = v->capreg * 2 + 8;
 	}
 	keys = hd_arena_alloc(v->a, (p->n + 1) * sizeof(*keys));
-	memcpy(keys, p->keys, p->n * sizeof(*keys));
+	if (p->n)
+		memcpy(keys, p->keys, p->n * sizeof(*keys));
 	keys[p->n] = hd_arena_strdup(v->a, key);
 	v->reg[v->nreg++] = (struct hd_vpath){ n, keys, p->n + 1 };
 }
