@@ -104,9 +104,13 @@ static bool file_uses_short_form(const struct yn *top)
 	for (i = 0; svcs && i + 1 < svcs->nkids; i += 2) {
 		const struct yn *s = yn_deref(svcs->kids[i + 1]);
 
-		if (hd_get(s, "mem_limit") || hd_get(s, "cpus") || hd_get(s, "pids_limit"))
+		/* a reservation counts as its form: the limit goes beside it
+		 * (run_service), so the next run sees that form (idempotence) */
+		if (hd_get(s, "mem_limit") || hd_get(s, "cpus") || hd_get(s, "pids_limit") ||
+		    hd_get(s, "mem_reservation"))
 			shortf++;
-		if (hd_getp(s, "deploy", "resources", "limits", NULL))
+		if (hd_getp(s, "deploy", "resources", "limits", NULL) ||
+		    hd_getp(s, "deploy", "resources", "reservations", NULL))
 			deployf++;
 	}
 	return shortf > deployf;
