@@ -202,8 +202,8 @@ valgrind: valgrind-unit harden
 # Each process logs to $(BUILD)/vg-suite/PID.log: any non-empty log fails
 # the target. VG_EVERY=N samples the corpus-wide tests (VG_SAMPLED): only
 # every Nth of their processes, from VG_OFFSET on, runs under valgrind; all
-# other tests keep every process under it. CI runs VG_EVERY=8 with the
-# offset taken from the commit, so successive commits cover other eighths.
+# other tests keep every process under it. CI runs VG_EVERY=16 with the
+# offset taken from the commit, so successive commits cover other sixteenths.
 VG_EVERY   ?= 1
 VG_OFFSET  ?= 0
 VG_SAMPLED ?= t10-identity t20-corpus-edit t22-restyled t60-k8s t70-compose t80-reports \
