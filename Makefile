@@ -18,7 +18,7 @@ TESTPKGS = python3 python3-yaml python3-jsonschema python3-markdown time patch \
            pre-commit mandoc groff-base git util-linux
 # make test: the corpus-wide loops on every HD_SAMPLE-th corpus file
 HD_SAMPLE ?= 4
-WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wwrite-strings -Wundef -Wimplicit-fallthrough
 CFLAGS  ?= -O2 -g
 ifdef WERROR
@@ -64,9 +64,12 @@ apt-install:
 	  fi; \
 	fi
 
-$(BUILD)/%.o: %.c $(wildcard include/*.h)
+# -MMD -MP: each object's .d file lists the headers it really includes
+# (transforms/tr.h too), so a header change rebuilds exactly its users.
+DEPFLAGS = -MMD -MP
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 
 $(BUILD)/libharden.a: $(LIBOBJ)
 	ar rcs $@ $^
@@ -84,14 +87,14 @@ $(BIN): $(BUILD)/src/main.o $(BUILD)/libharden.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS) -lcmocka
 
 golden-update: harden
 	UPDATE=1 H=./harden TMP=$$(mktemp -d) bash -c 't_pass() { :; }; t_fail() { :; }; . tests/golden.sh'
 
 $(BUILD)/bench/floor: bench/floor.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libharden.a $(LIBS)
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
 # ---- fuzzing (clang libFuzzer) -----------------------------------------------
 FUZZ_TIME ?= 30
@@ -146,12 +149,12 @@ run: deps harden
 
 $(BUILD)/tests/dump_scalars: tests/tools/dump_scalars.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
 # hd_secret_credential()'s verdicts for tests/t46-secret-detector.sh
 $(BUILD)/tests/secret_verdict: tests/tools/secret_verdict.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
 $(BUILD)/tests/libinject.so: tests/fault/inject.c
 	@mkdir -p $(dir $@)
@@ -231,5 +234,7 @@ install: harden
 
 clean:
 	rm -rf build build-san build-fuzz harden
+
+-include $(wildcard $(BUILD)/*/*.d)
 
 .PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz

@@ -108,7 +108,7 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 		/* the type in front of the name keeps it through the sort */
 		names[n] = hd_xmalloc(strlen(de->d_name) + 2);
 		names[n][0] = (char)de->d_type;
-		strcpy(names[n] + 1, de->d_name);
+		memcpy(names[n] + 1, de->d_name, strlen(de->d_name) + 1);
 		n++;
 	}
 	closedir(d);

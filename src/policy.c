@@ -349,7 +349,7 @@ static void abs_dir(const char *path, char *out, size_t n)
 	char *tok, *save = NULL;
 
 	if (!pcwd[0] && !getcwd(pcwd, sizeof(pcwd)))
-		strcpy(pcwd, "/");
+		memcpy(pcwd, "/", 2);
 	if (!strcmp(path, "-")) {
 		snprintf(out, n, "%s", pcwd);
 		return;
