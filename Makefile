@@ -160,6 +160,11 @@ $(BUILD)/tests/libinject.so: tests/fault/inject.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
 
+# No two modules of src/ and transforms/ include each other (directly or in
+# a longer cycle); tests/t05-i21-01-include-cycles.sh runs it too.
+check-includes:
+	@bash tests/tools/check-includes.sh
+
 unit: $(UNITBIN)
 	@for t in $(UNITBIN); do echo "== $$t"; $$t || exit 1; done
 
@@ -237,4 +242,4 @@ clean:
 
 -include $(wildcard $(BUILD)/*/*.d)
 
-.PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz
+.PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz check-includes
