@@ -156,6 +156,12 @@ $(BUILD)/tests/secret_verdict: tests/tools/secret_verdict.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
+# random edits over the shared corpus (tests/t24-i21-05-edit-props.sh): not a
+# unit test, as it needs $(SHARED)
+$(BUILD)/tests/props: tests/tools/props.c $(BUILD)/libharden.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(DEPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS) -lcmocka
+
 $(BUILD)/tests/libinject.so: tests/fault/inject.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
@@ -174,9 +180,10 @@ test: deps-test
 test-full: deps-test
 	@$(MAKE) --no-print-directory test-run HD_SAMPLE=1
 
-test-run: harden unit $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars $(BUILD)/tests/secret_verdict
+test-run: harden unit $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars $(BUILD)/tests/secret_verdict \
+		$(BUILD)/tests/props
 	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars \
-	  VERDICT=$(BUILD)/tests/secret_verdict \
+	  VERDICT=$(BUILD)/tests/secret_verdict PROPS=$(BUILD)/tests/props \
 	  SHARED=$(SHARED) HD_SAMPLE=$(HD_SAMPLE) bash tests/run.sh
 	@if [ -n "$$CI" ] && [ "$(HD_SAMPLE)" = 1 ] && command -v $(FUZZCC) >/dev/null; then \
 	  $(MAKE) --no-print-directory -j$$(nproc) -Otarget fuzz FUZZ_RUNS=$${CI_FUZZ_RUNS:-400000}; fi
@@ -217,13 +224,13 @@ VG_OFFSET  ?= 0
 VG_SAMPLED ?= t10-identity t20-corpus-edit t22-restyled t60-k8s t70-compose t80-reports \
               t41-streams-edit t47-secret-props t36-fuzz-regressions
 valgrind-suite: valgrind-unit harden $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars \
-		$(BUILD)/tests/secret_verdict
+		$(BUILD)/tests/secret_verdict $(BUILD)/tests/props
 	@rm -rf $(BUILD)/vg-suite; mkdir -p $(BUILD)/vg-suite; chmod 1777 $(BUILD)/vg-suite
 	@[ $(VG_EVERY) -le 1 ] || echo "valgrind-suite: sampling 1 in $(VG_EVERY) processes (offset $(VG_OFFSET)) of: $(VG_SAMPLED)"
 	@HARDEN=tests/vg-harden VG_LOGDIR=$(CURDIR)/$(BUILD)/vg-suite HD_UNDER_VALGRIND=1 \
 	  VG_EVERY=$(VG_EVERY) VG_OFFSET=$(VG_OFFSET) VG_SAMPLED="$(VG_SAMPLED)" \
 	  INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars SHARED=$(SHARED) \
-	  VERDICT=$(BUILD)/tests/secret_verdict bash tests/run.sh; rc=$$?; \
+	  VERDICT=$(BUILD)/tests/secret_verdict PROPS=$(BUILD)/tests/props bash tests/run.sh; rc=$$?; \
 	  n=$$(ls $(BUILD)/vg-suite | wc -l); bad=$$(find $(BUILD)/vg-suite -name '*.log' -size +0); \
 	  if [ -n "$$bad" ]; then head -40 $$bad; \
 	    echo "valgrind-suite: memcheck errors in $$(echo $$bad | wc -w) of $$n harden processes"; exit 1; fi; \
