@@ -45,6 +45,7 @@ struct dcase {
 	int line;
 	char *name;
 	bool harden, once, unchanged, has_out;
+	bool skip; /* a malformed directive was reported */
 	char *ops[MAX_OPS + 1];
 	size_t nops;
 	char *only;
@@ -284,7 +285,9 @@ static void run_case(struct dcase *c, struct counts *n)
 	if (!c->name)
 		return;
 	n->cases++;
-	if (!c->has_in) {
+	if (c->skip) {
+		/* already failed */
+	} else if (!c->has_in) {
 		fail_case(c, n, "no '#@ in'");
 	} else if (c->harden == (c->nops > 0)) {
 		fail_case(c, n, "needs either '#@ edit' lines or one '#@ harden' line");
@@ -438,9 +441,8 @@ static bool run_file(const char *path, struct counts *n)
 			c.file = path;
 			c.line = (int)i + 1;
 			fail_case(&c, n, "'#@ %s' before the first '#@ case'", key);
-		} else if (!directive(&c, key, val, lines, nl, &i, n)) {
-			c.name = (free(c.name), NULL); /* reported: skip the rest of it */
-			case_free(&c);
+		} else if (!c.skip && !directive(&c, key, val, lines, nl, &i, n)) {
+			c.skip = true; /* reported: the rest of the case is not run */
 		}
 	}
 	run_case(&c, n);
