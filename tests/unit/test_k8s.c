@@ -209,19 +209,6 @@ static void test_ignore_comment_keeps_whole_changes(void **state)
 	assert_non_null(strstr(r.warnings, "runAsNonRoot: true not set"));
 	assert_null(strstr(r.warnings, "changed to"));
 	hres_free(&r);
-	/* a kept line is not grown either: its flow collection, the
-	 * collection under its key, or the sequence item it starts */
-	{
-		const char *in = POD("  containers:\n  - name: c\n    image: x\n"
-				     "    securityContext:\n      capabilities:\n"
-				     "        drop: [NET_RAW]  # harden:ignore\n"
-				     "    resources:  # harden:ignore=resource-limits\n"
-				     "      limits: {cpu: 9}\n"
-				     "    volumeMounts:\n    - {name: s, mountPath: /s}  # harden:ignore\n"
-				     "  volumes:\n  - {name: s, secret: {secretName: s}}\n");
-
-		EXPECT_HARDEN(in, NULL, "drop-capabilities,resource-limits,read-only-mounts", in);
-	}
 }
 
 int main(void)
