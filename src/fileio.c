@@ -193,7 +193,7 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		return ferr(err, "file changed while harden was running; not overwritten");
 	if (!(now.st_mode & 0222))
 		return ferr(err, "read-only file; not modified (make it writable to harden it in place)");
-	memcpy(dir, target, sizeof(dir));
+	memcpy(dir, target, strlen(target) + 1);
 	dname = dirname(dir);
 	snprintf(tmp, sizeof(tmp), "%s/.harden-XXXXXX", dname);
 	if (hd_create_begin() < 0)
