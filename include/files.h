@@ -43,6 +43,10 @@ int hd_files_expand(struct hd_files *fl, const char *arg, const char *include,
 bool hd_files_is_dir(const char *arg);
 /* Does @path match one of the comma-separated globs in @globs? */
 bool hd_glob_any(const char *globs, const char *path);
+/* What a policy file (.harden.yaml) may be called, NULL-terminated. */
+extern const char *const hd_policy_names[];
+/* Is @name (a base name) what a policy file is called? */
+bool hd_policy_file_name(const char *name);
 void hd_files_release(struct hd_files *fl);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 #include "harden.h"
+#include "scalar.h"
 #include "ytree.h"
 
 struct hd_container {
@@ -132,11 +133,7 @@ bool hd_merge_key(const struct yn *k);
 struct yn *hd_get_inherited(const struct yn *map, const char *key);
 /* Nested lookup: hd_getp(map, "securityContext", "capabilities", NULL). */
 struct yn *hd_getp(const struct yn *map, ...);
-bool hd_true(const struct yn *n);   /* bool true (YAML 1.1/1.2 spelling) */
-bool hd_false(const struct yn *n);
-bool hd_int(const struct yn *n, long long *v);
-bool hd_str_is(const struct yn *n, const char *s);
-const char *hd_str(const struct yn *n); /* scalar text or NULL */
+/* hd_true(), hd_false(), hd_int(), hd_str_is(), hd_str(): scalar.h */
 /* Items of a sequence (alias followed), skipping deleted ones. */
 size_t hd_items(const struct yn *seq, struct yn ***items);
 

@@ -16,8 +16,6 @@
 int hd_policy_apply(const struct hd_cli *cli, const char *path, bool none_in_dir,
 		    struct hd_opts *o, struct hd_arena *a, struct hd_err *err,
 		    const char **errpath);
-/* Is @name (a base name) what a policy file is called? */
-bool hd_policy_file_name(const char *name);
 /* Is @path matched by the policy's exclude globs? */
 bool hd_policy_excluded(const struct hd_opts *o, const char *path);
 /* Release the calling thread's directory cache. */

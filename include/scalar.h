@@ -41,4 +41,11 @@ void hd_scalar_write_dq(struct hd_buf *b, const char *s, size_t n);
 /* Type of an existing node's scalar as a loader sees it (tag, style, text). */
 enum yn_type hd_node_type(const struct yn *n);
 
+/* A node's value, aliases followed (exemptions read them below the model). */
+bool hd_true(const struct yn *n);   /* bool true (YAML 1.1/1.2 spelling) */
+bool hd_false(const struct yn *n);
+bool hd_int(const struct yn *n, long long *v);
+bool hd_str_is(const struct yn *n, const char *s);
+const char *hd_str(const struct yn *n); /* scalar text or NULL */
+
 #endif

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common.h"
+
 /*
  * Patterns compile on first use, per thread; hd_secrets_free() releases the
  * calling thread's (every worker calls it before it ends).

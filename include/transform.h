@@ -4,8 +4,10 @@
  *   1. transforms/<name>.c defining `const struct hd_transform hd_tr_<name>`
  *      with a run_pod and/or run_service function;
  *   2. its entry in the table in src/registry.c (table order = run order);
- *   3. examples/<name>/ golden cases and a cmocka test in tests/unit/;
- *   4. `harden --list-transforms` output pasted into README.md.
+ *   3. its cases in tests/data/k8s.test and/or compose.test ("#@ harden
+ *      <name>", run by tests/unit/test_data.c) and golden examples in
+ *      examples/k8s/ or examples/compose/;
+ *   4. `make readme` (the --list-transforms table in README.md).
  * A transform reads the model (pod specs, services), records edits on the
  * overlay (edit.h) and findings (hd_finding()); it never touches bytes.
  */

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common.h"
+
 /*
  * Ownership rule: everything allocated from a struct hd_arena lives until
  * hd_arena_free() releases the whole arena at once.  One arena serves one

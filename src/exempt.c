@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "model.h"
+#include "scalar.h"
 #include "transform.h"
 
 /* Other tools' check names -> the harden transform that does the same. */

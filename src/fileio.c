@@ -143,7 +143,7 @@ int hd_unlink_on_signal(const char *path)
 	for (i = 0; i < TMP_SLOTS && tmp_state[i] != TMP_FREE; i++)
 		;
 	if (i < TMP_SLOTS) {
-		strcpy(tmp_path[i], path);
+		memcpy(tmp_path[i], path, strlen(path) + 1);
 		atomic_signal_fence(memory_order_seq_cst); /* the name before the state */
 		tmp_state[i] = TMP_LIVE;
 	}
@@ -182,7 +182,7 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 	} else {
 		if (strlen(in->path) >= sizeof(target))
 			return ferr(err, "path too long");
-		strcpy(target, in->path);
+		memcpy(target, in->path, strlen(in->path) + 1);
 	}
 	if (stat(target, &now) < 0)
 		return ferr(err, "cannot stat: %s", strerror(errno));
@@ -193,7 +193,7 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		return ferr(err, "file changed while harden was running; not overwritten");
 	if (!(now.st_mode & 0222))
 		return ferr(err, "read-only file; not modified (make it writable to harden it in place)");
-	strcpy(dir, target);
+	memcpy(dir, target, strlen(target) + 1);
 	dname = dirname(dir);
 	snprintf(tmp, sizeof(tmp), "%s/.harden-XXXXXX", dname);
 	if (hd_create_begin() < 0)

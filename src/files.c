@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "policy.h"
 #include "util.h"
 
 static void push(struct hd_files *fl, const char *path, bool from_dir,
@@ -32,6 +31,19 @@ static void push(struct hd_files *fl, const char *path, bool from_dir,
 		pthread_cond_broadcast(fl->grew);
 	if (fl->mu)
 		pthread_mutex_unlock(fl->mu);
+}
+
+/* Here, not in policy.c: the walk notes the directories that hold one. */
+const char *const hd_policy_names[] = { ".harden.yaml", ".harden.yml", NULL };
+
+bool hd_policy_file_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; hd_policy_names[i]; i++)
+		if (!strcmp(name, hd_policy_names[i]))
+			return true;
+	return false;
 }
 
 bool hd_glob_any(const char *globs, const char *path)
@@ -108,7 +120,7 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 		/* the type in front of the name keeps it through the sort */
 		names[n] = hd_xmalloc(strlen(de->d_name) + 2);
 		names[n][0] = (char)de->d_type;
-		strcpy(names[n] + 1, de->d_name);
+		memcpy(names[n] + 1, de->d_name, strlen(de->d_name) + 1);
 		n++;
 	}
 	closedir(d);

@@ -701,7 +701,7 @@ int cmd_harden(int argc, char **argv)
 	cli.busy = &pool.busy;
 	cli.verify_threads = -1;
 	if (getenv("HARDEN_VERIFY_THREADS"))
-		cli.verify_threads = atoi(getenv("HARDEN_VERIFY_THREADS"));
+		cli.verify_threads = (int)strtol(getenv("HARDEN_VERIFY_THREADS"), NULL, 10);
 	pool.cli = &cli;
 	pool.files = &files;
 	pool.walking = walk_while_working;

@@ -349,7 +349,7 @@ static void abs_dir(const char *path, char *out, size_t n)
 	char *tok, *save = NULL;
 
 	if (!pcwd[0] && !getcwd(pcwd, sizeof(pcwd)))
-		strcpy(pcwd, "/");
+		memcpy(pcwd, "/", 2);
 	if (!strcmp(path, "-")) {
 		snprintf(out, n, "%s", pcwd);
 		return;
@@ -384,18 +384,6 @@ static void abs_dir(const char *path, char *out, size_t n)
 	out[o] = '\0';
 }
 
-static const char *const policy_names[] = { ".harden.yaml", ".harden.yml", NULL };
-
-bool hd_policy_file_name(const char *name)
-{
-	size_t i;
-
-	for (i = 0; policy_names[i]; i++)
-		if (!strcmp(name, policy_names[i]))
-			return true;
-	return false;
-}
-
 static const char *lookup_dir(const char *dir)
 {
 	unsigned h = phash(dir);
@@ -407,9 +395,9 @@ static const char *lookup_dir(const char *dir)
 
 	if (e->dir && !strcmp(e->dir, dir))
 		return e->found;
-	for (i = 0; policy_names[i]; i++) {
+	for (i = 0; hd_policy_names[i]; i++) {
 		snprintf(cand, sizeof(cand), "%s%s%s", dir, strcmp(dir, "/") ? "/" : "",
-			 policy_names[i]);
+			 hd_policy_names[i]);
 		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
 			found = cand;
 			break;

@@ -410,7 +410,7 @@ static bool helm_template(struct hd_result *res, const char *path, bool quiet)
 	if (n + sizeof("Chart.yaml") > sizeof(chart))
 		return false;
 	memcpy(chart, path, n);
-	strcpy(chart + n, "Chart.yaml");
+	memcpy(chart + n, "Chart.yaml", sizeof("Chart.yaml"));
 	if (stat(chart, &st) != 0 || !S_ISREG(st.st_mode))
 		return false;
 	res->status = HD_R_SKIPPED;

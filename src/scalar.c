@@ -391,3 +391,54 @@ enum yn_type hd_node_type(const struct yn *n)
 		return YT_STR;
 	return hd_resolve12(n->text, n->tlen);
 }
+
+/* ---- reading a node's value (aliases followed) ---- */
+
+static bool plain_in(const struct yn *n, const char *const *set)
+{
+	n = n ? yn_deref(n) : NULL;
+	if (!n || n->kind != YN_SCALAR)
+		return false;
+	for (; *set; set++)
+		if (n->tlen == strlen(*set) && !memcmp(n->text, *set, n->tlen))
+			return hd_node_type(n) == YT_BOOL || hd_resolve11(n->text, n->tlen) == YT_BOOL;
+	return false;
+}
+
+bool hd_true(const struct yn *n)
+{
+	static const char *const t[] = { "true", "True", "TRUE", "yes", "Yes",
+					  "YES", "on", "On", "ON", "y", "Y", NULL };
+	return plain_in(n, t);
+}
+
+bool hd_false(const struct yn *n)
+{
+	static const char *const f[] = { "false", "False", "FALSE", "no", "No",
+					  "NO", "off", "Off", "OFF", "n", "N", NULL };
+	return plain_in(n, f);
+}
+
+bool hd_int(const struct yn *n, long long *v)
+{
+	char *end;
+
+	n = n ? yn_deref(n) : NULL;
+	if (!n || n->kind != YN_SCALAR || hd_node_type(n) != YT_INT)
+		return false;
+	*v = strtoll(n->text, &end, 0);
+	return end != n->text;
+}
+
+bool hd_str_is(const struct yn *n, const char *s)
+{
+	n = n ? yn_deref(n) : NULL;
+	return n && n->kind == YN_SCALAR && n->tlen == strlen(s) &&
+	       !memcmp(n->text, s, n->tlen);
+}
+
+const char *hd_str(const struct yn *n)
+{
+	n = n ? yn_deref(n) : NULL;
+	return n && n->kind == YN_SCALAR ? n->text : NULL;
+}

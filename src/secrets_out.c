@@ -294,8 +294,10 @@ static struct target *add_target(struct plan *pl, int dfd, const char *dir, cons
 	t->dfd = dfd;
 	t->name = hd_xstrdup(name);
 	if (dir) {
-		t->path = hd_xmalloc(strlen(dir) + strlen(name) + 2);
-		sprintf(t->path, "%s/%s", dir, name);
+		size_t len = strlen(dir) + strlen(name) + 2;
+
+		t->path = hd_xmalloc(len);
+		snprintf(t->path, len, "%s/%s", dir, name);
 	} else {
 		t->path = hd_xstrdup(name);
 	}
@@ -586,9 +588,10 @@ static bool names_manifest(const char *path)
 
 char *hd_secrets_compose_dir(const char *path)
 {
-	char *dir = hd_xmalloc(strlen(path) + 3);
+	size_t len = strlen(path) + 3;
+	char *dir = hd_xmalloc(len);
 
-	sprintf(dir, "%s%s", path, names_manifest(path) ? ".d" : "");
+	snprintf(dir, len, "%s%s", path, names_manifest(path) ? ".d" : "");
 	return dir;
 }
 

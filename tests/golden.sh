@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/golden.sh - run every examples/*/NAME.in.yaml with NAME.args and
-# compare with NAME.out.yaml (document), NAME.diff (diff) and NAME.err
-# (stderr, path stripped).  UPDATE=1 rewrites the expected files.
+# compare with NAME.out.yaml (document), NAME.diff (diff), NAME.err
+# (stderr, path stripped) and NAME.rc (the exit code; none: 0), so that
+# refused input is golden too (i21-05).  UPDATE=1 rewrites the expected files.
 # Sourced by tests/run.sh (uses its t_pass/t_fail), or run alone.
 golden_one() {
 	local in=$1 base=${1%.in.yaml} args rc
@@ -19,14 +20,23 @@ golden_one() {
 	if [ -n "${UPDATE:-}" ]; then
 		cp "$TMP/g.out" "$base.out.yaml"; cp "$TMP/g.diff" "$base.diff"
 		if [ -s "$TMP/g.err2" ]; then cp "$TMP/g.err2" "$base.err"; else rm -f "$base.err"; fi
+		if [ $rc -ne 0 ]; then echo $rc >"$base.rc"; else rm -f "$base.rc"; fi
 		return
 	fi
-	local why=""
-	[ $rc -eq 0 ] || why="exit $rc"
+	local why="" want=0
+	[ -f "$base.rc" ] && want=$(cat "$base.rc")
+	[ "$rc" = "$want" ] || why="exit $rc, not $want"
 	cmp -s "$TMP/g.out" "$base.out.yaml" || why="$why output differs"
 	cmp -s "$TMP/g.diff" "$base.diff" || why="$why diff differs"
 	if [ -f "$base.err" ]; then cmp -s "$TMP/g.err2" "$base.err" || why="$why stderr differs"
 	elif [ -s "$TMP/g.err2" ]; then why="$why unexpected stderr"; fi
+	if [ "$want" != 0 ]; then # refused: nothing written, the error said
+		[ -s "$TMP/g.out" ] && why="$why output on a refused file"
+		[ -s "$TMP/g.diff" ] && why="$why diff on a refused file"
+		grep -q '^IN:[0-9]*:[0-9]*: error: ' "$TMP/g.err2" || why="$why no IN:line:col: error:"
+		if [ -z "$why" ]; then t_pass "golden $name (exit $want)"; else t_fail "golden $name" "$why"; fi
+		return
+	fi
 	# idempotent: the same run on the output changes nothing
 	cp "$base.out.yaml" "$TMP/g2.yaml"
 	if [ -f "$base.args" ] && head -c4 "$base.args" | grep -q '^edit'; then

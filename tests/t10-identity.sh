@@ -1,14 +1,19 @@
 # t10-identity.sh - no edit means byte-identical output (corpus + YAML test suite)
-n=0; bad=0; want=$(corpus_sample "$SHARED"/corpus/k8s/* "$SHARED"/corpus/compose/* | wc -l)
+n=0; bad=0; crash=0; want=$(corpus_sample "$SHARED"/corpus/k8s/* "$SHARED"/corpus/compose/* | wc -l)
 for f in $(corpus_sample "$SHARED"/corpus/k8s/* "$SHARED"/corpus/compose/*); do
 	[ -f "$f" ] || continue
 	n=$((n + 1))
 	if ! $H edit "$f" 2>"$TMP/err" | cmp -s - "$f"; then
 		bad=$((bad + 1)); echo "  not identical: $f $(head -1 "$TMP/err")"
 	fi
-	# the transform chain on an unchanged edit path must not crash either
+	# i21-05: the transform chain on the same file must not crash either
+	# (this was promised here and never run): --check ends 0 or 1
+	$H -q --check "$f" >/dev/null 2>"$TMP/err"; rc=$?
+	[ $rc -le 1 ] || { crash=$((crash + 1)); echo "  transform chain exit $rc: $f $(head -1 "$TMP/err")"; }
 done
 [ "$n" -ge $((113 / HD_SAMPLE)) ] && [ "$n" -eq "$want" ] && [ "$bad" -eq 0 ] && t_pass "identity corpus $n/$n" || t_fail "identity corpus" "$bad of $n differ"
+[ "$n" -ge $((113 / HD_SAMPLE)) ] && [ "$crash" -eq 0 ] && t_pass "i21-05 transform chain on the corpus ends 0 or 1 ($n files)" ||
+	t_fail "i21-05 transform chain on the corpus" "$crash of $n exit 2 or more"
 
 n=0; bad=0; refused=0
 for d in $(find "$SHARED/yaml-test-suite/data" -name in.yaml -printf '%h\n' 2>/dev/null | sort); do

@@ -24,18 +24,26 @@ services:
     environment:
       - API_KEY=hunter3-interp-VALUE
 YAML
-leak=0 n=0
+leak=0 n=0 bad=0
 for f in "$K" "$C"; do
 	# --stdout prints the file: without --secrets-out the values stay in it
 	for mode in "" "--check" "--check --diff" "--unsafe-fixes" "--format json" \
 		    "--format sarif" "--format markdown" "--stdout --secrets-out $TMP/leak"; do
 		n=$((n + 1))
-		$H $mode "$f" >"$TMP/so" 2>"$TMP/se"
+		$H $mode "$f" >"$TMP/so" 2>"$TMP/se"; rc=$?
 		if grep -qE 'hunter[0-9]-|AKIAZZZZ' "$TMP/so" "$TMP/se"; then leak=1; echo "  leak in: harden $mode $(basename "$f")"; fi
+		# i21-05: a run that failed or found nothing proves no absence of
+		# leaks: each mode must have run to its end and seen the secret
+		want=0; case $mode in --check*) want=1 ;; esac
+		if [ $rc -ne $want ] || [ ! -s "$TMP/so" ] ||
+		   ! grep -q 'secret' "$TMP/so" "$TMP/se"; then
+			bad=$((bad + 1)); echo "  harden $mode $(basename "$f"): exit $rc (want $want) or no secret finding"
+		fi
 		rm -rf "$TMP/leak" "$TMP/leak.d"
 	done
 done
-[ $leak -eq 0 ] && t_pass "no secret value in stdout/stderr of any mode" || t_fail "secret values printed"
+[ $leak -eq 0 ] && [ $bad -eq 0 ] && [ $n -eq 16 ] && t_pass "i21-05 no secret value in stdout/stderr of any mode ($n runs, each ran to its end)" ||
+	t_fail "secret values printed, or a mode did not run" "$bad of $n runs failed"
 
 cp "$K" "$TMP/k2.yaml"; cp "$C" "$TMP/c2.yaml"
 $H -i --secrets-out "$TMP/k.secrets.yaml" "$TMP/k2.yaml" >"$TMP/so" 2>"$TMP/se"; rc=$?

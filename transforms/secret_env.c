@@ -29,7 +29,7 @@ static const char *dns_name(struct hd_arena *a, const char *s, const char *suffi
 		o--;
 	if (!o)
 		out[o++] = 'w';
-	strcpy(out + o, suffix);
+	memcpy(out + o, suffix, strlen(suffix) + 1);
 	return out;
 }
 
@@ -382,9 +382,10 @@ static bool real_dir(const char *p, char *out)
 		p = ".";
 	if (!realpath(p, out) || strlen(out) + strlen(base) + 2 > PATH_MAX)
 		return false;
+	l = strlen(out);
 	if (strcmp(out, "/"))
-		strcat(out, "/");
-	strcat(out, base);
+		out[l++] = '/';
+	memcpy(out + l, base, strlen(base) + 1);
 	return true;
 }
 

@@ -17,27 +17,28 @@
 #include "ytree.h"
 
 /*
- * Apply "set PATH=VALUE" / "del PATH" operations (NULL-terminated) to every
- * document of @in.  Returns a malloc'ed result (== input when unchanged),
- * or NULL on error with the message in @errbuf.
+ * Apply "set PATH=VALUE" / "del PATH" operations (@ops, NULL-terminated) to
+ * every document of @in ("@N op": document N only).  Returns a malloc'ed
+ * result (== input when unchanged), or NULL on error with the message in
+ * @errbuf.  tests/unit/test_data.c runs the cases of tests/data/edit.test
+ * through it.
  */
-static inline char *edit_ops(const char *in, char *errbuf, size_t errlen, ...)
+static inline char *edit_opsv(const char *in, size_t inlen, char *errbuf, size_t errlen,
+			      const char *const *ops)
 {
 	struct hd_arena a;
 	struct ystream ys;
 	struct hd_err err;
 	struct splices sp = { 0 };
 	struct hd_buf out = HD_BUF_INIT;
-	va_list ap;
 	const char *op;
 	char *res = NULL;
 	size_t d;
 
 	hd_arena_init(&a);
-	if (ys_parse(&ys, "t.yaml", in, strlen(in), &a, &err) < 0)
+	if (ys_parse(&ys, "t.yaml", in, inlen, &a, &err) < 0)
 		goto fail;
-	va_start(ap, errlen);
-	while ((op = va_arg(ap, const char *)) != NULL) {
+	while ((op = *ops++) != NULL) {
 		char *dup = hd_arena_strdup(&a, op);
 		long only = -1;
 		bool set;
@@ -52,10 +53,8 @@ static inline char *edit_ops(const char *in, char *errbuf, size_t errlen, ...)
 
 		if (eq)
 			*eq = '\0';
-		if (hd_path_parse(&a, p, &path, &err) < 0) {
-			va_end(ap);
+		if (hd_path_parse(&a, p, &path, &err) < 0)
 			goto fail;
-		}
 		for (d = 0; d < ys.ndocs; d++) {
 			struct yn *root = ys.docs[d].root;
 			int rc;
@@ -69,13 +68,10 @@ static inline char *edit_ops(const char *in, char *errbuf, size_t errlen, ...)
 			} else {
 				rc = hd_path_delete(&ys, root, &path, &err);
 			}
-			if (rc < 0) {
-				va_end(ap);
+			if (rc < 0)
 				goto fail;
-			}
 		}
 	}
-	va_end(ap);
 	if (ye_render(&ys, &sp, &err) < 0)
 		goto fail;
 	if (splices_apply(&ys, &sp, &out, &err) < 0)
@@ -93,46 +89,21 @@ done:
 	return res;
 }
 
-#define EXPECT_EDIT(in, want, ...)                                        \
-	do {                                                              \
-		char eb_[600] = "";                                       \
-		char *got_ = edit_ops(in, eb_, sizeof(eb_), __VA_ARGS__, NULL); \
-		if (!got_)                                                \
-			fail_msg("edit failed: %s", eb_);                 \
-		if (strcmp(got_, want))                                   \
-			fail_msg("got:\n%s\n---- want:\n%s", got_, want); \
-		/* idempotent: the same edits on the output change nothing */ \
-		{                                                         \
-			char *again_ = edit_ops(got_, eb_, sizeof(eb_), __VA_ARGS__, NULL); \
-			if (!again_)                                      \
-				fail_msg("second run failed: %s", eb_);   \
-			if (strcmp(again_, got_))                         \
-				fail_msg("second run changed:\n%s", again_); \
-			free(again_);                                     \
-		}                                                         \
-		free(got_);                                               \
-	} while (0)
+/* The same, operations as arguments (NULL-terminated). */
+static inline char *edit_ops(const char *in, char *errbuf, size_t errlen, ...)
+{
+	const char *ops[64];
+	size_t n = 0;
+	va_list ap;
 
-/* for edits that are not idempotent by nature (delete by index) */
-#define EXPECT_EDIT_ONCE(in, want, ...)                                   \
-	do {                                                              \
-		char eb_[600] = "";                                       \
-		char *got_ = edit_ops(in, eb_, sizeof(eb_), __VA_ARGS__, NULL); \
-		if (!got_)                                                \
-			fail_msg("edit failed: %s", eb_);                 \
-		if (strcmp(got_, want))                                   \
-			fail_msg("got:\n%s\n---- want:\n%s", got_, want); \
-		free(got_);                                               \
-	} while (0)
+	va_start(ap, errlen);
+	while (n < 63 && (ops[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	ops[n] = NULL;
+	return edit_opsv(in, strlen(in), errbuf, errlen, ops);
+}
 
-#define EXPECT_EDIT_FAILS(in, substr, ...)                                \
-	do {                                                              \
-		char eb_[600] = "";                                       \
-		char *got_ = edit_ops(in, eb_, sizeof(eb_), __VA_ARGS__, NULL); \
-		if (got_)                                                 \
-			fail_msg("expected failure, got:\n%s", got_);     \
-		if (!strstr(eb_, substr))                                 \
-			fail_msg("error '%s' lacks '%s'", eb_, substr);   \
-	} while (0)
+/* Edit cases are data: tests/data/edit.test (tests/unit/test_data.c runs them). */
 
 #endif

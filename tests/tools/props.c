@@ -1,4 +1,4 @@
-/* test_props.c - random edits over the shared corpus: verify, minimal, idempotent */
+/* props.c - random edits over the shared corpus: verify, minimal, idempotent (tests/t24-i21-05-edit-props.sh) */
 #include <dirent.h>
 
 #include "helpers.h"
