@@ -186,3 +186,6 @@ assert {r["ruleId"] for r in os_ if r.get("suppressions")} == {"run-as-non-root"
 PY
 	t_pass "i19-suppress-external --skip and only: are not suppressions; skip: within only: is" ||
 	t_fail "i19-suppress-external --skip/only:"
+$H --explain seccomp | grep -q "A policy file's skip: \[seccomp\] opts the files below it out" &&
+	t_pass "i19-suppress-external --explain names the policy opt-out and its suppressed findings" ||
+	t_fail "i19-suppress-external --explain"
