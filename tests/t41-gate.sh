@@ -22,6 +22,20 @@ cp examples/k8s/cronjob.in.yaml "$TMP/cron.yaml"; $H -i -q "$TMP/cron.yaml"
 $H --check --fail-on low -q "$TMP/cron.yaml" >/dev/null 2>&1 && { $H --fail-on bogus x 2>/dev/null; [ $? -eq 2 ]; } &&
 	t_pass "i19-01 a hardened file without findings passes --fail-on low" || t_fail "i19-01 hardened file passes the gate"
 
+# i19-01 on the corpus: hardened (-i, literal secrets moved out), a file whose
+# findings left include no unsafe one passes --check --fail-on high
+mkdir -p "$TMP/gc"; nu=0; gbad=""
+for f in $(corpus_sample "$SHARED"/corpus/k8s/* "$SHARED"/corpus/compose/*); do
+	g="$TMP/gc/$(basename "$f")"; cp "$f" "$g"; chmod u+w "$g"
+	$H -i -q --secrets-out "$TMP/gc-sec/$(basename "$f")" "$g" 2>/dev/null
+	$H --check --fail-on unsafe -q "$g" >/dev/null 2>&1 || continue
+	nu=$((nu + 1))
+	$H --check --fail-on high -q "$g" >/dev/null 2>&1 || gbad="$gbad $(basename "$f")"
+done
+[ $nu -gt 0 ] && [ -z "$gbad" ] &&
+	t_pass "i19-01 corpus after -i: all $nu files without unsafe findings pass --check --fail-on high" ||
+	t_fail "i19-01 corpus gate" "$nu without unsafe findings; failing:$gbad"
+
 # i19-04: summary line, -i names what it wrote, -V, one-line usage errors
 cp examples/k8s/cronjob.in.yaml "$TMP/a.yaml"; cp "$TMP/agent.yaml" "$TMP/b.yaml"
 $H -i "$TMP/a.yaml" "$TMP/b.yaml" 2>"$TMP/e"
