@@ -73,6 +73,13 @@ void hd_ctx_release(struct hd_ctx *run);
  * as it streams by, then render and verify (hd_job_run).  0 or -1.
  */
 int hd_harden(struct hd_ctx *run);
+/*
+ * hd_harden_suppressed() - a report-only run of the transforms in the
+ * comma list @skipped (a policy file's skip:) over @run's job, freshly
+ * loaded: their findings are recorded, their edits are neither rendered,
+ * verified nor written.  0 or -1.
+ */
+int hd_harden_suppressed(struct hd_ctx *run, const char *skipped);
 /* "file:line:col: warning: [transform] message" for unsafe/report-only ones. */
 void hd_ctx_print_findings(const struct hd_ctx *ctx, FILE *fp);
 

@@ -23,6 +23,7 @@ struct hd_job {
 	bool split_verify;      /* a spare CPU: big documents verified by both parsers at once */
 	bool discard_output;    /* --check: the edited bytes are not needed */
 	bool discard_edits;     /* no diff or SARIF: splices die with each document */
+	bool report_only;       /* findings only: edits are neither rendered nor verified */
 	struct hd_err err;
 };
 

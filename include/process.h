@@ -66,6 +66,11 @@ struct hd_result {
 	struct hd_arena a;     /* strings below */
 	struct hd_finding *f;
 	size_t nf;
+	/* the findings of the transforms its policy file's skip: disables
+	 * (reports only: SARIF suppressions of kind external); their edits
+	 * were never made, applied says what they would do */
+	struct hd_finding *sf;
+	size_t nsf;
 	struct hd_redit *e;
 	size_t ne;
 	char *errmsg;

@@ -336,10 +336,34 @@ static void run_service(struct hd_ctx *ctx, const struct hd_transform *tr,
 	hd_view_leave(ctx, nf0);
 }
 
+/* A pass over a file: the enabled transforms, or only those of @suppressed. */
+struct pass {
+	struct hd_ctx *ctx;
+	const char *suppressed;
+};
+
+/*
+ * Does @pass run transform @tr?  A report-only pass runs the transforms a
+ * policy file's skip: disables (that --only, if any, still selects); the
+ * options stay those of the real run, so that a transform asking whether
+ * another one runs (privilege_stays()) hears what the real run does.
+ */
+static bool runs(const struct pass *pass, const struct hd_transform *tr)
+{
+	const struct hd_opts *o = pass->ctx->opts;
+
+	if (!pass->suppressed)
+		return hd_transform_enabled(o, tr->name);
+	return hd_list_names(pass->suppressed, tr->name) &&
+	       (!o->only || hd_list_names(o->only, tr->name));
+}
+
 static int harden_doc(void *ud, struct hd_job *job, size_t d)
 {
-	struct hd_ctx *ctx = ud;
+	const struct pass *pass = ud;
+	struct hd_ctx *ctx = pass->ctx;
 	struct yn *root = job->ys.docs[d].root;
+	bool checks = !pass->suppressed; /* exemption names: the real run checks them */
 	size_t p, t;
 
 	ctx->doc = (int)d;
@@ -353,13 +377,15 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 		size_t np = hd_k8s_pods(ctx, root, &pods);
 
 		ctx->recognized++;
-		check_ignore_comments(ctx, d);
+		if (checks)
+			check_ignore_comments(ctx, d);
 		for (p = 0; p < np; p++) {
-			check_pod_skips(ctx, &pods[p]);
+			if (checks)
+				check_pod_skips(ctx, &pods[p]);
 			for (t = 0; t < hd_ntransforms; t++) {
 				const struct hd_transform *tr = hd_transforms[t];
 
-				if (!tr->run_pod || !hd_transform_enabled(ctx->opts, tr->name))
+				if (!tr->run_pod || !runs(pass, tr))
 					continue;
 				if (hd_pod_exempt(ctx, &pods[p], tr->name))
 					continue;
@@ -375,8 +401,9 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 		size_t *order = hd_compose_merge(ctx, root, svcs, ns);
 
 		ctx->recognized++;
-		check_ignore_comments(ctx, d);
-		for (p = 0; p < ns; p++) {
+		if (checks)
+			check_ignore_comments(ctx, d);
+		for (p = 0; p < ns && checks; p++) {
 			struct hd_fref r = { "harden-exemption", "x-harden.skip", svcs[p].label, NULL };
 
 			check_skip_list(ctx, &r, hd_getp(svcs[p].node, "x-harden", "skip", NULL));
@@ -384,7 +411,7 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 		for (t = 0; t < hd_ntransforms; t++) {
 			const struct hd_transform *tr = hd_transforms[t];
 
-			if (!tr->run_service || !hd_transform_enabled(ctx->opts, tr->name))
+			if (!tr->run_service || !runs(pass, tr))
 				continue;
 			for (p = 0; p < ns; p++)
 				run_service(ctx, tr, &svcs[order[p]]);
@@ -396,7 +423,19 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 
 int hd_harden(struct hd_ctx *ctx)
 {
-	return hd_job_run(ctx->job, harden_doc, ctx);
+	struct pass pass = { ctx, NULL };
+
+	return hd_job_run(ctx->job, harden_doc, &pass);
+}
+
+int hd_harden_suppressed(struct hd_ctx *ctx, const char *skipped)
+{
+	struct pass pass = { ctx, skipped };
+
+	ctx->job->discard_output = true;
+	ctx->job->discard_edits = true; /* (their nodes die with each document) */
+	ctx->job->report_only = true;
+	return hd_job_run(ctx->job, harden_doc, &pass);
 }
 
 void hd_ctx_print_findings(const struct hd_ctx *run, FILE *fp)

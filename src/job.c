@@ -209,7 +209,7 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 		ys->edits = job->discard_edits ? nodes : &job->arena;
 		job->content_docs += doc->root != NULL || doc->skimmed;
 		if ((fn && fn(ud, job, d) < 0) ||
-		    ye_render_doc(ys, d, &job->sp, &job->err) < 0) {
+		    (!job->report_only && ye_render_doc(ys, d, &job->sp, &job->err) < 0)) {
 			rc = -1;
 			doc->root = NULL;
 			break;

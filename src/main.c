@@ -161,6 +161,7 @@ static void list_transforms(FILE *fp)
 static int explain(const char *name)
 {
 	const struct hd_transform *t = hd_transform_find(name);
+	size_t n;
 
 	if (!t) {
 		char msg[300];
@@ -174,6 +175,12 @@ static int explain(const char *name)
 	       t->summary, applies_str(t),
 	       t->unsafe ? "safe ones by default, unsafe ones with --unsafe-fixes" : "safe",
 	       t->explain);
+	/* the opt-out that code scanning still shows (report.c) */
+	n = strlen(t->explain);
+	printf("%s\nA policy file's skip: [%s] opts the files below it out\n"
+	       "too; the reports (json, sarif, markdown) still list what it\n"
+	       "would fix there, as suppressed findings (SARIF: external).\n", n && t->explain[n - 1] == '\n' ? "" : "\n",
+	       t->name);
 	return HD_EXIT_OK;
 }
 

@@ -120,20 +120,66 @@ static void set_error_masked(struct hd_result *res, const char *path, const stru
 	set_error(res, path, &m, color);
 }
 
-static void copy_findings(struct hd_result *res, const struct hd_ctx *ctx)
+/* @ctx's findings (of the transforms in @only, when given) into @res's arena. */
+static struct hd_finding *copy_findings(struct hd_result *res, const struct hd_ctx *ctx,
+					const char *only, size_t *n)
 {
+	struct hd_finding *fs = hd_arena_alloc(&res->a, (ctx->nf + 1) * sizeof(*fs));
 	size_t i;
 
-	res->nf = ctx->nf;
-	res->f = hd_arena_alloc(&res->a, (ctx->nf + 1) * sizeof(*res->f));
+	*n = 0;
 	for (i = 0; i < ctx->nf; i++) {
-		struct hd_finding *f = &res->f[i];
+		struct hd_finding *f = &fs[*n];
 
+		if (only && !hd_list_names(only, ctx->f[i].transform))
+			continue; /* (another pass's, called by a skipped one) */
 		*f = ctx->f[i];
 		f->object = f->object ? hd_arena_strdup(&res->a, f->object) : NULL;
 		f->container = f->container ? hd_arena_strdup(&res->a, f->container) : NULL;
 		f->message = hd_arena_strdup(&res->a, f->message);
+		(*n)++;
 	}
+	return fs;
+}
+
+/*
+ * The transforms @o's policy file disables with skip: (a comma list), or
+ * NULL.  A --skip given on the command line replaces the policy's and is
+ * this run's choice, not an accepted finding: those simply do not run; so
+ * do the transforms outside an only: list.
+ */
+static const char *policy_skipped(const struct hd_cli *cli, const struct hd_opts *o)
+{
+	if (!o->policy || !o->skip || o->skip == cli->opts.skip || (cli->set & HD_SET_SKIP))
+		return NULL;
+	return o->skip;
+}
+
+/*
+ * Code scanning shows a finding a policy file accepts as suppressed, not as
+ * gone: run the transforms its skip: disables once more over the same
+ * bytes, findings only (nothing rendered, verified or written; the job
+ * that is written never sees their edits), into res->sf.  Only reports
+ * need them, so a run printing text never pays this second parse.
+ */
+static void suppressed_findings(struct hd_result *res, const struct hd_job *job,
+				const struct hd_opts *o, const char *skipped)
+{
+	struct hd_job rj;
+	struct hd_ctx rc;
+
+	memset(&rj, 0, sizeof(rj));
+	hd_arena_init(&rj.arena);
+	rj.in = job->in; /* borrowed: the bytes read once */
+	if (ys_open(&rj.ys, res->path, rj.in.data, rj.in.len, &rj.arena, false, &rj.err) == 0) {
+		rj.ys.skim_non_maps = true;
+		hd_ctx_init(&rc, &rj, o);
+		if (hd_harden_suppressed(&rc, skipped) == 0)
+			res->sf = copy_findings(res, &rc, skipped, &res->nsf);
+		hd_ctx_release(&rc);
+	}
+	memset(&rj.in, 0, sizeof(rj.in));
+	hd_job_release(&rj);
 }
 
 bool hd_finding_exemption(const struct hd_finding *f)
@@ -614,8 +660,13 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	count_left(res, &ctx);
 	if (!cli->quiet)
 		print_findings(res, &ctx, cli);
-	if (cli->format != HD_FMT_TEXT)
-		copy_findings(res, &ctx);
+	if (cli->format != HD_FMT_TEXT) {
+		const char *skipped = policy_skipped(cli, o);
+
+		res->f = copy_findings(res, &ctx, NULL, &res->nf);
+		if (skipped)
+			suppressed_findings(res, &job, o, skipped);
+	}
 	if (cli->to_stdout) {
 		const char *d = job.changed ? job.out.data : job.in.data;
 		size_t n = job.changed ? job.out.len : job.in.len;

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -73,9 +74,63 @@ static bool is_exemption(const struct hd_finding *f)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
+/*
+ * Why a policy file's skip: suppresses a finding: "skip: in PATH", PATH
+ * relative to the working directory when under it (as code scanning and
+ * the other paths of a run in a checkout read it).
+ */
+static void policy_why(struct hd_buf *b, const char *policy)
+{
+	char cwd[4096];
+	size_t l;
+
+	hd_buf_adds(b, "skip: in ");
+	if (policy[0] == '/' && getcwd(cwd, sizeof(cwd)) && (l = strlen(cwd)) > 1 &&
+	    !strncmp(policy, cwd, l) && policy[l] == '/')
+		policy += l + 1;
+	hd_buf_adds(b, policy);
+}
+
+/* The JSON of finding @f; @policy: a policy file's skip: suppressed it. */
+static void json_finding(FILE *fp, const struct hd_finding *f, const char *policy, bool first)
+{
+	bool sup = policy != NULL;
+
+	fprintf(fp, "%s\n      {\"transform\": ", first ? "" : ",");
+	jstr(fp, f->transform);
+	fputs(", \"control\": ", fp);
+	jstr(fp, f->control);
+	fprintf(fp, ", \"severity\": \"%s\", \"line\": %d, \"column\": %d, \"document\": %d, "
+		"\"object\": ", sev_name(f->severity), f->line, f->col, f->doc);
+	jstr(fp, f->object);
+	fputs(", \"container\": ", fp);
+	jstr(fp, f->container);
+	fputs(", \"message\": ", fp);
+	jstr(fp, f->message);
+	fprintf(fp, ", \"applied\": %s, \"unsafe\": %s, \"needs_review\": %s, "
+		"\"exemption\": %s", f->applied && !sup ? "true" : "false",
+		f->unsafe ? "true" : "false", needs_review(f) && !sup ? "true" : "false",
+		sup || is_exemption(f) ? "true" : "false");
+	if (sup) {
+		struct hd_buf why = HD_BUF_INIT;
+
+		policy_why(&why, policy);
+		fputs(", \"suppression\": {\"kind\": \"external\", \"justification\": ", fp);
+		jstrn(fp, why.data, why.len);
+		fputc('}', fp);
+		hd_buf_release(&why);
+	} else if (is_exemption(f)) {
+		fputs(", \"suppression\": {\"kind\": \"inSource\", \"justification\": ", fp);
+		jstr(fp, f->message);
+		fputc('}', fp);
+	}
+	fputc('}', fp);
+}
+
 static void write_json(FILE *fp, struct hd_result *const *res, size_t n)
 {
 	size_t i, j, changed = 0, errors = 0, skipped = 0, nf = 0, applied = 0, review = 0;
+	size_t suppressed = 0;
 
 	for (i = 0; i < n; i++) {
 		changed += res[i]->status == HD_R_CHANGED;
@@ -85,14 +140,17 @@ static void write_json(FILE *fp, struct hd_result *const *res, size_t n)
 			nf++;
 			applied += res[i]->f[j].applied;
 			review += needs_review(&res[i]->f[j]);
+			suppressed += is_exemption(&res[i]->f[j]);
 		}
+		nf += res[i]->nsf;
+		suppressed += res[i]->nsf;
 	}
 	fprintf(fp, "{\n  \"version\": %d,\n  \"tool\": {\"name\": \"harden\", \"version\": \"%s\"},\n",
 		HD_REPORT_VERSION, HARDEN_VERSION);
 	fprintf(fp, "  \"summary\": {\"files\": %zu, \"changed\": %zu, \"unchanged\": %zu, "
 		"\"errors\": %zu, \"skipped\": %zu, \"findings\": %zu, \"applied\": %zu, "
-		"\"needs_review\": %zu},\n  \"files\": [", n, changed,
-		n - changed - errors - skipped, errors, skipped, nf, applied, review);
+		"\"needs_review\": %zu, \"suppressed\": %zu},\n  \"files\": [", n, changed,
+		n - changed - errors - skipped, errors, skipped, nf, applied, review, suppressed);
 	for (i = 0; i < n; i++) {
 		const struct hd_result *r = res[i];
 
@@ -110,26 +168,11 @@ static void write_json(FILE *fp, struct hd_result *const *res, size_t n)
 			fputc('}', fp);
 		}
 		fputs(", \"findings\": [", fp);
-		for (j = 0; j < r->nf; j++) {
-			const struct hd_finding *f = &r->f[j];
-
-			fprintf(fp, "%s\n      {\"transform\": ", j ? "," : "");
-			jstr(fp, f->transform);
-			fputs(", \"control\": ", fp);
-			jstr(fp, f->control);
-			fprintf(fp, ", \"severity\": \"%s\", \"line\": %d, \"column\": %d, \"document\": %d, "
-				"\"object\": ", sev_name(f->severity), f->line, f->col, f->doc);
-			jstr(fp, f->object);
-			fputs(", \"container\": ", fp);
-			jstr(fp, f->container);
-			fputs(", \"message\": ", fp);
-			jstr(fp, f->message);
-			fprintf(fp, ", \"applied\": %s, \"unsafe\": %s, \"needs_review\": %s, "
-				"\"exemption\": %s}", f->applied ? "true" : "false",
-				f->unsafe ? "true" : "false", needs_review(f) ? "true" : "false",
-				is_exemption(f) ? "true" : "false");
-		}
-		fprintf(fp, "%s]}", r->nf ? "\n    " : "");
+		for (j = 0; j < r->nf; j++)
+			json_finding(fp, &r->f[j], NULL, j == 0);
+		for (j = 0; j < r->nsf; j++)
+			json_finding(fp, &r->sf[j], r->opts->policy, r->nf + j == 0);
+		fprintf(fp, "%s]}", r->nf + r->nsf ? "\n    " : "");
 	}
 	fprintf(fp, "%s]\n}\n", n ? "\n  " : "");
 }
@@ -226,10 +269,9 @@ static unsigned long long fnv(unsigned long long h, const char *s)
  * message (line and column left out, so that an edit elsewhere in the file
  * keeps the alert), and which occurrence of that it is in the file.
  */
-static unsigned long long base_print(const struct hd_result *r, size_t j)
+static unsigned long long base_print(const char *path, const struct hd_finding *f)
 {
-	const struct hd_finding *f = &r->f[j];
-	unsigned long long h = fnv(14695981039346656037ULL, r->path);
+	unsigned long long h = fnv(14695981039346656037ULL, path);
 
 	return fnv(fnv(fnv(fnv(fnv(h, f->transform), f->control), f->object), f->container),
 		   f->message);
@@ -244,18 +286,23 @@ static int by_print(const void *a, const void *b)
 	return x[1] < y[1] ? -1 : x[1] > y[1];
 }
 
-/* Every finding's fingerprint, in @out (n log n: big files have many). */
-static void fingerprints(const struct hd_result *r, unsigned long long *out)
+/*
+ * The fingerprint of each of @path's @n findings @fs, in @out (n log n: big
+ * files have many).  A finding a policy file's skip: suppresses keeps the
+ * print it has when its transform runs.
+ */
+static void fingerprints(const char *path, const struct hd_finding *fs, size_t n,
+			 unsigned long long *out)
 {
-	unsigned long long *p = hd_xmalloc((2 * r->nf + 2) * sizeof(*p)), nth = 0;
+	unsigned long long *p = hd_xmalloc((2 * n + 2) * sizeof(*p)), nth = 0;
 	size_t j;
 
-	for (j = 0; j < r->nf; j++) {
-		p[2 * j] = base_print(r, j);
+	for (j = 0; j < n; j++) {
+		p[2 * j] = base_print(path, &fs[j]);
 		p[2 * j + 1] = j;
 	}
-	qsort(p, r->nf, 2 * sizeof(*p), by_print);
-	for (j = 0; j < r->nf; j++) {
+	qsort(p, n, 2 * sizeof(*p), by_print);
+	for (j = 0; j < n; j++) {
 		nth = j && p[2 * j] == p[2 * j - 2] ? nth + 1 : 0;
 		out[p[2 * j + 1]] = p[2 * j] ^ (nth * 0x9e3779b97f4a7c15ULL);
 	}
@@ -266,7 +313,7 @@ static void fingerprints(const struct hd_result *r, unsigned long long *out)
  * What is wrong now: an unapplied finding says so itself; an applied fix
  * (nothing written yet) names what -i would do, in the conditional.
  */
-static void sarif_message(FILE *fp, const struct hd_finding *f)
+static void sarif_message(FILE *fp, const struct hd_finding *f, bool suppressed)
 {
 	struct hd_buf b = HD_BUF_INIT, m = HD_BUF_INIT;
 
@@ -280,6 +327,10 @@ static void sarif_message(FILE *fp, const struct hd_finding *f)
 		hd_buf_printf(&b, "%s not applied: ", f->transform);
 		hd_buf_adds(&b, f->message);
 	} else if (hd_finding_message(&m, f, true)) {
+		hd_buf_add(&b, m.data ? m.data : "", m.len);
+	} else if (suppressed) {
+		hd_buf_printf(&b, "not hardened (%s); the policy file skips %s, which would set ",
+			      f->control ? f->control : f->transform, f->transform);
 		hd_buf_add(&b, m.data ? m.data : "", m.len);
 	} else {
 		hd_buf_printf(&b, "not hardened (%s); harden -i would set ", f->control ? f->control : f->transform);
@@ -309,10 +360,14 @@ static void sarif_fix(FILE *fp, const struct hd_result *r)
 	fputs("]}]}]", fp);
 }
 
+/*
+ * Result @f of @r; @policy: suppressed by the skip: of that policy file
+ * (never fixed, whatever -i did); @fix: it carries the file's fix.
+ */
 static void sarif_result(FILE *fp, const struct hd_cli *cli, const struct hd_result *r,
-			 size_t j, unsigned long long print, bool fix)
+			 const struct hd_finding *f, const char *policy,
+			 unsigned long long print, bool fix)
 {
-	const struct hd_finding *f = &r->f[j];
 	int ri = rule_index(f->transform);
 
 	fputs("\n      {\"ruleId\": ", fp);
@@ -322,7 +377,7 @@ static void sarif_result(FILE *fp, const struct hd_cli *cli, const struct hd_res
 	fprintf(fp, ", \"level\": \"%s\", \"message\": {\"text\": ",
 		f->severity == HD_SEV_HIGH ? "error" : f->severity == HD_SEV_MEDIUM ? "warning"
 		: "note");
-	sarif_message(fp, f);
+	sarif_message(fp, f, policy != NULL);
 	fputs("}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", fp);
 	uri(fp, r->path);
 	fputc('}', fp);
@@ -331,16 +386,32 @@ static void sarif_result(FILE *fp, const struct hd_cli *cli, const struct hd_res
 		fprintf(fp, ", \"region\": {\"startLine\": %d, \"startColumn\": %d}", f->line,
 			f->col > 0 ? f->col : 1);
 	fprintf(fp, "}}], \"partialFingerprints\": {\"harden/v1\": \"%016llx\"}", print);
+	if (is_exemption(f) || policy)
+		fputs(", \"suppressions\": [", fp);
 	if (is_exemption(f)) {
 		/* annotations, x-harden and comments live in the file itself */
-		fputs(", \"suppressions\": [{\"kind\": \"inSource\", \"justification\": ", fp);
+		fputs("{\"kind\": \"inSource\", \"justification\": ", fp);
 		jstr(fp, f->message);
-		fputs("}]", fp);
+		fputc('}', fp);
 	}
+	if (policy) {
+		/* the policy file is beside the manifests, not in them */
+		struct hd_buf why = HD_BUF_INIT;
+
+		policy_why(&why, policy);
+		fprintf(fp, "%s{\"kind\": \"external\", \"justification\": ",
+			is_exemption(f) ? ", " : "");
+		jstrn(fp, why.data, why.len);
+		fputc('}', fp);
+		hd_buf_release(&why);
+	}
+	if (is_exemption(f) || policy)
+		fputc(']', fp);
 	fputs(", \"properties\": {\"control\": ", fp);
 	jstr(fp, f->control);
 	fprintf(fp, ", \"severity\": \"%s\", \"fixable\": %s, \"unsafe\": %s}", sev_name(f->severity),
-		f->applied && !cli->in_place ? "true" : "false", f->unsafe ? "true" : "false");
+		f->applied && !cli->in_place && !policy ? "true" : "false",
+		f->unsafe ? "true" : "false");
 	if (fix)
 		sarif_fix(fp, r);
 	fputc('}', fp);
@@ -377,9 +448,10 @@ static void write_sarif(FILE *fp, const struct hd_cli *cli, struct hd_result *co
 	for (i = 0; i < n; i++) {
 		const struct hd_result *r = res[i];
 		bool fix = r->status == HD_R_CHANGED && r->ne && !cli->in_place;
-		unsigned long long *prints = hd_xmalloc((r->nf + 1) * sizeof(*prints));
+		size_t nmax = r->nf > r->nsf ? r->nf : r->nsf;
+		unsigned long long *prints = hd_xmalloc((nmax + 1) * sizeof(*prints));
 
-		fingerprints(r, prints);
+		fingerprints(r->path, r->f, r->nf, prints);
 		for (j = 0; j < r->nf; j++) {
 			const struct hd_finding *f = &r->f[j];
 
@@ -388,9 +460,16 @@ static void write_sarif(FILE *fp, const struct hd_cli *cli, struct hd_result *co
 			if (!first)
 				fputc(',', fp);
 			first = false;
-			sarif_result(fp, cli, r, j, prints[j], fix && f->applied);
+			sarif_result(fp, cli, r, f, NULL, prints[j], fix && f->applied);
 			if (f->applied)
 				fix = false;
+		}
+		fingerprints(r->path, r->sf, r->nsf, prints);
+		for (j = 0; j < r->nsf; j++) {
+			if (!first)
+				fputc(',', fp);
+			first = false;
+			sarif_result(fp, cli, r, &r->sf[j], r->opts->policy, prints[j], false);
 		}
 		free(prints);
 	}
@@ -441,6 +520,7 @@ static void md_item(struct hd_buf *b, const struct hd_finding *f)
 
 struct md_counts {
 	size_t applied, review, exempt;
+	size_t suppressed;  /* findings of transforms a policy file's skip: disables */
 	size_t sev[3];      /* needing review, by severity */
 	bool k8s_limits, compose_limits, ids, caps_kept;
 };
@@ -449,6 +529,7 @@ static void md_count(struct md_counts *c, const struct hd_result *r, const char 
 {
 	size_t j;
 
+	c->suppressed += r->nsf;
 	for (j = 0; j < r->nf; j++) {
 		const struct hd_finding *f = &r->f[j];
 
@@ -568,9 +649,14 @@ static void md_head(struct hd_buf *b, const struct hd_cli *cli, struct hd_result
 	}
 	hd_buf_printf(b, "## harden: container-security hardening\n\n"
 		      "harden %s **%zu** of **%zu** file(s): **%zu** fix(es), **%zu** finding(s) "
-		      "need review, %zu exemption(s) honoured%s.\n\n",
+		      "need review, %zu exemption(s) honoured",
 		      cli->in_place ? "changed" : "would change", changed, n, c->applied, c->review,
-		      c->exempt, errors ? ", some files could not be processed" : "");
+		      c->exempt);
+	/* accepted in a policy file: counted, not listed (the SARIF has them) */
+	if (c->suppressed)
+		hd_buf_printf(b, ", %zu finding(s) suppressed by `skip:` in a policy file",
+			      c->suppressed);
+	hd_buf_printf(b, "%s.\n\n", errors ? ", some files could not be processed" : "");
 	hd_buf_printf(b, "| | high | medium | low |\n|---|---:|---:|---:|\n"
 		      "| needs review | %zu | %zu | %zu |\n\n", c->sev[HD_SEV_HIGH],
 		      c->sev[HD_SEV_MEDIUM], c->sev[HD_SEV_LOW]);

@@ -99,12 +99,73 @@ def main():
     n_sup = sum(1 for r in supp if r.get("suppressions"))
     if n_ex == 0 or n_sup != n_ex:
         fails.append(f"SARIF: {n_sup} suppressions for {n_ex} honoured exemptions")
-    print(f"reports: {n_sup} suppressions; SARIF valid with fixes for {fixed} files reproducing harden's output "
+    n_ext, ext_fails = check_external(files, schema)
+    fails += ext_fails
+    print(f"reports: {n_sup} suppressions ({n_ext} external, of a policy file's skip:); SARIF valid with fixes for {fixed} files reproducing harden's output "
           f"(none for {masked}: a credential would show); "
           f"JSON {rep['summary']}; markdown {len(md)} bytes renders")
     for f in fails:
         print("  FAIL", f)
     return 1 if fails else 0
+
+# i19-suppress-external: the transforms a policy file's skip: disables report
+# what they would have fixed as SARIF suppressions of kind external
+SKIP = ["run-as-non-root", "resource-limits", "secret-env", "ports", "read-only-mounts"]
+
+def check_external(files, schema):
+    import jsonschema, tempfile
+    fails = []
+    tmp = tempfile.mkdtemp()
+    none, skip = f"{tmp}/none.yaml", f"{tmp}/skip.yaml"
+    open(none, "w").write("level: restricted\n")
+    open(skip, "w").write("skip: [" + ", ".join(SKIP) + "]\n")
+    files = [*files, *sorted(glob.glob("examples/exemptions/*.in.yaml"))]
+    def run(cfg, *args):
+        return subprocess.run([H, "--config", cfg, "-q", *args, *files], capture_output=True).stdout
+    base = json.loads(run(none, "--format", "sarif"))["runs"][0]["results"]
+    sarif = json.loads(run(skip, "--format", "sarif"))
+    try:
+        jsonschema.validate(sarif, schema)
+    except jsonschema.ValidationError as e:
+        fails.append(f"SARIF with skip: invalid: {e.message[:200]} at {list(e.absolute_path)[:8]}")
+    res = sarif["runs"][0]["results"]
+    def key(r):
+        return (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["partialFingerprints"]["harden/v1"])
+    want = {key(r) for r in base if r["ruleId"] in SKIP}
+    ext = [r for r in res if any(s["kind"] == "external" for s in r.get("suppressions", []))]
+    got = {key(r) for r in ext}
+    if not want or got != want:
+        fails.append(f"skip: {len(want)} findings of the skipped transforms, {len(got)} external "
+                     f"suppressions; missing {sorted(want - got)[:3]}, extra {sorted(got - want)[:3]}")
+    for r in res:
+        sup = [s for s in r.get("suppressions", []) if s["kind"] == "external"]
+        if (r["ruleId"] in SKIP) != bool(sup):
+            fails.append(f"skip: result of {r['ruleId']} with suppressions {r.get('suppressions')}")
+        elif sup and (sup[0]["justification"] != f"skip: in {skip}" or "fixes" in r
+                      or r["properties"]["fixable"]):
+            fails.append(f"skip: suppressed result with a fix or a wrong justification: {sup}")
+    # their edits were discarded: the fixes reproduce what -i writes under the policy
+    for r in res:
+        for fix in r.get("fixes", []):
+            for ch in fix["artifactChanges"]:
+                path = ch["artifactLocation"]["uri"]
+                data = bytearray(open(path, "rb").read())
+                for rep in reversed(ch["replacements"]):
+                    off, ln = rep["deletedRegion"]["byteOffset"], rep["deletedRegion"]["byteLength"]
+                    data[off:off + ln] = rep["insertedContent"]["text"].encode()
+                want_out = subprocess.run([H, "--config", skip, "--stdout", "-q", path],
+                                          capture_output=True).stdout
+                if bytes(data) != want_out:
+                    fails.append(f"skip: SARIF fixes do not reproduce harden's output: {path}")
+    # the JSON report marks the same findings suppressed
+    rep = json.loads(run(skip, "--format", "json"))
+    fs = [f for x in rep["files"] for f in x["findings"]]
+    jext = sum(1 for f in fs if f.get("suppression", {}).get("kind") == "external")
+    if jext != len(ext) or not all(f["exemption"] and not f["applied"] for f in fs if "suppression" in f) \
+       or rep["summary"].get("suppressed") != sum(1 for r in res if r.get("suppressions")):
+        fails.append(f"skip: JSON marks {jext} findings external, SARIF {len(ext)}")
+    return len(ext), fails
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -22,6 +22,20 @@ cp examples/k8s/cronjob.in.yaml "$TMP/cron.yaml"; $H -i -q "$TMP/cron.yaml"
 $H --check --fail-on low -q "$TMP/cron.yaml" >/dev/null 2>&1 && { $H --fail-on bogus x 2>/dev/null; [ $? -eq 2 ]; } &&
 	t_pass "i19-01 a hardened file without findings passes --fail-on low" || t_fail "i19-01 hardened file passes the gate"
 
+# i19-01 on the corpus: hardened (-i, literal secrets moved out), a file whose
+# findings left include no unsafe one passes --check --fail-on high
+mkdir -p "$TMP/gc"; nu=0; gbad=""
+for f in $(corpus_sample "$SHARED"/corpus/k8s/* "$SHARED"/corpus/compose/*); do
+	g="$TMP/gc/$(basename "$f")"; cp "$f" "$g"; chmod u+w "$g"
+	$H -i -q --secrets-out "$TMP/gc-sec/$(basename "$f")" "$g" 2>/dev/null
+	$H --check --fail-on unsafe -q "$g" >/dev/null 2>&1 || continue
+	nu=$((nu + 1))
+	$H --check --fail-on high -q "$g" >/dev/null 2>&1 || gbad="$gbad $(basename "$f")"
+done
+[ $nu -gt 0 ] && [ -z "$gbad" ] &&
+	t_pass "i19-01 corpus after -i: all $nu files without unsafe findings pass --check --fail-on high" ||
+	t_fail "i19-01 corpus gate" "$nu without unsafe findings; failing:$gbad"
+
 # i19-04: summary line, -i names what it wrote, -V, one-line usage errors
 cp examples/k8s/cronjob.in.yaml "$TMP/a.yaml"; cp "$TMP/agent.yaml" "$TMP/b.yaml"
 $H -i "$TMP/a.yaml" "$TMP/b.yaml" 2>"$TMP/e"
@@ -121,3 +135,71 @@ with open(sys.argv[1], 'w') as f:
 timeout 60 $H --check "$TMP/many.yaml" >/dev/null 2>"$TMP/e"; rc=$?
 [ $rc -eq 1 ] && [ "$(grep -c 'note: \[ports\]' "$TMP/e")" = 1 ] && grep -q 'and 19999 more like it' "$TMP/e" &&
 	t_pass "i19-04 20,000 kept ports: one note, in bounded time" || t_fail "i19-04 many kept" "rc=$rc"
+
+# i19-suppress-external: a policy file's skip: is an accepted finding, not an
+# absent one: its transforms report (SARIF suppressions of kind external, JSON
+# "suppression") without editing, writing or failing anything
+case $H in /*) HA=$H ;; *) HA=$TOPDIR/$H ;; esac # (run from other directories)
+mkdir -p "$TMP/sx"
+printf 'skip: [run-as-non-root, secret-env]\n' >"$TMP/sx/.harden.yaml"
+cp examples/k8s/init-containers.in.yaml "$TMP/sx/pod.yaml"
+cp examples/compose/postgres.in.yaml "$TMP/sx/db.yaml"
+(cd "$TMP/sx" && $HA -q pod.yaml db.yaml >"$TMP/sx.diff")
+(cd "$TMP/sx" && $HA -q --format sarif --report "$TMP/sx.sarif" pod.yaml db.yaml >"$TMP/sx.diff2")
+(cd "$TMP/sx" && $HA -q --format json pod.yaml db.yaml >"$TMP/sx.json")
+(cd "$TMP/sx" && $HA -q --format markdown pod.yaml db.yaml >"$TMP/sx.md")
+/usr/bin/python3 - "$TMP/sx.sarif" "$TMP/sx.json" "$SHARED/schemas/sarif-2.1.0.json" <<'PY' &&
+import json, sys, jsonschema
+sarif = json.load(open(sys.argv[1]))
+jsonschema.validate(sarif, json.load(open(sys.argv[3])))
+res = sarif["runs"][0]["results"]
+ext = [r for r in res if any(s["kind"] == "external" for s in r.get("suppressions", []))]
+assert {r["ruleId"] for r in ext} == {"run-as-non-root", "secret-env"}, {r["ruleId"] for r in ext}
+assert all(r["suppressions"] == [{"kind": "external", "justification": "skip: in .harden.yaml"}]
+           and "fixes" not in r and not r["properties"]["fixable"] for r in ext)
+assert all(r["ruleId"] not in ("run-as-non-root", "secret-env") for r in res if r not in ext)
+assert any(r["level"] == "error" and r["ruleId"] == "run-as-non-root" for r in ext)
+sec = [r for r in ext if r["ruleId"] == "secret-env"]
+assert sec and all("POSTGRES_PASSWORD" in r["message"]["text"] for r in sec), "names the variable"
+rep = json.load(open(sys.argv[2]))
+fs = [f for x in rep["files"] for f in x["findings"]]
+je = [f for f in fs if f.get("suppression", {}).get("kind") == "external"]
+assert len(je) == len(ext) and all(f["exemption"] and not f["applied"] and not f["needs_review"] for f in je)
+assert rep["summary"]["suppressed"] == len(je)
+PY
+	cmp -s "$TMP/sx.diff" "$TMP/sx.diff2" && ! grep -q 'runAsNonRoot\|secretKeyRef\|secrets:' "$TMP/sx.diff" &&
+	! grep -q 's3cr3t-pw' "$TMP/sx.sarif" "$TMP/sx.json" "$TMP/sx.md" &&
+	grep -q 'finding(s) suppressed by `skip:` in a policy file' "$TMP/sx.md" && ! grep -q 'run-as-non-root\*\*' "$TMP/sx.md" &&
+	t_pass "i19-suppress-external SARIF/JSON: skip: findings suppressed (external), diff unchanged, no secret value" ||
+	t_fail "i19-suppress-external SARIF/JSON suppressions of a policy skip:"
+# the gate and -i ignore them: after -i, --check --fail-on high passes
+# though run-as-non-root's high findings are still listed, suppressed
+(cd "$TMP/sx" && $HA -i -q pod.yaml db.yaml && cp pod.yaml db.yaml "$TMP/" &&
+ $HA -i -q --format sarif pod.yaml db.yaml >"$TMP/sx-i.sarif" && cmp -s pod.yaml "$TMP/pod.yaml" && cmp -s db.yaml "$TMP/db.yaml" &&
+ $HA --check --fail-on high -q --format sarif pod.yaml db.yaml >"$TMP/sx-c.sarif" 2>"$TMP/sx-c.err"); rc=$?
+/usr/bin/python3 - "$TMP/sx-i.sarif" "$TMP/sx-c.sarif" <<'PY' && [ $rc -eq 0 ] && ! grep -q 'left unfixed' "$TMP/sx-c.err" &&
+import json, sys
+for p in sys.argv[1:]:
+    res = json.load(open(p))["runs"][0]["results"]
+    hi = [r for r in res if r["ruleId"] == "run-as-non-root" and r["level"] == "error"]
+    assert hi and all(s["kind"] == "external" for r in hi for s in r["suppressions"]), p
+PY
+	t_pass "i19-suppress-external --check --fail-on high ignores suppressed results; -i writes nothing of them" ||
+	t_fail "i19-suppress-external gate" "rc=$rc $(cat "$TMP/sx-c.err")"
+# a --skip on the command line, or a transform outside only:, is this run's
+# choice: not run, not reported
+(cd "$TMP/sx" && $HA -q --skip run-as-non-root --format sarif pod.yaml >"$TMP/sx-s.sarif"
+ printf 'only: [seccomp]\n' >.harden.yaml; $HA -q --format sarif pod.yaml >"$TMP/sx-o.sarif"
+ printf 'only: [seccomp, run-as-non-root]\nskip: [run-as-non-root, secret-env]\n' >.harden.yaml
+ $HA -q --format sarif db.yaml pod.yaml >"$TMP/sx-os.sarif")
+/usr/bin/python3 - "$TMP/sx-s.sarif" "$TMP/sx-o.sarif" "$TMP/sx-os.sarif" <<'PY' &&
+import json, sys
+s, o, os_ = (json.load(open(p))["runs"][0]["results"] for p in sys.argv[1:])
+assert not any(r.get("suppressions") for r in s + o)
+assert {r["ruleId"] for r in os_ if r.get("suppressions")} == {"run-as-non-root"}
+PY
+	t_pass "i19-suppress-external --skip and only: are not suppressions; skip: within only: is" ||
+	t_fail "i19-suppress-external --skip/only:"
+$H --explain seccomp | grep -q "A policy file's skip: \[seccomp\] opts the files below it out" &&
+	t_pass "i19-suppress-external --explain names the policy opt-out and its suppressed findings" ||
+	t_fail "i19-suppress-external --explain"

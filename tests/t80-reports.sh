@@ -1,6 +1,6 @@
 # t80-reports.sh - JSON/SARIF/markdown reports, policy file, directories, colour
 if HARDEN=$H SHARED=$SHARED $PY tests/report_check.py >"$TMP/rep.out" 2>&1; then
-	t_pass "i19-02/i19-03 reports (SARIF schema, fixes, suppressions, security-severity, fingerprints; JSON schema; markdown under 65,536)"; head -1 "$TMP/rep.out"
+	t_pass "i19-02/i19-03/i19-suppress-external reports (SARIF schema, fixes, suppressions inSource and external (.harden.yaml skip:), security-severity, fingerprints; JSON schema; markdown under 65,536)"; head -1 "$TMP/rep.out"
 else
 	t_fail "reports"; cat "$TMP/rep.out" | head -20
 fi
