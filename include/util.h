@@ -109,5 +109,15 @@ int hd_read_file(const char *path, char **data, size_t *len);
 struct stat;
 /* The same, also returning the file's stat (regular files only). */
 int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *st);
+/*
+ * The same, a regular file of HD_BIG_MIN bytes and more being read into a
+ * mapping backed by huge pages (*maplen its length, else 0): free *data
+ * with hd_big_free(*data, *maplen).
+ */
+int hd_read_file_big(const char *path, char **data, size_t *len, struct stat *st,
+		     size_t *maplen);
+void hd_big_free(void *p, size_t maplen);
+
+#define HD_BIG_MIN (1u << 20)
 
 #endif
