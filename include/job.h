@@ -23,6 +23,8 @@ struct hd_job {
 	bool split_verify;      /* a spare CPU: big documents verified by both parsers at once */
 	bool discard_output;    /* --check: the edited bytes are not needed */
 	bool discard_edits;     /* no diff or SARIF: splices die with each document */
+	bool discard_texts;     /* a diff only: splices kept, their texts die with
+				   each document (text NULL once applied) */
 	struct hd_err err;
 };
 
