@@ -160,7 +160,7 @@ static void flush_raw(struct hd_job *job, size_t *from, size_t to, int *lines)
 	const char *s = job->ys.buf + *from;
 
 	if (!job->discard_output && !job->out.cap) /* (the first edited document) */
-		hd_buf_reserve(&job->out, job->ys.len + job->ys.len / 16 + 4096);
+		hd_buf_reserve_big(&job->out, 2 * job->ys.len + 4096);
 	if (to <= *from)
 		return;
 	if (!job->discard_output)
