@@ -68,3 +68,33 @@ else
 	t_fail "i23-04 no-op load of CRDs: page faults <= 2x the input's pages" \
 		"exit $rc, $faults faults, input $((size / 4096)) pages"
 fi
+
+# i23-01: memory touched in proportion to the input and the changes: one
+# Deployment to harden after 10 MB of Services and ConfigMaps costs about
+# what loading the file costs (no copy faulted in page by page, no table of
+# every line of the input and the output for the diff)
+/usr/bin/python3 - >"$TMP/one.yaml" <<'EOF2'
+import sys, random
+sys.path.insert(0, 'bench')
+import gen
+r, parts, size, i = random.Random(1), [], 0, 0
+while size < 10_000_000:
+    parts.append(gen.service(i) if i % 2 else gen.configmap(i))
+    size += len(parts[-1]) + 4
+    i += 1
+parts.append(gen.deployment(i, r))
+sys.stdout.write("---\n".join(parts))
+EOF2
+size=$(stat -c %s "$TMP/one.yaml")
+set -- $(measure /dev/null $H edit "$TMP/one.yaml")
+load=$2 lrc=$3
+set -- $(measure "$TMP/one.diff" $H -q "$TMP/one.yaml")
+faults=$2 rc=$3
+pages=$((size / 4096))
+if [ "$lrc" -eq 0 ] && [ "$rc" -eq 0 ] && grep -q '^+.*runAsNonRoot' "$TMP/one.diff" &&
+   [ "$faults" -le $((load + pages / 10)) ]; then
+	t_pass "i23-01 one change in $((size / 1024)) KiB: $faults page faults, loading it $load"
+else
+	t_fail "i23-01 one change in a 10 MB file: page faults within a tenth of the input's pages of loading it" \
+		"exit $lrc/$rc, $faults faults, loading $load, input $pages pages"
+fi
