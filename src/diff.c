@@ -177,12 +177,27 @@ static void put_region(struct hd_buf *out, struct lines *A, struct lines *B,
 	free(sb);
 }
 
+static void put_num(struct hd_buf *out, size_t v)
+{
+	char d[24];
+	size_t n = sizeof(d);
+
+	do
+		d[--n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	hd_buf_add(out, d + n, sizeof(d) - n);
+}
+
+/* " -START,COUNT" (printf's cost was most of a hunk header's) */
 static void put_range(struct hd_buf *out, char c, size_t start, size_t count)
 {
-	if (count == 1)
-		hd_buf_printf(out, " %c%zu", c, start + 1);
-	else
-		hd_buf_printf(out, " %c%zu,%zu", c, count ? start + 1 : start, count);
+	hd_buf_addc(out, ' ');
+	hd_buf_addc(out, c);
+	put_num(out, count ? start + 1 : start);
+	if (count != 1) {
+		hd_buf_addc(out, ',');
+		put_num(out, count);
+	}
 }
 
 void hd_diff(struct hd_buf *out, const char *path, const char *old,
