@@ -92,7 +92,17 @@ static bool line_eq(struct lines *A, size_t i, struct lines *B, size_t j)
 struct region {
 	size_t a, b; /* old lines [a,b) */
 	size_t c, d; /* new lines [c,d) */
+	size_t aoff, coff; /* starts of lines a and c (HD_NOPOS: unknown) */
 };
+
+/* Put @L's cursor on line @line starting at @off, when that is known. */
+static void lines_jump(struct lines *L, size_t line, size_t off)
+{
+	if (off != HD_NOPOS) {
+		L->line = line;
+		L->off = off;
+	}
+}
 
 /*
  * One line with its tag.  Masking goes line by line and never takes a line
@@ -230,17 +240,23 @@ void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
 		struct region r;
 
 		r.a = line_of(&A, s->off);
+		r.aoff = s->off < A.len ? A.off : HD_NOPOS;
 		r.b = line_of(&A, s->off + s->len) + 1;
 		r.c = line_of(&B, noff);
+		r.coff = noff < B.len ? B.off : HD_NOPOS;
 		r.d = line_of(&B, noff + s->tlen) + 1;
 		if (r.b > A.n)
 			r.b = A.n;
 		if (r.d > B.n)
 			r.d = B.n;
-		if (r.a > r.b)
+		if (r.a > r.b) {
 			r.a = r.b;
-		if (r.c > r.d)
+			r.aoff = HD_NOPOS;
+		}
+		if (r.c > r.d) {
 			r.c = r.d;
+			r.coff = HD_NOPOS;
+		}
 		delta_sign_pos += s->tlen;
 		delta_sign_neg += s->len;
 		if (nr && r.a <= rg[nr - 1].b) {
@@ -252,12 +268,17 @@ void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
 			rg[nr++] = r;
 		}
 	}
-	/* trim equal lines at both ends of each region */
+	/* trim equal lines at both ends of each region (the cursors start
+	 * at its first lines, not from the top again) */
 	for (i = 0; i < nr; i++) {
 		struct region *r = &rg[i];
 
+		lines_jump(&A, r->a, r->aoff);
+		lines_jump(&B, r->c, r->coff);
 		while (r->a < r->b && r->c < r->d && line_eq(&A, r->a, &B, r->c))
 			r->a++, r->c++;
+		r->aoff = line_start(&A, r->a);
+		r->coff = line_start(&B, r->c);
 		while (r->a < r->b && r->c < r->d &&
 		       line_eq(&A, r->b - 1, &B, r->d - 1))
 			r->b--, r->d--;
@@ -292,8 +313,10 @@ void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
 			put_range(out, '+', nc, ncount);
 			hd_buf_adds(out, " @@\n");
 		}
+		lines_jump(&A, rg[i].a, rg[i].aoff);
 		k = oa;
 		for (; i <= j; i++) {
+			lines_jump(&B, rg[i].c, rg[i].coff);
 			for (; k < rg[i].a; k++)
 				put_line(out, ' ', &A, k);
 			put_region(out, &A, &B, &rg[i]);
