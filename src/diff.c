@@ -81,10 +81,19 @@ static size_t line_of(struct lines *L, size_t off)
 	}
 }
 
+/* The end of line @i (with its EOL): the cursor moves on to line i + 1. */
+static size_t line_end(struct lines *L, size_t i)
+{
+	line_start(L, i);
+	L->off = next_start(L);
+	L->line++;
+	return L->off;
+}
+
 static bool line_eq(struct lines *A, size_t i, struct lines *B, size_t j)
 {
-	size_t sa = line_start(A, i), la = line_start(A, i + 1) - sa;
-	size_t sb = line_start(B, j), lb = line_start(B, j + 1) - sb;
+	size_t sa = line_start(A, i), la = line_end(A, i) - sa;
+	size_t sb = line_start(B, j), lb = line_end(B, j) - sb;
 
 	return la == lb && !memcmp(A->buf + sa, B->buf + sb, la);
 }
@@ -111,7 +120,7 @@ static void lines_jump(struct lines *L, size_t line, size_t off)
  */
 static void put_line(struct hd_buf *out, char tag, struct lines *L, size_t i)
 {
-	size_t s = line_start(L, i), e = line_start(L, i + 1), ce = e;
+	size_t s = line_start(L, i), e = line_end(L, i), ce = e;
 
 	hd_buf_addc(out, tag);
 	if (ce > s && L->buf[ce - 1] == '\n')
