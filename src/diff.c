@@ -1,6 +1,7 @@
 /* diff.c - unified diff from the splice list (no general diff algorithm) */
 #include "diff.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,8 @@
 struct lines {
 	const char *buf;
 	size_t len;
-	size_t n;      /* number of lines (a last line without EOL counts) */
+	size_t n;      /* number of lines (a last line without EOL counts),
+			  counted when first needed (SIZE_MAX until then) */
 	size_t line;   /* the cursor: a line index ... */
 	size_t off;    /* ... and its start (len for line n) */
 	const struct hd_maskset *mask; /* what is never printed */
@@ -26,9 +28,7 @@ static void lines_init(struct lines *L, const char *buf, size_t len)
 {
 	L->buf = buf;
 	L->len = len;
-	L->n = (size_t)hd_count_lines(buf, len);
-	if (len && buf[len - 1] != '\n')
-		L->n++;
+	L->n = SIZE_MAX;
 	L->line = L->off = 0;
 	L->mask = NULL;
 	L->old = false;
@@ -42,14 +42,27 @@ static size_t next_start(const struct lines *L)
 	return nl ? (size_t)(nl + 1 - L->buf) : L->len;
 }
 
-/* Start offset of line @i (0 <= i <= n; start of line n is len). */
+/*
+ * The number of lines, counted from the cursor on (which stays): needed
+ * only for a splice at the end of the buffer, when the cursor is near it.
+ */
+static size_t lines_n(struct lines *L)
+{
+	if (L->n == SIZE_MAX)
+		L->n = L->line + (L->off < L->len ?
+				  1 + (size_t)hd_count_lines(L->buf + L->off,
+							     L->len - 1 - L->off) : 0);
+	return L->n;
+}
+
+/* Start offset of line @i (start of line n and past it: len). */
 static size_t line_start(struct lines *L, size_t i)
 {
 	if (i < L->line / 2) { /* nearer the top: walk from there */
 		L->line = 0;
 		L->off = 0;
 	}
-	while (L->line < i) {
+	while (L->line < i && L->off < L->len) {
 		L->off = next_start(L);
 		L->line++;
 	}
@@ -66,7 +79,7 @@ static size_t line_start(struct lines *L, size_t i)
 static size_t line_of(struct lines *L, size_t off)
 {
 	if (off >= L->len)
-		return L->n ? (L->buf[L->len - 1] == '\n' ? L->n : L->n - 1) : 0;
+		return lines_n(L) ? (L->buf[L->len - 1] == '\n' ? L->n : L->n - 1) : 0;
 	if (off < L->off / 2)
 		line_start(L, 0);
 	while (L->off > off)
@@ -254,9 +267,9 @@ void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
 		r.c = line_of(&B, noff);
 		r.coff = noff < B.len ? B.off : HD_NOPOS;
 		r.d = line_of(&B, noff + s->tlen) + 1;
-		if (r.b > A.n)
-			r.b = A.n;
-		if (r.d > B.n)
+		if (s->off + s->len >= A.len && r.b > lines_n(&A))
+			r.b = A.n; /* (only at the end can line_of() be n) */
+		if (noff + s->tlen >= B.len && r.d > lines_n(&B))
 			r.d = B.n;
 		if (r.a > r.b) {
 			r.a = r.b;
@@ -306,7 +319,8 @@ void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
 		while (j + 1 < nr && rg[j + 1].a <= rg[j].b + 2 * CONTEXT)
 			j++;
 		oa = rg[i].a > CONTEXT ? rg[i].a - CONTEXT : 0;
-		ob = rg[j].b + CONTEXT < A.n ? rg[j].b + CONTEXT : A.n;
+		for (ob = rg[j].b; ob < rg[j].b + CONTEXT && line_start(&A, ob) < A.len;)
+			ob++; /* (lines past the last one start at len) */
 		nc = rg[i].c - (rg[i].a - oa);
 		{
 			size_t ncount = (ob - oa) - (rg[j].b - rg[i].a) +
