@@ -2,6 +2,7 @@
 #include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -15,9 +16,11 @@ int main(int argc, char **argv)
 		struct fy_parser *fyp;
 		struct fy_event *e;
 		char *buf;
-		size_t len;
+		size_t len, maplen;
+		struct stat st;
 
-		if (hd_read_file(argv[i], &buf, &len) < 0) {
+		/* read as harden reads its input (huge pages for a big file) */
+		if (hd_read_file_big(argv[i], &buf, &len, &st, &maplen) < 0) {
 			perror(argv[i]);
 			return 2;
 		}
@@ -31,7 +34,7 @@ int main(int argc, char **argv)
 		if (fy_parser_get_stream_error(fyp))
 			rc = 1;
 		fy_parser_destroy(fyp);
-		free(buf);
+		hd_big_free(buf, maplen);
 	}
 	fprintf(stderr, "%lu events\n", events);
 	return rc;

@@ -139,19 +139,23 @@ def crds(shared):
                 out.append(doc.strip("\n").removeprefix("---\n") + "\n")
     return out
 
-def main(work, shared):
-    r = random.Random(42)
-    os.makedirs(work, exist_ok=True)
+def big(r, shared, target=10_500_000):
+    """The >= 10 MB manifest (also tests/t34-i23-footprint.sh's input)."""
     crd = crds(shared)
     parts, size, i = [], 0, 0
-    while size < 10_500_000:
+    while size < target:
         k = i % 10
         doc = (deployment(i, r) if k < 5 else cronjob(i, r) if k < 7 else lst(i, r) if k < 8
                else service(i) if k < 9 else (crd[i % len(crd)] if crd else configmap(i)))
         parts.append(doc)
         size += len(doc) + 4
         i += 1
-    open(os.path.join(work, "big.yaml"), "w").write("---\n".join(parts))
+    return "---\n".join(parts)
+
+def main(work, shared):
+    r = random.Random(42)
+    os.makedirs(work, exist_ok=True)
+    open(os.path.join(work, "big.yaml"), "w").write(big(r, shared))
     # the peers' input: ~1.6 MB, unique object names (kustomize needs them)
     peer, size, i = [], 0, 0
     while size < 1_600_000:

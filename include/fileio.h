@@ -10,8 +10,9 @@
 
 struct hd_input {
 	const char *path;    /* as given */
-	char *data;          /* heap, NUL-terminated */
+	char *data;          /* heap or a mapping, NUL-terminated */
 	size_t len;
+	size_t maplen;       /* data is a mapping of this length (a big file) */
 	struct stat st;      /* of the target file when read (not for stdin) */
 	bool is_stdin;
 };

@@ -24,6 +24,8 @@ struct hd_job {
 	bool discard_output;    /* --check: the edited bytes are not needed */
 	bool discard_edits;     /* no diff or SARIF: splices die with each document */
 	bool report_only;       /* findings only: edits are neither rendered nor verified */
+	bool discard_texts;     /* a diff only: splices kept, their texts die with
+				   each document (text NULL once applied) */
 	struct hd_err err;
 };
 

@@ -39,9 +39,10 @@ struct hd_buf {
 	char *data;   /* always NUL-terminated once anything was added */
 	size_t len;
 	size_t cap;
+	size_t map;   /* data is a mapping of this length (hd_buf_reserve_big) */
 };
 
-#define HD_BUF_INIT { NULL, 0, 0 }
+#define HD_BUF_INIT { NULL, 0, 0, 0 }
 
 void hd_buf_add(struct hd_buf *b, const void *p, size_t n);
 /* hd_count_lines() - number of line feeds in [s, s+n) */
@@ -55,6 +56,12 @@ void hd_buf_vprintf(struct hd_buf *b, const char *fmt, va_list ap);
 void hd_buf_reset(struct hd_buf *b);
 /* Room for @n more bytes (and the NUL) at once, its pages faulted in. */
 void hd_buf_reserve(struct hd_buf *b, size_t n);
+/*
+ * Room for about @n bytes of a big buffer yet to be written (a file's
+ * output): address space in a huge-page mapping, its pages faulted in as
+ * written, a few per 2 MiB; it grows past @n by remapping, never copying.
+ */
+void hd_buf_reserve_big(struct hd_buf *b, size_t n);
 /*
  * hd_prefault() - fault in the pages of [p, p+n) with one system call,
  * for a big buffer about to be written whole: one trap per 4 KiB page
@@ -111,5 +118,15 @@ int hd_read_file(const char *path, char **data, size_t *len);
 struct stat;
 /* The same, also returning the file's stat (regular files only). */
 int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *st);
+/*
+ * The same, a regular file of HD_BIG_MIN bytes and more being read into a
+ * mapping backed by huge pages (*maplen its length, else 0): free *data
+ * with hd_big_free(*data, *maplen).
+ */
+int hd_read_file_big(const char *path, char **data, size_t *len, struct stat *st,
+		     size_t *maplen);
+void hd_big_free(void *p, size_t maplen);
+
+#define HD_BIG_MIN (1u << 20)
 
 #endif

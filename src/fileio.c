@@ -33,7 +33,7 @@ int hd_input_read(struct hd_input *in, const char *path, struct hd_err *err)
 	memset(in, 0, sizeof(*in));
 	in->path = path;
 	in->is_stdin = !strcmp(path, "-");
-	if (hd_read_file_st(path, &in->data, &in->len, &in->st) < 0) {
+	if (hd_read_file_big(path, &in->data, &in->len, &in->st, &in->maplen) < 0) {
 		if (errno == EISDIR)
 			return ferr(err, "is a directory");
 		if (errno == EINVAL)
@@ -48,8 +48,9 @@ int hd_input_read(struct hd_input *in, const char *path, struct hd_err *err)
 
 void hd_input_release(struct hd_input *in)
 {
-	free(in->data);
+	hd_big_free(in->data, in->maplen);
 	in->data = NULL;
+	in->maplen = 0;
 }
 
 /*

@@ -160,7 +160,7 @@ static void flush_raw(struct hd_job *job, size_t *from, size_t to, int *lines)
 	const char *s = job->ys.buf + *from;
 
 	if (!job->discard_output && !job->out.cap) /* (the first edited document) */
-		hd_buf_reserve(&job->out, job->ys.len + job->ys.len / 16 + 4096);
+		hd_buf_reserve_big(&job->out, 2 * job->ys.len + 4096);
 	if (to <= *from)
 		return;
 	if (!job->discard_output)
@@ -206,7 +206,7 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 		d = ys->ndocs - 1;
 		doc = &ys->docs[d];
 		doc->nodes = nodes;
-		ys->edits = job->discard_edits ? nodes : &job->arena;
+		ys->edits = job->discard_edits || job->discard_texts ? nodes : &job->arena;
 		job->content_docs += doc->root != NULL || doc->skimmed;
 		if ((fn && fn(ud, job, d) < 0) ||
 		    (!job->report_only && ye_render_doc(ys, d, &job->sp, &job->err) < 0)) {
@@ -254,6 +254,9 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 			lines += hd_count_lines(slice.data, slice.len);
 			if (job->discard_edits)
 				job->sp.n = n0; /* their texts live in the document's arena */
+			else if (job->discard_texts)
+				for (i = n0; i < job->sp.n; i++)
+					job->sp.v[i].text = NULL; /* (ditto) */
 			if (ntasks == cap) {
 				cap = cap ? cap * 2 : 16;
 				tasks = hd_xrealloc(tasks, cap * sizeof(*tasks));
@@ -271,6 +274,9 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 		hd_buf_release(&slice);
 		if (job->discard_edits)
 			job->sp.n = n0; /* (none changed a byte) their texts go with the arena */
+		else if (job->discard_texts)
+			for (i = n0; i < job->sp.n; i++)
+				job->sp.v[i].text = NULL;
 		doc->root = NULL;
 	}
 	drop_arena(nodes);

@@ -623,6 +623,8 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	job.discard_output = cli->check && !cli->diff;
 	job.discard_edits = !((!cli->check || cli->diff) && !cli->in_place && !cli->to_stdout) &&
 			    cli->format != HD_FMT_SARIF;
+	/* the diff reads the splices' places, not their texts */
+	job.discard_texts = !job.discard_edits && cli->format != HD_FMT_SARIF;
 	hd_ctx_init(&ctx, &job, o);
 	ctx.no_findings = cli->quiet && cli->format == HD_FMT_TEXT && !cli->fail_on;
 	hd_secrets_set_extra(o->secret_names);
