@@ -154,13 +154,26 @@ static struct yn *root_stays(struct hd_ctx *ctx, struct hd_pod *pod)
 	return NULL;
 }
 
-/* The lowest containerPort below 1024 @ctr declares, or 0. */
-static long low_port(const struct yn *ctr)
+/*
+ * The lowest containerPort below 1024 @c declares, or 0; one that declares
+ * none: the lowest its image listens on by default (its profile; *@prof).
+ */
+static long low_port(const struct hd_ctx *ctx, const struct hd_container *c,
+		     const struct hd_image_profile **prof)
 {
-	const struct yn *ports = hd_get(ctr, "ports");
+	const struct yn *ports = hd_get(c->node, "ports");
+	const struct hd_image_profile *ip;
 	long low = 0;
 	size_t i;
 
+	*prof = NULL;
+	if (!ports && (ip = hd_ctr_image(ctx, c)) != NULL && ip->nports) {
+		for (i = 0; i < ip->nports; i++)
+			if (low == 0 || ip->ports[i] < low)
+				low = ip->ports[i];
+		*prof = ip;
+		return low;
+	}
 	if (!ports || ports->kind != YN_SEQ)
 		return 0;
 	for (i = 0; i < ports->nkids; i++) {
@@ -190,6 +203,8 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 	struct yn *hostnet = hd_get(pod->spec, "hostNetwork");
 	struct yn *sysctls = hd_getp(pod->spec, "securityContext", "sysctls", NULL);
 	struct hd_container *who = NULL;
+	const struct hd_image_profile *prof = NULL;
+	char what[300];
 	long port = 0;
 	size_t i;
 
@@ -201,18 +216,22 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 
 		if (!u)
 			u = hd_get(pod_sc(pod), "runAsUser");
-		if (u && (u->flags & (YF_NEW | YF_SET)) && (port = low_port(c->node)) > 0)
+		if (u && (u->flags & (YF_NEW | YF_SET)) && (port = low_port(ctx, c, &prof)) > 0)
 			who = c;
 	}
 	if (!who)
 		return;
+	if (prof)
+		snprintf(what, sizeof(what), "listens on port %ld (< 1024) by default (image "
+			 "profile %s)", port, prof->name);
+	else
+		snprintf(what, sizeof(what), "declares port %ld (< 1024)", port);
 	if (item_named(sysctls, name))
 		return; /* the author's own choice */
 	if (hd_true(hostnet)) {
 		hd_find(ctx, &r, hostnet, HD_SEV_MEDIUM, false, false,
-			"container '%s' declares port %ld (< 1024) and the pod uses the host "
-			"network: as UID %ld it may not be able to bind it", who->name, port,
-			ctx->opts->uid);
+			"container '%s' %s and the pod uses the host network: as a non-root "
+			"user it may not be able to bind it", who->name, what);
 		return;
 	}
 	sysctls = hd_want_seq(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
@@ -225,8 +244,8 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 		ye_map_add(ys, m, "value", ye_scalar(ys, "0", YT_STR));
 		ye_seq_append(ys, sysctls, m);
 		hd_find(ctx, &r, pod->spec, HD_SEV_LOW, true, false,
-			"sysctl %s=0: container '%s' declares port %ld (< 1024) and now runs "
-			"as a non-root user", name, who->name, port);
+			"sysctl %s=0: container '%s' %s and now runs as a non-root user", name,
+			who->name, what);
 	}
 }
 
