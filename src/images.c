@@ -684,13 +684,13 @@ static void unknown(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn
 	char shown[160];
 
 	if (ref)
-		snprintf(shown, sizeof(shown), "image '%s'%s", ref,
+		snprintf(shown, sizeof(shown), "image '%s'%s has no image profile", ref,
 			 strchr(ref, '$') ? " (a variable)" : "");
 	else
-		snprintf(shown, sizeof(shown), "%s", build ? "its image is built here (build:)"
-							   : "no image");
+		snprintf(shown, sizeof(shown), "%s", build ? "its image is built here (build:), "
+			 "with no image profile" : "no image, no image profile");
 	hd_find(ctx, r, at, HD_SEV_LOW, false, false,
-		"%s has no image profile: review the user it runs as (UID %ld:%ld unless set) "
+		"%s: review the user it runs as (UID %ld:%ld unless set) "
 		"and the paths it writes (only /tmp is made writable); declare it under "
 		"images: in .harden.yaml", shown, ctx->opts->uid, ctx->opts->gid);
 }

@@ -24,6 +24,25 @@ static bool mounts_tmp(const struct yn *ctr)
 	return false;
 }
 
+/* Does a volumeMount or a StatefulSet claim template of @pod use @name? */
+static bool name_used(const struct hd_pod *pod, const char *name)
+{
+	const struct yn *vct = hd_getp(pod->obj, "spec", "volumeClaimTemplates", NULL);
+	size_t i, j;
+
+	for (i = 0; vct && vct->kind == YN_SEQ && i < vct->nkids; i++)
+		if (hd_str_is(hd_getp(vct->kids[i], "metadata", "name", NULL), name))
+			return true;
+	for (i = 0; i < pod->nctrs; i++) {
+		const struct yn *vm = hd_get(pod->ctrs[i].node, "volumeMounts");
+
+		for (j = 0; vm && vm->kind == YN_SEQ && j < vm->nkids; j++)
+			if (hd_str_is(hd_get(vm->kids[j], "name"), name))
+				return true;
+	}
+	return false;
+}
+
 /*
  * Name of an emptyDir volume for @path, created when needed: "tmp" for
  * /tmp, "var-run-postgresql" for /var/run/postgresql; "harden-" before it,
@@ -57,6 +76,8 @@ static const char *empty_volume(struct hd_ctx *ctx, struct hd_pod *pod, const ch
 		struct yn *v = volume_named(pod->spec, names[i]);
 		struct yn *vols, *nv;
 
+		if (!v && name_used(pod, names[i]))
+			continue; /* a claim template's, or a mount's of another volume */
 		if (v) {
 			if (hd_get(v, "emptyDir") && ye_count(v) == 2)
 				return hd_arena_strdup(&ctx->job->arena, names[i]);

@@ -516,9 +516,79 @@ static void fs_group(struct hd_ctx *ctx, struct hd_pod *pod)
 		put_id(ctx, &r, pod->spec, "fsGroup", g, why);
 }
 
+/* Is variable @name set in Kubernetes env list / Compose environment @env? */
+static bool env_has(const struct yn *env, const char *name)
+{
+	size_t i, l = strlen(name);
+
+	if (!env)
+		return false;
+	if (env->kind == YN_MAP)
+		return hd_get(env, name) != NULL;
+	for (i = 0; env->kind == YN_SEQ && i < env->nkids; i++) {
+		const struct yn *it = env->kids[i];
+		const char *s = it->kind == YN_MAP ? hd_str(hd_get(it, "name")) : hd_str(it);
+
+		if (s && !strncmp(s, name, l) && (s[l] == '\0' || (s[l] == '=' && it->kind != YN_MAP)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The environment @p's image needs to start directly as its user (vault:
+ * SKIP_CHOWN, SKIP_SETCAP), where the manifest does not set it: Kubernetes
+ * container @c, or Compose service @svc.
+ */
+static void image_env(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *node, bool k8s,
+		      const struct hd_image_profile *p)
+{
+	struct ystream *ys = &ctx->job->ys;
+	struct hd_buf names = HD_BUF_INIT;
+	const char *key = k8s ? "env" : "environment";
+	struct yn *env;
+	size_t i;
+
+	for (i = 0; p && i < p->nenv; i++) {
+		env = hd_get(node, key);
+		if (env_has(env, p->env_keys[i]))
+			continue;
+		if (k8s || (env && env->kind == YN_SEQ)) {
+			struct yn *seq = hd_want_seq(ctx, TR, node, key), *m;
+
+			if (!seq)
+				break;
+			if (k8s) {
+				m = ye_map(ys);
+				ye_map_add(ys, m, "name", ye_scalar(ys, p->env_keys[i], YT_STR));
+				ye_map_add(ys, m, "value", ye_scalar(ys, p->env_vals[i], YT_STR));
+			} else {
+				m = ye_scalar(ys, hd_arena_printf(&ctx->job->arena, "%s=%s",
+								  p->env_keys[i], p->env_vals[i]),
+					      YT_STR);
+			}
+			ye_seq_append(ys, seq, m);
+		} else {
+			struct yn *map = hd_want_map(ctx, TR, node, key);
+
+			if (!map)
+				break;
+			hd_put(ctx, TR, map, p->env_keys[i], p->env_vals[i], YT_STR);
+		}
+		hd_buf_printf(&names, "%s%s=%s", names.len ? ", " : "", p->env_keys[i],
+			      p->env_vals[i]);
+	}
+	if (names.len)
+		hd_find(ctx, r, node, HD_SEV_MEDIUM, true, false,
+			"%s set: image '%s' needs it to start directly as its user (profile %s)",
+			names.data, hd_str(hd_get(node, "image")), p->name);
+	hd_buf_release(&names);
+}
+
 static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	struct hd_container *priv;
+	size_t i;
 
 	if (pod->windows)
 		return;
@@ -528,6 +598,13 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	users(ctx, pod, priv);
 	groups(ctx, pod, priv);
 	fs_group(ctx, pod);
+	for (i = 0; i < pod->nctrs; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+		struct hd_fref cr = CTR_REF(TR, "env", pod, c);
+
+		if (!stays_root(ctx, pod, c) && run_uid(pod, c) != 0)
+			image_env(ctx, &cr, c->node, true, hd_ctr_image(ctx, c));
+	}
 	if (!hd_true(hd_get(pod->spec, "hostNetwork")))
 		hd_keep_low_ports(ctx, pod);
 }
@@ -599,6 +676,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	if (!u) {
 		hd_put(ctx, TR, svc->node, "user", val, YT_STR);
 		hd_find(ctx, &r, svc->node, HD_SEV_HIGH, true, false, "user: \"%s\"%s", val, prof);
+		image_env(ctx, &r, svc->node, false, p);
 		return;
 	}
 	if (!s || u->kind != YN_SCALAR || is_interpolated(s))
@@ -614,8 +692,10 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		/* `user:`, `user: ~`, `user: ""`: the image's user, often root */
 		snprintf(msg, sizeof(msg), "user %s%s%s (unset: the image's user) set to \"%s\"",
 			 u->tlen ? "'" : "", u->tlen ? s : "empty", u->tlen ? "'" : "", val);
-		if (tr_notable(ctx, &r, u, msg))
+		if (tr_notable(ctx, &r, u, msg)) {
 			hd_put(ctx, TR, svc->node, "user", val, YT_STR);
+			image_env(ctx, &r, svc->node, false, p);
+		}
 		return;
 	}
 	if (uk == ID_ROOT || uk == ID_EMPTY) {
@@ -624,6 +704,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			hd_put(ctx, TR, svc->node, "user", val, YT_STR);
 		return;
 	}
+	if (uk == ID_NUM || uk == ID_NAME)
+		image_env(ctx, &r, svc->node, false, p); /* a non-root user of its own */
 	if (gk != ID_ROOT)
 		return;
 	if (p && p->group == 0 && uk == ID_NUM && un == p->user)
