@@ -364,18 +364,30 @@ const struct hd_transform hd_tr_read_only_root_fs = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
-	.summary = "read-only root filesystem plus a writable /tmp",
+	.summary = "read-only root filesystem; /tmp and what the image writes stay writable",
 	.explain =
 		"Why: a read-only root filesystem stops an intruder from dropping\n"
 		"binaries or changing the image's files.\n"
 		"What: sets securityContext.readOnlyRootFilesystem: true and, unless the\n"
 		"container already mounts something at /tmp, mounts an emptyDir volume\n"
 		"(named tmp, or harden-tmp) there. An explicit false is kept.\n"
-		"Breaks: programs writing outside /tmp and their volumes (caches, pid\n"
-		"files under /var/run): add emptyDir mounts for those paths.\n"
+		"Image profiles: every path the image writes (postgres\n"
+		"/var/run/postgresql, nginx /var/cache/nginx and /var/run, grafana\n"
+		"/var/lib/grafana) and its data paths (its VOLUMEs: Kubernetes does not\n"
+		"create them) get an emptyDir too, named after the path\n"
+		"(var-run-postgresql; harden-... when the name is taken), unless a mount\n"
+		"covers the path (at it, above or below it). postgres <= 17 gets its\n"
+		"emptyDir at /var/lib/postgresql, above PGDATA, so that it creates\n"
+		"PGDATA itself. An emptyDir holds data for the pod's life: use a\n"
+		"PersistentVolumeClaim to keep it.\n"
+		"Breaks: images without a profile (image-unknown) that write outside\n"
+		"/tmp: add emptyDir mounts, or declare the image in .harden.yaml.\n"
 		"Compose: read_only: true plus tmpfs: [/tmp] unless /tmp is already a\n"
-		"tmpfs or a volume; an explicit read_only: false is kept. A container or\n"
-		"service whose privileged: true stays is left alone.\n"
+		"tmpfs or a volume, and a tmpfs for each path the image's profile\n"
+		"writes (with its mode where it needs one); a tmpfs over data (caddy\n"
+		"/data) is a warning: mount a named volume to keep it. An explicit\n"
+		"read_only: false is kept. A container or service whose privileged:\n"
+		"true stays is left alone.\n"
 		"Opt out: --skip read-only-root-fs.",
 	.run_pod = run_pod,
 	.run_service = run_service,
