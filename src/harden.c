@@ -383,9 +383,13 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 
 			check_skip_list(ctx, &r, hd_getp(svcs[p].node, "x-harden", "skip", NULL));
 			if (!svcs[p].view || !svcs[p].view->blocked) {
+				size_t nf0 = ctx->nf;
+
+				/* the merged service's image; another -f file's own run
+				 * reports a finding about its node */
 				hd_view_enter(svcs[p].view);
 				hd_images_check_service(ctx, &svcs[p]);
-				hd_view_leave(ctx, ctx->nf);
+				hd_view_leave(ctx, nf0);
 			}
 		}
 		for (t = 0; t < hd_ntransforms; t++) {
