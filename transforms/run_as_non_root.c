@@ -22,7 +22,7 @@ static bool stays_root(const struct hd_ctx *ctx, const struct hd_pod *pod,
 	if (hd_ctr_privileged_kept(ctx, pod, c))
 		return true;
 	p = hd_ctr_image(ctx, c);
-	return p && !p->direct && !hd_get(ctr_sc(c), "runAsUser") &&
+	return p && !p->direct && !ctx->opts->unsafe_fixes && !hd_get(ctr_sc(c), "runAsUser") &&
 	       !hd_get(pod_sc(pod), "runAsUser");
 }
 
@@ -266,17 +266,21 @@ static struct hd_container *privileged_kept(struct hd_ctx *ctx, struct hd_pod *p
 	for (i = 0; i < pod->nctrs; i++) {
 		struct hd_container *c = &pod->ctrs[i];
 
+		const struct hd_image_profile *p = hd_ctr_image(ctx, c);
+
 		if ((tr_ctr_privileged(ctx, pod, c, TR) || stays_root(ctx, pod, c)) && !first)
 			first = c;
-		if (!hd_ctr_privileged_kept(ctx, pod, c) && stays_root(ctx, pod, c)) {
-			const struct hd_image_profile *p = hd_ctr_image(ctx, c);
+		if (!hd_ctr_privileged_kept(ctx, pod, c) && p && !p->direct &&
+		    !hd_get(ctr_sc(c), "runAsUser") && !hd_get(pod_sc(pod), "runAsUser")) {
 			struct hd_fref r = CTR_REF(TR, "runAsUser", pod, c);
+			char msg[600];
 
-			hd_find(ctx, &r, hd_get(c->node, "image"), HD_SEV_HIGH, false, false,
-				"left root: image '%s' cannot start as a non-root user unchanged "
-				"(profile %s: %s); drop-capabilities adds back what its entrypoint "
-				"needs", hd_str(hd_get(c->node, "image")), p->name,
-				p->note ? p->note : p->source);
+			/* root is what this image needs: taking it is the unsafe fix */
+			snprintf(msg, sizeof(msg), "image '%s' cannot start as a non-root user "
+				 "unchanged (profile %s: %s): left root, drop-capabilities adds back "
+				 "what its entrypoint needs; a non-root user would be set",
+				 hd_str(hd_get(c->node, "image")), p->name, p->note ? p->note : p->source);
+			tr_unsafe(ctx, &r, hd_get(c->node, "image"), msg);
 		}
 	}
 	return first;
@@ -653,18 +657,20 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	const char *s = hd_str(u), *colon;
 	enum id_kind uk, gk = ID_EMPTY;
 	long long un = 0, gn = 0;
-	char val[64], msg[300], prof[400] = "";
+	char val[64], msg[600], prof[400] = "";
 	size_t l;
 
 	if (tr_svc_privileged(ctx, svc, TR))
 		return; /* no-privileged reports it */
 	if (p && !p->direct && (!u || (hd_str(u) && !*hd_str(u)) ||
 				hd_node_type(yn_deref(u)) == YT_NULL)) {
-		hd_find(ctx, &r, u ? u : svc->node, HD_SEV_HIGH, false, false,
-			"left root: image '%s' cannot start as a non-root user unchanged (profile "
-			"%s: %s); drop-capabilities adds back what its entrypoint needs",
-			hd_str(hd_get(svc->node, "image")), p->name, p->note ? p->note : p->source);
-		return;
+		/* root is what this image needs: taking it is the unsafe fix */
+		snprintf(msg, sizeof(msg), "image '%s' cannot start as a non-root user unchanged "
+			 "(profile %s: %s): left root, drop-capabilities adds back what its "
+			 "entrypoint needs; a non-root user would be set",
+			 hd_str(hd_get(svc->node, "image")), p->name, p->note ? p->note : p->source);
+		if (!tr_unsafe(ctx, &r, u ? u : svc->node, msg))
+			return;
 	}
 	if (p && p->user > 0) {
 		snprintf(val, sizeof(val), "%ld:%ld", p->user, p->group >= 0 ? p->group : p->user);
@@ -753,8 +759,9 @@ const struct hd_transform hd_tr_run_as_non_root = {
 		"and the environment it needs to start directly as its user (vault:\n"
 		"SKIP_CHOWN, SKIP_SETCAP). Containers whose images differ get their\n"
 		"user at container level. An image that cannot start non-root\n"
-		"unchanged (httpd, the root gitea image) stays root, reported;\n"
-		"drop-capabilities adds back what its entrypoint needs.\n"
+		"unchanged (httpd, the root gitea image) stays root, and\n"
+		"drop-capabilities adds back what its entrypoint needs; making it\n"
+		"non-root anyway is an unsafe fix (--unsafe-fixes).\n"
 		"Breaks: images that must run as root (write root-owned paths, bind\n"
 		"undeclared low ports on runtimes that do not allow it).\n"
 		"Compose: sets user: \"10001:10001\" (--uid/--gid; the image's own\n"
