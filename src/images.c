@@ -519,7 +519,8 @@ static struct {
 /*
  * The default file: <dir of the executable>/../share/harden/images.yaml
  * (installed), else <dir of the executable>/data/images.yaml (the source
- * tree, for ./harden).
+ * tree, for ./harden), else its ../data/images.yaml (a build directory
+ * in the source tree: build-san/harden).
  */
 static void default_path(const char *argv0)
 {
@@ -540,6 +541,12 @@ static void default_path(const char *argv0)
 	snprintf(cand, sizeof(cand), "%s/../share/harden/images.yaml", exe);
 	if (access(cand, R_OK) != 0)
 		snprintf(cand, sizeof(cand), "%s/data/images.yaml", exe);
+	if (access(cand, R_OK) != 0) {
+		/* a build directory of the source tree (make check: build-san/) */
+		snprintf(cand, sizeof(cand), "%s/../data/images.yaml", exe);
+		if (access(cand, R_OK) != 0)
+			snprintf(cand, sizeof(cand), "%s/data/images.yaml", exe);
+	}
 	snprintf(g.deflt, sizeof(g.deflt), "%s", cand);
 }
 
