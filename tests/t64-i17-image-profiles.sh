@@ -199,3 +199,11 @@ for b in bad:
     print("  " + b)
 sys.exit(1 if bad else 0)
 PY
+
+# i17-07: --explain of each pass that uses profiles says what it does with them
+ok=1
+for t in run-as-non-root read-only-root-fs drop-capabilities; do
+	$H --explain $t 2>/dev/null | grep -q "Image profiles" || { ok=0; echo "  $t"; }
+done
+$H --help 2>/dev/null | grep -q -- "--no-image-profiles" || ok=0
+[ $ok = 1 ] && t_pass "i17-07 --explain and --help describe the image profiles" || t_fail "i17-07 explain"
