@@ -36,7 +36,7 @@ ENGINE   = src/util.c src/ytree.c src/scalar.c src/edit.c src/verify.c \
            src/diff.c src/path.c src/fileio.c src/job.c
 APP      = src/harden.c src/registry.c src/cmd_edit.c src/model.c src/k8s.c \
            src/compose.c src/secrets.c src/secrets_out.c src/compose_merge.c src/mask.c src/files.c \
-           src/process.c src/policy.c src/report.c src/exempt.c
+           src/process.c src/policy.c src/report.c src/exempt.c src/images.c
 TRANSFORMS = $(wildcard transforms/*.c)
 LIBSRC   = $(ENGINE) $(APP) $(TRANSFORMS)
 LIBOBJ   = $(LIBSRC:%.c=$(BUILD)/%.o)
@@ -245,6 +245,8 @@ bench: deps harden
 install: harden
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 harden $(DESTDIR)$(PREFIX)/bin/harden
+	install -d $(DESTDIR)$(PREFIX)/share/harden
+	install -m 644 data/images.yaml $(DESTDIR)$(PREFIX)/share/harden/images.yaml
 	if [ -f docs/harden.1 ]; then install -m 644 docs/harden.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
 
 clean:

@@ -39,6 +39,7 @@ struct hd_opts {
 	const char *secret_names;    /* extra secret-name pcre2 pattern */
 	const char *exclude;         /* path globs (CSV) skipped in directories */
 	const char *policy;          /* the policy file applied, or NULL */
+	const struct hd_images *images; /* .harden.yaml images: (images.h) */
 	/* -f FILE...: Compose files merged in this order, each hardened on
 	 * the merged view (like `docker compose -f a -f b`) */
 	const char *const *compose_files;
@@ -47,6 +48,7 @@ struct hd_opts {
 
 void hd_opts_defaults(struct hd_opts *o);
 
+struct hd_images;  /* images.h */
 struct hd_pod;     /* model.h */
 struct hd_service; /* model.h */
 struct hd_ctx;

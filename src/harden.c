@@ -2,6 +2,7 @@
 #include "harden.h"
 
 #include "exempt.h"
+#include "images.h"
 #include "mask.h"
 #include "model.h"
 
@@ -380,8 +381,10 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 		if (checks)
 			check_ignore_comments(ctx, d);
 		for (p = 0; p < np; p++) {
-			if (checks)
+			if (checks) {
 				check_pod_skips(ctx, &pods[p]);
+				hd_images_check_pod(ctx, &pods[p]);
+			}
 			for (t = 0; t < hd_ntransforms; t++) {
 				const struct hd_transform *tr = hd_transforms[t];
 
@@ -407,6 +410,15 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 			struct hd_fref r = { "harden-exemption", "x-harden.skip", svcs[p].label, NULL };
 
 			check_skip_list(ctx, &r, hd_getp(svcs[p].node, "x-harden", "skip", NULL));
+			if (!svcs[p].view || !svcs[p].view->blocked) {
+				size_t nf0 = ctx->nf;
+
+				/* the merged service's image; another -f file's own run
+				 * reports a finding about its node */
+				hd_view_enter(svcs[p].view);
+				hd_images_check_service(ctx, &svcs[p]);
+				hd_view_leave(ctx, nf0);
+			}
 		}
 		for (t = 0; t < hd_ntransforms; t++) {
 			const struct hd_transform *tr = hd_transforms[t];

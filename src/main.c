@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "files.h"
+#include "images.h"
 #include "policy.h"
 #include "process.h"
 #include "report.h"
@@ -60,6 +61,11 @@ static void usage(FILE *fp)
 	      "      --color WHEN     auto (terminal, unless NO_COLOR), always, never\n"
 	      "      --config FILE    policy file (default: nearest .harden.yaml above\n"
 	      "                       each file)\n"
+	      "      --image-profiles FILE  what known images need (user, writable\n"
+	      "                       paths, capabilities; default: the installed\n"
+	      "                       images.yaml, or $HARDEN_IMAGE_PROFILES)\n"
+	      "      --no-image-profiles  treat every image alike (10001, /tmp only)\n"
+	      "  -v, --verbose        say which image profiles are used\n"
 	      "      --include GLOBS  files picked in directories (*.yaml,*.yml)\n"
 	      "      --exclude GLOBS  paths skipped in directories\n"
 	      "  -j, --jobs N         files processed in parallel (default: CPUs)\n"
@@ -84,7 +90,7 @@ enum {
 	OPT_SKIP, OPT_KINDS, OPT_UID, OPT_GID, OPT_SECRETS, OPT_LIST,
 	OPT_VERSION, OPT_NOFOLLOW, OPT_EXPLAIN, OPT_FORMAT, OPT_REPORT, OPT_COLOR,
 	OPT_CONFIG, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_SIZE, OPT_MAX_NODES, OPT_MAX_ALIASES,
-	OPT_FAIL_ON,
+	OPT_FAIL_ON, OPT_NO_IMAGES, OPT_IMAGES,
 };
 
 /* A usage error: one line and a hint, not the whole help. */
@@ -216,6 +222,46 @@ static int check_names(const char *list)
 	return rc;
 }
 
+/* image profiles: --no-image-profiles, --image-profiles FILE; -v says which */
+static bool no_images, verbose;
+static const char *images_file;
+
+/*
+ * Read the image profiles once, before any file (workers share them):
+ * --image-profiles, else $HARDEN_IMAGE_PROFILES, else the installed file.
+ * A bad file is an error; a missing default only switches them off.
+ */
+static int load_images(const char *argv0)
+{
+	const char *file = images_file, *errpath = NULL, *missing = NULL;
+	const struct hd_images *set;
+	struct hd_err err;
+
+	if (!file && getenv("HARDEN_IMAGE_PROFILES") && *getenv("HARDEN_IMAGE_PROFILES"))
+		file = getenv("HARDEN_IMAGE_PROFILES");
+	hd_images_configure(file, no_images, argv0);
+	set = hd_images_default(&err, &errpath, &missing);
+	if (errpath) {
+		if (err.line)
+			fprintf(stderr, "%s:%d:%d: error: %s\n", errpath, err.line, err.col,
+				err.msg);
+		else
+			fprintf(stderr, "%s: error: %s\n", errpath, err.msg);
+		return -1;
+	}
+	if (!verbose)
+		return 0;
+	if (no_images)
+		fprintf(stderr, "harden: image profiles: off (--no-image-profiles)\n");
+	else if (missing)
+		fprintf(stderr, "harden: image profiles: none (%s not found): every image is "
+			"treated alike\n", missing);
+	else
+		fprintf(stderr, "harden: image profiles: %zu from %s\n", set ? set->np : 0,
+			set && set->file ? set->file : "?");
+	return 0;
+}
+
 /* Returns 0 to go on, 1 when done (help, version, list), -1 on error. */
 static int parse_args(int argc, char **argv, struct hd_cli *cli)
 {
@@ -251,6 +297,9 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "no-image-profiles", no_argument, NULL, OPT_NO_IMAGES },
+		{ "image-profiles", required_argument, NULL, OPT_IMAGES },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *compose_files[64]; /* -f, in order (argv strings) */
@@ -258,7 +307,7 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 	int c;
 
 	opterr = 0; /* usage_error() says it in one line */
-	while ((c = getopt_long(argc, argv, ":iqhVj:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":iqhvVj:f:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			cli->in_place = true;
@@ -278,6 +327,15 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 			break;
 		case 'q':
 			cli->quiet = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case OPT_NO_IMAGES:
+			no_images = true;
+			break;
+		case OPT_IMAGES:
+			images_file = optarg;
 			break;
 		case OPT_UNSAFE:
 			cli->opts.unsafe_fixes = true;
@@ -681,6 +739,8 @@ int cmd_harden(int argc, char **argv)
 			strerror(errno));
 		return HD_EXIT_ERROR;
 	}
+	if (load_images(argv[0]) < 0)
+		return HD_EXIT_ERROR;
 	if (hd_secrets_init(NULL) < 0) {
 		fprintf(stderr, "harden: error: cannot compile secret patterns\n");
 		return HD_EXIT_ERROR;

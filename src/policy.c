@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "images.h"
 #include "model.h"
 #include "secrets.h"
 
@@ -26,7 +27,9 @@ const char hd_policy_keys[] =
 	"capabilities: {allow: [NET_BIND_SERVICE]}\n"
 	"secrets: {name-patterns: [\"(?i)PIN$\"], file-env-images: [postgres, mysql, mariadb]}\n"
 	"read-only-mounts: {patterns: [\"*.conf\", \"/etc/*\"]}\n"
-	"exclude: [\"vendor/**\", \"charts/*/templates/**\"]\n";
+	"exclude: [\"vendor/**\", \"charts/*/templates/**\"]\n"
+	"images: [{name: app, match: [\"acme/app\"], user: 1000, group: 1000,\n"
+	"          writable: [/var/cache/app], caps: [NET_BIND_SERVICE]}]\n";
 
 static int perr(struct hd_err *err, const struct ystream *ys, const struct yn *at,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -145,7 +148,7 @@ static int load(const char *file, const struct hd_cli *cli, struct hd_opts *o,
 {
 	static const char *const top[] = { "level", "unsafe-fixes", "uid", "gid", "only",
 		"skip", "kinds", "limits", "capabilities", "secrets", "read-only-mounts",
-		"exclude", NULL };
+		"exclude", "images", NULL };
 	struct hd_arena pa;
 	struct ystream ys;
 	char *buf;
@@ -180,7 +183,7 @@ static int load(const char *file, const struct hd_cli *cli, struct hd_opts *o,
 		if (!top[k]) {
 			perr(err, &ys, key, "unknown key '%s' in policy file (known: level, "
 			     "unsafe-fixes, uid, gid, only, skip, kinds, limits, capabilities, "
-			     "secrets, read-only-mounts, exclude)",
+			     "secrets, read-only-mounts, exclude, images)",
 			     key->kind == YN_SCALAR ? key->text : "?");
 			goto out;
 		}
@@ -305,6 +308,15 @@ static int load(const char *file, const struct hd_cli *cli, struct hd_opts *o,
 			if (!(o->exclude = csv(a, &ys, v, err, "exclude")))
 				goto out;
 			break;
+		case 12: {
+			/* profiles of this repository's images, before the shipped ones */
+			struct hd_images *im = hd_arena_alloc(a, sizeof(*im));
+
+			if (hd_images_parse(&ys, v, a, im, err) < 0)
+				goto out;
+			o->images = im;
+			break;
+		}
 		}
 	}
 	o->policy = hd_arena_strdup(a, file);

@@ -130,7 +130,7 @@ static void json_finding(FILE *fp, const struct hd_finding *f, const char *polic
 static void write_json(FILE *fp, struct hd_result *const *res, size_t n)
 {
 	size_t i, j, changed = 0, errors = 0, skipped = 0, nf = 0, applied = 0, review = 0;
-	size_t suppressed = 0;
+	size_t suppressed = 0, unknown = 0;
 
 	for (i = 0; i < n; i++) {
 		changed += res[i]->status == HD_R_CHANGED;
@@ -141,6 +141,7 @@ static void write_json(FILE *fp, struct hd_result *const *res, size_t n)
 			applied += res[i]->f[j].applied;
 			review += needs_review(&res[i]->f[j]);
 			suppressed += is_exemption(&res[i]->f[j]);
+			unknown += !strcmp(res[i]->f[j].transform, "image-unknown");
 		}
 		nf += res[i]->nsf;
 		suppressed += res[i]->nsf;
@@ -149,8 +150,9 @@ static void write_json(FILE *fp, struct hd_result *const *res, size_t n)
 		HD_REPORT_VERSION, HARDEN_VERSION);
 	fprintf(fp, "  \"summary\": {\"files\": %zu, \"changed\": %zu, \"unchanged\": %zu, "
 		"\"errors\": %zu, \"skipped\": %zu, \"findings\": %zu, \"applied\": %zu, "
-		"\"needs_review\": %zu, \"suppressed\": %zu},\n  \"files\": [", n, changed,
-		n - changed - errors - skipped, errors, skipped, nf, applied, review, suppressed);
+		"\"needs_review\": %zu, \"suppressed\": %zu, \"image_unknown\": %zu},\n  \"files\": [", n, changed,
+		n - changed - errors - skipped, errors, skipped, nf, applied, review, suppressed,
+		unknown);
 	for (i = 0; i < n; i++) {
 		const struct hd_result *r = res[i];
 
@@ -198,7 +200,7 @@ static void uri(FILE *fp, const char *path)
 	fputc('"', fp);
 }
 
-/* Rules: the transforms, then harden-exemption and harden-merge. */
+/* Rules: the transforms, then harden-exemption, harden-merge, image-unknown. */
 static int rule_index(const char *name)
 {
 	unsigned i;
@@ -210,6 +212,8 @@ static int rule_index(const char *name)
 		return (int)hd_ntransforms;
 	if (!strcmp(name, "harden-merge"))
 		return (int)hd_ntransforms + 1;
+	if (!strcmp(name, "image-unknown"))
+		return (int)hd_ntransforms + 2;
 	return -1;
 }
 
@@ -225,7 +229,8 @@ static const char *rule_score(const char *name)
 		"no-privilege-escalation", "read-only-mounts", "host-namespaces",
 		"secret-env", "ports",
 	};
-	static const char *const low[] = { "service-account-token", "harden-exemption" };
+	static const char *const low[] = { "service-account-token", "harden-exemption",
+					    "image-unknown" };
 	size_t i;
 
 	for (i = 0; i < sizeof(high) / sizeof(high[0]); i++)
@@ -444,6 +449,10 @@ static void write_sarif(FILE *fp, const struct hd_cli *cli, struct hd_result *co
 		   "base file) could not be read: the service was not hardened",
 		   "Give the files together (harden -f base.yml -f override.yml) or make "
 		   "the extends file readable.", false, false);
+	sarif_rule(fp, "image-unknown", "an image with no image profile: harden does not know "
+		   "the user it runs as or the paths it writes",
+		   "Review the user and the writable paths it got, and declare the image under "
+		   "images: in .harden.yaml (see harden(1), IMAGE PROFILES).", false, false);
 	fputs("\n    ]}},\n    \"results\": [", fp);
 	for (i = 0; i < n; i++) {
 		const struct hd_result *r = res[i];
@@ -676,6 +685,15 @@ static void md_head(struct hd_buf *b, const struct hd_cli *cli, struct hd_result
 		if (a || rv)
 			hd_buf_printf(b, "| `%s` | %zu | %zu |\n", hd_transforms[t]->name, a, rv);
 	}
+	/* images with no profile: one per container or service */
+	for (t = 0, i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < res[i]->nf; j++)
+			t += !strcmp(res[i]->f[j].transform, "image-unknown");
+	}
+	if (t)
+		hd_buf_printf(b, "| `image-unknown` (no image profile) | 0 | %u |\n", t);
 }
 
 /*

@@ -17,9 +17,13 @@ $H --check --fail-on unsafe -q "$TMP/agent.yaml" >/dev/null 2>&1; rcu=$?
 [ $rc0 -eq 0 ] && [ $rc -eq 1 ] && [ $rcu -eq 1 ] && grep -q 'agent.yaml: 3 findings left unfixed at --fail-on high' "$TMP/e" &&
 	t_pass "i19-01 --check --fail-on high/unsafe fails on unsafe findings left after -i" ||
 	t_fail "i19-01 --fail-on" "rc0=$rc0 rc=$rc rcu=$rcu $(cat "$TMP/e")"
-# a hardened file with no unsafe finding passes the gate
-cp examples/k8s/cronjob.in.yaml "$TMP/cron.yaml"; $H -i -q "$TMP/cron.yaml"
-$H --check --fail-on low -q "$TMP/cron.yaml" >/dev/null 2>&1 && { $H --fail-on bogus x 2>/dev/null; [ $? -eq 2 ]; } &&
+# a hardened file with no unsafe finding passes the gate (its image
+# declared, as a repository does: an unknown image is a finding, i17)
+mkdir -p "$TMP/gate"
+printf 'images:\n  - {name: report, match: [registry.example.com/report]}\n' >"$TMP/gate/.harden.yaml"
+cp examples/k8s/cronjob.in.yaml "$TMP/gate/cron.yaml"; $H -i -q "$TMP/gate/cron.yaml"
+cp "$TMP/gate/cron.yaml" "$TMP/cron.yaml"
+$H --check --fail-on low -q "$TMP/gate/cron.yaml" >/dev/null 2>&1 && { $H --fail-on bogus x 2>/dev/null; [ $? -eq 2 ]; } &&
 	t_pass "i19-01 a hardened file without findings passes --fail-on low" || t_fail "i19-01 hardened file passes the gate"
 
 # i19-01 on the corpus: hardened (-i, literal secrets moved out), a file whose
@@ -37,12 +41,13 @@ done
 	t_fail "i19-01 corpus gate" "$nu without unsafe findings; failing:$gbad"
 
 # i19-04: summary line, -i names what it wrote, -V, one-line usage errors
-cp examples/k8s/cronjob.in.yaml "$TMP/a.yaml"; cp "$TMP/agent.yaml" "$TMP/b.yaml"
-$H -i "$TMP/a.yaml" "$TMP/b.yaml" 2>"$TMP/e"
-grep -qx "harden: wrote $TMP/a.yaml" "$TMP/e" && ! grep -q "wrote $TMP/b.yaml" "$TMP/e" &&
+cp examples/k8s/cronjob.in.yaml "$TMP/gate/a.yaml"; cp "$TMP/agent.yaml" "$TMP/gate/b.yaml"
+$H -i "$TMP/gate/a.yaml" "$TMP/gate/b.yaml" 2>"$TMP/e"
+grep -qx "harden: wrote $TMP/gate/a.yaml" "$TMP/e" && ! grep -q "wrote $TMP/gate/b.yaml" "$TMP/e" &&
 	tail -1 "$TMP/e" | grep -qx 'harden: 1 file written, 1 unchanged; findings left: 3 high' &&
 	t_pass "i19-04 -i names the files it wrote; a summary line ends stderr" || t_fail "i19-04 -i summary" "$(cat "$TMP/e")"
-$H --check examples/k8s/cronjob.in.yaml 2>&1 >/dev/null | tail -1 | grep -qx 'harden: 1 file would change, 0 unchanged; no findings left' &&
+cp examples/k8s/cronjob.in.yaml "$TMP/gate/c.yaml"
+$H --check "$TMP/gate/c.yaml" 2>&1 >/dev/null | tail -1 | grep -qx 'harden: 1 file would change, 0 unchanged; no findings left' &&
 	t_pass "i19-04 --check summary line" || t_fail "i19-04 --check summary line"
 $H -V | grep -qE '^harden [0-9]' && t_pass "i19-04 -V prints the version" || t_fail "i19-04 -V"
 $H --bogus x 2>"$TMP/e"; rc=$?

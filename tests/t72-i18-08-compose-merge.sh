@@ -19,7 +19,7 @@ D=$TMP/mm1; mkdir -p "$D" && cp "$FIX"/mattermost/* "$D"/
 if [ $rc -eq 0 ] &&
    ycheck "$D/out.yml" '"read_only" not in s["mattermost"] and "pids_limit" not in s["mattermost"] and "security_opt" not in s["mattermost"] and "tmpfs" not in s["mattermost"]' &&
    ycheck "$D/out.yml" 's["mattermost"]["user"] == "10001:10001" and s["mattermost"]["cap_drop"] == ["ALL"]' &&
-   ycheck "$D/out.yml" 's["nginx"]["pids_limit"] == 100 and s["nginx"]["user"] == "10001:10001"' &&
+   ycheck "$D/out.yml" 's["nginx"]["pids_limit"] == 100 and s["nginx"]["user"] == "101:101"' &&
    grep -q 'docker-compose.nginx.yml:24:3: warning: \[harden-merge\] services.mattermost: hardened merged with services.mattermost of docker-compose.yml' "$D/err"; then
 	t_pass "i18-08 override file alone: the base beside it is read, its read_only and pids_limit kept"
 else
@@ -34,7 +34,7 @@ if [ $rc -eq 0 ] &&
    ycheck "$D/docker-compose.nginx.yml" 'sorted(s["mattermost"]) == ["ports"]' &&
    ycheck "$D/docker-compose.yml" 's["mattermost"]["read_only"] == "${MATTERMOST_CONTAINER_READONLY}" and s["mattermost"]["pids_limit"] == 200' &&
    ycheck "$D/docker-compose.yml" 's["mattermost"]["user"] == "10001:10001" and s["mattermost"]["cap_drop"] == ["ALL"] and s["mattermost"]["mem_limit"] == "512M"' &&
-   ycheck "$D/docker-compose.nginx.yml" 's["nginx"]["user"] == "10001:10001" and "/tmp" in s["nginx"]["tmpfs"]' &&
+   ycheck "$D/docker-compose.nginx.yml" 's["nginx"]["user"] == "101:101" and "/tmp" in s["nginx"]["tmpfs"]' &&
    [ "$(grep -c '\[ports\]' "$D/err")" = 1 ] && grep -q '(and 3 more like it in this file; also services.mattermost)' "$D/err" &&
    (cd "$D" && $HH -q --check -f docker-compose.yml -f docker-compose.nginx.yml >/dev/null); then
 	t_pass "i18-08 -f base -f override: edits go where they apply, each warning once, idempotent"
@@ -68,7 +68,7 @@ printf 'services:\n  web:\n    image: example/web:2\n  cache:\n    image: redis:
 (cd "$D" && $HH --stdout docker-compose.override.yml >out.yml 2>err); rc=$?
 if [ $rc -eq 0 ] &&
    ycheck "$D/out.yml" '"user" not in s["web"] and "read_only" not in s["web"] and "mem_limit" not in s["web"] and "deploy" not in s["web"]' &&
-   ycheck "$D/out.yml" 's["web"]["cap_drop"] == ["ALL"] and s["web"]["cpus"] == "0.5" and s["cache"]["user"] == "10001:10001"' &&
+   ycheck "$D/out.yml" 's["web"]["cap_drop"] == ["ALL"] and s["web"]["cpus"] == "0.5" and s["cache"]["user"] == "999:999"' &&
    grep -q 'harden-merge\] services.web: hardened merged with services.web of docker-compose.yml' "$D/err"; then
 	t_pass "i18-08 docker-compose.override.yml: the base's user, read_only, mem_limit kept"
 else
@@ -94,7 +94,7 @@ fi
 D=$TMP/mm6; mkdir -p "$D" && cp "$FIX"/mattermost/docker-compose.nginx.yml "$D"/
 (cd "$D" && $HH --stdout -f gone.yml -f docker-compose.nginx.yml >out.yml 2>err); rc=$?
 if [ $rc -eq 2 ] && grep -q '^gone.yml: error: ' "$D/err" &&
-   ycheck "$D/out.yml" 'sorted(s["mattermost"]) == ["ports"] and s["nginx"]["user"] == "10001:10001"' &&
+   ycheck "$D/out.yml" 'sorted(s["mattermost"]) == ["ports"] and s["nginx"]["user"] == "101:101"' &&
    grep -q 'services.mattermost: not hardened: it has no image, build or extends, and no earlier -f file defines it' "$D/err"; then
 	t_pass "i18-08 -f with an unreadable base: error for it, nothing added to the partial service"
 else

@@ -1,6 +1,7 @@
 /* drop_capabilities.c - drop ALL capabilities, add back only allowed ones */
 #include <stdio.h>
 
+#include "images.h"
 #include "tr.h"
 
 #define TR "drop-capabilities"
@@ -25,6 +26,73 @@ static bool allowed(const struct hd_ctx *ctx, const char *cap)
 	return false;
 }
 
+/* Does @c run as root (no non-zero runAsUser of its own or of the pod)? */
+static bool ctr_root(const struct hd_pod *pod, const struct hd_container *c)
+{
+	long long u;
+
+	if (hd_int(hd_get(ctr_sc(c), "runAsUser"), &u))
+		return u == 0;
+	return !hd_int(hd_get(pod_sc(pod), "runAsUser"), &u) || u == 0;
+}
+
+/* Is @cap (any spelling) an item of @seq? */
+static bool seq_has_cap(const struct yn *seq, const char *cap)
+{
+	size_t i;
+	char a[64], b[64];
+
+	for (i = 0; seq && seq->kind == YN_SEQ && i < seq->nkids; i++) {
+		const char *it = hd_str(seq->kids[i]);
+
+		if (it && !(seq->kids[i]->flags & YF_DELETED) &&
+		    !strcmp(cap_norm(it, a, sizeof(a)), cap_norm(cap, b, sizeof(b))))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Add back what the image's profile @p says it needs and @add (the list
+ * now, NULL when none) lacks: its caps always, its entrypoint's root-caps
+ * when it runs as root (@root).  @list gives the list to append to.
+ */
+static void profile_caps(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
+			 const struct hd_image_profile *p, bool root, const char *img,
+			 struct yn *add, struct yn *(*list)(struct hd_ctx *, void *), void *arg)
+{
+	struct ystream *ys = &ctx->job->ys;
+	struct hd_buf names = HD_BUF_INIT;
+	struct yn *seq = NULL;
+	size_t i, n = p->ncaps + (root ? p->nroot_caps : 0);
+
+	for (i = 0; i < n; i++) {
+		const char *cap = i < p->ncaps ? p->caps[i] : p->root_caps[i - p->ncaps];
+
+		if (seq_has_cap(add, cap) || seq_has_cap(seq, cap))
+			continue;
+		if (!seq && !(seq = list(ctx, arg)))
+			break;
+		ye_seq_append(ys, seq, ye_scalar(ys, cap, YT_STR));
+		hd_buf_printf(&names, "%s%s", names.len ? ", " : "", cap);
+	}
+	if (names.len)
+		hd_find(ctx, r, at, HD_SEV_MEDIUM, true, false,
+			"%s added back: image '%s' %s (profile %s: %s)", names.data, img,
+			root ? "runs as root and its entrypoint needs them" : "needs them",
+			p->name, p->note ? p->note : p->source);
+	hd_buf_release(&names);
+}
+
+static struct yn *ctr_add_list(struct hd_ctx *ctx, void *arg)
+{
+	struct hd_container *c = arg;
+	struct yn *sc = hd_want_map(ctx, TR, c->node, "securityContext");
+	struct yn *cm = sc ? hd_want_map(ctx, TR, sc, "capabilities") : NULL;
+
+	return cm ? hd_want_seq(ctx, TR, cm, "add") : NULL;
+}
+
 static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	size_t i, j;
@@ -36,6 +104,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 		struct hd_fref r = CTR_REF(TR, "capabilities_restricted", pod, c);
 		struct yn *caps = hd_get(ctr_sc(c), "capabilities");
 		struct yn *add = hd_get(caps, "add");
+		const struct hd_image_profile *p = hd_ctr_image(ctx, c);
+		bool root = ctr_root(pod, c);
 		size_t kept = 0, nadd = 0;
 
 		if (tr_ctr_privileged(ctx, pod, c, TR))
@@ -52,6 +122,9 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 					"capabilities: drop ALL");
 			}
 		}
+		if (p)
+			profile_caps(ctx, &r, c->node, p, root, hd_str(hd_get(c->node, "image")),
+				     add && add->kind == YN_SEQ ? add : NULL, ctr_add_list, c);
 		if (!add || add->kind != YN_SEQ)
 			continue;
 		for (j = 0; j < add->nkids; j++) {
@@ -62,7 +135,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			if (it->flags & YF_DELETED)
 				continue;
 			nadd++;
-			if (cap && allowed(ctx, cap)) {
+			if (cap && (allowed(ctx, cap) || hd_image_needs_cap(p, cap, root))) {
 				kept++;
 				continue;
 			}
@@ -87,12 +160,35 @@ static bool cap_in(const char *list, const char *cap)
 	return hd_csv_has(list, cap_norm(cap, buf, sizeof(buf)));
 }
 
+/* Does @svc run as root (no user, or a root one)? */
+static bool svc_root(const struct hd_service *svc)
+{
+	const char *u = hd_str(hd_get(svc->node, "user"));
+	size_t l;
+
+	if (!u)
+		return true;
+	while (*u == ' ')
+		u++;
+	l = strcspn(u, ":");
+	return l == 0 || (l == 4 && !strncmp(u, "root", 4)) || strspn(u, "0") == l;
+}
+
+static struct yn *svc_add_list(struct hd_ctx *ctx, void *arg)
+{
+	struct hd_service *svc = arg;
+
+	return hd_want_seq(ctx, TR, svc->node, "cap_add");
+}
+
 /* Compose: cap_drop: [ALL]; cap_add outside the allowlist removed (unsafe). */
 static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
 	struct hd_fref r = SVC_REF(TR, "cap_drop", svc);
 	struct yn *drop = as_seq(hd_get(svc->node, "cap_drop"));
 	struct yn *add = as_seq(hd_get(svc->node, "cap_add"));
+	const struct hd_image_profile *p = hd_svc_image(ctx, svc);
+	bool root = svc_root(svc);
 	size_t j, kept = 0, total = 0;
 	bool has_all = false;
 
@@ -110,6 +206,9 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		}
 	}
 	r.control = "cap_add";
+	if (p)
+		profile_caps(ctx, &r, svc->node, p, root, hd_str(hd_get(svc->node, "image")),
+			     add, svc_add_list, svc);
 	for (j = 0; add && j < add->nkids; j++) {
 		struct yn *it = add->kids[j];
 		const char *cap = hd_str(it);
@@ -118,7 +217,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		if (it->flags & YF_DELETED)
 			continue;
 		total++;
-		if (cap && cap_in(ctx->opts->cap_allow, cap)) {
+		if (cap && (cap_in(ctx->opts->cap_allow, cap) || hd_image_needs_cap(p, cap, root))) {
 			kept++;
 			continue;
 		}
@@ -145,6 +244,13 @@ const struct hd_transform hd_tr_drop_capabilities = {
 		"What: appends ALL to securityContext.capabilities.drop. Entries of\n"
 		"capabilities.add other than NET_BIND_SERVICE (or, with --level baseline,\n"
 		"the baseline set) are removed only with --unsafe-fixes.\n"
+		"Image profiles: what the image needs is added back, with the reason:\n"
+		"caddy's binary carries cap_net_bind_service=+ep and cannot exec\n"
+		"without NET_BIND_SERVICE; a container that runs as root (run-as-non-\n"
+		"root skipped or exempted, or an image that cannot start non-root)\n"
+		"gets what its entrypoint needs (postgres: CHOWN, DAC_OVERRIDE, FOWNER,\n"
+		"SETUID, SETGID; httpd: SETUID, SETGID, NET_BIND_SERVICE). These are\n"
+		"kept with --unsafe-fixes too.\n"
 		"Breaks: programs that chown, bind low ports without NET_BIND_SERVICE,\n"
 		"or use raw sockets.\n"
 		"Compose: cap_drop gains ALL; cap_add entries outside the allowlist\n"

@@ -4,9 +4,102 @@
 #include <stdlib.h>
 
 #include "exempt.h"
+#include "images.h"
 #include "tr.h"
 
 #define TR "run-as-non-root"
+
+/*
+ * A container that stays root: its privileged: true stays, or its image
+ * cannot start as its own user (profile direct: false; drop-capabilities
+ * then adds back what its entrypoint needs).
+ */
+static bool stays_root(const struct hd_ctx *ctx, const struct hd_pod *pod,
+		       const struct hd_container *c)
+{
+	const struct hd_image_profile *p;
+
+	if (hd_ctr_privileged_kept(ctx, pod, c))
+		return true;
+	p = hd_ctr_image(ctx, c);
+	return p && !p->direct && !ctx->opts->unsafe_fixes && !hd_get(ctr_sc(c), "runAsUser") &&
+	       !hd_get(pod_sc(pod), "runAsUser");
+}
+
+/* "privileged container 'x'" or "container 'x' (image starts as root)" */
+static const char *root_who(const struct hd_ctx *ctx, const struct hd_pod *pod,
+			    const struct hd_container *c, char *buf, size_t n)
+{
+	if (hd_ctr_privileged_kept(ctx, pod, c))
+		snprintf(buf, n, "privileged container '%s'", c->name);
+	else
+		snprintf(buf, n, "container '%s' (its image starts as root)", c->name);
+	return buf;
+}
+
+/* The user @c is to run as: its image's own, else --uid. */
+static long want_uid(const struct hd_ctx *ctx, const struct hd_container *c)
+{
+	const struct hd_image_profile *p = c ? hd_ctr_image(ctx, c) : NULL;
+
+	return p && p->user > 0 ? p->user : ctx->opts->uid;
+}
+
+/* Why @c gets @uid: "the user of image 'postgres:16' (profile postgres-17: ...)". */
+static const char *why_uid(const struct hd_ctx *ctx, const struct hd_container *c, long uid,
+			   char *buf, size_t n)
+{
+	const struct hd_image_profile *p = c ? hd_ctr_image(ctx, c) : NULL;
+
+	if (!p || p->user != uid)
+		return NULL;
+	snprintf(buf, n, "the user of image '%s' (profile %s: %s)",
+		 hd_str(hd_get(c->node, "image")), p->name, p->note ? p->note : p->source);
+	return buf;
+}
+
+/*
+ * The group for a process of @c running as @uid: the image's group when
+ * @uid is the image's user, else --gid beside --uid, else @uid's own.
+ */
+static long long want_gid(const struct hd_ctx *ctx, const struct hd_container *c,
+			  long long uid, char *why, size_t n)
+{
+	const struct hd_image_profile *p = c ? hd_ctr_image(ctx, c) : NULL;
+
+	if (p && p->user > 0 && p->user == uid && p->group >= 0) {
+		snprintf(why, n, "the group of image '%s' (profile %s)%s",
+			 hd_str(hd_get(c->node, "image")), p->name,
+			 p->group == 0 ? ": its paths are group-0 writable" : "");
+		return p->group;
+	}
+	if (uid == ctx->opts->uid || uid <= 0) {
+		snprintf(why, n, "no numeric group in the manifest");
+		return ctx->opts->gid;
+	}
+	snprintf(why, n, "the group of runAsUser %lld", uid);
+	return uid;
+}
+
+/* The first container without a user of its own (the pod level's), or NULL. */
+static const struct hd_container *first_bare(const struct hd_ctx *ctx,
+					     const struct hd_pod *pod)
+{
+	const struct hd_container *first = NULL;
+	size_t i;
+
+	for (i = 0; i < pod->nctrs; i++) {
+		const struct hd_container *c = &pod->ctrs[i];
+
+		if (stays_root(ctx, pod, c) || hd_get(ctr_sc(c), "runAsUser"))
+			continue;
+		if (!strcmp(c->list, "containers"))
+			return c;
+		if (!first)
+			first = c;
+	}
+	return first;
+}
 
 /* Make @key of securityContext a non-zero number (@val) where it is 0. */
 static void fix_zero(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner,
@@ -61,13 +154,26 @@ static struct yn *root_stays(struct hd_ctx *ctx, struct hd_pod *pod)
 	return NULL;
 }
 
-/* The lowest containerPort below 1024 @ctr declares, or 0. */
-static long low_port(const struct yn *ctr)
+/*
+ * The lowest containerPort below 1024 @c declares, or 0; one that declares
+ * none: the lowest its image listens on by default (its profile; *@prof).
+ */
+static long low_port(const struct hd_ctx *ctx, const struct hd_container *c,
+		     const struct hd_image_profile **prof)
 {
-	const struct yn *ports = hd_get(ctr, "ports");
+	const struct yn *ports = hd_get(c->node, "ports");
+	const struct hd_image_profile *ip;
 	long low = 0;
 	size_t i;
 
+	*prof = NULL;
+	if (!ports && (ip = hd_ctr_image(ctx, c)) != NULL && ip->nports) {
+		for (i = 0; i < ip->nports; i++)
+			if (low == 0 || ip->ports[i] < low)
+				low = ip->ports[i];
+		*prof = ip;
+		return low;
+	}
 	if (!ports || ports->kind != YN_SEQ)
 		return 0;
 	for (i = 0; i < ports->nkids; i++) {
@@ -97,6 +203,8 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 	struct yn *hostnet = hd_get(pod->spec, "hostNetwork");
 	struct yn *sysctls = hd_getp(pod->spec, "securityContext", "sysctls", NULL);
 	struct hd_container *who = NULL;
+	const struct hd_image_profile *prof = NULL;
+	char what[300];
 	long port = 0;
 	size_t i;
 
@@ -108,18 +216,22 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 
 		if (!u)
 			u = hd_get(pod_sc(pod), "runAsUser");
-		if (u && (u->flags & (YF_NEW | YF_SET)) && (port = low_port(c->node)) > 0)
+		if (u && (u->flags & (YF_NEW | YF_SET)) && (port = low_port(ctx, c, &prof)) > 0)
 			who = c;
 	}
 	if (!who)
 		return;
+	if (prof)
+		snprintf(what, sizeof(what), "listens on port %ld (< 1024) by default (image "
+			 "profile %s)", port, prof->name);
+	else
+		snprintf(what, sizeof(what), "declares port %ld (< 1024)", port);
 	if (item_named(sysctls, name))
 		return; /* the author's own choice */
 	if (hd_true(hostnet)) {
 		hd_find(ctx, &r, hostnet, HD_SEV_MEDIUM, false, false,
-			"container '%s' declares port %ld (< 1024) and the pod uses the host "
-			"network: as UID %ld it may not be able to bind it", who->name, port,
-			ctx->opts->uid);
+			"container '%s' %s and the pod uses the host network: as a non-root "
+			"user it may not be able to bind it", who->name, what);
 		return;
 	}
 	sysctls = hd_want_seq(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
@@ -132,8 +244,8 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 		ye_map_add(ys, m, "value", ye_scalar(ys, "0", YT_STR));
 		ye_seq_append(ys, sysctls, m);
 		hd_find(ctx, &r, pod->spec, HD_SEV_LOW, true, false,
-			"sysctl %s=0: container '%s' declares port %ld (< 1024) and now runs "
-			"as a non-root user", name, who->name, port);
+			"sysctl %s=0: container '%s' %s and now runs as a non-root user", name,
+			who->name, what);
 	}
 }
 
@@ -145,27 +257,45 @@ static bool own_id(const struct yn *sc, const char *key, long long *v)
 	return n && !(n->flags & (YF_NEW | YF_SET)) && hd_int(n, v) && *v != 0;
 }
 
-/* The first container whose explicit privileged: true stays, or NULL. */
+/* The first container that stays root (stays_root()), or NULL. */
 static struct hd_container *privileged_kept(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	struct hd_container *first = NULL;
 	size_t i;
 
-	for (i = 0; i < pod->nctrs; i++)
-		if (tr_ctr_privileged(ctx, pod, &pod->ctrs[i], TR) && !first)
-			first = &pod->ctrs[i];
+	for (i = 0; i < pod->nctrs; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+
+		const struct hd_image_profile *p = hd_ctr_image(ctx, c);
+
+		if ((tr_ctr_privileged(ctx, pod, c, TR) || stays_root(ctx, pod, c)) && !first)
+			first = c;
+		if (!hd_ctr_privileged_kept(ctx, pod, c) && p && !p->direct &&
+		    !hd_get(ctr_sc(c), "runAsUser") && !hd_get(pod_sc(pod), "runAsUser")) {
+			struct hd_fref r = CTR_REF(TR, "runAsUser", pod, c);
+			char msg[600];
+
+			/* root is what this image needs: taking it is the unsafe fix */
+			snprintf(msg, sizeof(msg), "image '%s' cannot start as a non-root user "
+				 "unchanged (profile %s: %s): left root, drop-capabilities adds back "
+				 "what its entrypoint needs; a non-root user would be set",
+				 hd_str(hd_get(c->node, "image")), p->name, p->note ? p->note : p->source);
+			tr_unsafe(ctx, &r, hd_get(c->node, "image"), msg);
+		}
+	}
 	return first;
 }
 
 /*
- * runAsNonRoot: true at pod level, or, beside a privileged container that
- * stays (@priv; the pod level would reach it too), on each other container.
+ * runAsNonRoot: true at pod level, or, beside a container that stays root
+ * (@priv; the pod level would reach it too), on each other container.
  */
 static void non_root(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *priv,
 		     struct yn *root)
 {
 	struct hd_fref pr = POD_REF(TR, "runAsNonRoot", pod);
 	struct yn *rn = hd_get(pod_sc(pod), "runAsNonRoot");
+	char who[200];
 	size_t i;
 
 	if (root) {
@@ -193,7 +323,7 @@ static void non_root(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container
 		struct hd_fref cr = CTR_REF(TR, "runAsNonRoot", pod, c);
 		struct yn *v = hd_get(ctr_sc(c), "runAsNonRoot");
 
-		if (hd_ctr_privileged_kept(ctx, pod, c) || hd_true(v))
+		if (stays_root(ctx, pod, c) || hd_true(v))
 			continue;
 		if (hd_false(v)) {
 			if (tr_notable(ctx, &cr, v,
@@ -205,32 +335,16 @@ static void non_root(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container
 			       "runAsNonRoot", "true", YT_BOOL);
 			hd_find(ctx, &cr, c->node, HD_SEV_HIGH, true, false,
 				"container runs as non-root (runAsNonRoot: true, at container "
-				"level: privileged container '%s' of the pod stays root)",
-				priv->name);
+				"level: %s of the pod stays root)",
+				root_who(ctx, pod, priv, who, sizeof(who)));
 		}
 	}
 }
 
 /*
- * The group that follows the user of @owner: its own runAsUser, else the
- * pod's (@pod_uid, 0 when none), else --gid.  @why says which.
- */
-static long long group_for(struct hd_ctx *ctx, const struct yn *sc, long long pod_uid,
-			   char *why, size_t n)
-{
-	long long u;
-
-	if (own_id(sc, "runAsUser", &u) || (u = pod_uid) != 0) {
-		snprintf(why, n, "the group of runAsUser %lld", u);
-		return u;
-	}
-	snprintf(why, n, "no numeric group in the manifest");
-	return ctx->opts->gid;
-}
-
-/*
  * runAsGroup / fsGroup: 0 (root group) is an explicit value: kept and
- * reported, changed (to the group of the user) only with --unsafe-fixes.
+ * reported, changed (to the group of the user) only with --unsafe-fixes;
+ * not reported where the image's profile relies on group 0 (@to is 0).
  */
 static void root_group(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner,
 		       const char *key, long long to)
@@ -239,7 +353,7 @@ static void root_group(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *o
 	long long cur;
 	char num[32], msg[200];
 
-	if (!v || !hd_int(v, &cur) || cur != 0)
+	if (!v || !hd_int(v, &cur) || cur != 0 || to == 0)
 		return;
 	snprintf(num, sizeof(num), "%lld", to);
 	snprintf(msg, sizeof(msg), "%s: 0 (the root group) would become %lld", key, to);
@@ -259,26 +373,34 @@ static void put_id(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner
 		r->container ? "container" : "pod", key, val, why);
 }
 
-/* runAsUser: root is changed, missing ones get a number (pod level when it can). */
+/*
+ * runAsUser: root is changed, missing ones get a number: the image's own
+ * user where its profile has one, else --uid; at pod level when it can
+ * (the first container's), at container level where a container's image
+ * wants another.
+ */
 static void users(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *priv)
 {
 	struct hd_fref r = POD_REF(TR, "runAsUser", pod);
+	const struct hd_container *first = first_bare(ctx, pod);
+	long pod_want = want_uid(ctx, first);
 	long long pu = 0;
-	const char *bare = NULL, *own = NULL;
+	const char *bare = NULL, *own = NULL, *pw;
 	size_t i;
-	char why[160];
+	char why[600], who[200], pwbuf[400];
 
 	if (!priv)
-		fix_zero(ctx, &r, pod->spec, "runAsUser", ctx->opts->uid);
+		fix_zero(ctx, &r, pod->spec, "runAsUser", pod_want);
 	if (!hd_int(hd_get(pod_sc(pod), "runAsUser"), &pu))
 		pu = 0;
 	for (i = 0; i < pod->nctrs; i++) {
 		struct hd_container *c = &pod->ctrs[i];
 		struct hd_fref cr = CTR_REF(TR, "runAsUser", pod, c);
+		long u = want_uid(ctx, c);
 
-		if (hd_ctr_privileged_kept(ctx, pod, c))
+		if (stays_root(ctx, pod, c))
 			continue;
-		fix_zero(ctx, &cr, c->node, "runAsUser", ctx->opts->uid);
+		fix_zero(ctx, &cr, c->node, "runAsUser", u);
 		if (has_nonzero(ctr_sc(c), "runAsUser")) {
 			own = own ? own : c->name;
 			continue;
@@ -286,51 +408,67 @@ static void users(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *p
 		if (!bare)
 			bare = c->name;
 		if (priv && pu == 0) {
-			snprintf(why, sizeof(why), "privileged container '%s' of the pod "
-				 "stays root, so not at pod level", priv->name);
-			put_id(ctx, &cr, c->node, "runAsUser", ctx->opts->uid, why);
+			snprintf(why, sizeof(why), "%s of the pod stays root, so not at pod level",
+				 root_who(ctx, pod, priv, who, sizeof(who)));
+			put_id(ctx, &cr, c->node, "runAsUser", u, why);
+		} else if (pu == 0 && u != pod_want) {
+			put_id(ctx, &cr, c->node, "runAsUser", u,
+			       why_uid(ctx, c, u, why, sizeof(why)) ? why
+			       : "not the user of the pod's image");
 		}
 	}
 	if (priv || hd_get(pod_sc(pod), "runAsUser") || (!bare && pod->nctrs))
 		return;
-	if (own)
+	if ((pw = why_uid(ctx, first, pod_want, pwbuf, sizeof(pwbuf))) != NULL)
+		snprintf(why, sizeof(why), "%s", pw);
+	else if (own)
 		snprintf(why, sizeof(why), "container '%s' sets none", bare);
 	else
 		snprintf(why, sizeof(why), "no numeric user in the manifest");
-	put_id(ctx, &r, pod->spec, "runAsUser", ctx->opts->uid, why);
+	put_id(ctx, &r, pod->spec, "runAsUser", pod_want, why);
+}
+
+/* The user @c runs with: its own runAsUser, else the pod's (0: none). */
+static long long run_uid(const struct hd_pod *pod, const struct hd_container *c)
+{
+	long long u;
+
+	if (c && hd_int(hd_get(ctr_sc(c), "runAsUser"), &u))
+		return u;
+	return hd_int(hd_get(pod_sc(pod), "runAsUser"), &u) ? u : 0;
 }
 
 /*
- * runAsGroup follows the user: a container with its own runAsUser gets that
- * number as its group, the others the pod's group (the pod's runAsUser, or
- * --gid beside the UID harden set).
+ * runAsGroup follows the user: the image's group when the user is the
+ * image's, else a runAsUser number of the manifest's own, else --gid
+ * beside the UID harden set.  At pod level (the first container's) where
+ * it can.
  */
 static void groups(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *priv)
 {
 	struct hd_fref r = POD_REF(TR, "runAsGroup", pod);
 	struct yn *psc = pod_sc(pod);
-	long long pod_uid = 0, pg;
+	const struct hd_container *first = first_bare(ctx, pod);
+	long long pg, u;
 	bool pod_needed = pod->nctrs == 0;
 	size_t i;
-	char why[160];
+	char why[300];
 
-	if (!own_id(psc, "runAsUser", &pod_uid))
-		pod_uid = 0;
-	pg = group_for(ctx, NULL, pod_uid, why, sizeof(why));
+	pg = want_gid(ctx, first, run_uid(pod, NULL), why, sizeof(why));
 	root_group(ctx, &r, pod->spec, "runAsGroup", pg);
 	for (i = 0; i < pod->nctrs; i++) {
 		struct hd_container *c = &pod->ctrs[i];
 		struct hd_fref cr = CTR_REF(TR, "runAsGroup", pod, c);
-		char cwhy[160];
-		long long u, g;
+		char cwhy[300];
+		long long g;
 
-		if (hd_ctr_privileged_kept(ctx, pod, c))
+		if (stays_root(ctx, pod, c))
 			continue;
-		g = group_for(ctx, ctr_sc(c), pod_uid, cwhy, sizeof(cwhy));
+		g = want_gid(ctx, c, run_uid(pod, c), cwhy, sizeof(cwhy));
 		root_group(ctx, &cr, c->node, "runAsGroup", g);
 		if (hd_get(ctr_sc(c), "runAsGroup") || hd_get(psc, "runAsGroup"))
 			continue;
-		if (own_id(ctr_sc(c), "runAsUser", &u) || priv)
+		if (own_id(ctr_sc(c), "runAsUser", &u) || priv || g != pg)
 			put_id(ctx, &cr, c->node, "runAsGroup", g, cwhy);
 		else
 			pod_needed = true;
@@ -339,23 +477,33 @@ static void groups(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *
 		put_id(ctx, &r, pod->spec, "runAsGroup", pg, why);
 }
 
-/* fsGroup (pod level only) follows the pod's group, else its user. */
+/*
+ * fsGroup (pod level only): the group owning the first container's image
+ * volumes (its profile), else the pod's group, else its user, else the
+ * group every container runs with.
+ */
 static void fs_group(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	struct hd_fref r = POD_REF(TR, "fsGroup", pod);
 	struct yn *psc = pod_sc(pod);
+	const struct hd_container *first = first_bare(ctx, pod);
+	const struct hd_image_profile *p = first ? hd_ctr_image(ctx, first) : NULL;
 	long long g = 0, common = -1, v;
 	size_t i;
-	char why[160];
+	char why[300];
 
-	if (has_nonzero(psc, "runAsGroup") && hd_int(hd_get(psc, "runAsGroup"), &g)) {
+	if (p && p->fs_group >= 0 && p->user > 0 && run_uid(pod, first) == p->user) {
+		g = p->fs_group;
+		snprintf(why, sizeof(why), "the group of image '%s' (profile %s)",
+			 hd_str(hd_get(first->node, "image")), p->name);
+	} else if (has_nonzero(psc, "runAsGroup") && hd_int(hd_get(psc, "runAsGroup"), &g)) {
 		snprintf(why, sizeof(why), "the pod's runAsGroup");
 	} else if (own_id(psc, "runAsUser", &g)) {
 		snprintf(why, sizeof(why), "the group of runAsUser %lld", g);
 	} else {
 		/* one group that every container runs with */
 		for (i = 0; i < pod->nctrs && common != 0; i++) {
-			if (hd_ctr_privileged_kept(ctx, pod, &pod->ctrs[i]))
+			if (stays_root(ctx, pod, &pod->ctrs[i]))
 				continue;
 			if (!hd_int(hd_get(ctr_sc(&pod->ctrs[i]), "runAsGroup"), &v) || v == 0 ||
 			    (common > 0 && v != common))
@@ -372,9 +520,79 @@ static void fs_group(struct hd_ctx *ctx, struct hd_pod *pod)
 		put_id(ctx, &r, pod->spec, "fsGroup", g, why);
 }
 
+/* Is variable @name set in Kubernetes env list / Compose environment @env? */
+static bool env_has(const struct yn *env, const char *name)
+{
+	size_t i, l = strlen(name);
+
+	if (!env)
+		return false;
+	if (env->kind == YN_MAP)
+		return hd_get(env, name) != NULL;
+	for (i = 0; env->kind == YN_SEQ && i < env->nkids; i++) {
+		const struct yn *it = env->kids[i];
+		const char *s = it->kind == YN_MAP ? hd_str(hd_get(it, "name")) : hd_str(it);
+
+		if (s && !strncmp(s, name, l) && (s[l] == '\0' || (s[l] == '=' && it->kind != YN_MAP)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The environment @p's image needs to start directly as its user (vault:
+ * SKIP_CHOWN, SKIP_SETCAP), where the manifest does not set it: Kubernetes
+ * container @c, or Compose service @svc.
+ */
+static void image_env(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *node, bool k8s,
+		      const struct hd_image_profile *p)
+{
+	struct ystream *ys = &ctx->job->ys;
+	struct hd_buf names = HD_BUF_INIT;
+	const char *key = k8s ? "env" : "environment";
+	struct yn *env;
+	size_t i;
+
+	for (i = 0; p && i < p->nenv; i++) {
+		env = hd_get(node, key);
+		if (env_has(env, p->env_keys[i]))
+			continue;
+		if (k8s || (env && env->kind == YN_SEQ)) {
+			struct yn *seq = hd_want_seq(ctx, TR, node, key), *m;
+
+			if (!seq)
+				break;
+			if (k8s) {
+				m = ye_map(ys);
+				ye_map_add(ys, m, "name", ye_scalar(ys, p->env_keys[i], YT_STR));
+				ye_map_add(ys, m, "value", ye_scalar(ys, p->env_vals[i], YT_STR));
+			} else {
+				m = ye_scalar(ys, hd_arena_printf(&ctx->job->arena, "%s=%s",
+								  p->env_keys[i], p->env_vals[i]),
+					      YT_STR);
+			}
+			ye_seq_append(ys, seq, m);
+		} else {
+			struct yn *map = hd_want_map(ctx, TR, node, key);
+
+			if (!map)
+				break;
+			hd_put(ctx, TR, map, p->env_keys[i], p->env_vals[i], YT_STR);
+		}
+		hd_buf_printf(&names, "%s%s=%s", names.len ? ", " : "", p->env_keys[i],
+			      p->env_vals[i]);
+	}
+	if (names.len)
+		hd_find(ctx, r, node, HD_SEV_MEDIUM, true, false,
+			"%s set: image '%s' needs it to start directly as its user (profile %s)",
+			names.data, hd_str(hd_get(node, "image")), p->name);
+	hd_buf_release(&names);
+}
+
 static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	struct hd_container *priv;
+	size_t i;
 
 	if (pod->windows)
 		return;
@@ -384,6 +602,13 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	users(ctx, pod, priv);
 	groups(ctx, pod, priv);
 	fs_group(ctx, pod);
+	for (i = 0; i < pod->nctrs; i++) {
+		struct hd_container *c = &pod->ctrs[i];
+		struct hd_fref cr = CTR_REF(TR, "env", pod, c);
+
+		if (!stays_root(ctx, pod, c) && run_uid(pod, c) != 0)
+			image_env(ctx, &cr, c->node, true, hd_ctr_image(ctx, c));
+	}
 	if (!hd_true(hd_get(pod->spec, "hostNetwork")))
 		hd_keep_low_ports(ctx, pod);
 }
@@ -428,18 +653,36 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
 	struct hd_fref r = SVC_REF(TR, "user", svc);
 	struct yn *u = hd_get(svc->node, "user");
+	const struct hd_image_profile *p = hd_svc_image(ctx, svc);
 	const char *s = hd_str(u), *colon;
 	enum id_kind uk, gk = ID_EMPTY;
 	long long un = 0, gn = 0;
-	char val[64], msg[300];
+	char val[64], msg[600], prof[400] = "";
 	size_t l;
 
 	if (tr_svc_privileged(ctx, svc, TR))
 		return; /* no-privileged reports it */
-	snprintf(val, sizeof(val), "%ld:%ld", ctx->opts->uid, ctx->opts->gid);
+	if (p && !p->direct && (!u || (hd_str(u) && !*hd_str(u)) ||
+				hd_node_type(yn_deref(u)) == YT_NULL)) {
+		/* root is what this image needs: taking it is the unsafe fix */
+		snprintf(msg, sizeof(msg), "image '%s' cannot start as a non-root user unchanged "
+			 "(profile %s: %s): left root, drop-capabilities adds back what its "
+			 "entrypoint needs; a non-root user would be set",
+			 hd_str(hd_get(svc->node, "image")), p->name, p->note ? p->note : p->source);
+		if (!tr_unsafe(ctx, &r, u ? u : svc->node, msg))
+			return;
+	}
+	if (p && p->user > 0) {
+		snprintf(val, sizeof(val), "%ld:%ld", p->user, p->group >= 0 ? p->group : p->user);
+		snprintf(prof, sizeof(prof), " (the user of image '%s', profile %s: %s)",
+			 hd_str(hd_get(svc->node, "image")), p->name, p->note ? p->note : p->source);
+	} else {
+		snprintf(val, sizeof(val), "%ld:%ld", ctx->opts->uid, ctx->opts->gid);
+	}
 	if (!u) {
 		hd_put(ctx, TR, svc->node, "user", val, YT_STR);
-		hd_find(ctx, &r, svc->node, HD_SEV_HIGH, true, false, "user: \"%s\"", val);
+		hd_find(ctx, &r, svc->node, HD_SEV_HIGH, true, false, "user: \"%s\"%s", val, prof);
+		image_env(ctx, &r, svc->node, false, p);
 		return;
 	}
 	if (!s || u->kind != YN_SCALAR || is_interpolated(s))
@@ -455,8 +698,10 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		/* `user:`, `user: ~`, `user: ""`: the image's user, often root */
 		snprintf(msg, sizeof(msg), "user %s%s%s (unset: the image's user) set to \"%s\"",
 			 u->tlen ? "'" : "", u->tlen ? s : "empty", u->tlen ? "'" : "", val);
-		if (tr_notable(ctx, &r, u, msg))
+		if (tr_notable(ctx, &r, u, msg)) {
 			hd_put(ctx, TR, svc->node, "user", val, YT_STR);
+			image_env(ctx, &r, svc->node, false, p);
+		}
 		return;
 	}
 	if (uk == ID_ROOT || uk == ID_EMPTY) {
@@ -465,8 +710,12 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			hd_put(ctx, TR, svc->node, "user", val, YT_STR);
 		return;
 	}
+	if (uk == ID_NUM || uk == ID_NAME)
+		image_env(ctx, &r, svc->node, false, p); /* a non-root user of its own */
 	if (gk != ID_ROOT)
 		return;
+	if (p && p->group == 0 && uk == ID_NUM && un == p->user)
+		return; /* the image's own user and group 0, as its profile says */
 	/* the group follows the user: its own number, or a name's primary group */
 	if (uk == ID_NUM)
 		snprintf(val, sizeof(val), "%.*s:%lld", (int)l, s, un);
@@ -497,12 +746,26 @@ const struct hd_transform hd_tr_run_as_non_root = {
 		"A container whose privileged: true stays is left as it is (root); the\n"
 		"pod's other containers then get runAsNonRoot and their user at\n"
 		"container level, since the pod level would reach it too.\n"
-		"A container that declares a containerPort below 1024 and that harden\n"
-		"makes non-root gets the pod sysctl net.ipv4.ip_unprivileged_port_start=0\n"
+		"A container that declares a containerPort below 1024 (or, declaring\n"
+		"none, whose image listens on one: nginx 80) and that harden makes\n"
+		"non-root gets the pod sysctl net.ipv4.ip_unprivileged_port_start=0\n"
 		"(a namespaced, PSS-allowed sysctl) so it can still bind it.\n"
+		"Image profiles (data/images.yaml, .harden.yaml images:): an image\n"
+		"with a user of its own runs as it instead of 10001 (postgres 999:999,\n"
+		"alpine postgres 70:70, nginx 101:101, redis 999), with its group, 0\n"
+		"where it makes its paths group-0 writable (grafana 472:0,\n"
+		"elasticsearch 1000:0, bitnami 1001:0; that runAsGroup/fsGroup 0 or\n"
+		"user \"472:0\" is not reported), fsGroup the group owning its volumes,\n"
+		"and the environment it needs to start directly as its user (vault:\n"
+		"SKIP_CHOWN, SKIP_SETCAP). Containers whose images differ get their\n"
+		"user at container level. An image that cannot start non-root\n"
+		"unchanged (httpd, the root gitea image) stays root, and\n"
+		"drop-capabilities adds back what its entrypoint needs; making it\n"
+		"non-root anyway is an unsafe fix (--unsafe-fixes).\n"
 		"Breaks: images that must run as root (write root-owned paths, bind\n"
 		"undeclared low ports on runtimes that do not allow it).\n"
-		"Compose: sets user: \"10001:10001\" (--uid/--gid) when unset or empty\n"
+		"Compose: sets user: \"10001:10001\" (--uid/--gid; the image's own\n"
+		"user and group where its profile has one) when unset or empty\n"
 		"(user: \"\", ~). A root user (root, 0 and its spellings 00, +0, -0,\n"
 		"0x0, 0_0, \" 0\") or a root group (\"1000:0\") is kept and reported;\n"
 		"--unsafe-fixes changes it (\"1000:0\" becomes \"1000:1000\", \"app:root\"\n"
