@@ -79,6 +79,8 @@ def check(src):
             name = next((n for n in want if c["Name"].endswith("-" + n)),
                         None)
         if name not in want:
+            bad.append("%s: no such service or container in %s"
+                       % (c["Name"], src))
             continue
         user, ro, caps = want[name]
         got = c["Config"].get("User") or ""

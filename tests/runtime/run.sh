@@ -42,15 +42,18 @@ bash "$here/images/build.sh" || { echo "runtime: image build failed"; exit 1; }
 # containers of the running stack $1 (compose project or kube pods), no infra
 ctrs() {
 	if [ "$1" = kube ]; then
-		podman ps -a --format '{{.ID}} {{.PodName}} {{.IsInfra}}' |
-			awk '$2 ~ /^rt-/ && $3 == "false" {print $1}'
+		podman ps -a --pod --format '{{.ID}} {{.PodName}} {{.Names}}' |
+			awk '$2 ~ /^rt-/ && $3 !~ /-infra$/ {print $1}'
 	else
 		podman ps -a -q --filter "label=io.podman.compose.project=rt-$1"
 	fi
 }
 
-http_ok() { # CONTAINER PORT
-	podman run --rm --network "container:$1" --entrypoint python3 "$CLIENT" \
+http_ok() { # CONTAINER PORT: from a client in its network namespace
+	local pod net=(--network "container:$1")
+	pod=$(podman inspect -f '{{.Pod}}' "$1")
+	[ -n "$pod" ] && net=(--pod "$pod")
+	podman run --rm "${net[@]}" --entrypoint python3 "$CLIENT" \
 		-c "import urllib.request as u, sys
 sys.exit(u.urlopen('http://127.0.0.1:$2/', timeout=3).status != 200)" \
 		>/dev/null 2>&1
@@ -106,6 +109,8 @@ stop() { # STACK DIR
 		podman pod rm -f "pod_rt-$1" 2>/dev/null
 		podman network rm -f "rt-$1_default" 2>/dev/null
 	fi
+	[ "$1" = kube ] && vols="$vols $(grep -A2 '^kind: PersistentVolumeClaim' \
+		"$2/play.yaml" | sed -n 's/^  name: //p')"
 	for v in $vols; do podman volume rm -f "$v"; done
 } >>"$2/log" 2>&1
 
@@ -116,11 +121,14 @@ wait_healthy() { # STACK DIR N: "ok" or why not, within RT_TIMEOUT s
 		for c in $(ctrs "$1"); do
 			n=$((n + 1))
 			state=$(podman inspect -f '{{.State.Status}}' "$c")
-			if [ "$state" = exited ]; then
+			# kube play restarts failed containers (restartPolicy)
+			if [ "$state" = exited ] || [ "$(podman inspect \
+				-f '{{.RestartCount}}' "$c")" != 0 ]; then
 				echo "$(podman inspect -f '{{.Name}}' "$c") exited"
 				return 1
 			fi
-			[ "$state" = running ] && probe "$c" && ok=$((ok + 1))
+			[ "$state" = running ] && probe "$c" 2>/dev/null &&
+				ok=$((ok + 1))
 		done
 		[ "$n" = "$3" ] && [ "$ok" = "$n" ] && { echo ok; return 0; }
 		if [ $((SECONDS - t0)) -ge "$RT_TIMEOUT" ]; then
@@ -157,17 +165,15 @@ run_one() { # STACK MODE: prints "ok" or why not
 		stop "$s" "$d"
 		return
 	fi
-	r=$(wait_healthy "$s" "$d" "$n")
+	r=$(wait_healthy "$s" "$d" "$n" 2>>"$d/log")
 	if [ "$r" = ok ] && [ "$m" != written ]; then
-		bad=$(for c in $(ctrs "$s"); do podman inspect "$c"; done |
-			/usr/bin/python3 -c 'import json,sys
-print(json.dumps([c for l in [json.loads(x) for x in sys.stdin.read().replace("]\n[", "]\0[").split("\0")] for c in l]))' |
+		bad=$(podman inspect $(ctrs "$s") 2>>"$d/log" |
 			/usr/bin/python3 "$here/rt.py" check "$f")
 		[ -n "$bad" ] && r="not hardened: ${bad//$'\n'/; }"
 	fi
 	if [ "$r" != ok ]; then
 		for c in $(ctrs "$s"); do
-			echo "== $(podman inspect -f '{{.Name}}' "$c")"
+			echo "== $(podman inspect -f '{{.Name}}' "$c" 2>&1)"
 			podman logs --tail 20 "$c" 2>&1
 		done >>"$d/log"
 	fi

@@ -20,6 +20,7 @@ in_root() { chroot "$R" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 	DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"; }
 apt_in() { in_root apt-get install -y -qq --no-install-recommends "$@" \
 	>>"$R.log" 2>&1 || { tail -20 "$R.log"; return 1; }; }
+# (paths under $R never go through /var/run: it is an absolute symlink)
 put() { install -D -m "$1" "$here/files/$2" "$R$3"; }
 
 setup_postgres() {
@@ -32,10 +33,10 @@ setup_postgres() {
 	sed -ri 's/#(create_main_cluster) .*$/\1 = false/' \
 		"$R/etc/postgresql-common/createcluster.conf"
 	apt_in postgresql postgresql-client gosu libnss-wrapper
-	mkdir -p "$R/var/run/postgresql" "$R/var/lib/postgresql/data"
+	mkdir -p "$R/run/postgresql" "$R/var/lib/postgresql/data"
 	in_root chown -R postgres:postgres /var/run/postgresql \
 		/var/lib/postgresql/data
-	chmod 3777 "$R/var/run/postgresql"
+	chmod 3777 "$R/run/postgresql"
 	chmod 1777 "$R/var/lib/postgresql/data"
 	put 755 postgres-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 	CHANGES=(--change 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
