@@ -118,7 +118,9 @@ import_as() { # TAG KEY CHANGES...
 	shift 2
 	tar -C "$R" --exclude=./proc/* --exclude=./var/cache/apt/archives/*.deb \
 		--exclude=./var/lib/apt/lists/* -c . |
-		podman import --quiet "$@" --change "LABEL harden.rt.key=$key" \
+		podman import --quiet \
+			--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+			"$@" --change "LABEL harden.rt.key=$key" \
 			- "$tag" >/dev/null
 }
 
