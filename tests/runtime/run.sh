@@ -71,17 +71,18 @@ probe() { # CONTAINER: the health probe its image calls for
 	local img
 	img=$(podman inspect -f '{{.ImageName}}' "$1")
 	case $img in
-	*/postgres:*) podman exec "$1" pg_isready -q -h 127.0.0.1 ;;
+	# 0: healthy, 1: not (yet), 2: never (other exit codes become 1)
+	*/postgres:*) podman exec "$1" pg_isready -q -h 127.0.0.1 || return 1 ;;
 	*/mariadb:*) podman exec "$1" mariadb-admin ping -h 127.0.0.1 \
-		--protocol=tcp --silent >/dev/null 2>&1 ;;
+		--protocol=tcp --silent >/dev/null 2>&1 || return 1 ;;
 	*/redis:*) # a redis that answers but cannot save (ERR) will not recover
 		[ "$(podman exec "$1" redis-cli -h 127.0.0.1 ping 2>&1)" = PONG ] ||
 			return 1
 		case $(podman exec "$1" redis-cli -h 127.0.0.1 save 2>&1) in
 		OK) return 0 ;; ERR*) return 2 ;; *) return 1 ;;
 		esac ;;
-	*/nginx:*) http_ok "$1" 80 ;;
-	*/acme/*) http_ok "$1" 8000 ;;
+	*/nginx:*) http_ok "$1" 80 || return 1 ;;
+	*/acme/*) http_ok "$1" 8000 || return 1 ;;
 	*) return 1 ;;
 	esac
 }
