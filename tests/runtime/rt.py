@@ -4,13 +4,21 @@
                         PVCs, not StatefulSets: write IN with each StatefulSet
                         as a Deployment of the same pod template plus one PVC
                         per volumeClaimTemplate (the hardened template is
-                        what runs, unchanged).
+                        what runs, unchanged). kube play makes an emptyDir a
+                        named volume that takes the owner and mode of the
+                        image's directory; the kubelet makes an empty 0777
+                        directory (group fsGroup, setgid, with fsGroup): each
+                        emptyDir becomes a hostPath to such a directory
+                        under OUT's directory. kube play ignores pod
+                        sysctls: they are written to OUT.sysctls, one
+                        name=value a line, for run.sh to pass to podman.
   rt.py check FILE      read `podman inspect` JSON of a stack's containers on
                         stdin; print one line per way in which the hardening
                         FILE asks for is not in force (user, read-only root,
                         capabilities), nothing when all is.
 """
 import json
+import os
 import sys
 
 import yaml
@@ -35,9 +43,37 @@ def play(src, dst):
                              "persistentVolumeClaim": {"claimName": claim}})
             spec.pop("serviceName", None)
             doc["kind"] = "Deployment"
+        if doc.get("kind") in ("Deployment", "Pod"):
+            emptydirs(doc, os.path.dirname(os.path.abspath(dst)))
         out.append(doc)
     with open(dst, "w") as f:
         yaml.safe_dump_all(out, f, sort_keys=False)
+    with open(dst + ".sysctls", "w") as f:
+        for doc in out:
+            spec = doc.get("spec") or {}
+            pod = spec.get("template", {}).get("spec", spec)
+            for sc in (pod.get("securityContext") or {}).get("sysctls") or []:
+                f.write("%s=%s\n" % (sc["name"], sc["value"]))
+
+
+def emptydirs(doc, base):
+    """each emptyDir as the kubelet makes it: an empty 0777 directory"""
+    pod = doc["spec"]["template"]["spec"] if doc["kind"] != "Pod" \
+        else doc["spec"]
+    fsgroup = (pod.get("securityContext") or {}).get("fsGroup")
+    for v in pod.get("volumes") or []:
+        if "emptyDir" not in v:
+            continue
+        d = os.path.join(base, "emptydir", doc["metadata"]["name"],
+                         v["name"])
+        os.makedirs(d)
+        if fsgroup is not None:
+            os.chown(d, -1, int(fsgroup))
+            os.chmod(d, 0o2777)
+        else:
+            os.chmod(d, 0o777)
+        del v["emptyDir"]
+        v["hostPath"] = {"path": d, "type": "Directory"}
 
 
 def wanted(src):

@@ -12,12 +12,15 @@
 #   and Kubernetes do not: containers get --read-only-tmpfs=false.
 # - Docker sets net.ipv4.ip_unprivileged_port_start=0 in every container;
 #   podman does not: Compose stacks get that sysctl (as under Docker). The
-#   Kubernetes stack does not (as under CRI-O; containerd 2 sets it).
+#   Kubernetes stack does not (as under CRI-O; containerd 2 sets it), but
+#   kube play ignores pod sysctls: those of the manifest become the
+#   default_sysctls of the kube play run.
 # - podman kube play (4.3) has no StatefulSet: it runs as a Deployment of the
 #   same (hardened) pod template with a PVC per volumeClaimTemplate (rt.py).
 # - kube play makes each emptyDir a named volume named after it; over a
-#   directory of the image it takes that directory's owner and mode, else
-#   the container's user owns it (Kubernetes: 0777, group fsGroup).
+#   directory of the image it takes that directory's owner and mode (the
+#   kubelet: an empty 0777 directory, group fsGroup): rt.py mounts such a
+#   directory instead (hostPath).
 # - A tmpfs over a directory of the image keeps that directory's mode, owner
 #   root, with runc 1.1.5 even when mode= is given (runc#3911, fixed in
 #   1.1.8, where an explicit mode= wins; Docker behaves the same).
@@ -103,8 +106,13 @@ PY
 
 start() { # STACK FILE DIR
 	if [ "$1" = kube ]; then
-		/usr/bin/python3 "$here/rt.py" play "$2" "$3/play.yaml" &&
-			podman kube play --quiet "$3/play.yaml"
+		/usr/bin/python3 "$here/rt.py" play "$2" "$3/play.yaml" || return
+		# pod sysctls, which kube play ignores, as default sysctls
+		local list
+		list=$(sort -u "$3/play.yaml.sysctls" | sed 's/.*/"&"/' | paste -sd, -)
+		sed "s/^\[containers\]\$/&\ndefault_sysctls = [$list]/" \
+			"$CONTAINERS_CONF" >"$3/containers.conf"
+		CONTAINERS_CONF=$3/containers.conf podman kube play --quiet "$3/play.yaml"
 	else
 		(cd "$3" && podman-compose -p "rt-$1" -f "$2" \
 			--podman-run-args="$RUN_ARGS" up -d)
