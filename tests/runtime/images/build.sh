@@ -125,7 +125,7 @@ import_as() { # TAG KEY CHANGES...
 }
 
 build_one() {
-	local name=$1 key tag
+	local name=$1 key tag old
 	key=$(hash_of "$here/base.sh" "$here/build.sh" \
 		"$here"/files/"$name"[-.]* "$here"/files/server.py)
 	case $name in
@@ -137,6 +137,11 @@ build_one() {
 		return 0
 	fi
 	echo "runtime: building image $name (key $key)"
+	old=$(podman image inspect --format '{{.Id}}' "$tag" 2>/dev/null) || :
+	if [ "$name" = pyapp ]; then
+		old="$old $(podman image inspect --format '{{.Id}}' \
+			registry.example.org/acme/cache-app:1.0 2>/dev/null || :)"
+	fi
 	R=$CACHE/work-$name
 	rm -rf "$R"; : >"$R.log"
 	cp -a "$BASE" "$R"
@@ -155,6 +160,8 @@ build_one() {
 		import_as "$TAGS" "$key" "${CHANGES[@]}"
 	fi
 	rm -rf "$R" "$R.log"
+	# the image this one replaces (still used: kept)
+	for o in $old; do podman rmi "$o" >/dev/null 2>&1 || :; done
 }
 
 if [ ! -d "$BASE" ]; then
