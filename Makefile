@@ -242,6 +242,19 @@ valgrind-suite: valgrind-unit harden $(BUILD)/tests/libinject.so $(BUILD)/tests/
 bench: deps harden
 	SHARED=$(SHARED) bash bench/run.sh
 
+# The runtime proof (tests/runtime/run.sh): start real containers with podman
+# as written and after harden; images are built locally (no registry) and
+# cached in /var/cache/harden-runtime and podman's store, keyed by what
+# built them. runtime-table adds the run with the image profiles off.
+RTPKGS = podman runc podman-compose debootstrap python3 python3-yaml
+runtime-test: harden
+	@$(MAKE) --no-print-directory apt-install PKGS="$(RTPKGS)"
+	HARDEN=./harden bash tests/runtime/run.sh
+
+runtime-table: harden
+	@$(MAKE) --no-print-directory apt-install PKGS="$(RTPKGS)"
+	HARDEN=./harden RUNTIME_PROFILES_OFF=1 bash tests/runtime/run.sh || :
+
 install: harden
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 harden $(DESTDIR)$(PREFIX)/bin/harden
@@ -254,4 +267,4 @@ clean:
 
 -include $(wildcard $(BUILD)/*/*.d)
 
-.PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz check-includes
+.PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz check-includes runtime-test runtime-table
