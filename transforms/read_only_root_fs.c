@@ -334,9 +334,10 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 
 		if (!strcmp(w->path, "/tmp") || svc_covers(svc->node, w->path))
 			continue;
-		add[n++] = w->mode ? hd_arena_printf(&ctx->job->arena, "%s:mode=%s", w->path,
-						     w->mode)
-				   : w->path;
+		/* an explicit mode: a tmpfs over an image directory otherwise
+		 * takes that directory's mode, owner root (runc, Docker) */
+		add[n++] = hd_arena_printf(&ctx->job->arena, "%s:mode=%s", w->path,
+					   w->mode ? w->mode : "1777");
 	}
 	if (!add_tmpfs(ctx, svc, add, n))
 		return;
@@ -345,14 +346,16 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			"read_only: true, tmpfs at /tmp");
 	for (i = tmp; i < n; i++) {
 		const struct hd_image_path *w = NULL;
-		size_t k;
+		size_t k, len = strcspn(add[i], ":");
 
 		for (k = 0; k < p->nwritable; k++)
-			if (!strncmp(add[i], p->writable[k].path, strlen(p->writable[k].path)))
+			if (strlen(p->writable[k].path) == len &&
+			    !strncmp(add[i], p->writable[k].path, len))
 				w = &p->writable[k];
 		hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, false,
-			"tmpfs at %s: image '%s' writes it (profile %s)%s", add[i],
-			hd_str(hd_get(svc->node, "image")), p->name, w && w->data ?
+			"tmpfs at %.*s (%s): image '%s' writes it (profile %s)%s", (int)len,
+			add[i], add[i] + len + 1, hd_str(hd_get(svc->node, "image")), p->name,
+			w && w->data ?
 			"; a tmpfs forgets it at each restart: mount a named volume there "
 			"to keep it" : "");
 		if (w && w->data)
@@ -384,10 +387,13 @@ const struct hd_transform hd_tr_read_only_root_fs = {
 		"/tmp: add emptyDir mounts, or declare the image in .harden.yaml.\n"
 		"Compose: read_only: true plus tmpfs: [/tmp] unless /tmp is already a\n"
 		"tmpfs or a volume, and a tmpfs for each path the image's profile\n"
-		"writes (with its mode where it needs one); a tmpfs over data (caddy\n"
-		"/data) is a warning: mount a named volume to keep it. An explicit\n"
-		"read_only: false is kept. A container or service whose privileged:\n"
-		"true stays is left alone.\n"
+		"writes, with mode=1777 (or the profile's mode): without one the\n"
+		"tmpfs takes the mode of the image's directory, owned by root, which\n"
+		"the image's user cannot write (runc older than 1.1.8, as in Debian\n"
+		"12, ignores mode=: run such a stack on a newer runc or crun); a\n"
+		"tmpfs over data (caddy /data) is a warning: mount a named volume\n"
+		"to keep it. An explicit read_only: false is kept. A container or\n"
+		"service whose privileged: true stays is left alone.\n"
 		"Opt out: --skip read-only-root-fs.",
 	.run_pod = run_pod,
 	.run_service = run_service,

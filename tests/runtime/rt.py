@@ -12,6 +12,14 @@
                         under OUT's directory. kube play ignores pod
                         sysctls: they are written to OUT.sysctls, one
                         name=value a line, for run.sh to pass to podman.
+  rt.py compose IN OUT  runc older than 1.1.8 (Debian 12's) ignores a tmpfs's
+                        mode= over a directory of the image and gives it
+                        that directory's mode, owner root (runc#3911; Docker
+                        with runc >= 1.1.8 and crun honour it): write IN
+                        with podman's U option added to each tmpfs that has
+                        a mode= (the tmpfs then belongs to the service's
+                        user, who can write it, as with the mode), nothing
+                        else changed. run.sh uses it on such a runc only.
   rt.py check FILE      read `podman inspect` JSON of a stack's containers on
                         stdin; print one line per way in which the hardening
                         FILE asks for is not in force (user, read-only root,
@@ -105,6 +113,23 @@ def wanted(src):
     return want
 
 
+def compose(src, dst):
+    docs = list(yaml.safe_load_all(open(src)))
+    n = 0
+    for doc in docs:
+        for svc in ((doc or {}).get("services") or {}).values():
+            t = svc.get("tmpfs")
+            if isinstance(t, str):
+                t = [t]
+            if not t:
+                continue
+            svc["tmpfs"] = [x + ",U" if ":" in x and "mode=" in
+                            x.split(":", 1)[1] else x for x in t]
+            n += sum(a != b for a, b in zip(t, svc["tmpfs"]))
+    yaml.safe_dump_all(docs, open(dst, "w"), sort_keys=False)
+    print(n)
+
+
 def check(src):
     want = wanted(src)
     bad = []
@@ -137,5 +162,7 @@ def check(src):
 if __name__ == "__main__":
     if sys.argv[1] == "play":
         play(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "compose":
+        compose(sys.argv[2], sys.argv[3])
     else:
         check(sys.argv[2])

@@ -23,7 +23,12 @@
 #   directory instead (hostPath).
 # - A tmpfs over a directory of the image keeps that directory's mode, owner
 #   root, with runc 1.1.5 even when mode= is given (runc#3911, fixed in
-#   1.1.8, where an explicit mode= wins; Docker behaves the same).
+#   1.1.8, where an explicit mode= wins, as with crun; Docker uses runc).
+#   harden writes mode=1777 on the tmpfs of an image's writable paths; on
+#   a runc older than 1.1.8 a Compose stack runs from a copy of the
+#   hardened file whose tmpfs with mode= also have podman's U (owned by
+#   the service's user: writable by it, as with the mode; rt.py compose),
+#   and the suite says so. The hardening checked is the hardened file's.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 HARDEN=${HARDEN:-$here/../../harden}
@@ -34,6 +39,14 @@ RT_TIMEOUT=${RT_TIMEOUT:-60}
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$here/containers.conf}
 CLIENT=registry.example.org/acme/stepdown-app:1.0
 RUN_ARGS="--read-only-tmpfs=false --sysctl=net.ipv4.ip_unprivileged_port_start=0"
+# runc older than 1.1.8 ignores tmpfs mode= (see above)
+RUNC_OLD_TMPFS=0
+if v=$(runc --version 2>/dev/null | sed -n 's/^runc version \([0-9.]*\).*/\1/p') &&
+	[ -n "$v" ] && [ "$(printf '%s\n1.1.8\n' "$v" | sort -V | head -1)" != 1.1.8 ]; then
+	RUNC_OLD_TMPFS=1
+	echo "runtime: runc $v ignores a tmpfs's mode= (runc#3911, fixed in" \
+		"1.1.8): Compose tmpfs with mode= run with podman's U as well"
+fi
 LOG=$(mktemp -d /tmp/harden-runtime.XXXXXX)
 
 modes="written default unsafe"
@@ -114,7 +127,13 @@ start() { # STACK FILE DIR
 			"$CONTAINERS_CONF" >"$3/containers.conf"
 		CONTAINERS_CONF=$3/containers.conf podman kube play --quiet "$3/play.yaml"
 	else
-		(cd "$3" && podman-compose -p "rt-$1" -f "$2" \
+		local f=$2
+		if [ "$RUNC_OLD_TMPFS" = 1 ]; then
+			f=$3/run-$1.yaml
+			echo "tmpfs with U: $(/usr/bin/python3 "$here/rt.py" \
+				compose "$2" "$f")" || return
+		fi
+		(cd "$3" && podman-compose -p "rt-$1" -f "$f" \
 			--podman-run-args="$RUN_ARGS" up -d)
 	fi
 }
