@@ -58,6 +58,9 @@ struct hd_transform {
 	const char *alias;  /* the Compose name of the same control, or NULL */
 	unsigned applies;   /* HD_APPLIES_* */
 	bool unsafe;        /* has fixes only applied with --unsafe-fixes */
+	/* its fields are Linux-only: run_pod never sees a Windows pod
+	 * (spec.os.name: windows), where the API rejects them */
+	bool linux_only;
 	const char *summary;
 	const char *explain;
 	void (*run_pod)(struct hd_ctx *ctx, struct hd_pod *pod);

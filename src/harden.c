@@ -374,7 +374,7 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 	 * shared anchors) is masked as what they move */
 	hd_mask_scan(ctx, root);
 	if (hd_is_k8s(root)) {
-		struct hd_pod *pods;
+		struct hd_pod *pods, *pv;
 		size_t np = hd_k8s_pods(ctx, root, &pods);
 
 		ctx->recognized++;
@@ -392,7 +392,9 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 					continue;
 				if (hd_pod_exempt(ctx, &pods[p], tr->name))
 					continue;
-				tr->run_pod(ctx, pod_view(ctx, &pods[p], tr->name));
+				pv = pod_view(ctx, &pods[p], tr->name);
+				if (!(tr->linux_only && pv->windows))
+					tr->run_pod(ctx, pv);
 			}
 		}
 		free(pods);

@@ -265,6 +265,35 @@ size_t hd_items(const struct yn *seq, struct yn ***items)
 	return seq->nkids;
 }
 
+struct yn *hd_item(const struct yn *seq, size_t *i)
+{
+	seq = seq ? yn_deref(seq) : NULL;
+	if (!seq || seq->kind != YN_SEQ)
+		return NULL;
+	for (; *i < seq->nkids; (*i)++)
+		if (!(seq->kids[*i]->flags & YF_DELETED))
+			return seq->kids[*i];
+	return NULL;
+}
+
+bool hd_first_visit(struct yn *n)
+{
+	if (n->flags & YF_NOTED)
+		return false;
+	n->flags |= YF_NOTED;
+	return true;
+}
+
+size_t hd_count(const struct yn *coll)
+{
+	return ye_count(coll);
+}
+
+const struct yn *hd_shared_anchor(const struct yn *n)
+{
+	return ye_shared_anchor(n);
+}
+
 /* ---- findings ------------------------------------------------------------ */
 
 static const struct yn *old_node(const struct yn *n)
@@ -565,4 +594,61 @@ void hd_del(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key)
 		return;
 	touch(ctx, tr, map);
 	ye_remove(k);
+}
+
+/* ---- writing items and new nodes ----------------------------------------- */
+
+struct yn *hd_new_str(struct hd_ctx *ctx, const char *text)
+{
+	return ye_scalar(&ctx->job->ys, text, YT_STR);
+}
+
+struct yn *hd_new_map(struct hd_ctx *ctx, ...)
+{
+	struct ystream *ys = &ctx->job->ys;
+	struct yn *m = ye_map(ys);
+	const char *k, *v;
+	va_list ap;
+
+	va_start(ap, ctx);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		ye_map_add(ys, m, k, ye_scalar(ys, v, YT_STR));
+	}
+	va_end(ap);
+	return m;
+}
+
+void hd_append(struct hd_ctx *ctx, struct yn *seq, struct yn *item)
+{
+	ye_seq_append(&ctx->job->ys, seq, item);
+}
+
+void hd_append_str(struct hd_ctx *ctx, struct yn *seq, const char *text)
+{
+	hd_append(ctx, seq, hd_new_str(ctx, text));
+}
+
+void hd_add(struct hd_ctx *ctx, struct yn *map, const char *key, struct yn *v)
+{
+	ye_map_add(&ctx->job->ys, map, key, v);
+}
+
+void hd_set_str(struct hd_ctx *ctx, struct yn *n, const char *text)
+{
+	ye_set_scalar(&ctx->job->ys, n, text, YT_STR);
+}
+
+struct yn *hd_to_seq(struct hd_ctx *ctx, struct yn *n)
+{
+	struct yn *seq = ye_seq(&ctx->job->ys);
+
+	hd_append_str(ctx, seq, n->text);
+	ye_replace(n, seq);
+	return seq;
+}
+
+void hd_remove_item(struct yn *it)
+{
+	ye_remove(it);
 }

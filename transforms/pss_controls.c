@@ -115,7 +115,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			const char *name = hd_str(hd_get(it, "name"));
 			char msg[200];
 
-			if (it->flags & YF_DELETED)
+			if (!hd_live(it))
 				continue;
 			total++;
 			if (in(name, safe_sysctls)) {
@@ -142,7 +142,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			const char *val = hd_str(v);
 			struct hd_fref r = POD_REF(TR, "appArmorProfile", pod);
 
-			if ((k->flags & YF_DELETED) || k->kind != YN_SCALAR ||
+			if (!hd_live(k) || k->kind != YN_SCALAR ||
 			    strncmp(k->text, "container.apparmor.security.beta.kubernetes.io/", 47))
 				continue;
 			if (!val || !*val || !strcmp(val, "runtime/default") ||
