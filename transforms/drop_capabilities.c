@@ -100,7 +100,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 		struct hd_container *c = &pod->ctrs[i];
 		struct hd_fref r = CTR_REF(TR, "capabilities_restricted", pod, c);
 		struct yn *caps = hd_get(ctr_sc(c), "capabilities");
-		struct yn *add = hd_get(caps, "add");
+		struct yn *add = hd_get(caps, "add"), *it;
 		const struct hd_image_profile *p = hd_ctr_image(ctx, c);
 		bool root = ctr_root(pod, c);
 		size_t kept = 0, nadd = 0;
@@ -123,13 +123,10 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				     add && add->kind == YN_SEQ ? add : NULL, ctr_add_list, c);
 		if (!add || add->kind != YN_SEQ)
 			continue;
-		for (j = 0; j < add->nkids; j++) {
-			struct yn *it = add->kids[j];
+		for (j = 0; (it = hd_item(add, &j)); j++) {
 			const char *cap = hd_str(it);
 			char msg[200];
 
-			if (!hd_live(it))
-				continue;
 			nadd++;
 			if (cap && (allowed(ctx, cap) || hd_image_needs_cap(p, cap, root))) {
 				kept++;
@@ -182,7 +179,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
 	struct hd_fref r = SVC_REF(TR, "cap_drop", svc);
 	struct yn *drop = as_seq(hd_get(svc->node, "cap_drop"));
-	struct yn *add = as_seq(hd_get(svc->node, "cap_add"));
+	struct yn *add = as_seq(hd_get(svc->node, "cap_add")), *it;
 	const struct hd_image_profile *p = hd_svc_image(ctx, svc);
 	bool root = svc_root(svc);
 	size_t j, kept = 0, total = 0;
@@ -205,13 +202,10 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	if (p)
 		profile_caps(ctx, &r, svc->node, p, root, hd_str(hd_get(svc->node, "image")),
 			     add, svc_add_list, svc);
-	for (j = 0; add && j < add->nkids; j++) {
-		struct yn *it = add->kids[j];
+	for (j = 0; (it = hd_item(add, &j)); j++) {
 		const char *cap = hd_str(it);
 		char msg[200];
 
-		if (!hd_live(it))
-			continue;
 		total++;
 		if (cap && (cap_in(ctx->opts->cap_allow, cap) || hd_image_needs_cap(p, cap, root))) {
 			kept++;

@@ -59,20 +59,17 @@ static const char *opt_norm(const char *s, char *buf, size_t n)
 static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
 	struct hd_fref r = SVC_REF(TR, "security_opt", svc);
-	struct yn *opts = as_seq(hd_get(svc->node, "security_opt"));
+	struct yn *opts = as_seq(hd_get(svc->node, "security_opt")), *it;
 	bool nnp = false;
 	size_t j;
 	char buf[128];
 
 	if (tr_svc_privileged(ctx, svc, TR))
 		return; /* no-privileged reports it */
-	for (j = 0; opts && j < opts->nkids; j++) {
-		struct yn *it = opts->kids[j];
+	for (j = 0; (it = hd_item(opts, &j)); j++) {
 		const char *o = opt_norm(hd_str(it), buf, sizeof(buf));
 		char msg[200];
 
-		if (!hd_live(it))
-			continue;
 		if (!strcmp(o, "no-new-privileges") || !strcmp(o, "no-new-privileges:true") ||
 		    !strcmp(o, "no-new-privileges=true")) {
 			nnp = true;
