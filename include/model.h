@@ -134,8 +134,6 @@ struct yn *hd_get_inherited(const struct yn *map, const char *key);
 /* Nested lookup: hd_getp(map, "securityContext", "capabilities", NULL). */
 struct yn *hd_getp(const struct yn *map, ...);
 /* hd_true(), hd_false(), hd_int(), hd_str_is(), hd_str(): scalar.h */
-/* Items of a sequence (alias followed), skipping deleted ones. */
-size_t hd_items(const struct yn *seq, struct yn ***items);
 
 /* Is @n (not NULL) still there, not removed by an earlier pass? */
 static inline bool hd_live(const struct yn *n)
@@ -205,7 +203,7 @@ void hd_del(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key)
 /* A new string scalar, not in the document yet. */
 struct yn *hd_new_str(struct hd_ctx *ctx, const char *text);
 /* A new mapping of the string pairs that follow (key, value, ..., NULL). */
-struct yn *hd_new_map(struct hd_ctx *ctx, ...);
+struct yn *hd_new_map(struct hd_ctx *ctx, ...) __attribute__((sentinel));
 /* Append new node @item to sequence @seq. */
 void hd_append(struct hd_ctx *ctx, struct yn *seq, struct yn *item);
 /* Append string item @text to sequence @seq. */

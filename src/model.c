@@ -245,26 +245,6 @@ struct yn *hd_getp(const struct yn *map, ...)
 	return cur;
 }
 
-size_t hd_items(const struct yn *seq, struct yn ***items)
-{
-	static struct yn *none[1];
-	size_t i, c = 0;
-
-	seq = seq ? yn_deref(seq) : NULL;
-	*items = none;
-	if (!seq || seq->kind != YN_SEQ)
-		return 0;
-	*items = seq->kids;
-	for (i = 0; i < seq->nkids; i++)
-		if (!(seq->kids[i]->flags & YF_DELETED))
-			c++;
-	if (c == seq->nkids)
-		return c;
-	/* compact copy without deleted items is not needed by callers: they
-	 * skip YF_DELETED themselves; report the raw count */
-	return seq->nkids;
-}
-
 struct yn *hd_item(const struct yn *seq, size_t *i)
 {
 	seq = seq ? yn_deref(seq) : NULL;

@@ -764,8 +764,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	bool file_env = file_env_image(ctx->opts->file_env_images,
 				       hd_str(hd_get(svc->node, "image")));
 	struct cenvs l = { NULL, 0, 0 };
-	struct yn **items;
-	size_t i, n;
+	struct yn *it;
+	size_t i;
 
 	env = env ? yn_deref(env) : NULL;
 	if (!env)
@@ -777,11 +777,10 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			    !entry_ignored(ctx, svc, &l.v[i]))
 				compose_one(ctx, svc, &l.v[i], file_env);
 	} else if (env->kind == YN_SEQ) {
-		n = hd_items(env, &items);
-		for (i = 0; n && i < env->nkids; i++) {
+		for (i = 0; (it = hd_item(env, &i)); i++) {
 			struct cenv e;
 
-			if (list_entry(ctx, items[i], &e) && credential(&e) &&
+			if (list_entry(ctx, it, &e) && credential(&e) &&
 			    !entry_ignored(ctx, svc, &e))
 				compose_one(ctx, svc, &e, file_env);
 		}
