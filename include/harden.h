@@ -80,6 +80,34 @@ int hd_harden(struct hd_ctx *run);
  * verified nor written.  0 or -1.
  */
 int hd_harden_suppressed(struct hd_ctx *run, const char *skipped);
+
+/*
+ * What hd_load_harden() keeps, beyond the sequence every caller shares.
+ * All zero (the fuzz target, the unit tests): the output, the edits and
+ * their texts are kept, every finding is recorded, documents are verified
+ * inline.
+ */
+struct hd_load_cfg {
+	bool discard_output, discard_edits, discard_texts; /* (struct hd_job) */
+	bool no_findings;       /* (struct hd_ctx) */
+	int verify_helpers;     /* threads verifying an input of 256 KiB or more;
+				   with any, a big document is split between
+				   both parsers */
+};
+
+/*
+ * hd_load_harden() - the one load-and-harden sequence of the CLI, the fuzz
+ * target and the unit tests: read file @name into @job (or, when @data is
+ * not NULL, the @len bytes at @data, named @name in messages), skim the
+ * documents that are no mapping (only mappings can be manifests), take
+ * @o's secret-name pattern, and run every enabled transform of @o over it
+ * into @ctx (initialised here).  Returns 0; -1 when hardening failed, -2
+ * when loading did, job->err saying why.  The caller releases @ctx and
+ * @job either way.
+ */
+int hd_load_harden(struct hd_ctx *ctx, struct hd_job *job, const struct hd_opts *o,
+		   const char *name, const char *data, size_t len,
+		   const struct hd_load_cfg *cfg);
 /* "file:line:col: warning: [transform] message" for unsafe/report-only ones. */
 void hd_ctx_print_findings(const struct hd_ctx *ctx, FILE *fp);
 

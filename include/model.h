@@ -134,8 +134,44 @@ struct yn *hd_get_inherited(const struct yn *map, const char *key);
 /* Nested lookup: hd_getp(map, "securityContext", "capabilities", NULL). */
 struct yn *hd_getp(const struct yn *map, ...);
 /* hd_true(), hd_false(), hd_int(), hd_str_is(), hd_str(): scalar.h */
-/* Items of a sequence (alias followed), skipping deleted ones. */
-size_t hd_items(const struct yn *seq, struct yn ***items);
+
+/* Is @n (not NULL) still there, not removed by an earlier pass? */
+static inline bool hd_live(const struct yn *n)
+{
+	return n && !(n->flags & YF_DELETED);
+}
+
+/* Did a pass add @n (not NULL)? */
+static inline bool hd_added(const struct yn *n)
+{
+	return n->flags & YF_NEW;
+}
+
+/* Did a pass add @n or give it a new value? */
+static inline bool hd_edited(const struct yn *n)
+{
+	return n->flags & (YF_NEW | YF_SET);
+}
+
+/*
+ * hd_item() - the first live item of sequence @seq at index *@i or after,
+ * *@i set to its index (kept for the caller's seq->kids[*i]); NULL when
+ * none is left or @seq is no sequence.  The loop over live items:
+ *
+ *	for (i = 0; (it = hd_item(seq, &i)); i++)
+ */
+struct yn *hd_item(const struct yn *seq, size_t *i);
+/*
+ * First visit of value node @n?  An anchor shared by several containers or
+ * services is reached once per user: what it holds is reported (or moved)
+ * once.  The mark is YF_NOTED, which only anchored collections carry
+ * otherwise (hd_want_*() notes their edits once).
+ */
+bool hd_first_visit(struct yn *n);
+/* Live pairs of a mapping, or live items of a sequence. */
+size_t hd_count(const struct yn *coll);
+/* The anchored ancestor-or-self of @n that aliases share, or NULL. */
+const struct yn *hd_shared_anchor(const struct yn *n);
 
 /* ---- writing (through the overlay) ---- */
 
@@ -154,6 +190,32 @@ void hd_put(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key,
 	    const char *text, enum yn_type t);
 /* Remove @key from @map (local key only). */
 void hd_del(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key);
+
+/*
+ * ---- writing items and new nodes ----
+ *
+ * Below hd_want_*() and hd_put(): these edit what the caller hands them as
+ * it is.  A sequence or mapping comes from hd_want_seq()/hd_want_map() (which
+ * checked "# harden:ignore" comments, views and shared anchors) or is new;
+ * an item was read from one and found editable.  Values are strings.
+ */
+
+/* A new string scalar, not in the document yet. */
+struct yn *hd_new_str(struct hd_ctx *ctx, const char *text);
+/* A new mapping of the string pairs that follow (key, value, ..., NULL). */
+struct yn *hd_new_map(struct hd_ctx *ctx, ...) __attribute__((sentinel));
+/* Append new node @item to sequence @seq. */
+void hd_append(struct hd_ctx *ctx, struct yn *seq, struct yn *item);
+/* Append string item @text to sequence @seq. */
+void hd_append_str(struct hd_ctx *ctx, struct yn *seq, const char *text);
+/* Add the new pair @key: @v to mapping @map (@key not in it yet). */
+void hd_add(struct hd_ctx *ctx, struct yn *map, const char *key, struct yn *v);
+/* Give scalar @n (an item or a value) string value @text. */
+void hd_set_str(struct hd_ctx *ctx, struct yn *n, const char *text);
+/* Put a sequence holding scalar @n's value where @n is; returns it. */
+struct yn *hd_to_seq(struct hd_ctx *ctx, struct yn *n);
+/* Remove item @it of its sequence (or the pair whose key or value it is). */
+void hd_remove_item(struct yn *it);
 
 /* ---- findings ---- */
 

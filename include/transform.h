@@ -1,15 +1,28 @@
 /* transform.h - hardening passes: the registry, options, findings
  *
- * Adding a new transform:
- *   1. transforms/<name>.c defining `const struct hd_transform hd_tr_<name>`
- *      with a run_pod and/or run_service function;
- *   2. its entry in the table in src/registry.c (table order = run order);
+ * Adding a new transform touches its file, the registry and its test data:
+ *   1. transforms/<name>.c (the Makefile builds every .c file there)
+ *      including "tr.h" and defining `const struct hd_transform
+ *      hd_tr_<name>`: name (and the Compose alias), summary, an --explain
+ *      page with an "Opt out:" line (tests/t90-docs.sh), run_pod and/or
+ *      run_service, .linux_only when its fields are Linux-only;
+ *   2. src/registry.c: its extern declaration and its place in the table
+ *      (table order = run order);
  *   3. its cases in tests/data/k8s.test and/or compose.test ("#@ harden
- *      <name>", run by tests/unit/test_data.c) and golden examples in
- *      examples/k8s/ or examples/compose/;
- *   4. `make readme` (the --list-transforms table in README.md).
- * A transform reads the model (pod specs, services), records edits on the
- * overlay (edit.h) and findings (hd_finding()); it never touches bytes.
+ *      <name>", run by tests/unit/test_data.c) and golden examples,
+ *      examples/k8s/ or examples/compose/NAME.in.yaml with NAME.args
+ *      and the expected files (tests/golden.sh; UPDATE=1 writes them).
+ * Then `make readme` regenerates README.md's --list-transforms table
+ * (t90-docs fails until it does).  Optional, by name: a SARIF score other
+ * than 5.5 (rule_score(), src/report.c), other tools' annotations that
+ * exempt it (src/exempt.c, docs/EXEMPTIONS.md), and hd_view_applies()
+ * (src/compose_merge.c) for a pass that moves this file's literal values
+ * rather than deciding on the merged Compose service.
+ *
+ * A transform reads the model (pod specs, services: model.h), records its
+ * edits through the model's write API (hd_put(), hd_want_seq(),
+ * hd_append(), ...: only the model edits the overlay) and its findings
+ * (hd_find()); it never touches bytes.
  */
 #ifndef HD_TRANSFORM_H
 #define HD_TRANSFORM_H
@@ -58,6 +71,9 @@ struct hd_transform {
 	const char *alias;  /* the Compose name of the same control, or NULL */
 	unsigned applies;   /* HD_APPLIES_* */
 	bool unsafe;        /* has fixes only applied with --unsafe-fixes */
+	/* its fields are Linux-only: run_pod never sees a Windows pod
+	 * (spec.os.name: windows), where the API rejects them */
+	bool linux_only;
 	const char *summary;
 	const char *explain;
 	void (*run_pod)(struct hd_ctx *ctx, struct hd_pod *pod);

@@ -5,6 +5,7 @@
 #include "images.h"
 #include "mask.h"
 #include "model.h"
+#include "secrets.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -374,7 +375,7 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 	 * shared anchors) is masked as what they move */
 	hd_mask_scan(ctx, root);
 	if (hd_is_k8s(root)) {
-		struct hd_pod *pods;
+		struct hd_pod *pods, *pv;
 		size_t np = hd_k8s_pods(ctx, root, &pods);
 
 		ctx->recognized++;
@@ -392,7 +393,9 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 					continue;
 				if (hd_pod_exempt(ctx, &pods[p], tr->name))
 					continue;
-				tr->run_pod(ctx, pod_view(ctx, &pods[p], tr->name));
+				pv = pod_view(ctx, &pods[p], tr->name);
+				if (!(tr->linux_only && pv->windows))
+					tr->run_pod(ctx, pv);
 			}
 		}
 		free(pods);
@@ -448,6 +451,31 @@ int hd_harden_suppressed(struct hd_ctx *ctx, const char *skipped)
 	ctx->job->discard_edits = true; /* (their nodes die with each document) */
 	ctx->job->report_only = true;
 	return hd_job_run(ctx->job, harden_doc, &pass);
+}
+
+int hd_load_harden(struct hd_ctx *ctx, struct hd_job *job, const struct hd_opts *o,
+		   const char *name, const char *data, size_t len,
+		   const struct hd_load_cfg *cfg)
+{
+	static const struct hd_load_cfg keep_all;
+	int rc;
+
+	if (!cfg)
+		cfg = &keep_all;
+	hd_ctx_init(ctx, job, o);
+	rc = data ? hd_job_load_mem(job, name, data, len) : hd_job_load(job, name);
+	if (rc < 0)
+		return -2;
+	job->ys.skim_non_maps = true; /* only mappings can be manifests */
+	job->discard_output = cfg->discard_output;
+	job->discard_edits = cfg->discard_edits;
+	job->discard_texts = cfg->discard_texts;
+	/* how big a document must be to be split is verify.c's business */
+	job->verify_threads = job->in.len >= 256 * 1024 ? cfg->verify_helpers : 0;
+	job->split_verify = cfg->verify_helpers > 0;
+	ctx->no_findings = cfg->no_findings;
+	hd_secrets_set_extra(o->secret_names);
+	return hd_harden(ctx);
 }
 
 void hd_ctx_print_findings(const struct hd_ctx *run, FILE *fp)

@@ -245,24 +245,33 @@ struct yn *hd_getp(const struct yn *map, ...)
 	return cur;
 }
 
-size_t hd_items(const struct yn *seq, struct yn ***items)
+struct yn *hd_item(const struct yn *seq, size_t *i)
 {
-	static struct yn *none[1];
-	size_t i, c = 0;
-
 	seq = seq ? yn_deref(seq) : NULL;
-	*items = none;
 	if (!seq || seq->kind != YN_SEQ)
-		return 0;
-	*items = seq->kids;
-	for (i = 0; i < seq->nkids; i++)
-		if (!(seq->kids[i]->flags & YF_DELETED))
-			c++;
-	if (c == seq->nkids)
-		return c;
-	/* compact copy without deleted items is not needed by callers: they
-	 * skip YF_DELETED themselves; report the raw count */
-	return seq->nkids;
+		return NULL;
+	for (; *i < seq->nkids; (*i)++)
+		if (!(seq->kids[*i]->flags & YF_DELETED))
+			return seq->kids[*i];
+	return NULL;
+}
+
+bool hd_first_visit(struct yn *n)
+{
+	if (n->flags & YF_NOTED)
+		return false;
+	n->flags |= YF_NOTED;
+	return true;
+}
+
+size_t hd_count(const struct yn *coll)
+{
+	return ye_count(coll);
+}
+
+const struct yn *hd_shared_anchor(const struct yn *n)
+{
+	return ye_shared_anchor(n);
 }
 
 /* ---- findings ------------------------------------------------------------ */
@@ -565,4 +574,61 @@ void hd_del(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key)
 		return;
 	touch(ctx, tr, map);
 	ye_remove(k);
+}
+
+/* ---- writing items and new nodes ----------------------------------------- */
+
+struct yn *hd_new_str(struct hd_ctx *ctx, const char *text)
+{
+	return ye_scalar(&ctx->job->ys, text, YT_STR);
+}
+
+struct yn *hd_new_map(struct hd_ctx *ctx, ...)
+{
+	struct ystream *ys = &ctx->job->ys;
+	struct yn *m = ye_map(ys);
+	const char *k, *v;
+	va_list ap;
+
+	va_start(ap, ctx);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		ye_map_add(ys, m, k, ye_scalar(ys, v, YT_STR));
+	}
+	va_end(ap);
+	return m;
+}
+
+void hd_append(struct hd_ctx *ctx, struct yn *seq, struct yn *item)
+{
+	ye_seq_append(&ctx->job->ys, seq, item);
+}
+
+void hd_append_str(struct hd_ctx *ctx, struct yn *seq, const char *text)
+{
+	hd_append(ctx, seq, hd_new_str(ctx, text));
+}
+
+void hd_add(struct hd_ctx *ctx, struct yn *map, const char *key, struct yn *v)
+{
+	ye_map_add(&ctx->job->ys, map, key, v);
+}
+
+void hd_set_str(struct hd_ctx *ctx, struct yn *n, const char *text)
+{
+	ye_set_scalar(&ctx->job->ys, n, text, YT_STR);
+}
+
+struct yn *hd_to_seq(struct hd_ctx *ctx, struct yn *n)
+{
+	struct yn *seq = ye_seq(&ctx->job->ys);
+
+	hd_append_str(ctx, seq, n->text);
+	ye_replace(n, seq);
+	return seq;
+}
+
+void hd_remove_item(struct yn *it)
+{
+	ye_remove(it);
 }

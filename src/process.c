@@ -579,6 +579,7 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	bool from_dir = file->from_dir;
 	struct hd_job job;
 	struct hd_ctx ctx;
+	struct hd_load_cfg cfg;
 	struct hd_opts *o;
 	struct hd_err perr;
 	struct hd_maskset ms;
@@ -587,6 +588,7 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	bool direct = cli->direct;
 
 	memset(res, 0, sizeof(*res));
+	memset(&cfg, 0, sizeof(cfg));
 	hd_maskset_init(&ms);
 	hd_arena_init_small(&res->a);
 	res->path = hd_arena_strdup(&res->a, path);
@@ -610,32 +612,21 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		res->status = HD_R_SKIPPED;
 		return;
 	}
-	if (hd_job_load(&job, path) < 0) {
-		if (from_dir && broken_link(res, path, cli->quiet)) {
-			hd_job_release(&job);
-			return;
-		}
-		set_error(res, path, &job.err, cli->color);
+	cfg.discard_output = cli->check && !cli->diff;
+	cfg.discard_edits = !((!cli->check || cli->diff) && !cli->in_place && !cli->to_stdout) &&
+			    cli->format != HD_FMT_SARIF;
+	/* the diff reads the splices' places, not their texts */
+	cfg.discard_texts = !cfg.discard_edits && cli->format != HD_FMT_SARIF;
+	cfg.no_findings = cli->quiet && cli->format == HD_FMT_TEXT && !cli->fail_on;
+	cfg.verify_helpers = verify_helpers(cli);
+	rc = hd_load_harden(&ctx, &job, o, path, NULL, 0, &cfg);
+	if (rc == -2) {
+		if (!from_dir || !broken_link(res, path, cli->quiet))
+			set_error(res, path, &job.err, cli->color);
+		hd_ctx_release(&ctx);
 		hd_job_release(&job);
 		return;
 	}
-	job.ys.skim_non_maps = true; /* only mappings can be manifests */
-	job.discard_output = cli->check && !cli->diff;
-	job.discard_edits = !((!cli->check || cli->diff) && !cli->in_place && !cli->to_stdout) &&
-			    cli->format != HD_FMT_SARIF;
-	/* the diff reads the splices' places, not their texts */
-	job.discard_texts = !job.discard_edits && cli->format != HD_FMT_SARIF;
-	hd_ctx_init(&ctx, &job, o);
-	ctx.no_findings = cli->quiet && cli->format == HD_FMT_TEXT && !cli->fail_on;
-	hd_secrets_set_extra(o->secret_names);
-	{
-		int helpers = verify_helpers(cli);
-
-		job.verify_threads = job.in.len >= 256 * 1024 ? helpers : 0;
-		/* how big a document must be to be split is verify.c's business */
-		job.split_verify = helpers > 0;
-	}
-	rc = hd_harden(&ctx);
 	for (i = 0; i < ctx.nmask; i++)
 		hd_maskset_add(&ms, &ctx.mask[i], job.in.data, job.in.len);
 	if (rc < 0) {

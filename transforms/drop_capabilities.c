@@ -45,7 +45,7 @@ static bool seq_has_cap(const struct yn *seq, const char *cap)
 	for (i = 0; seq && seq->kind == YN_SEQ && i < seq->nkids; i++) {
 		const char *it = hd_str(seq->kids[i]);
 
-		if (it && !(seq->kids[i]->flags & YF_DELETED) &&
+		if (it && hd_live(seq->kids[i]) &&
 		    !strcmp(cap_norm(it, a, sizeof(a)), cap_norm(cap, b, sizeof(b))))
 			return true;
 	}
@@ -61,7 +61,6 @@ static void profile_caps(struct hd_ctx *ctx, const struct hd_fref *r, const stru
 			 const struct hd_image_profile *p, bool root, const char *img,
 			 struct yn *add, struct yn *(*list)(struct hd_ctx *, void *), void *arg)
 {
-	struct ystream *ys = &ctx->job->ys;
 	struct hd_buf names = HD_BUF_INIT;
 	struct yn *seq = NULL;
 	size_t i, n = p->ncaps + (root ? p->nroot_caps : 0);
@@ -73,7 +72,7 @@ static void profile_caps(struct hd_ctx *ctx, const struct hd_fref *r, const stru
 			continue;
 		if (!seq && !(seq = list(ctx, arg)))
 			break;
-		ye_seq_append(ys, seq, ye_scalar(ys, cap, YT_STR));
+		hd_append_str(ctx, seq, cap);
 		hd_buf_printf(&names, "%s%s", names.len ? ", " : "", cap);
 	}
 	if (names.len)
@@ -97,13 +96,11 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	size_t i, j;
 
-	if (pod->windows)
-		return;
 	for (i = 0; i < pod->nctrs; i++) {
 		struct hd_container *c = &pod->ctrs[i];
 		struct hd_fref r = CTR_REF(TR, "capabilities_restricted", pod, c);
 		struct yn *caps = hd_get(ctr_sc(c), "capabilities");
-		struct yn *add = hd_get(caps, "add");
+		struct yn *add = hd_get(caps, "add"), *it;
 		const struct hd_image_profile *p = hd_ctr_image(ctx, c);
 		bool root = ctr_root(pod, c);
 		size_t kept = 0, nadd = 0;
@@ -116,8 +113,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			struct yn *drop = cm ? hd_want_seq(ctx, TR, cm, "drop") : NULL;
 
 			if (drop) {
-				ye_seq_append(&ctx->job->ys, drop,
-					      ye_scalar(&ctx->job->ys, "ALL", YT_STR));
+				hd_append_str(ctx, drop, "ALL");
 				hd_find(ctx, &r, c->node, HD_SEV_HIGH, true, false,
 					"capabilities: drop ALL");
 			}
@@ -127,13 +123,10 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				     add && add->kind == YN_SEQ ? add : NULL, ctr_add_list, c);
 		if (!add || add->kind != YN_SEQ)
 			continue;
-		for (j = 0; j < add->nkids; j++) {
-			struct yn *it = add->kids[j];
+		for (j = 0; (it = hd_item(add, &j)); j++) {
 			const char *cap = hd_str(it);
 			char msg[200];
 
-			if (it->flags & YF_DELETED)
-				continue;
 			nadd++;
 			if (cap && (allowed(ctx, cap) || hd_image_needs_cap(p, cap, root))) {
 				kept++;
@@ -186,7 +179,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
 	struct hd_fref r = SVC_REF(TR, "cap_drop", svc);
 	struct yn *drop = as_seq(hd_get(svc->node, "cap_drop"));
-	struct yn *add = as_seq(hd_get(svc->node, "cap_add"));
+	struct yn *add = as_seq(hd_get(svc->node, "cap_add")), *it;
 	const struct hd_image_profile *p = hd_svc_image(ctx, svc);
 	bool root = svc_root(svc);
 	size_t j, kept = 0, total = 0;
@@ -195,13 +188,13 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	if (tr_svc_privileged(ctx, svc, TR))
 		return; /* every capability anyway: no-privileged reports it */
 	for (j = 0; drop && j < drop->nkids; j++)
-		if (!(drop->kids[j]->flags & YF_DELETED) && cap_in("ALL", hd_str(drop->kids[j])))
+		if (hd_live(drop->kids[j]) && cap_in("ALL", hd_str(drop->kids[j])))
 			has_all = true;
 	if (!has_all) {
 		struct yn *d = hd_want_seq(ctx, TR, svc->node, "cap_drop");
 
 		if (d) {
-			ye_seq_append(&ctx->job->ys, d, ye_scalar(&ctx->job->ys, "ALL", YT_STR));
+			hd_append_str(ctx, d, "ALL");
 			hd_find(ctx, &r, svc->node, HD_SEV_HIGH, true, false, "cap_drop: ALL");
 		}
 	}
@@ -209,13 +202,10 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	if (p)
 		profile_caps(ctx, &r, svc->node, p, root, hd_str(hd_get(svc->node, "image")),
 			     add, svc_add_list, svc);
-	for (j = 0; add && j < add->nkids; j++) {
-		struct yn *it = add->kids[j];
+	for (j = 0; (it = hd_item(add, &j)); j++) {
 		const char *cap = hd_str(it);
 		char msg[200];
 
-		if (it->flags & YF_DELETED)
-			continue;
 		total++;
 		if (cap && (cap_in(ctx->opts->cap_allow, cap) || hd_image_needs_cap(p, cap, root))) {
 			kept++;
@@ -237,6 +227,7 @@ const struct hd_transform hd_tr_drop_capabilities = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
+	.linux_only = true,
 	.summary = "drop ALL capabilities; removing added ones is unsafe",
 	.explain =
 		"Why: Linux capabilities split root's power; containers rarely need any\n"

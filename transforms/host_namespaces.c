@@ -74,7 +74,7 @@ static long low_port(const struct yn *svc)
 		const struct yn *seq = hd_get(svc, keys[k]);
 
 		for (i = 0; seq && seq->kind == YN_SEQ && i < seq->nkids; i++) {
-			long p = (seq->kids[i]->flags & YF_DELETED) ? 0
+			long p = !hd_live(seq->kids[i]) ? 0
 								    : container_port(yn_deref(seq->kids[i]));
 
 			if (p > 0 && p < 1024 && (low == 0 || p < low))
@@ -113,8 +113,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 				struct yn *seq = hd_want_seq(ctx, TR, svc->node, "networks");
 
 				if (seq)
-					ye_seq_append(&ctx->job->ys, seq,
-						      ye_scalar(&ctx->job->ys, nets->kids[0]->text, YT_STR));
+					hd_append_str(ctx, seq, nets->kids[0]->text);
 			}
 			hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, true,
 				"left the host network: the service now runs on a "
@@ -133,7 +132,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		const char *m = hd_str(nm);
 		long port;
 
-		if (m && !strcasecmp(m, "host") && u && (u->flags & (YF_NEW | YF_SET)) &&
+		if (m && !strcasecmp(m, "host") && u && hd_edited(u) &&
 		    (port = low_port(svc->node)) > 0) {
 			struct hd_fref r = SVC_REF(TR, "network_mode", svc);
 

@@ -14,8 +14,6 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	size_t i;
 
-	if (pod->windows)
-		return;
 	for (i = 0; i < pod->nctrs; i++) {
 		struct hd_container *c = &pod->ctrs[i];
 		struct hd_fref r = CTR_REF(TR, "allowPrivilegeEscalation", pod, c);
@@ -61,20 +59,17 @@ static const char *opt_norm(const char *s, char *buf, size_t n)
 static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
 	struct hd_fref r = SVC_REF(TR, "security_opt", svc);
-	struct yn *opts = as_seq(hd_get(svc->node, "security_opt"));
+	struct yn *opts = as_seq(hd_get(svc->node, "security_opt")), *it;
 	bool nnp = false;
 	size_t j;
 	char buf[128];
 
 	if (tr_svc_privileged(ctx, svc, TR))
 		return; /* no-privileged reports it */
-	for (j = 0; opts && j < opts->nkids; j++) {
-		struct yn *it = opts->kids[j];
+	for (j = 0; (it = hd_item(opts, &j)); j++) {
 		const char *o = opt_norm(hd_str(it), buf, sizeof(buf));
 		char msg[200];
 
-		if (it->flags & YF_DELETED)
-			continue;
 		if (!strcmp(o, "no-new-privileges") || !strcmp(o, "no-new-privileges:true") ||
 		    !strcmp(o, "no-new-privileges=true")) {
 			nnp = true;
@@ -83,7 +78,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		if (!strcmp(o, "no-new-privileges:false") || !strcmp(o, "no-new-privileges=false")) {
 			if (tr_unsafe(ctx, &r, it, "no-new-privileges:false would become true")) {
 				hd_want_seq(ctx, TR, svc->node, "security_opt");
-				ye_set_scalar(&ctx->job->ys, it, "no-new-privileges:true", YT_STR);
+				hd_set_str(ctx, it, "no-new-privileges:true");
 			}
 			nnp = true;
 			continue;
@@ -102,8 +97,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		struct yn *s = hd_want_seq(ctx, TR, svc->node, "security_opt");
 
 		if (s) {
-			ye_seq_append(&ctx->job->ys, s,
-				      ye_scalar(&ctx->job->ys, "no-new-privileges:true", YT_STR));
+			hd_append_str(ctx, s, "no-new-privileges:true");
 			hd_find(ctx, &r, svc->node, HD_SEV_HIGH, true, false,
 				"security_opt: no-new-privileges:true");
 		}
@@ -114,6 +108,7 @@ const struct hd_transform hd_tr_no_privilege_escalation = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
+	.linux_only = true,
 	.summary = "allowPrivilegeEscalation: false; Compose no-new-privileges:true",
 	.explain =
 		"Why: without it, setuid binaries and file capabilities can raise a\n"

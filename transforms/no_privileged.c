@@ -7,8 +7,6 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	size_t i;
 
-	if (pod->windows)
-		return;
 	for (i = 0; i < pod->nctrs; i++) {
 		struct hd_container *c = &pod->ctrs[i];
 		struct hd_fref r = CTR_REF(TR, "privileged", pod, c);
@@ -45,6 +43,7 @@ const struct hd_transform hd_tr_no_privileged = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
+	.linux_only = true,
 	.summary = "privileged: false; explicit privileged: true changed/removed (unsafe)",
 	.explain =
 		"Why: a privileged container has every capability and all host devices;\n"

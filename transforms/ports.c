@@ -21,7 +21,6 @@ static bool needs_ip(const char *s)
 
 static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
-	struct ystream *ys = &ctx->job->ys;
 	struct yn *ports = as_seq(hd_get(svc->node, "ports"));
 	size_t i;
 
@@ -30,7 +29,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		struct hd_fref r = SVC_REF(TR, "ports", svc);
 		char msg[300];
 
-		if (ports->kids[i]->flags & YF_DELETED)
+		if (!hd_live(ports->kids[i]))
 			continue;
 		if (p->kind == YN_MAP) {
 			if (hd_get(p, "host_ip") || !hd_get(p, "published"))
@@ -59,7 +58,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 				 "(%s)", s, nv);
 			if (tr_unsafe(ctx, &r, p, msg)) {
 				hd_want_seq(ctx, TR, svc->node, "ports");
-				ye_set_scalar(ys, p, nv, YT_STR);
+				hd_set_str(ctx, p, nv);
 			}
 		}
 	}

@@ -106,17 +106,14 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	struct hd_fref pr = POD_REF(TR, "sysctls", pod);
 	struct yn *sysctls = hd_getp(pod->spec, "securityContext", "sysctls", NULL);
-	struct yn *ann = hd_get(pod->tmeta, "annotations");
+	struct yn *ann = hd_get(pod->tmeta, "annotations"), *it;
 	size_t i, kept = 0, total = 0;
 
 	if (sysctls && sysctls->kind == YN_SEQ) {
-		for (i = 0; i < sysctls->nkids; i++) {
-			struct yn *it = sysctls->kids[i];
+		for (i = 0; (it = hd_item(sysctls, &i)); i++) {
 			const char *name = hd_str(hd_get(it, "name"));
 			char msg[200];
 
-			if (it->flags & YF_DELETED)
-				continue;
 			total++;
 			if (in(name, safe_sysctls)) {
 				kept++;
@@ -142,7 +139,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			const char *val = hd_str(v);
 			struct hd_fref r = POD_REF(TR, "appArmorProfile", pod);
 
-			if ((k->flags & YF_DELETED) || k->kind != YN_SCALAR ||
+			if (!hd_live(k) || k->kind != YN_SCALAR ||
 			    strncmp(k->text, "container.apparmor.security.beta.kubernetes.io/", 47))
 				continue;
 			if (!val || !*val || !strcmp(val, "runtime/default") ||

@@ -129,7 +129,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			struct hd_fref r = POD_REF(TR, bad && !strcmp(bad, "hostPath")
 						       ? "hostPathVolumes" : "restrictedVolumes", pod);
 
-			if ((vols->kids[i]->flags & YF_DELETED) || !bad ||
+			if (!hd_live(vols->kids[i]) || !bad ||
 			    vol_type(v, restricted_ok))
 				continue;
 			if (!strcmp(bad, "hostPath")) {
@@ -164,7 +164,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			bool host = vol && hd_get(vol, "hostPath");
 			const char *w;
 
-			if ((vm->kids[j]->flags & YF_DELETED) || (!t && !host) || hd_true(ro))
+			if (!hd_live(vm->kids[j]) || (!t && !host) || hd_true(ro))
 				continue;
 			if (ro) {
 				if (host)
@@ -265,7 +265,6 @@ static bool shared_propagation(const struct yn *v, const char *opts, bool shortf
 /* Compose: config binds made read-only; sockets and host paths reported. */
 static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
-	struct ystream *ys = &ctx->job->ys;
 	struct yn *vols = as_seq(hd_get(svc->node, "volumes"));
 	size_t i;
 	char why[200];
@@ -279,7 +278,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		const char *opts = "";
 		const char *sens, *w = NULL;
 
-		if (vols->kids[i]->flags & YF_DELETED)
+		if (!hd_live(vols->kids[i]))
 			continue;
 		if (shortf) {
 			const char *s = hd_str(v), *c1, *c2;
@@ -344,7 +343,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 							     opts[0] ? "," : ":", "ro");
 
 				hd_want_seq(ctx, TR, svc->node, "volumes");
-				ye_set_scalar(ys, v, nv, YT_STR);
+				hd_set_str(ctx, v, nv);
 			} else {
 				hd_put(ctx, TR, v, "read_only", "true", YT_BOOL);
 			}

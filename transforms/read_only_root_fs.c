@@ -17,7 +17,7 @@ static bool mounts_tmp(const struct yn *ctr)
 	for (i = 0; i < vm->nkids; i++) {
 		const char *p = hd_str(hd_get(vm->kids[i], "mountPath"));
 
-		if (!(vm->kids[i]->flags & YF_DELETED) && p &&
+		if (hd_live(vm->kids[i]) && p &&
 		    (!strcmp(p, "/tmp") || !strcmp(p, "/tmp/")))
 			return true;
 	}
@@ -50,7 +50,6 @@ static bool name_used(const struct hd_pod *pod, const char *name)
  */
 static const char *empty_volume(struct hd_ctx *ctx, struct hd_pod *pod, const char *path)
 {
-	struct ystream *ys = &ctx->job->ys;
 	char base[64], names[4][80];
 	size_t i, o = 0;
 
@@ -79,17 +78,16 @@ static const char *empty_volume(struct hd_ctx *ctx, struct hd_pod *pod, const ch
 		if (!v && name_used(pod, names[i]))
 			continue; /* a claim template's, or a mount's of another volume */
 		if (v) {
-			if (hd_get(v, "emptyDir") && ye_count(v) == 2)
+			if (hd_get(v, "emptyDir") && hd_count(v) == 2)
 				return hd_arena_strdup(&ctx->job->arena, names[i]);
 			continue;
 		}
 		vols = hd_want_seq(ctx, TR, pod->spec, "volumes");
 		if (!vols)
 			return NULL;
-		nv = ye_map(ys);
-		ye_map_add(ys, nv, "name", ye_scalar(ys, names[i], YT_STR));
-		ye_map_add(ys, nv, "emptyDir", ye_map(ys));
-		ye_seq_append(ys, vols, nv);
+		nv = hd_new_map(ctx, "name", names[i], NULL);
+		hd_add(ctx, nv, "emptyDir", hd_new_map(ctx, NULL));
+		hd_append(ctx, vols, nv);
 		return hd_arena_strdup(&ctx->job->arena, names[i]);
 	}
 	return NULL;
@@ -119,7 +117,7 @@ static bool ctr_covers(const struct yn *ctr, const char *path)
 	for (i = 0; i < vm->nkids; i++) {
 		const char *p = hd_str(hd_get(vm->kids[i], "mountPath"));
 
-		if (!(vm->kids[i]->flags & YF_DELETED) && p &&
+		if (hd_live(vm->kids[i]) && p &&
 		    (path_under(path, p) || path_under(p, path)))
 			return true;
 	}
@@ -130,16 +128,11 @@ static bool ctr_covers(const struct yn *ctr, const char *path)
 static bool mount(struct hd_ctx *ctx, struct hd_container *c, const char *vol,
 		  const char *path)
 {
-	struct ystream *ys = &ctx->job->ys;
 	struct yn *mounts = vol ? hd_want_seq(ctx, TR, c->node, "volumeMounts") : NULL;
-	struct yn *m;
 
 	if (!mounts)
 		return false;
-	m = ye_map(ys);
-	ye_map_add(ys, m, "name", ye_scalar(ys, vol, YT_STR));
-	ye_map_add(ys, m, "mountPath", ye_scalar(ys, path, YT_STR));
-	ye_seq_append(ys, mounts, m);
+	hd_append(ctx, mounts, hd_new_map(ctx, "name", vol, "mountPath", path, NULL));
 	return true;
 }
 
@@ -172,8 +165,6 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 {
 	size_t i;
 
-	if (pod->windows)
-		return;
 	for (i = 0; i < pod->nctrs; i++) {
 		struct hd_container *c = &pod->ctrs[i];
 		struct hd_fref r = CTR_REF(TR, "readOnlyRootFilesystem", pod, c);
@@ -181,7 +172,7 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 		const struct hd_image_profile *p = hd_ctr_image(ctx, c);
 		const char *vol;
 
-		if (hd_true(v) && !(v->flags & (YF_NEW | YF_SET)))
+		if (hd_true(v) && !hd_edited(v))
 			continue; /* the author's own read-only root: leave it */
 		if (tr_ctr_privileged(ctx, pod, c, TR))
 			continue; /* no-privileged reports it */
@@ -253,7 +244,7 @@ static bool svc_covers(const struct yn *svc, const char *path)
 	for (i = 0; i < n; i++) {
 		const char *e = hd_str(t->kind == YN_SEQ ? t->kids[i] : t);
 
-		if (!e || (t->kind == YN_SEQ && (t->kids[i]->flags & YF_DELETED)))
+		if (!e || (t->kind == YN_SEQ && !hd_live(t->kids[i])))
 			continue;
 		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(e, ":"), e);
 		if (path_under(path, buf) || path_under(buf, path))
@@ -282,21 +273,18 @@ static bool svc_covers(const struct yn *svc, const char *path)
 static bool add_tmpfs(struct hd_ctx *ctx, struct hd_service *svc, const char *const *add,
 		      size_t n)
 {
-	struct ystream *ys = &ctx->job->ys;
 	struct yn *t = hd_get(svc->node, "tmpfs"), *seq;
 	size_t i;
 
 	if (!n)
 		return true;
 	if (t && t->kind == YN_SCALAR && yn_map_get(svc->node, "tmpfs") == t) {
-		seq = ye_seq(ys);
-		ye_seq_append(ys, seq, ye_scalar(ys, t->text, YT_STR));
-		ye_replace(t, seq);
+		seq = hd_to_seq(ctx, t);
 	} else if (!(seq = hd_want_seq(ctx, TR, svc->node, "tmpfs"))) {
 		return false;
 	}
 	for (i = 0; i < n; i++)
-		ye_seq_append(ys, seq, ye_scalar(ys, add[i], YT_STR));
+		hd_append_str(ctx, seq, add[i]);
 	return true;
 }
 
@@ -367,6 +355,7 @@ const struct hd_transform hd_tr_read_only_root_fs = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
+	.linux_only = true,
 	.summary = "read-only root filesystem; /tmp and what the image writes stay writable",
 	.explain =
 		"Why: a read-only root filesystem stops an intruder from dropping\n"

@@ -179,7 +179,7 @@ static long low_port(const struct hd_ctx *ctx, const struct hd_container *c,
 	for (i = 0; i < ports->nkids; i++) {
 		long long p;
 
-		if (!(ports->kids[i]->flags & YF_DELETED) &&
+		if (hd_live(ports->kids[i]) &&
 		    hd_int(hd_get(ports->kids[i], "containerPort"), &p) && p > 0 &&
 		    p < 1024 && (low == 0 || p < low))
 			low = (long)p;
@@ -216,7 +216,7 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 
 		if (!u)
 			u = hd_get(pod_sc(pod), "runAsUser");
-		if (u && (u->flags & (YF_NEW | YF_SET)) && (port = low_port(ctx, c, &prof)) > 0)
+		if (u && hd_edited(u) && (port = low_port(ctx, c, &prof)) > 0)
 			who = c;
 	}
 	if (!who)
@@ -237,12 +237,7 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 	sysctls = hd_want_seq(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
 			      "sysctls");
 	if (sysctls) {
-		struct ystream *ys = &ctx->job->ys;
-		struct yn *m = ye_map(ys);
-
-		ye_map_add(ys, m, "name", ye_scalar(ys, name, YT_STR));
-		ye_map_add(ys, m, "value", ye_scalar(ys, "0", YT_STR));
-		ye_seq_append(ys, sysctls, m);
+		hd_append(ctx, sysctls, hd_new_map(ctx, "name", name, "value", "0", NULL));
 		hd_find(ctx, &r, pod->spec, HD_SEV_LOW, true, false,
 			"sysctl %s=0: container '%s' %s and now runs as a non-root user", name,
 			who->name, what);
@@ -254,7 +249,7 @@ static bool own_id(const struct yn *sc, const char *key, long long *v)
 {
 	const struct yn *n = hd_get(sc, key);
 
-	return n && !(n->flags & (YF_NEW | YF_SET)) && hd_int(n, v) && *v != 0;
+	return n && !hd_edited(n) && hd_int(n, v) && *v != 0;
 }
 
 /* The first container that stays root (stays_root()), or NULL. */
@@ -547,7 +542,6 @@ static bool env_has(const struct yn *env, const char *name)
 static void image_env(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *node, bool k8s,
 		      const struct hd_image_profile *p)
 {
-	struct ystream *ys = &ctx->job->ys;
 	struct hd_buf names = HD_BUF_INIT;
 	const char *key = k8s ? "env" : "environment";
 	struct yn *env;
@@ -562,16 +556,13 @@ static void image_env(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *no
 
 			if (!seq)
 				break;
-			if (k8s) {
-				m = ye_map(ys);
-				ye_map_add(ys, m, "name", ye_scalar(ys, p->env_keys[i], YT_STR));
-				ye_map_add(ys, m, "value", ye_scalar(ys, p->env_vals[i], YT_STR));
-			} else {
-				m = ye_scalar(ys, hd_arena_printf(&ctx->job->arena, "%s=%s",
-								  p->env_keys[i], p->env_vals[i]),
-					      YT_STR);
-			}
-			ye_seq_append(ys, seq, m);
+			if (k8s)
+				m = hd_new_map(ctx, "name", p->env_keys[i], "value", p->env_vals[i],
+					       NULL);
+			else
+				m = hd_new_str(ctx, hd_arena_printf(&ctx->job->arena, "%s=%s",
+								    p->env_keys[i], p->env_vals[i]));
+			hd_append(ctx, seq, m);
 		} else {
 			struct yn *map = hd_want_map(ctx, TR, node, key);
 
@@ -594,8 +585,6 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	struct hd_container *priv;
 	size_t i;
 
-	if (pod->windows)
-		return;
 	priv = privileged_kept(ctx, pod);
 	non_root(ctx, pod, priv,
 		 hd_true(hd_get(pod_sc(pod), "runAsNonRoot")) ? NULL : root_stays(ctx, pod));
@@ -731,6 +720,7 @@ const struct hd_transform hd_tr_run_as_non_root = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
+	.linux_only = true,
 	.summary = "non-root: runAsNonRoot + numeric UID/GID; Compose user: \"UID:GID\"",
 	.explain =
 		"Why: a container running as UID 0 is root on the node if it escapes,\n"

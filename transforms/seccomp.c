@@ -31,8 +31,6 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	size_t i;
 	bool all_ok = pod->nctrs > 0;
 
-	if (pod->windows)
-		return;
 	if (!fix_unconfined(ctx, &pr, pod->spec))
 		return; /* the pod's own profile is exempt: nothing above it */
 	for (i = 0; i < pod->nctrs; i++) {
@@ -55,6 +53,7 @@ const struct hd_transform hd_tr_seccomp = {
 	.name = TR,
 	.applies = HD_APPLIES_K8S,
 	.unsafe = false,
+	.linux_only = true,
 	.summary = "pod seccompProfile.type: RuntimeDefault (Unconfined replaced)",
 	.explain =
 		"Why: the runtime's default seccomp profile blocks ~50 rarely used,\n"

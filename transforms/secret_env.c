@@ -93,19 +93,6 @@ static bool var_in_input(const struct hd_ctx *ctx, const char *var, size_t skip,
 	return false;
 }
 
-/*
- * First visit of value node @n?  An anchor shared by several containers or
- * services is reached once per user: it is reported (or moved) once.  The
- * mark is YF_NOTED, which only anchored collections carry otherwise.
- */
-static bool first_visit(struct yn *n)
-{
-	if (n->flags & YF_NOTED)
-		return false;
-	n->flags |= YF_NOTED;
-	return true;
-}
-
 /* A value left in place: masked in every output, never printed. */
 static void keep_value(struct hd_ctx *ctx, const char *value, size_t off, size_t len)
 {
@@ -245,8 +232,7 @@ static void pod_move(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *ite
 		     const char *store, const char *ns, const char *usual)
 {
 	bool renamed = strcmp(store, usual) != 0;
-	struct ystream *ys = &ctx->job->ys;
-	struct yn *vf, *ref;
+	struct yn *vf;
 	struct hd_secret sec;
 
 	memset(&sec, 0, sizeof(sec));
@@ -258,12 +244,9 @@ static void pod_move(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *ite
 	sec.len = val->end - val->start;
 	hd_ctx_add_secret(ctx, &sec);
 	hd_del(ctx, TR, item, "value");
-	vf = ye_map(ys);
-	ref = ye_map(ys);
-	ye_map_add(ys, ref, "name", ye_scalar(ys, store, YT_STR));
-	ye_map_add(ys, ref, "key", ye_scalar(ys, sec.key, YT_STR));
-	ye_map_add(ys, vf, "secretKeyRef", ref);
-	ye_map_add(ys, item, "valueFrom", vf);
+	vf = hd_new_map(ctx, NULL);
+	hd_add(ctx, vf, "secretKeyRef", hd_new_map(ctx, "name", store, "key", sec.key, NULL));
+	hd_add(ctx, item, "valueFrom", vf);
 	hd_find(ctx, r, item, HD_SEV_HIGH, true, false,
 		"env %s held a literal %s; now read from Secret '%s' key '%s'%s%s",
 		name, what, store, sec.key,
@@ -293,8 +276,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			struct hd_fref r = CTR_REF(TR, "env", pod, c);
 			const char *what;
 
-			if ((env->kids[j]->flags & YF_DELETED) || !name || !val ||
-			    val->kind != YN_SCALAR || (val->flags & YF_NEW))
+			if (!hd_live(env->kids[j]) || !name || !val ||
+			    val->kind != YN_SCALAR || hd_added(val))
 				continue;
 			what = hd_secret_credential(name, val->text, val->tlen, false);
 			if (!what)
@@ -303,9 +286,9 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			 * stays (half a move leaves value and valueFrom both) */
 			if (line_ignored(ctx, TR, item, &r) || line_ignored(ctx, TR, val, &r))
 				continue;
-			if (!first_visit(val))
+			if (!hd_first_visit(val))
 				continue;
-			if (ye_shared_anchor(val)) {
+			if (hd_shared_anchor(val)) {
 				keep_value(ctx, val->text, val->start, val->end - val->start);
 				hd_find(ctx, &r, val, HD_SEV_HIGH, false, false,
 					"env %s holds a literal %s inside a shared anchor; "
@@ -542,7 +525,6 @@ static const char *pick_store(struct hd_ctx *ctx, const struct hd_service *svc,
 static bool compose_interp(struct hd_ctx *ctx, struct hd_service *svc, const struct cenv *e,
 			   struct hd_secret *sec)
 {
-	struct ystream *ys = &ctx->job->ys;
 	struct hd_arena *a = &ctx->job->arena;
 	struct hd_fref r = SVC_REF(TR, "environment", svc);
 	const char *var = pick_var(ctx, svc, e, sec->value);
@@ -550,12 +532,12 @@ static bool compose_interp(struct hd_ctx *ctx, struct hd_service *svc, const str
 
 	if (e->map) {
 		hd_put(ctx, TR, e->map, e->name, ref, YT_STR);
-		if (!(e->v->flags & YF_SET))
+		if (!hd_edited(e->v))
 			return false;
 	} else {
 		if (!hd_want_seq(ctx, TR, svc->node, "environment"))
 			return false;
-		ye_set_scalar(ys, e->item, hd_arena_printf(a, "%s=%s", e->name, ref), YT_STR);
+		hd_set_str(ctx, e->item, hd_arena_printf(a, "%s=%s", e->name, ref));
 	}
 	sec->key = var;
 	sec->envfile = true;
@@ -573,7 +555,6 @@ static bool compose_interp(struct hd_ctx *ctx, struct hd_service *svc, const str
 static bool compose_file(struct hd_ctx *ctx, struct hd_service *svc, const struct cenv *e,
 			 struct hd_secret *sec)
 {
-	struct ystream *ys = &ctx->job->ys;
 	struct hd_arena *a = &ctx->job->arena;
 	struct hd_fref r = SVC_REF(TR, "environment", svc);
 	const char *store = pick_store(ctx, svc, e, sec->value);
@@ -585,19 +566,17 @@ static bool compose_file(struct hd_ctx *ctx, struct hd_service *svc, const struc
 	if (!ssec || !top)
 		return false;
 	if (!seq_has_secret(ssec, store))
-		ye_seq_append(ys, ssec, ye_scalar(ys, store, YT_STR));
+		hd_append_str(ctx, ssec, store);
 	if (!yn_map_get(top, store)) {
-		struct yn *def = ye_map(ys);
-
-		ye_map_add(ys, def, "file", ye_scalar(ys, secret_file_path(ctx, store), YT_STR));
-		ye_map_add(ys, top, store, def);
+		hd_add(ctx, top, store,
+		       hd_new_map(ctx, "file", secret_file_path(ctx, store), NULL));
 	}
 	if (e->map) {
 		hd_del(ctx, TR, e->map, e->name);
-		ye_map_add(ys, e->map, fname, ye_scalar(ys, path, YT_STR));
+		hd_add(ctx, e->map, fname, hd_new_str(ctx, path));
 	} else {
 		hd_want_seq(ctx, TR, svc->node, "environment");
-		ye_set_scalar(ys, e->item, hd_arena_printf(a, "%s=%s", fname, path), YT_STR);
+		hd_set_str(ctx, e->item, hd_arena_printf(a, "%s=%s", fname, path));
 	}
 	sec->store = store;
 	hd_ctx_add_secret(ctx, sec);
@@ -613,10 +592,10 @@ static void compose_one(struct hd_ctx *ctx, struct hd_service *svc, const struct
 	struct hd_arena *a = &ctx->job->arena;
 	struct hd_fref r = SVC_REF(TR, "environment", svc);
 	const struct yn *node = e->v ? e->v : e->item;
-	const struct yn *shared = ye_shared_anchor(node);
+	const struct yn *shared = hd_shared_anchor(node);
 	struct hd_secret sec;
 
-	if (!first_visit(e->item))
+	if (!hd_first_visit(e->item))
 		return;
 	if (!ctx->opts->secrets_out) {
 		/* nothing would save the value: it stays */
@@ -694,7 +673,7 @@ static void walk_map(struct hd_arena *a, const struct yn *map, struct cenvs *l, 
 		const char *name = hd_str(k);
 		struct cenv *e;
 
-		if ((k->flags & YF_DELETED) || hd_merge_key(k) || !name || cenv_has(l, name))
+		if (!hd_live(k) || hd_merge_key(k) || !name || cenv_has(l, name))
 			continue;
 		e = cenv_add(a, l);
 		e->name = name;
@@ -721,7 +700,7 @@ static bool map_entry(struct cenv *e)
 {
 	struct yn *v = e->v;
 
-	if ((e->k->flags & YF_NEW) || v->kind != YN_SCALAR || (v->flags & YF_NEW))
+	if (hd_added(e->k) || v->kind != YN_SCALAR || hd_added(v))
 		return false;
 	if (hd_node_type(v) != YT_STR && hd_node_type(v) != YT_INT)
 		return false;
@@ -738,7 +717,7 @@ static bool list_entry(struct hd_ctx *ctx, struct yn *it, struct cenv *e)
 	const char *s = hd_str(it), *eq, *b;
 	char *name;
 
-	if ((it->flags & (YF_DELETED | YF_NEW)) || !s || !(eq = strchr(s, '=')) || !eq[1])
+	if (!hd_live(it) || hd_added(it) || !s || !(eq = strchr(s, '=')) || !eq[1])
 		return false;
 	name = hd_arena_strndup(&ctx->job->arena, s, (size_t)(eq - s));
 	while (*name == ' ')
@@ -785,8 +764,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	bool file_env = file_env_image(ctx->opts->file_env_images,
 				       hd_str(hd_get(svc->node, "image")));
 	struct cenvs l = { NULL, 0, 0 };
-	struct yn **items;
-	size_t i, n;
+	struct yn *it;
+	size_t i;
 
 	env = env ? yn_deref(env) : NULL;
 	if (!env)
@@ -798,11 +777,10 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			    !entry_ignored(ctx, svc, &l.v[i]))
 				compose_one(ctx, svc, &l.v[i], file_env);
 	} else if (env->kind == YN_SEQ) {
-		n = hd_items(env, &items);
-		for (i = 0; n && i < env->nkids; i++) {
+		for (i = 0; (it = hd_item(env, &i)); i++) {
 			struct cenv e;
 
-			if (list_entry(ctx, items[i], &e) && credential(&e) &&
+			if (list_entry(ctx, it, &e) && credential(&e) &&
 			    !entry_ignored(ctx, svc, &e))
 				compose_one(ctx, svc, &e, file_env);
 		}

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "edit.h"
 #include "model.h"
 #include "scalar.h"
 #include "transform.h"
@@ -94,7 +93,7 @@ static inline void tr_removed_comment(struct hd_ctx *ctx, const struct hd_fref *
 	const struct yn *k = n ? yn_key_of(n) : NULL, *first;
 	size_t b, e, i;
 
-	if (!n || (n->flags & YF_NEW) || (n->parent && n->parent->style == YS_FLOW))
+	if (!n || hd_added(n) || (n->parent && n->parent->style == YS_FLOW))
 		return;
 	first = k ? k : n;
 	b = first->start;
@@ -124,15 +123,15 @@ static inline void tr_del(struct hd_ctx *ctx, const struct hd_fref *r, struct yn
 	struct yn *v = m && m->kind == YN_MAP ? yn_map_get(m, key) : NULL;
 
 	hd_del(ctx, r->tr, map, key);
-	if (v && (v->flags & YF_DELETED))
+	if (v && !hd_live(v))
 		tr_removed_comment(ctx, r, v);
 }
 
-/* ye_remove() of a sequence item, the same. */
+/* hd_remove_item(), the same. */
 static inline void tr_remove_item(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *it)
 {
-	ye_remove(it);
-	if (it->flags & YF_DELETED)
+	hd_remove_item(it);
+	if (!hd_live(it))
 		tr_removed_comment(ctx, r, it);
 }
 
@@ -155,7 +154,7 @@ static inline bool seq_has(const struct yn *seq, const char *s)
 	if (!seq || seq->kind != YN_SEQ)
 		return false;
 	for (i = 0; i < seq->nkids; i++)
-		if (!(seq->kids[i]->flags & YF_DELETED) && hd_str_is(seq->kids[i], s))
+		if (hd_live(seq->kids[i]) && hd_str_is(seq->kids[i], s))
 			return true;
 	return false;
 }
@@ -168,8 +167,7 @@ static inline struct yn *item_named(const struct yn *seq, const char *name)
 	if (!seq || seq->kind != YN_SEQ || !name)
 		return NULL;
 	for (i = 0; i < seq->nkids; i++)
-		if (!(seq->kids[i]->flags & YF_DELETED) &&
-		    hd_str_is(hd_get(seq->kids[i], "name"), name))
+		if (hd_live(seq->kids[i]) && hd_str_is(hd_get(seq->kids[i], "name"), name))
 			return (struct yn *)yn_deref(seq->kids[i]);
 	return NULL;
 }

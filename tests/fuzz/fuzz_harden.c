@@ -98,13 +98,7 @@ static int run(const char *buf, size_t size, const struct hd_opts *o, char **out
 	int rc;
 
 	*out = NULL;
-	if (hd_job_load_mem(&job, "fuzz.yaml", buf, size) < 0) {
-		hd_job_release(&job);
-		return -1;
-	}
-	job.ys.skim_non_maps = true; /* as the CLI does (src/process.c) */
-	hd_ctx_init(&ctx, &job, o);
-	rc = hd_harden(&ctx);
+	rc = hd_load_harden(&ctx, &job, o, "fuzz.yaml", buf, size, NULL);
 	if (rc == 0 && check)
 		check_secrets(&ctx, &job);
 	if (rc == 0 && job.changed) {

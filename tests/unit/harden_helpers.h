@@ -50,17 +50,19 @@ static inline struct hres harden_str(const char *in, const struct hd_opts *o0,
 	if (only)
 		o.only = only;
 	hd_secrets_init(NULL);
-	if (hd_job_load_mem(&job, "t.yaml", in, strlen(in)) < 0) {
+	/* the CLI's own sequence (src/harden.c), everything kept */
+	switch (hd_load_harden(&ctx, &job, &o, "t.yaml", in, strlen(in), NULL)) {
+	case -2:
 		r.error = true;
 		snprintf(r.err, sizeof(r.err), "%d:%d: %s", job.err.line, job.err.col, job.err.msg);
+		hd_ctx_release(&ctx);
 		hd_job_release(&job);
 		return r;
-	}
-	hd_ctx_init(&ctx, &job, &o);
-	if (hd_harden(&ctx) < 0) {
+	case -1:
 		r.error = true;
 		snprintf(r.err, sizeof(r.err), "%d:%d: %s", job.err.line, job.err.col, job.err.msg);
-	} else {
+		break;
+	default:
 		r.out = strdup(job.changed ? job.out.data : job.in.data);
 	}
 	mf = open_memstream(&buf, &blen);
