@@ -286,6 +286,7 @@ static void emit(struct rctx *r, size_t off, size_t len, const char *text,
 		 size_t tlen)
 {
 	struct splices *s = r->out;
+	struct splice *nw;
 	size_t i;
 
 	if (len && !tlen) {
@@ -315,18 +316,13 @@ static void emit(struct rctx *r, size_t off, size_t len, const char *text,
 		}
 	}
 
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 16;
-		s->v = hd_xrealloc(s->v, s->cap * sizeof(*s->v));
-	}
-	s->v[s->n].off = off;
-	s->v[s->n].len = len;
-	s->v[s->n].text = hd_arena_strndup(r->ys->edits ? r->ys->edits : r->ys->keep,
-					   text, tlen);
-	s->v[s->n].tlen = tlen;
-	s->v[s->n].seq = r->seq++;
-	s->v[s->n].doc = r->doc;
-	s->n++;
+	nw = splices_push(s);
+	nw->off = off;
+	nw->len = len;
+	nw->text = hd_arena_strndup(r->ys->edits ? r->ys->edits : r->ys->keep, text, tlen);
+	nw->tlen = tlen;
+	nw->seq = r->seq++;
+	nw->doc = r->doc;
 }
 
 /* The line ending in use where text lands at @off. */
@@ -1955,76 +1951,17 @@ int ye_render(struct ystream *ys, struct splices *out, struct hd_err *err)
 	return 0;
 }
 
-/* ---- splices ------------------------------------------------------------- */
-
-static int splice_cmp(const void *a, const void *b)
-{
-	const struct splice *x = a, *y = b;
-
-	if (x->off != y->off)
-		return x->off < y->off ? -1 : 1;
-	/* at one offset: pure insertions first, then in creation order */
-	if ((x->len == 0) != (y->len == 0))
-		return x->len == 0 ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* Sort @v and check that no two edits overlap. */
-static int sort_check(const struct ystream *ys, struct splice *v, size_t n,
-		      struct hd_err *err)
-{
-	size_t i, ds = 0, de = 0;
-	bool moved = false;
-
-	if (n)
-		qsort(v, n, sizeof(*v), splice_cmp);
-	/* text added inside removed bytes (a removal grown over the lines
-	 * around it) lands where the removal ends: the same output */
-	for (i = 0; i < n; i++) {
-		if (v[i].len && !v[i].tlen) {
-			if (v[i].off >= de)
-				ds = v[i].off;
-			if (v[i].off + v[i].len > de)
-				de = v[i].off + v[i].len;
-		} else if (!v[i].len && v[i].off > ds && v[i].off < de) {
-			v[i].off = de;
-			moved = true;
-		}
-	}
-	if (moved)
-		qsort(v, n, sizeof(*v), splice_cmp);
-	for (i = 1; i < n; i++) {
-		const struct splice *a = &v[i - 1], *b = &v[i];
-
-		if (a->off + a->len > b->off || (a->off == b->off && a->len && b->len)) {
-			ys_pos(ys, b->off, &err->line, &err->col);
-			snprintf(err->msg, sizeof(err->msg),
-				 "internal error: conflicting edits at byte %zu", b->off);
-			return -1;
-		}
-	}
-	return 0;
-}
+/* ---- splices of the YAML input (the byte work is splice.c's) --------------- */
 
 int splices_apply_range(const struct ystream *ys, struct splice *v, size_t n,
 			size_t b0, size_t b1, struct hd_buf *out, struct hd_err *err)
 {
-	size_t i, prev = b0;
+	size_t at = 0;
 
-	if (sort_check(ys, v, n, err) < 0)
+	if (splices_apply_bytes(ys->buf, v, n, b0, b1, out, err, &at) < 0) {
+		ys_pos(ys, at, &err->line, &err->col);
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (v[i].off < b0 || v[i].off + v[i].len > b1) {
-			ys_pos(ys, v[i].off, &err->line, &err->col);
-			snprintf(err->msg, sizeof(err->msg),
-				 "internal error: edit outside its document at byte %zu", v[i].off);
-			return -1;
-		}
-		hd_buf_add(out, ys->buf + prev, v[i].off - prev);
-		hd_buf_add(out, v[i].text, v[i].tlen);
-		prev = v[i].off + v[i].len;
 	}
-	hd_buf_add(out, ys->buf + prev, b1 - prev);
 	return 0;
 }
 
@@ -2033,13 +1970,6 @@ int splices_apply(const struct ystream *ys, struct splices *sp,
 {
 	hd_buf_reset(out);
 	return splices_apply_range(ys, sp->v, sp->n, 0, ys->len, out, err);
-}
-
-void splices_release(struct splices *sp)
-{
-	free(sp->v);
-	sp->v = NULL;
-	sp->n = sp->cap = 0;
 }
 
 struct yn *ye_value_parse(struct ystream *ys, const char *text,
