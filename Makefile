@@ -28,18 +28,26 @@ ifdef SANITIZE
 CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1
 LDFLAGS += -fsanitize=address,undefined
 endif
-CPPFLAGS += -std=c11 -D_GNU_SOURCE -Iinclude
+# One header folder per layer (docs/DESIGN.md): an object sees the headers
+# of its own layer and those below it only, so an upward #include does not
+# compile; `make check-layers` says the same in words and checks the links.
+# Every #include "x.h" is spelled without its folder.
+INC_YAML = -Iinclude/yaml
+INC_CORE = $(INC_YAML) -Iinclude/core
+INC_CLI  = $(INC_CORE) -Iinclude/cli
+CPPFLAGS += -std=c11 -D_GNU_SOURCE
 LIBS     = -lfyaml -lyaml -lpcre2-8 -lm -pthread
 
 BUILD   ?= build
-ENGINE   = src/util.c src/ytree.c src/scalar.c src/edit.c src/verify.c \
-           src/diff.c src/path.c src/fileio.c src/job.c
-APP      = src/harden.c src/registry.c src/cmd_edit.c src/model.c src/k8s.c \
-           src/compose.c src/secrets.c src/secrets_out.c src/compose_merge.c src/mask.c src/files.c \
-           src/process.c src/policy.c src/report.c src/exempt.c src/images.c
-TRANSFORMS = $(wildcard transforms/*.c)
-LIBSRC   = $(ENGINE) $(APP) $(TRANSFORMS)
+# the layers, lowest first: the YAML engine, the models and driver, the
+# transforms, the command line (main.c is linked on its own)
+ENGINE   = $(sort $(wildcard src/yaml/*.c))
+CORE     = $(sort $(wildcard src/core/*.c))
+TRANSFORMS = $(sort $(wildcard transforms/*.c))
+CLI      = $(sort $(wildcard src/cli/*.c))
+LIBSRC   = $(ENGINE) $(CORE) $(TRANSFORMS)
 LIBOBJ   = $(LIBSRC:%.c=$(BUILD)/%.o)
+CLIOBJ   = $(CLI:%.c=$(BUILD)/%.o)
 UNIT     = $(wildcard tests/unit/test_*.c)
 UNITBIN  = $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -67,9 +75,19 @@ apt-install:
 # -MMD -MP: each object's .d file lists the headers it really includes
 # (transforms/tr.h too), so a header change rebuilds exactly its users.
 DEPFLAGS = -MMD -MP
-$(BUILD)/%.o: %.c
+COMPILE  = $(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN)
+$(BUILD)/src/yaml/%.o: src/yaml/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+	$(COMPILE) $(INC_YAML) -c $< -o $@
+$(BUILD)/src/core/%.o: src/core/%.c
+	@mkdir -p $(dir $@)
+	$(COMPILE) $(INC_CORE) -c $< -o $@
+$(BUILD)/transforms/%.o: transforms/%.c
+	@mkdir -p $(dir $@)
+	$(COMPILE) $(INC_CORE) -c $< -o $@
+$(BUILD)/src/cli/%.o: src/cli/%.c
+	@mkdir -p $(dir $@)
+	$(COMPILE) $(INC_CLI) -c $< -o $@
 
 $(BUILD)/libharden.a: $(LIBOBJ)
 	ar rcs $@ $^
@@ -82,19 +100,19 @@ harden: $(BIN)
 .PHONY: harden
 endif
 
-$(BIN): $(BUILD)/src/main.o $(BUILD)/libharden.a
+$(BIN): $(CLIOBJ) $(BUILD)/libharden.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(INC_CLI) $(DEPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS) -lcmocka
 
 golden-update: harden
 	UPDATE=1 H=./harden TMP=$$(mktemp -d) bash -c 't_pass() { :; }; t_fail() { :; }; . tests/golden.sh'
 
 $(BUILD)/bench/floor: bench/floor.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libharden.a $(LIBS)
+	$(CC) $(CPPFLAGS) $(INC_CLI) $(DEPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
 # ---- fuzzing (clang libFuzzer) -----------------------------------------------
 FUZZ_TIME ?= 30
@@ -104,12 +122,12 @@ FUZZ_RUNS ?=
 FUZZ_SEED ?= 1
 FUZZ_BOUND = $(if $(FUZZ_RUNS),-seed=$(FUZZ_SEED) -runs=$(FUZZ_RUNS) -max_total_time=600,-max_total_time=$(FUZZ_TIME))
 FUZZCC    ?= clang
-FUZZFLAGS  = -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZFLAGS  = -std=c11 -D_GNU_SOURCE $(INC_CLI) -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=all
 FUZZ_TARGETS = parse edit harden
 FUZZ_BINS  = $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBSRC) $(wildcard include/*.h)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBSRC) $(wildcard include/*/*.h src/*/*.h)
 	@mkdir -p build-fuzz
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $< $(LIBSRC) $(LIBS)
 
@@ -149,18 +167,18 @@ run: deps harden
 
 $(BUILD)/tests/dump_scalars: tests/tools/dump_scalars.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
+	$(CC) $(CPPFLAGS) $(INC_CLI) $(DEPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
 # hd_secret_credential()'s verdicts for tests/t46-secret-detector.sh
 $(BUILD)/tests/secret_verdict: tests/tools/secret_verdict.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
+	$(CC) $(CPPFLAGS) $(INC_CLI) $(DEPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
 # random edits over the shared corpus (tests/t24-i21-05-edit-props.sh): not a
 # unit test, as it needs $(SHARED)
 $(BUILD)/tests/props: tests/tools/props.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(DEPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(INC_CLI) -Itests/unit $(DEPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS) -lcmocka
 
 $(BUILD)/tests/libinject.so: tests/fault/inject.c
 	@mkdir -p $(dir $@)
@@ -170,6 +188,12 @@ $(BUILD)/tests/libinject.so: tests/fault/inject.c
 # a longer cycle); tests/t05-i21-01-include-cycles.sh runs it too.
 check-includes:
 	@bash tests/tools/check-includes.sh
+
+# No layer includes a higher layer's header or calls a function defined in a
+# higher one (yaml < core < transforms < cli: docs/DESIGN.md), checked on the
+# sources and with nm on the objects; tests/t07-i21-01-layers.sh runs it too.
+check-layers: $(LIBOBJ) $(CLIOBJ)
+	@bash tests/tools/check-layers.sh . $(BUILD)
 
 unit: $(UNITBIN)
 	@for t in $(UNITBIN); do echo "== $$t"; $$t || exit 1; done
@@ -184,7 +208,7 @@ test-run: harden unit $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars $(
 		$(BUILD)/tests/props
 	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars \
 	  VERDICT=$(BUILD)/tests/secret_verdict PROPS=$(BUILD)/tests/props DATA=$(BUILD)/tests/test_data \
-	  SHARED=$(SHARED) HD_SAMPLE=$(HD_SAMPLE) bash tests/run.sh
+	  BUILD_DIR=$(BUILD) SHARED=$(SHARED) HD_SAMPLE=$(HD_SAMPLE) bash tests/run.sh
 	@if [ -n "$$CI" ] && [ "$(HD_SAMPLE)" = 1 ] && command -v $(FUZZCC) >/dev/null; then \
 	  $(MAKE) --no-print-directory -j$$(nproc) -Otarget fuzz FUZZ_RUNS=$${CI_FUZZ_RUNS:-400000}; fi
 
@@ -233,7 +257,7 @@ valgrind-suite: valgrind-unit harden $(BUILD)/tests/libinject.so $(BUILD)/tests/
 	  VG_EVERY=$(VG_EVERY) VG_OFFSET=$(VG_OFFSET) VG_SAMPLED="$(VG_SAMPLED)" \
 	  INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars SHARED=$(SHARED) \
 	  VERDICT=$(BUILD)/tests/secret_verdict PROPS=$(BUILD)/tests/props DATA=$(BUILD)/tests/test_data \
-	  bash tests/run.sh; rc=$$?; \
+	  BUILD_DIR=$(BUILD) bash tests/run.sh; rc=$$?; \
 	  n=$$(ls $(BUILD)/vg-suite | wc -l); bad=$$(find $(BUILD)/vg-suite -name '*.log' -size +0); \
 	  if [ -n "$$bad" ]; then head -40 $$bad; \
 	    echo "valgrind-suite: memcheck errors in $$(echo $$bad | wc -w) of $$n harden processes"; exit 1; fi; \
@@ -265,6 +289,6 @@ install: harden
 clean:
 	rm -rf build build-san build-fuzz harden
 
--include $(wildcard $(BUILD)/*/*.d)
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
 
-.PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz check-includes runtime-test runtime-table
+.PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz check-includes check-layers runtime-test runtime-table

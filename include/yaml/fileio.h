@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#include "ytree.h"
+#include "util.h"
 
 struct hd_input {
 	const char *path;    /* as given */

@@ -2,7 +2,7 @@
 #ifndef HD_CLI_H
 #define HD_CLI_H
 
-#define HARDEN_VERSION "0.1.0"
+#include "version.h"
 
 enum hd_exit {
 	HD_EXIT_OK = 0,      /* success, or nothing to change */

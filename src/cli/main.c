@@ -262,6 +262,11 @@ static int load_images(const char *argv0)
 	return 0;
 }
 
+/*
+ * Long (about 220 lines) on purpose: the option table and one switch with a
+ * case of a few lines per option, as curl's tool_getparam.c and git's
+ * parse-options callers read; the cases share nothing but @cli.
+ */
 /* Returns 0 to go on, 1 when done (help, version, list), -1 on error. */
 static int parse_args(int argc, char **argv, struct hd_cli *cli)
 {
@@ -700,6 +705,13 @@ static struct hd_result *pool_wait(struct pool *p, size_t i)
 	return r;
 }
 
+/*
+ * Long (about 200 lines) on purpose: the run in the order it happens
+ * (options, policy, the walk of the operands, the worker pool, results in
+ * operand order, secrets before the files that lose them, reports, the exit
+ * code); each step is a call or a few lines, and the state they share (the
+ * pool, the results, the tally, the secret store) stays in plain locals.
+ */
 int cmd_harden(int argc, char **argv)
 {
 	struct hd_cli cli;

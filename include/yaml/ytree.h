@@ -8,7 +8,6 @@
 
 #include "util.h"
 
-#define HD_NOPOS ((size_t)-1)
 #define HD_MAX_DEPTH 512
 
 enum yn_kind { YN_SCALAR, YN_ALIAS, YN_MAP, YN_SEQ };
@@ -118,11 +117,6 @@ struct ystream {
 	void *rd;               /* the reader while streaming (ys_open) */
 	bool skim_non_maps;     /* build no tree for documents whose root is not
 				   a mapping (they cannot be manifests) */
-};
-
-struct hd_err {
-	int line, col; /* 1-based; 0 when unknown */
-	char msg[512];
 };
 
 /*

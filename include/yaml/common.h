@@ -1,4 +1,4 @@
-/* common.h - what every module of src/ and transforms/ includes first: libc, then banned.h */
+/* common.h - what every module of src/ (each layer) and transforms/ includes first: libc, then banned.h */
 #ifndef HD_COMMON_H
 #define HD_COMMON_H
 

@@ -1,22 +1,16 @@
-/* mask.h - detected credentials: found in every document, masked in every output */
-#ifndef HD_MASK_H
-#define HD_MASK_H
+/* maskset.h - what output never shows: byte strings and input ranges, masked line by line
+ *
+ * Knows bytes and lines only (no YAML): the diff masks with it, and any
+ * front end registers what it finds.  The set owns copies of its needles
+ * and clears their bytes when released.
+ */
+#ifndef HD_MASKSET_H
+#define HD_MASKSET_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "harden.h"
 #include "util.h"
-#include "ytree.h"
-
-/*
- * hd_mask_scan() - register hd_ctx_mask() for every literal credential of
- * the document @root: the env of every container of its pod specs, the
- * environment of every Compose service (map and list forms, merge keys and
- * aliases followed).  Runs whatever the options and exemptions say, so a
- * credential harden leaves in place is masked like one it moves.
- */
-void hd_mask_scan(struct hd_ctx *ctx, struct yn *root);
 
 struct hd_span {
 	size_t off, len;
@@ -58,12 +52,8 @@ void hd_maskset_init(struct hd_maskset *m);
 void hd_maskset_release(struct hd_maskset *m);
 /* The needles of the value @s (@n bytes): itself, or its lines. */
 void hd_maskset_add_value(struct hd_maskset *m, const char *s, size_t n);
-/*
- * A registered credential: its cooked value and its bytes in @in (a span,
- * and the needles of the value as written there: escapes, folded lines).
- */
-void hd_maskset_add(struct hd_maskset *m, const struct hd_mask *mk, const char *in,
-		    size_t inlen);
+/* The input bytes [@off, @off+@len) (merged with the spans they touch). */
+void hd_maskset_add_span(struct hd_maskset *m, size_t off, size_t len);
 static inline bool hd_maskset_empty(const struct hd_maskset *m)
 {
 	return !m || (!m->nnd && !m->nsp);

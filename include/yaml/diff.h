@@ -2,8 +2,8 @@
 #ifndef HD_DIFF_H
 #define HD_DIFF_H
 
-#include "edit.h"
-#include "mask.h"
+#include "maskset.h"
+#include "splice.h"
 #include "util.h"
 
 /*

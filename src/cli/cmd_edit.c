@@ -176,6 +176,12 @@ static int edit_check(const struct edit_run *er, struct hd_job *job)
 	return 0;
 }
 
+/*
+ * Long (about 160 lines) on purpose: `harden edit` from its options to its
+ * exit code, one file at a time; the steps (options, paths, load, edit each
+ * document, render, write or diff) are calls and share the job and its
+ * document choice in locals.
+ */
 int cmd_edit(int argc, char **argv)
 {
 	static const struct option opts[] = {

@@ -7,8 +7,8 @@
 
 #include "util.h"
 
-#include "cli.h"
 #include "transform.h"
+#include "version.h"
 
 static const char *sev_name(enum hd_severity s)
 {

@@ -6,7 +6,7 @@
  *      hd_tr_<name>`: name (and the Compose alias), summary, an --explain
  *      page with an "Opt out:" line (tests/t90-docs.sh), run_pod and/or
  *      run_service, .linux_only when its fields are Linux-only;
- *   2. src/registry.c: its extern declaration and its place in the table
+ *   2. src/core/registry.c: its extern declaration and its place in the table
  *      (table order = run order);
  *   3. its cases in tests/data/k8s.test and/or compose.test ("#@ harden
  *      <name>", run by tests/unit/test_data.c) and golden examples,

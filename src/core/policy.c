@@ -143,6 +143,12 @@ static int submap(const struct ystream *ys, const struct yn *m, const char *what
 	return 0;
 }
 
+/*
+ * Long (about 180 lines) on purpose: one branch per top-level key of
+ * .harden.yaml, each a few lines that read the value into @o with the same
+ * error handling; a table of handlers would hide the key's checks behind
+ * function pointers for no reuse.
+ */
 static int load(const char *file, const struct hd_cli *cli, struct hd_opts *o,
 		struct hd_arena *a, struct hd_err *err)
 {

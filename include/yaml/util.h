@@ -129,4 +129,12 @@ void hd_big_free(void *p, size_t maplen);
 
 #define HD_BIG_MIN (1u << 20)
 
+#define HD_NOPOS ((size_t)-1)
+
+/* An error for the user: a message and where in the input (ytree.h's ys_pos()). */
+struct hd_err {
+	int line, col; /* 1-based; 0 when unknown */
+	char msg[512];
+};
+
 #endif

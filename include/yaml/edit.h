@@ -2,6 +2,7 @@
 #ifndef HD_EDIT_H
 #define HD_EDIT_H
 
+#include "splice.h"
 #include "util.h"
 #include "ytree.h"
 
@@ -13,19 +14,6 @@
  * compares the re-parsed output against.  Nothing here touches bytes;
  * ye_render() turns the whole overlay into one batch of splices.
  */
-
-struct splice {
-	size_t off, len;  /* range of the original bytes to replace */
-	const char *text; /* replacement (arena) */
-	size_t tlen;
-	unsigned seq;     /* creation order: ties at one offset keep it */
-	size_t doc;       /* document it belongs to */
-};
-
-struct splices {
-	struct splice *v;
-	size_t n, cap;
-};
 
 /* New detached nodes (YF_NEW).  @text is copied. */
 struct yn *ye_scalar(struct ystream *ys, const char *text, enum yn_type t);
@@ -67,13 +55,15 @@ int ye_render(struct ystream *ys, struct splices *out, struct hd_err *err);
 int ye_render_doc(struct ystream *ys, size_t d, struct splices *out,
 		  struct hd_err *err);
 
-/* Sort, check for conflicts and apply to the original bytes into @out. */
+/*
+ * Sort, check for conflicts and apply to the original bytes into @out
+ * (splices_apply_bytes() with the error placed at a line and column).
+ */
 int splices_apply(const struct ystream *ys, struct splices *sp,
 		  struct hd_buf *out, struct hd_err *err);
 /* Apply the @n edits in @v (sorted here) to the input bytes [b0,b1). */
 int splices_apply_range(const struct ystream *ys, struct splice *v, size_t n,
 			size_t b0, size_t b1, struct hd_buf *out, struct hd_err *err);
-void splices_release(struct splices *sp);
 
 /* Parse a YAML value given as text (command line) into new nodes. */
 struct yn *ye_value_parse(struct ystream *ys, const char *text,

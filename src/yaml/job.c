@@ -177,6 +177,12 @@ static void drop_arena(struct hd_arena *a)
 	}
 }
 
+/*
+ * Long (about 125 lines): the per-document loop (parse, edit, render,
+ * splice, verify inline or on the pool, free) with its memory reuse; the
+ * steps are calls, and the loop's state (arenas kept while documents stay
+ * unchanged, pending verifications) stays together here.
+ */
 int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 {
 	struct ystream *ys = &job->ys;
