@@ -15,7 +15,7 @@ DEBPKGS  = gcc libc6-dev libfyaml-dev libyaml-dev libpcre2-dev libcmocka-dev
 # what the end-to-end tests run: the oracles (Python), patch, GNU time,
 # pre-commit, the man page linters, git (the GitOps example)
 TESTPKGS = python3 python3-yaml python3-jsonschema python3-markdown time patch \
-           pre-commit mandoc groff-base git util-linux
+           pre-commit mandoc groff-base git util-linux clang-format-14
 # make test: the corpus-wide loops on every HD_SAMPLE-th corpus file
 HD_SAMPLE ?= 4
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -189,6 +189,11 @@ $(BUILD)/tests/libinject.so: tests/fault/inject.c
 check-includes:
 	@bash tests/tools/check-includes.sh
 
+# Every C file as .clang-format writes it (clang-format -i FILE mends one);
+# tests/t08-i21-format.sh runs it too.
+format-check:
+	@bash tests/tools/format-check.sh .
+
 # No layer includes a higher layer's header or calls a function defined in a
 # higher one (yaml < core < transforms < cli: docs/DESIGN.md), checked on the
 # sources and with nm on the objects; tests/t07-i21-01-layers.sh runs it too.
@@ -291,4 +296,4 @@ clean:
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
 
-.PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz check-includes check-layers runtime-test runtime-table
+.PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz check-includes check-layers format-check runtime-test runtime-table

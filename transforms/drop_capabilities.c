@@ -7,9 +7,8 @@
 #define TR "drop-capabilities"
 
 static const char *const baseline_caps[] = {
-	"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",
-	"MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID",
-	"SYS_CHROOT", NULL,
+	"AUDIT_WRITE",	    "CHOWN",   "DAC_OVERRIDE", "FOWNER",  "FSETID", "KILL",	  "MKNOD",
+	"NET_BIND_SERVICE", "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT", NULL,
 };
 
 static bool allowed(const struct hd_ctx *ctx, const char *cap)
@@ -78,8 +77,8 @@ static void profile_caps(struct hd_ctx *ctx, const struct hd_fref *r, const stru
 	if (names.len)
 		hd_find(ctx, r, at, HD_SEV_MEDIUM, true, false,
 			"%s added back: image '%s' %s (profile %s: %s)", names.data, img,
-			root ? "runs as root and its entrypoint needs them" : "needs them",
-			p->name, p->note ? p->note : p->source);
+			root ? "runs as root and its entrypoint needs them" : "needs them", p->name,
+			p->note ? p->note : p->source);
 	hd_buf_release(&names);
 }
 
@@ -200,14 +199,15 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	}
 	r.control = "cap_add";
 	if (p)
-		profile_caps(ctx, &r, svc->node, p, root, hd_str(hd_get(svc->node, "image")),
-			     add, svc_add_list, svc);
+		profile_caps(ctx, &r, svc->node, p, root, hd_str(hd_get(svc->node, "image")), add,
+			     svc_add_list, svc);
 	for (j = 0; (it = hd_item(add, &j)); j++) {
 		const char *cap = hd_str(it);
 		char msg[200];
 
 		total++;
-		if (cap && (cap_in(ctx->opts->cap_allow, cap) || hd_image_needs_cap(p, cap, root))) {
+		if (cap &&
+		    (cap_in(ctx->opts->cap_allow, cap) || hd_image_needs_cap(p, cap, root))) {
 			kept++;
 			continue;
 		}
@@ -229,25 +229,24 @@ const struct hd_transform hd_tr_drop_capabilities = {
 	.unsafe = true,
 	.linux_only = true,
 	.summary = "drop ALL capabilities; removing added ones is unsafe",
-	.explain =
-		"Why: Linux capabilities split root's power; containers rarely need any\n"
-		"(PSS restricted: drop ALL, add at most NET_BIND_SERVICE).\n"
-		"What: appends ALL to securityContext.capabilities.drop. Entries of\n"
-		"capabilities.add other than NET_BIND_SERVICE (or, with --level baseline,\n"
-		"the baseline set) are removed only with --unsafe-fixes.\n"
-		"Image profiles: what the image needs is added back, with the reason:\n"
-		"caddy's binary carries cap_net_bind_service=+ep and cannot exec\n"
-		"without NET_BIND_SERVICE; a container that runs as root (run-as-non-\n"
-		"root skipped or exempted, or an image that cannot start non-root)\n"
-		"gets what its entrypoint needs (postgres: CHOWN, DAC_OVERRIDE, FOWNER,\n"
-		"SETUID, SETGID; httpd: SETUID, SETGID, NET_BIND_SERVICE). These are\n"
-		"kept with --unsafe-fixes too.\n"
-		"Breaks: programs that chown, bind low ports without NET_BIND_SERVICE,\n"
-		"or use raw sockets.\n"
-		"Compose: cap_drop gains ALL; cap_add entries outside the allowlist\n"
-		"(NET_BIND_SERVICE) are removed with --unsafe-fixes. A container or\n"
-		"service whose privileged: true stays is left alone.\n"
-		"Opt out: --skip drop-capabilities or harden.dev/skip: drop-capabilities.",
+	.explain = "Why: Linux capabilities split root's power; containers rarely need any\n"
+		   "(PSS restricted: drop ALL, add at most NET_BIND_SERVICE).\n"
+		   "What: appends ALL to securityContext.capabilities.drop. Entries of\n"
+		   "capabilities.add other than NET_BIND_SERVICE (or, with --level baseline,\n"
+		   "the baseline set) are removed only with --unsafe-fixes.\n"
+		   "Image profiles: what the image needs is added back, with the reason:\n"
+		   "caddy's binary carries cap_net_bind_service=+ep and cannot exec\n"
+		   "without NET_BIND_SERVICE; a container that runs as root (run-as-non-\n"
+		   "root skipped or exempted, or an image that cannot start non-root)\n"
+		   "gets what its entrypoint needs (postgres: CHOWN, DAC_OVERRIDE, FOWNER,\n"
+		   "SETUID, SETGID; httpd: SETUID, SETGID, NET_BIND_SERVICE). These are\n"
+		   "kept with --unsafe-fixes too.\n"
+		   "Breaks: programs that chown, bind low ports without NET_BIND_SERVICE,\n"
+		   "or use raw sockets.\n"
+		   "Compose: cap_drop gains ALL; cap_add entries outside the allowlist\n"
+		   "(NET_BIND_SERVICE) are removed with --unsafe-fixes. A container or\n"
+		   "service whose privileged: true stays is left alone.\n"
+		   "Opt out: --skip drop-capabilities or harden.dev/skip: drop-capabilities.",
 	.run_pod = run_pod,
 	.run_service = run_service,
 	.alias = "cap-drop",

@@ -74,8 +74,8 @@ static long low_port(const struct yn *svc)
 		const struct yn *seq = hd_get(svc, keys[k]);
 
 		for (i = 0; seq && seq->kind == YN_SEQ && i < seq->nkids; i++) {
-			long p = !hd_live(seq->kids[i]) ? 0
-								    : container_port(yn_deref(seq->kids[i]));
+			long p =
+				!hd_live(seq->kids[i]) ? 0 : container_port(yn_deref(seq->kids[i]));
 
 			if (p > 0 && p < 1024 && (low == 0 || p < low))
 				low = p;
@@ -87,8 +87,9 @@ static long low_port(const struct yn *svc)
 /* Compose: host namespaces removed (unsafe); the service keeps a network. */
 static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
-	static const char *const keys[] = { "network_mode", "pid", "ipc", "uts",
-					    "userns_mode", NULL };
+	static const char *const keys[] = {
+		"network_mode", "pid", "ipc", "uts", "userns_mode", NULL
+	};
 	size_t i;
 	char msg[160];
 
@@ -138,7 +139,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 
 			hd_find(ctx, &r, nm, HD_SEV_MEDIUM, false, false,
 				"declares port %ld (< 1024) and uses the host network: as "
-				"user %s it may not be able to bind it", port, hd_str(u));
+				"user %s it may not be able to bind it",
+				port, hd_str(u));
 		}
 	}
 }
@@ -148,22 +150,21 @@ const struct hd_transform hd_tr_host_namespaces = {
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = true,
 	.summary = "no host network/PID/IPC namespaces or host ports (unsafe)",
-	.explain =
-		"Why: sharing the node's network, process or IPC namespace lets a\n"
-		"container sniff traffic, signal host processes and read their memory;\n"
-		"hostPort exposes the pod on the node's address (PSS baseline).\n"
-		"What: with --unsafe-fixes removes hostNetwork/hostPID/hostIPC: true\n"
-		"and hostPort entries; without it they are reported. A pod taken off\n"
-		"the host network whose user harden set keeps a declared port below\n"
-		"1024 bindable (the sysctl of run-as-non-root).\n"
-		"Breaks: node agents, CNI, monitoring that needs the host's view; use a\n"
-		"Service instead of hostPort.\n"
-		"Compose: network_mode/pid/ipc/uts/userns_mode: host are removed with\n"
-		"--unsafe-fixes; a service leaving the host network joins the file's\n"
-		"first network (or the project's default one). A service that stays on\n"
-		"the host network as the user harden set is reported when it declares a\n"
-		"port below 1024 (the host's low ports need privileges).\n"
-		"Opt out: --skip host-namespaces.",
+	.explain = "Why: sharing the node's network, process or IPC namespace lets a\n"
+		   "container sniff traffic, signal host processes and read their memory;\n"
+		   "hostPort exposes the pod on the node's address (PSS baseline).\n"
+		   "What: with --unsafe-fixes removes hostNetwork/hostPID/hostIPC: true\n"
+		   "and hostPort entries; without it they are reported. A pod taken off\n"
+		   "the host network whose user harden set keeps a declared port below\n"
+		   "1024 bindable (the sysctl of run-as-non-root).\n"
+		   "Breaks: node agents, CNI, monitoring that needs the host's view; use a\n"
+		   "Service instead of hostPort.\n"
+		   "Compose: network_mode/pid/ipc/uts/userns_mode: host are removed with\n"
+		   "--unsafe-fixes; a service leaving the host network joins the file's\n"
+		   "first network (or the project's default one). A service that stays on\n"
+		   "the host network as the user harden set is reported when it declares a\n"
+		   "port below 1024 (the host's low ports need privileges).\n"
+		   "Opt out: --skip host-namespaces.",
 	.run_pod = run_pod,
 	.run_service = run_service,
 };

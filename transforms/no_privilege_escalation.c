@@ -75,7 +75,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			nnp = true;
 			continue;
 		}
-		if (!strcmp(o, "no-new-privileges:false") || !strcmp(o, "no-new-privileges=false")) {
+		if (!strcmp(o, "no-new-privileges:false") ||
+		    !strcmp(o, "no-new-privileges=false")) {
 			if (tr_unsafe(ctx, &r, it, "no-new-privileges:false would become true")) {
 				hd_want_seq(ctx, TR, svc->node, "security_opt");
 				hd_set_str(ctx, it, "no-new-privileges:true");
@@ -110,18 +111,17 @@ const struct hd_transform hd_tr_no_privilege_escalation = {
 	.unsafe = true,
 	.linux_only = true,
 	.summary = "allowPrivilegeEscalation: false; Compose no-new-privileges:true",
-	.explain =
-		"Why: without it, setuid binaries and file capabilities can raise a\n"
-		"process's privileges (no_new_privs); PSS restricted requires false.\n"
-		"What: sets securityContext.allowPrivilegeEscalation: false. An explicit\n"
-		"true is changed only with --unsafe-fixes; containers adding SYS_ADMIN\n"
-		"are reported (the API forbids the combination), and a privileged one\n"
-		"that stays is left alone (no-privileged reports it).\n"
-		"Breaks: sudo/su or setuid tools inside the container.\n"
-		"Compose: security_opt gains \"no-new-privileges:true\"; seccomp/apparmor\n"
-		"unconfined and label:disable are removed with --unsafe-fixes; a\n"
-		"privileged service is left alone.\n"
-		"Opt out: --skip no-privilege-escalation.",
+	.explain = "Why: without it, setuid binaries and file capabilities can raise a\n"
+		   "process's privileges (no_new_privs); PSS restricted requires false.\n"
+		   "What: sets securityContext.allowPrivilegeEscalation: false. An explicit\n"
+		   "true is changed only with --unsafe-fixes; containers adding SYS_ADMIN\n"
+		   "are reported (the API forbids the combination), and a privileged one\n"
+		   "that stays is left alone (no-privileged reports it).\n"
+		   "Breaks: sudo/su or setuid tools inside the container.\n"
+		   "Compose: security_opt gains \"no-new-privileges:true\"; seccomp/apparmor\n"
+		   "unconfined and label:disable are removed with --unsafe-fixes; a\n"
+		   "privileged service is left alone.\n"
+		   "Opt out: --skip no-privilege-escalation.",
 	.run_pod = run_pod,
 	.run_service = run_service,
 	.alias = "no-new-privileges",

@@ -35,7 +35,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			if (hd_get(p, "host_ip") || !hd_get(p, "published"))
 				continue;
 			snprintf(msg, sizeof(msg), "port %s would be published on 127.0.0.1 only",
-				 hd_str(hd_get(p, "published")) ? hd_str(hd_get(p, "published")) : "?");
+				 hd_str(hd_get(p, "published")) ? hd_str(hd_get(p, "published"))
+								: "?");
 			if (tr_unsafe(ctx, &r, p, msg))
 				hd_put(ctx, TR, p, "host_ip", "127.0.0.1", YT_STR);
 			continue;
@@ -49,13 +50,16 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			if (s[0] == '$' && !strchr(s, ':')) {
 				hd_find(ctx, &r, p, HD_SEV_LOW, false, true,
 					"port %s: a variable that may hold a host IP; bind it "
-					"to 127.0.0.1 by hand if it should stay local", s);
+					"to 127.0.0.1 by hand if it should stay local",
+					s);
 				continue;
 			}
 			nv = strchr(s, ':') ? hd_arena_printf(&ctx->job->arena, "127.0.0.1:%s", s)
 					    : hd_arena_printf(&ctx->job->arena, "127.0.0.1::%s", s);
-			snprintf(msg, sizeof(msg), "port %s would be published on 127.0.0.1 only "
-				 "(%s)", s, nv);
+			snprintf(msg, sizeof(msg),
+				 "port %s would be published on 127.0.0.1 only "
+				 "(%s)",
+				 s, nv);
 			if (tr_unsafe(ctx, &r, p, msg)) {
 				hd_want_seq(ctx, TR, svc->node, "ports");
 				hd_set_str(ctx, p, nv);
@@ -69,14 +73,13 @@ const struct hd_transform hd_tr_ports = {
 	.applies = HD_APPLIES_COMPOSE,
 	.unsafe = true,
 	.summary = "published ports bound to 127.0.0.1 (unsafe: exposure changes)",
-	.explain =
-		"Why: \"8080:80\" publishes on every host interface, often bypassing\n"
-		"host firewalls (Docker writes its own iptables rules).\n"
-		"What: with --unsafe-fixes short-syntax ports without an IP become\n"
-		"\"127.0.0.1:8080:80\" (long syntax gains host_ip: 127.0.0.1); without\n"
-		"it each is reported.\n"
-		"Breaks: access from other machines: put a reverse proxy in front, or\n"
-		"keep the port public on purpose with --skip ports.\n"
-		"Opt out: --skip ports, or x-harden: {skip: [ports]} on the service.",
+	.explain = "Why: \"8080:80\" publishes on every host interface, often bypassing\n"
+		   "host firewalls (Docker writes its own iptables rules).\n"
+		   "What: with --unsafe-fixes short-syntax ports without an IP become\n"
+		   "\"127.0.0.1:8080:80\" (long syntax gains host_ip: 127.0.0.1); without\n"
+		   "it each is reported.\n"
+		   "Breaks: access from other machines: put a reverse proxy in front, or\n"
+		   "keep the port public on purpose with --skip ports.\n"
+		   "Opt out: --skip ports, or x-harden: {skip: [ports]} on the service.",
 	.run_service = run_service,
 };

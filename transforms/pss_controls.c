@@ -6,15 +6,22 @@
 #define TR "pss-controls"
 
 static const char *const safe_sysctls[] = {
-	"kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
-	"net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
-	"net.ipv4.ip_unprivileged_port_start", "net.ipv4.ip_local_reserved_ports",
-	"net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
-	"net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes",
-	"net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", NULL,
+	"kernel.shm_rmid_forced",
+	"net.ipv4.ip_local_port_range",
+	"net.ipv4.tcp_syncookies",
+	"net.ipv4.ping_group_range",
+	"net.ipv4.ip_unprivileged_port_start",
+	"net.ipv4.ip_local_reserved_ports",
+	"net.ipv4.tcp_keepalive_time",
+	"net.ipv4.tcp_fin_timeout",
+	"net.ipv4.tcp_keepalive_intvl",
+	"net.ipv4.tcp_keepalive_probes",
+	"net.ipv4.tcp_rmem",
+	"net.ipv4.tcp_wmem",
+	NULL,
 };
-static const char *const selinux_types[] = { "container_t", "container_init_t",
-	"container_kvm_t", "container_engine_t", NULL };
+static const char *const selinux_types[] = { "container_t", "container_init_t", "container_kvm_t",
+					     "container_engine_t", NULL };
 
 static bool in(const char *s, const char *const *set)
 {
@@ -44,22 +51,27 @@ static void sc_controls(struct hd_ctx *ctx, struct hd_pod *pod, struct yn *owner
 		if (!v || !s || !*s || (i == 0 && in(s, selinux_types)))
 			continue;
 		r.control = "seLinuxOptions";
-		snprintf(msg, sizeof(msg), "seLinuxOptions.%s: %s would be removed",
-			 sekeys[i], s);
+		snprintf(msg, sizeof(msg), "seLinuxOptions.%s: %s would be removed", sekeys[i], s);
 		if (tr_unsafe(ctx, &r, v, msg))
-			tr_del(ctx, &r, hd_want_map(ctx, TR, hd_want_map(ctx, TR, owner,
-				"securityContext"), "seLinuxOptions"), sekeys[i]);
+			tr_del(ctx, &r,
+			       hd_want_map(ctx, TR, hd_want_map(ctx, TR, owner, "securityContext"),
+					   "seLinuxOptions"),
+			       sekeys[i]);
 	}
 	if (aa) {
 		struct yn *t = hd_get(aa, "type");
 
 		if (!hd_str_is(t, "RuntimeDefault") && !hd_str_is(t, "Localhost")) {
 			r.control = "appArmorProfile";
-			snprintf(msg, sizeof(msg), "appArmorProfile.type %s would become "
-				 "RuntimeDefault", hd_str(t) ? hd_str(t) : "?");
+			snprintf(msg, sizeof(msg),
+				 "appArmorProfile.type %s would become "
+				 "RuntimeDefault",
+				 hd_str(t) ? hd_str(t) : "?");
 			if (tr_unsafe(ctx, &r, t ? t : aa, msg))
-				hd_put(ctx, TR, hd_want_map(ctx, TR, hd_want_map(ctx, TR, owner,
-					"securityContext"), "appArmorProfile"),
+				hd_put(ctx, TR,
+				       hd_want_map(ctx, TR,
+						   hd_want_map(ctx, TR, owner, "securityContext"),
+						   "appArmorProfile"),
 				       "type", "RuntimeDefault", YT_STR);
 		}
 	}
@@ -74,8 +86,8 @@ static void sc_controls(struct hd_ctx *ctx, struct hd_pod *pod, struct yn *owner
 
 static void probe_hosts(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *c)
 {
-	static const char *const probes[] = { "livenessProbe", "readinessProbe",
-					      "startupProbe", NULL };
+	static const char *const probes[] = { "livenessProbe", "readinessProbe", "startupProbe",
+					      NULL };
 	static const char *const hooks[] = { "postStart", "preStop", NULL };
 	static const char *const kinds[] = { "httpGet", "tcpSocket", NULL };
 	struct yn *handlers[5];
@@ -94,8 +106,10 @@ static void probe_hosts(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_contai
 
 			if (!host || !hd_str(host) || !*hd_str(host))
 				continue;
-			snprintf(msg, sizeof(msg), "%s.host: %s would be removed (probes "
-				 "use the pod IP)", kinds[k], hd_str(host));
+			snprintf(msg, sizeof(msg),
+				 "%s.host: %s would be removed (probes "
+				 "use the pod IP)",
+				 kinds[k], hd_str(host));
 			if (tr_unsafe(ctx, &r, host, msg))
 				tr_del(ctx, &r, h, "host");
 		}
@@ -122,7 +136,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			snprintf(msg, sizeof(msg), "unsafe sysctl %s would be removed",
 				 name ? name : "?");
 			if (tr_unsafe(ctx, &pr, it, msg)) {
-				hd_want_seq(ctx, TR, hd_get(pod->spec, "securityContext"), "sysctls");
+				hd_want_seq(ctx, TR, hd_get(pod->spec, "securityContext"),
+					    "sysctls");
 				tr_remove_item(ctx, &pr, it);
 			} else {
 				kept++;
@@ -145,7 +160,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			if (!val || !*val || !strcmp(val, "runtime/default") ||
 			    !strncmp(val, "localhost/", 10))
 				continue;
-			if (tr_unsafe(ctx, &r, v, "AppArmor annotation would become runtime/default"))
+			if (tr_unsafe(ctx, &r, v,
+				      "AppArmor annotation would become runtime/default"))
 				hd_put(ctx, TR, ann, k->text, "runtime/default", YT_STR);
 		}
 	}
@@ -167,17 +183,16 @@ const struct hd_transform hd_tr_pss_controls = {
 	.applies = HD_APPLIES_K8S,
 	.unsafe = true,
 	.summary = "procMount, sysctls, SELinux, AppArmor, hostProcess, probe hosts (unsafe)",
-	.explain =
-		"Why: the remaining Pod Security Standards baseline controls: unmasked\n"
-		"/proc, node-wide sysctls, custom SELinux users/roles/types, unconfined\n"
-		"AppArmor, Windows host processes and probes aimed at other hosts all\n"
-		"weaken isolation.\n"
-		"What: with --unsafe-fixes removes procMount, unsafe sysctls, the\n"
-		"offending seLinuxOptions fields, windowsOptions.hostProcess and probe /\n"
-		"lifecycle host fields, and sets AppArmor to RuntimeDefault; without it\n"
-		"each is reported.\n"
-		"Breaks: workloads tuned for the node (databases with sysctls, nested\n"
-		"containers).\n"
-		"Opt out: --skip pss-controls.",
+	.explain = "Why: the remaining Pod Security Standards baseline controls: unmasked\n"
+		   "/proc, node-wide sysctls, custom SELinux users/roles/types, unconfined\n"
+		   "AppArmor, Windows host processes and probes aimed at other hosts all\n"
+		   "weaken isolation.\n"
+		   "What: with --unsafe-fixes removes procMount, unsafe sysctls, the\n"
+		   "offending seLinuxOptions fields, windowsOptions.hostProcess and probe /\n"
+		   "lifecycle host fields, and sets AppArmor to RuntimeDefault; without it\n"
+		   "each is reported.\n"
+		   "Breaks: workloads tuned for the node (databases with sysctls, nested\n"
+		   "containers).\n"
+		   "Opt out: --skip pss-controls.",
 	.run_pod = run_pod,
 };

@@ -6,22 +6,47 @@
 
 #define TR "read-only-mounts"
 
-static const char *const ro_types[] = { "configMap", "secret", "downwardAPI",
-					"projected", NULL };
-static const char *const restricted_ok[] = { "configMap", "csi", "downwardAPI",
-	"emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected",
-	"secret", NULL };
-static const char *const restricted_bad[] = { "hostPath", "gcePersistentDisk",
-	"awsElasticBlockStore", "gitRepo", "nfs", "iscsi", "glusterfs", "rbd",
-	"flexVolume", "cinder", "cephfs", "flocker", "fc", "azureFile",
-	"vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk",
-	"portworxVolume", "scaleIO", "storageos", NULL };
-static const char *const sensitive[] = { "/etc", "/proc", "/sys", "/boot",
-	"/root", "/dev", "/run", "/var/run", "/var/lib/docker", "/var/lib/kubelet",
-	"/usr", "/lib", "/bin", "/sbin", "/home", NULL };
-static const char *const sockets[] = { "/var/run/docker.sock", "/run/docker.sock",
-	"/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock",
-	"/run/crio/crio.sock", "/var/run/crio/crio.sock", NULL };
+static const char *const ro_types[] = { "configMap", "secret", "downwardAPI", "projected", NULL };
+static const char *const restricted_ok[] = {
+	"configMap", "csi",   "downwardAPI",	       "emptyDir",
+	"ephemeral", "image", "persistentVolumeClaim", "projected",
+	"secret",    NULL
+};
+static const char *const restricted_bad[] = { "hostPath",
+					      "gcePersistentDisk",
+					      "awsElasticBlockStore",
+					      "gitRepo",
+					      "nfs",
+					      "iscsi",
+					      "glusterfs",
+					      "rbd",
+					      "flexVolume",
+					      "cinder",
+					      "cephfs",
+					      "flocker",
+					      "fc",
+					      "azureFile",
+					      "vsphereVolume",
+					      "quobyte",
+					      "azureDisk",
+					      "photonPersistentDisk",
+					      "portworxVolume",
+					      "scaleIO",
+					      "storageos",
+					      NULL };
+static const char *const sensitive[] = {
+	"/etc", "/proc", "/sys",     "/boot",		"/root",
+	"/dev", "/run",	 "/var/run", "/var/lib/docker", "/var/lib/kubelet",
+	"/usr", "/lib",	 "/bin",     "/sbin",		"/home",
+	NULL
+};
+static const char *const sockets[] = { "/var/run/docker.sock",
+				       "/run/docker.sock",
+				       "/run/containerd/containerd.sock",
+				       "/var/run/containerd/containerd.sock",
+				       "/run/crio/crio.sock",
+				       "/var/run/crio/crio.sock",
+				       NULL };
 
 static const char *vol_type(const struct yn *vol, const char *const *types)
 {
@@ -70,7 +95,9 @@ static const char *sensitive_path(const char *p, char *buf, size_t n)
  */
 static const char *written_path(const char *p)
 {
-	static const struct { const char *dir, *why; } written[] = {
+	static const struct {
+		const char *dir, *why;
+	} written[] = {
 		{ "/dev", "devices are written" },
 		{ "/run", "sockets and locks live there" },
 		{ "/var/run", "sockets and locks live there" },
@@ -126,15 +153,18 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			struct yn *v = (struct yn *)yn_deref(vols->kids[i]);
 			const char *bad = vol_type(v, restricted_bad);
 			const char *name = hd_str(hd_get(v, "name"));
-			struct hd_fref r = POD_REF(TR, bad && !strcmp(bad, "hostPath")
-						       ? "hostPathVolumes" : "restrictedVolumes", pod);
+			struct hd_fref r =
+				POD_REF(TR,
+					bad && !strcmp(bad, "hostPath") ? "hostPathVolumes"
+									: "restrictedVolumes",
+					pod);
 
-			if (!hd_live(vols->kids[i]) || !bad ||
-			    vol_type(v, restricted_ok))
+			if (!hd_live(vols->kids[i]) || !bad || vol_type(v, restricted_ok))
 				continue;
 			if (!strcmp(bad, "hostPath")) {
 				const char *path = hd_str(hd_getp(v, "hostPath", "path", NULL));
-				const char *s = path ? sensitive_path(path, why, sizeof(why)) : NULL;
+				const char *s =
+					path ? sensitive_path(path, why, sizeof(why)) : NULL;
 
 				hd_find(ctx, &r, v, s ? HD_SEV_HIGH : HD_SEV_MEDIUM, false, false,
 					"hostPath volume '%s' (%s)%s%s: not allowed by the "
@@ -144,8 +174,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			} else {
 				hd_find(ctx, &r, v, HD_SEV_MEDIUM, false, false,
 					"%s volume '%s' is not allowed by the restricted "
-					"profile; use a PersistentVolumeClaim", bad,
-					name ? name : "?");
+					"profile; use a PersistentVolumeClaim",
+					bad, name ? name : "?");
 			}
 		}
 	}
@@ -170,15 +200,19 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				if (host)
 					hd_find(ctx, &r, ro, HD_SEV_HIGH, false, false,
 						"writable hostPath mount at %s (explicit readOnly: "
-						"false kept)", hd_str(hd_get(m, "mountPath")) ?
-						hd_str(hd_get(m, "mountPath")) : "?");
+						"false kept)",
+						hd_str(hd_get(m, "mountPath"))
+							? hd_str(hd_get(m, "mountPath"))
+							: "?");
 				continue;
 			}
 			if (host && (w = written_mount(m, vol)) != NULL) {
 				hd_find(ctx, &r, m, HD_SEV_MEDIUM, false, false,
 					"hostPath mount at %s left writable: %s",
-					hd_str(hd_get(m, "mountPath")) ? hd_str(hd_get(m, "mountPath"))
-								       : "?", w);
+					hd_str(hd_get(m, "mountPath"))
+						? hd_str(hd_get(m, "mountPath"))
+						: "?",
+					w);
 				continue;
 			}
 			hd_put(ctx, TR, m, "readOnly", "true", YT_BOOL);
@@ -186,7 +220,9 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				hd_find(ctx, &r, m, HD_SEV_MEDIUM, true, false,
 					"hostPath mount at %s made read-only; set readOnly: "
 					"false if the container writes there",
-					hd_str(hd_get(m, "mountPath")) ? hd_str(hd_get(m, "mountPath")) : "?");
+					hd_str(hd_get(m, "mountPath"))
+						? hd_str(hd_get(m, "mountPath"))
+						: "?");
 				ctx->f[ctx->nf - 1].notable = true;
 			} else {
 				hd_find(ctx, &r, m, HD_SEV_LOW, true, false,
@@ -211,8 +247,9 @@ static bool config_like(const char *patterns, const char *src, const char *dst)
 			l = sizeof(pat) - 1;
 		memcpy(pat, p, l);
 		pat[l] = '\0';
-		if (l && (fnmatch(pat, src, 0) == 0 || fnmatch(pat, base ? base + 1 : src, 0) == 0 ||
-			  (dst && fnmatch(pat, dst, 0) == 0)))
+		if (l &&
+		    (fnmatch(pat, src, 0) == 0 || fnmatch(pat, base ? base + 1 : src, 0) == 0 ||
+		     (dst && fnmatch(pat, dst, 0) == 0)))
 			return true;
 		p = e ? e + 1 : NULL;
 	}
@@ -287,7 +324,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 				continue; /* anonymous volume */
 			c2 = strchr(c1 + 1, ':');
 			snprintf(sbuf, sizeof(sbuf), "%.*s", (int)(c1 - s), s);
-			snprintf(dbuf, sizeof(dbuf), "%.*s", (int)(c2 ? c2 - c1 - 1 : (long)strlen(c1 + 1)), c1 + 1);
+			snprintf(dbuf, sizeof(dbuf), "%.*s",
+				 (int)(c2 ? c2 - c1 - 1 : (long)strlen(c1 + 1)), c1 + 1);
 			if (c2)
 				opts = c2 + 1; /* the mode, read in place: "ro,z" */
 			src = sbuf;
@@ -312,7 +350,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		if (sens && strstr(sens, "socket"))
 			goto report;
 		w = shared_propagation(v, opts, shortf) ? "shared propagation (it mounts there)"
-							 : written_path(src);
+							: written_path(src);
 		if (w && sens)
 			goto report; /* reported, never made read-only */
 		if (w) {
@@ -326,8 +364,9 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			bool apply = true;
 
 			if (sens) {
-				snprintf(msg, sizeof(msg), "writable bind of %s (%s) would become read-only",
-					 src, sens);
+				snprintf(msg, sizeof(msg),
+					 "writable bind of %s (%s) would become read-only", src,
+					 sens);
 				apply = tr_unsafe(ctx, &r, v, msg);
 			}
 			if (!apply)
@@ -337,7 +376,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 
 				if (opts[0] && file_puts_ro_first(svc->top))
 					nv = hd_arena_printf(&ctx->job->arena, "%.*sro,%s",
-							     (int)(opts - hd_str(v)), hd_str(v), opts);
+							     (int)(opts - hd_str(v)), hd_str(v),
+							     opts);
 				else
 					nv = hd_arena_printf(&ctx->job->arena, "%s%s%s", v->text,
 							     opts[0] ? "," : ":", "ro");
@@ -352,7 +392,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 					"configuration bind %s mounted read-only", src);
 			continue;
 		}
-report:
+	report:
 		if (src && (sens = sensitive_path(src, why, sizeof(why))) != NULL &&
 		    (strstr(sens, "socket") || !ro))
 			hd_find(ctx, &r, v, HD_SEV_HIGH, false, false,
@@ -366,25 +406,24 @@ const struct hd_transform hd_tr_read_only_mounts = {
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
 	.summary = "read-only config/secret mounts; host paths and sockets reported",
-	.explain =
-		"Why: configuration and credentials should not be writable, and a\n"
-		"writable host path lets a container change the node.\n"
-		"What: sets readOnly: true on mounts of configMap, secret, downwardAPI,\n"
-		"projected and hostPath volumes that do not say otherwise. hostPath\n"
-		"volumes (and other types the restricted profile forbids) are reported,\n"
-		"never removed; sensitive host paths (/, /etc, /proc, the runtime\n"
-		"socket, ...) and explicit writable hostPath mounts are reported.\n"
-		"Only mounts that are read are made read-only: a hostPath mount with\n"
-		"mountPropagation: Bidirectional, of a socket or device, of /dev, /run,\n"
-		"/var/run, /var/lib/kubelet, the CNI paths (/opt/cni, /etc/cni) or a\n"
-		"*OrCreate path stays writable and is reported.\n"
-		"Breaks: containers writing to a hostPath (log shippers' position\n"
-		"files): set readOnly: false explicitly there.\n"
-		"Compose: binds of configuration files (*.conf, *.yml, /etc/..., ...) get\n"
-		":ro / read_only: true; writable binds of sensitive host paths become\n"
-		"read-only with --unsafe-fixes; the Docker socket is reported. Binds\n"
-		"that are written (the paths above, shared propagation) stay writable.\n"
-		"Opt out: --skip read-only-mounts.",
+	.explain = "Why: configuration and credentials should not be writable, and a\n"
+		   "writable host path lets a container change the node.\n"
+		   "What: sets readOnly: true on mounts of configMap, secret, downwardAPI,\n"
+		   "projected and hostPath volumes that do not say otherwise. hostPath\n"
+		   "volumes (and other types the restricted profile forbids) are reported,\n"
+		   "never removed; sensitive host paths (/, /etc, /proc, the runtime\n"
+		   "socket, ...) and explicit writable hostPath mounts are reported.\n"
+		   "Only mounts that are read are made read-only: a hostPath mount with\n"
+		   "mountPropagation: Bidirectional, of a socket or device, of /dev, /run,\n"
+		   "/var/run, /var/lib/kubelet, the CNI paths (/opt/cni, /etc/cni) or a\n"
+		   "*OrCreate path stays writable and is reported.\n"
+		   "Breaks: containers writing to a hostPath (log shippers' position\n"
+		   "files): set readOnly: false explicitly there.\n"
+		   "Compose: binds of configuration files (*.conf, *.yml, /etc/..., ...) get\n"
+		   ":ro / read_only: true; writable binds of sensitive host paths become\n"
+		   "read-only with --unsafe-fixes; the Docker socket is reported. Binds\n"
+		   "that are written (the paths above, shared propagation) stay writable.\n"
+		   "Opt out: --skip read-only-mounts.",
 	.run_pod = run_pod,
 	.run_service = run_service,
 };

@@ -17,8 +17,7 @@ static bool mounts_tmp(const struct yn *ctr)
 	for (i = 0; i < vm->nkids; i++) {
 		const char *p = hd_str(hd_get(vm->kids[i], "mountPath"));
 
-		if (hd_live(vm->kids[i]) && p &&
-		    (!strcmp(p, "/tmp") || !strcmp(p, "/tmp/")))
+		if (hd_live(vm->kids[i]) && p && (!strcmp(p, "/tmp") || !strcmp(p, "/tmp/")))
 			return true;
 	}
 	return false;
@@ -102,8 +101,8 @@ static bool path_under(const char *b, const char *a)
 		l--;
 	if (l == 1 && a[0] == '/')
 		return true;
-	return !strncmp(a, b, l) && (b[l] == '\0' || b[l] == '/' ||
-				     (b[l] == '/' && b[l + 1] == '\0'));
+	return !strncmp(a, b, l) &&
+	       (b[l] == '\0' || b[l] == '/' || (b[l] == '/' && b[l + 1] == '\0'));
 }
 
 /* Does a mount of @ctr make @path writable (at it, above or below it)? */
@@ -117,16 +116,14 @@ static bool ctr_covers(const struct yn *ctr, const char *path)
 	for (i = 0; i < vm->nkids; i++) {
 		const char *p = hd_str(hd_get(vm->kids[i], "mountPath"));
 
-		if (hd_live(vm->kids[i]) && p &&
-		    (path_under(path, p) || path_under(p, path)))
+		if (hd_live(vm->kids[i]) && p && (path_under(path, p) || path_under(p, path)))
 			return true;
 	}
 	return false;
 }
 
 /* Mount emptyDir @vol at @path in @c. */
-static bool mount(struct hd_ctx *ctx, struct hd_container *c, const char *vol,
-		  const char *path)
+static bool mount(struct hd_ctx *ctx, struct hd_container *c, const char *vol, const char *path)
 {
 	struct yn *mounts = vol ? hd_want_seq(ctx, TR, c->node, "volumeMounts") : NULL;
 
@@ -155,9 +152,11 @@ static void profile_mounts(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_con
 			continue;
 		hd_find(ctx, &r, c->node, HD_SEV_MEDIUM, true, false,
 			"emptyDir '%s' mounted at %s: image '%s' writes it (profile %s)%s", name,
-			path, img, p->name, vol || p->writable[i].data ?
-			"; its data lasts as long as the pod: mount a PersistentVolumeClaim "
-			"there to keep it" : "");
+			path, img, p->name,
+			vol || p->writable[i].data ? "; its data lasts as long as the pod: mount a "
+						     "PersistentVolumeClaim "
+						     "there to keep it"
+						   : "");
 	}
 }
 
@@ -226,7 +225,8 @@ static bool svc_has_tmp(const struct yn *svc)
 			const char *c = strchr(s, ':');
 
 			tg = c ? c + 1 : s;
-			if (!strncmp(tg, "/tmp", 4) && (tg[4] == '\0' || tg[4] == ':' || tg[4] == '/'))
+			if (!strncmp(tg, "/tmp", 4) &&
+			    (tg[4] == '\0' || tg[4] == ':' || tg[4] == '/'))
 				return true;
 		}
 	}
@@ -270,8 +270,7 @@ static bool svc_covers(const struct yn *svc, const char *path)
  * Append @n tmpfs entries to @svc: a scalar `tmpfs: /run` becomes a list
  * holding it and them.
  */
-static bool add_tmpfs(struct hd_ctx *ctx, struct hd_service *svc, const char *const *add,
-		      size_t n)
+static bool add_tmpfs(struct hd_ctx *ctx, struct hd_service *svc, const char *const *add, size_t n)
 {
 	struct yn *t = hd_get(svc->node, "tmpfs"), *seq;
 	size_t i;
@@ -305,8 +304,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	if (tr_svc_privileged(ctx, svc, TR))
 		return; /* no-privileged reports it */
 	if (v && !hd_true(v)) {
-		hd_find(ctx, &r, v, HD_SEV_LOW, false, false,
-			"explicit read_only: %s kept", v->text);
+		hd_find(ctx, &r, v, HD_SEV_LOW, false, false, "explicit read_only: %s kept",
+			v->text);
 		return;
 	}
 	if (!v)
@@ -341,11 +340,12 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 			    !strncmp(add[i], p->writable[k].path, len))
 				w = &p->writable[k];
 		hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, false,
-			"tmpfs at %.*s (%s): image '%s' writes it (profile %s)%s", (int)len,
-			add[i], add[i] + len + 1, hd_str(hd_get(svc->node, "image")), p->name,
-			w && w->data ?
-			"; a tmpfs forgets it at each restart: mount a named volume there "
-			"to keep it" : "");
+			"tmpfs at %.*s (%s): image '%s' writes it (profile %s)%s", (int)len, add[i],
+			add[i] + len + 1, hd_str(hd_get(svc->node, "image")), p->name,
+			w && w->data ? "; a tmpfs forgets it at each restart: mount a named volume "
+				       "there "
+				       "to keep it"
+				     : "");
 		if (w && w->data)
 			ctx->f[ctx->nf - 1].notable = true;
 	}
@@ -357,33 +357,32 @@ const struct hd_transform hd_tr_read_only_root_fs = {
 	.unsafe = false,
 	.linux_only = true,
 	.summary = "read-only root filesystem; /tmp and what the image writes stay writable",
-	.explain =
-		"Why: a read-only root filesystem stops an intruder from dropping\n"
-		"binaries or changing the image's files.\n"
-		"What: sets securityContext.readOnlyRootFilesystem: true and, unless the\n"
-		"container already mounts something at /tmp, mounts an emptyDir volume\n"
-		"(named tmp, or harden-tmp) there. An explicit false is kept.\n"
-		"Image profiles: every path the image writes (postgres\n"
-		"/var/run/postgresql, nginx /var/cache/nginx and /var/run, grafana\n"
-		"/var/lib/grafana) and its data paths (its VOLUMEs: Kubernetes does not\n"
-		"create them) get an emptyDir too, named after the path\n"
-		"(var-run-postgresql; harden-... when the name is taken), unless a mount\n"
-		"covers the path (at it, above or below it). postgres <= 17 gets its\n"
-		"emptyDir at /var/lib/postgresql, above PGDATA, so that it creates\n"
-		"PGDATA itself. An emptyDir holds data for the pod's life: use a\n"
-		"PersistentVolumeClaim to keep it.\n"
-		"Breaks: images without a profile (image-unknown) that write outside\n"
-		"/tmp: add emptyDir mounts, or declare the image in .harden.yaml.\n"
-		"Compose: read_only: true plus tmpfs: [/tmp] unless /tmp is already a\n"
-		"tmpfs or a volume, and a tmpfs for each path the image's profile\n"
-		"writes, with mode=1777 (or the profile's mode): without one the\n"
-		"tmpfs takes the mode of the image's directory, owned by root, which\n"
-		"the image's user cannot write (runc older than 1.1.8, as in Debian\n"
-		"12, ignores mode=: run such a stack on a newer runc or crun); a\n"
-		"tmpfs over data (caddy /data) is a warning: mount a named volume\n"
-		"to keep it. An explicit read_only: false is kept. A container or\n"
-		"service whose privileged: true stays is left alone.\n"
-		"Opt out: --skip read-only-root-fs.",
+	.explain = "Why: a read-only root filesystem stops an intruder from dropping\n"
+		   "binaries or changing the image's files.\n"
+		   "What: sets securityContext.readOnlyRootFilesystem: true and, unless the\n"
+		   "container already mounts something at /tmp, mounts an emptyDir volume\n"
+		   "(named tmp, or harden-tmp) there. An explicit false is kept.\n"
+		   "Image profiles: every path the image writes (postgres\n"
+		   "/var/run/postgresql, nginx /var/cache/nginx and /var/run, grafana\n"
+		   "/var/lib/grafana) and its data paths (its VOLUMEs: Kubernetes does not\n"
+		   "create them) get an emptyDir too, named after the path\n"
+		   "(var-run-postgresql; harden-... when the name is taken), unless a mount\n"
+		   "covers the path (at it, above or below it). postgres <= 17 gets its\n"
+		   "emptyDir at /var/lib/postgresql, above PGDATA, so that it creates\n"
+		   "PGDATA itself. An emptyDir holds data for the pod's life: use a\n"
+		   "PersistentVolumeClaim to keep it.\n"
+		   "Breaks: images without a profile (image-unknown) that write outside\n"
+		   "/tmp: add emptyDir mounts, or declare the image in .harden.yaml.\n"
+		   "Compose: read_only: true plus tmpfs: [/tmp] unless /tmp is already a\n"
+		   "tmpfs or a volume, and a tmpfs for each path the image's profile\n"
+		   "writes, with mode=1777 (or the profile's mode): without one the\n"
+		   "tmpfs takes the mode of the image's directory, owned by root, which\n"
+		   "the image's user cannot write (runc older than 1.1.8, as in Debian\n"
+		   "12, ignores mode=: run such a stack on a newer runc or crun); a\n"
+		   "tmpfs over data (caddy /data) is a warning: mount a named volume\n"
+		   "to keep it. An explicit read_only: false is kept. A container or\n"
+		   "service whose privileged: true stays is left alone.\n"
+		   "Opt out: --skip read-only-root-fs.",
 	.run_pod = run_pod,
 	.run_service = run_service,
 	.alias = "read-only",

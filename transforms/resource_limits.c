@@ -10,12 +10,24 @@
 /* Kubernetes quantity -> number (cores or bytes); NAN when unparsable. */
 static double quantity(const struct yn *n)
 {
-	static const struct { const char *suf; double mul; } sufs[] = {
-		{ "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
-		{ "Ti", 1099511627776.0 }, { "Pi", 1125899906842624.0 },
-		{ "Ei", 1152921504606846976.0 }, { "m", 1e-3 }, { "k", 1e3 },
-		{ "M", 1e6 }, { "G", 1e9 }, { "T", 1e12 }, { "P", 1e15 },
-		{ "E", 1e18 }, { "", 1.0 },
+	static const struct {
+		const char *suf;
+		double mul;
+	} sufs[] = {
+		{ "Ki", 1024.0 },
+		{ "Mi", 1048576.0 },
+		{ "Gi", 1073741824.0 },
+		{ "Ti", 1099511627776.0 },
+		{ "Pi", 1125899906842624.0 },
+		{ "Ei", 1152921504606846976.0 },
+		{ "m", 1e-3 },
+		{ "k", 1e3 },
+		{ "M", 1e6 },
+		{ "G", 1e9 },
+		{ "T", 1e12 },
+		{ "P", 1e15 },
+		{ "E", 1e18 },
+		{ "", 1.0 },
 	};
 	const char *s = hd_str(n);
 	char *end;
@@ -33,8 +45,8 @@ static double quantity(const struct yn *n)
 	return NAN;
 }
 
-static void one(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *c,
-		const char *res, const char *dlimit, const char *drequest)
+static void one(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *c, const char *res,
+		const char *dlimit, const char *drequest)
 {
 	struct hd_fref r = CTR_REF(TR, "resources", pod, c);
 	struct yn *L = hd_getp(c->node, "resources", "limits", res, NULL);
@@ -54,7 +66,8 @@ static void one(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *c,
 		/* a request above the default limit raises the limit */
 		rv = R ? quantity(R) : NAN;
 		ltext = (!isnan(rv) && rv > quantity(&dl)) ? R->text : dlimit;
-		lv = quantity(&(struct yn){ .kind = YN_SCALAR, .text = ltext, .tlen = strlen(ltext) });
+		lv = quantity(
+			&(struct yn){ .kind = YN_SCALAR, .text = ltext, .tlen = strlen(ltext) });
 	} else {
 		lv = quantity(L);
 	}
@@ -64,18 +77,20 @@ static void one(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *c,
 	}
 	{
 		struct yn *resources = hd_want_map(ctx, TR, c->node, "resources");
-		struct yn *lim = resources && ltext ? hd_want_map(ctx, TR, resources, "limits") : NULL;
-		struct yn *req = resources && rtext ? hd_want_map(ctx, TR, resources, "requests") : NULL;
+		struct yn *lim =
+			resources && ltext ? hd_want_map(ctx, TR, resources, "limits") : NULL;
+		struct yn *req =
+			resources && rtext ? hd_want_map(ctx, TR, resources, "requests") : NULL;
 
 		if (lim) {
 			hd_put(ctx, TR, lim, res, ltext, YT_STR);
-			hd_find(ctx, &r, c->node, HD_SEV_LOW, true, false,
-				"limits.%s: %s", res, ltext);
+			hd_find(ctx, &r, c->node, HD_SEV_LOW, true, false, "limits.%s: %s", res,
+				ltext);
 		}
 		if (req) {
 			hd_put(ctx, TR, req, res, rtext, YT_STR);
-			hd_find(ctx, &r, c->node, HD_SEV_LOW, true, false,
-				"requests.%s: %s", res, rtext);
+			hd_find(ctx, &r, c->node, HD_SEV_LOW, true, false, "requests.%s: %s", res,
+				rtext);
 		}
 	}
 }
@@ -169,8 +184,8 @@ static double compose_cpus(const char *s)
  * (@res) when it asks for more, since Docker refuses a limit below the
  * reservation.  Its YAML type in *@t.
  */
-static const char *limit_for(const struct yn *res, const char *dflt,
-			     double (*value)(const char *), enum yn_type *t)
+static const char *limit_for(const struct yn *res, const char *dflt, double (*value)(const char *),
+			     enum yn_type *t)
 {
 	double rv = value(hd_str(res));
 
@@ -194,8 +209,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	bool pids = hd_get(svc->node, "pids_limit") || hd_get(lim, "pids");
 	enum yn_type mt, ct;
 	const char *mtext = limit_for(rmem, ctx->opts->compose_mem, compose_bytes, &mt);
-	const char *ctext = limit_for(hd_get(resv, "cpus"), ctx->opts->compose_cpus,
-				      compose_cpus, &ct);
+	const char *ctext =
+		limit_for(hd_get(resv, "cpus"), ctx->opts->compose_cpus, compose_cpus, &ct);
 	char num[32];
 
 	if (mem && cpu && pids)
@@ -228,11 +243,12 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		if (!pids)
 			hd_put(ctx, TR, l, "pids", num, YT_INT);
 	}
-	hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, false,
-		"limits set:%s%s%s%s", mem ? "" : " memory", cpu ? "" : " cpus",
-		pids ? "" : " pids",
-		(!mem && mtext != ctx->opts->compose_mem) || (!cpu && ctext != ctx->opts->compose_cpus)
-		? " (raised to the reservation)" : "");
+	hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, false, "limits set:%s%s%s%s",
+		mem ? "" : " memory", cpu ? "" : " cpus", pids ? "" : " pids",
+		(!mem && mtext != ctx->opts->compose_mem) ||
+				(!cpu && ctext != ctx->opts->compose_cpus)
+			? " (raised to the reservation)"
+			: "");
 }
 
 const struct hd_transform hd_tr_resource_limits = {
@@ -240,21 +256,20 @@ const struct hd_transform hd_tr_resource_limits = {
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
 	.summary = "CPU/memory requests and limits (Compose: memory/cpus/pids)",
-	.explain =
-		"Why: without limits one container can starve the node (denial of\n"
-		"service, noisy neighbours); without requests scheduling is blind.\n"
-		"What: adds resources.limits and requests for cpu and memory where\n"
-		"missing (defaults 500m/512Mi limits, 100m/128Mi requests). Existing\n"
-		"values are never overwritten; a request above the default limit\n"
-		"raises the limit, and a default request never exceeds the limit.\n"
-		"Breaks: workloads needing more than the defaults get throttled or\n"
-		"OOM-killed: set real values.\n"
-		"Compose: memory 512M, cpus \"0.5\", pids 100, written where the file keeps\n"
-		"limits (deploy.resources.limits, or mem_limit/cpus/pids_limit), the\n"
-		"deploy form when it has neither; existing values are kept. A reservation\n"
-		"above the default (deploy.resources.reservations, mem_reservation)\n"
-		"becomes the limit, as Docker refuses a limit below the reservation.\n"
-		"Opt out: --skip resource-limits.",
+	.explain = "Why: without limits one container can starve the node (denial of\n"
+		   "service, noisy neighbours); without requests scheduling is blind.\n"
+		   "What: adds resources.limits and requests for cpu and memory where\n"
+		   "missing (defaults 500m/512Mi limits, 100m/128Mi requests). Existing\n"
+		   "values are never overwritten; a request above the default limit\n"
+		   "raises the limit, and a default request never exceeds the limit.\n"
+		   "Breaks: workloads needing more than the defaults get throttled or\n"
+		   "OOM-killed: set real values.\n"
+		   "Compose: memory 512M, cpus \"0.5\", pids 100, written where the file keeps\n"
+		   "limits (deploy.resources.limits, or mem_limit/cpus/pids_limit), the\n"
+		   "deploy form when it has neither; existing values are kept. A reservation\n"
+		   "above the default (deploy.resources.reservations, mem_reservation)\n"
+		   "becomes the limit, as Docker refuses a limit below the reservation.\n"
+		   "Opt out: --skip resource-limits.",
 	.run_pod = run_pod,
 	.run_service = run_service,
 	.alias = "limits",

@@ -62,8 +62,8 @@ static const char *why_uid(const struct hd_ctx *ctx, const struct hd_container *
  * The group for a process of @c running as @uid: the image's group when
  * @uid is the image's user, else --gid beside --uid, else @uid's own.
  */
-static long long want_gid(const struct hd_ctx *ctx, const struct hd_container *c,
-			  long long uid, char *why, size_t n)
+static long long want_gid(const struct hd_ctx *ctx, const struct hd_container *c, long long uid,
+			  char *why, size_t n)
 {
 	const struct hd_image_profile *p = c ? hd_ctr_image(ctx, c) : NULL;
 
@@ -82,8 +82,7 @@ static long long want_gid(const struct hd_ctx *ctx, const struct hd_container *c
 }
 
 /* The first container without a user of its own (the pod level's), or NULL. */
-static const struct hd_container *first_bare(const struct hd_ctx *ctx,
-					     const struct hd_pod *pod)
+static const struct hd_container *first_bare(const struct hd_ctx *ctx, const struct hd_pod *pod)
 {
 	const struct hd_container *first = NULL;
 	size_t i;
@@ -102,8 +101,8 @@ static const struct hd_container *first_bare(const struct hd_ctx *ctx,
 }
 
 /* Make @key of securityContext a non-zero number (@val) where it is 0. */
-static void fix_zero(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner,
-		     const char *key, long val)
+static void fix_zero(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner, const char *key,
+		     long val)
 {
 	struct yn *sc = hd_get(owner, "securityContext");
 	struct yn *v = hd_get(sc, key);
@@ -133,7 +132,9 @@ static struct yn *kept_root(struct hd_ctx *ctx, struct yn *sc)
 	long long cur;
 
 	return v && hd_int(v, &cur) && cur == 0 && v->start != HD_NOPOS &&
-	       hd_line_ignores(&ctx->job->ys, v->start, TR) ? v : NULL;
+			       hd_line_ignores(&ctx->job->ys, v->start, TR)
+		       ? v
+		       : NULL;
 }
 
 /* The kept root UID some container will run with (see kept_root()). */
@@ -180,8 +181,8 @@ static long low_port(const struct hd_ctx *ctx, const struct hd_container *c,
 		long long p;
 
 		if (hd_live(ports->kids[i]) &&
-		    hd_int(hd_get(ports->kids[i], "containerPort"), &p) && p > 0 &&
-		    p < 1024 && (low == 0 || p < low))
+		    hd_int(hd_get(ports->kids[i], "containerPort"), &p) && p > 0 && p < 1024 &&
+		    (low == 0 || p < low))
 			low = (long)p;
 	}
 	return low;
@@ -222,8 +223,10 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 	if (!who)
 		return;
 	if (prof)
-		snprintf(what, sizeof(what), "listens on port %ld (< 1024) by default (image "
-			 "profile %s)", port, prof->name);
+		snprintf(what, sizeof(what),
+			 "listens on port %ld (< 1024) by default (image "
+			 "profile %s)",
+			 port, prof->name);
 	else
 		snprintf(what, sizeof(what), "declares port %ld (< 1024)", port);
 	if (item_named(sysctls, name))
@@ -231,11 +234,12 @@ void hd_keep_low_ports(struct hd_ctx *ctx, struct hd_pod *pod)
 	if (hd_true(hostnet)) {
 		hd_find(ctx, &r, hostnet, HD_SEV_MEDIUM, false, false,
 			"container '%s' %s and the pod uses the host network: as a non-root "
-			"user it may not be able to bind it", who->name, what);
+			"user it may not be able to bind it",
+			who->name, what);
 		return;
 	}
-	sysctls = hd_want_seq(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
-			      "sysctls");
+	sysctls =
+		hd_want_seq(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"), "sysctls");
 	if (sysctls) {
 		hd_append(ctx, sysctls, hd_new_map(ctx, "name", name, "value", "0", NULL));
 		hd_find(ctx, &r, pod->spec, HD_SEV_LOW, true, false,
@@ -271,10 +275,13 @@ static struct hd_container *privileged_kept(struct hd_ctx *ctx, struct hd_pod *p
 			char msg[600];
 
 			/* root is what this image needs: taking it is the unsafe fix */
-			snprintf(msg, sizeof(msg), "image '%s' cannot start as a non-root user "
-				 "unchanged (profile %s: %s): left root, drop-capabilities adds back "
+			snprintf(msg, sizeof(msg),
+				 "image '%s' cannot start as a non-root user "
+				 "unchanged (profile %s: %s): left root, drop-capabilities adds "
+				 "back "
 				 "what its entrypoint needs; a non-root user would be set",
-				 hd_str(hd_get(c->node, "image")), p->name, p->note ? p->note : p->source);
+				 hd_str(hd_get(c->node, "image")), p->name,
+				 p->note ? p->note : p->source);
 			tr_unsafe(ctx, &r, hd_get(c->node, "image"), msg);
 		}
 	}
@@ -305,11 +312,11 @@ static void non_root(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container
 	} else if (hd_false(rn)) {
 		if (!tr_notable(ctx, &pr, rn, "pod sets runAsNonRoot: false; changed to true"))
 			return; /* kept by a comment */
-		hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
-		       "runAsNonRoot", "true", YT_BOOL);
+		hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"), "runAsNonRoot",
+		       "true", YT_BOOL);
 	} else {
-		hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
-		       "runAsNonRoot", "true", YT_BOOL);
+		hd_put(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"), "runAsNonRoot",
+		       "true", YT_BOOL);
 		hd_find(ctx, &pr, pod->spec, HD_SEV_HIGH, true, false,
 			"pod runs as non-root (runAsNonRoot: true)");
 	}
@@ -357,8 +364,8 @@ static void root_group(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *o
 }
 
 /* Set @key of @owner's securityContext to @val and say why. */
-static void put_id(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner,
-		   const char *key, long long val, const char *why)
+static void put_id(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *owner, const char *key,
+		   long long val, const char *why)
 {
 	char num[32];
 
@@ -408,8 +415,9 @@ static void users(struct hd_ctx *ctx, struct hd_pod *pod, struct hd_container *p
 			put_id(ctx, &cr, c->node, "runAsUser", u, why);
 		} else if (pu == 0 && u != pod_want) {
 			put_id(ctx, &cr, c->node, "runAsUser", u,
-			       why_uid(ctx, c, u, why, sizeof(why)) ? why
-			       : "not the user of the pod's image");
+			       why_uid(ctx, c, u, why, sizeof(why))
+				       ? why
+				       : "not the user of the pod's image");
 		}
 	}
 	if (priv || hd_get(pod_sc(pod), "runAsUser") || (!bare && pod->nctrs))
@@ -507,8 +515,9 @@ static void fs_group(struct hd_ctx *ctx, struct hd_pod *pod)
 				common = v;
 		}
 		g = common > 0 ? common : ctx->opts->gid;
-		snprintf(why, sizeof(why), common > 0 ? "the containers' runAsGroup"
-						       : "no numeric group in the manifest");
+		snprintf(why, sizeof(why),
+			 common > 0 ? "the containers' runAsGroup"
+				    : "no numeric group in the manifest");
 	}
 	root_group(ctx, &r, pod->spec, "fsGroup", g);
 	if (!hd_get(pod_sc(pod), "fsGroup"))
@@ -528,7 +537,8 @@ static bool env_has(const struct yn *env, const char *name)
 		const struct yn *it = env->kids[i];
 		const char *s = it->kind == YN_MAP ? hd_str(hd_get(it, "name")) : hd_str(it);
 
-		if (s && !strncmp(s, name, l) && (s[l] == '\0' || (s[l] == '=' && it->kind != YN_MAP)))
+		if (s && !strncmp(s, name, l) &&
+		    (s[l] == '\0' || (s[l] == '=' && it->kind != YN_MAP)))
 			return true;
 	}
 	return false;
@@ -560,8 +570,9 @@ static void image_env(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *no
 				m = hd_new_map(ctx, "name", p->env_keys[i], "value", p->env_vals[i],
 					       NULL);
 			else
-				m = hd_new_str(ctx, hd_arena_printf(&ctx->job->arena, "%s=%s",
-								    p->env_keys[i], p->env_vals[i]));
+				m = hd_new_str(ctx,
+					       hd_arena_printf(&ctx->job->arena, "%s=%s",
+							       p->env_keys[i], p->env_vals[i]));
 			hd_append(ctx, seq, m);
 		} else {
 			struct yn *map = hd_want_map(ctx, TR, node, key);
@@ -602,7 +613,12 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 		hd_keep_low_ports(ctx, pod);
 }
 
-enum id_kind { ID_EMPTY, ID_ROOT, ID_NUM, ID_NAME };
+enum id_kind {
+	ID_EMPTY,
+	ID_ROOT,
+	ID_NUM,
+	ID_NAME
+};
 
 /*
  * One side of a Compose `user` (@s, @n bytes).  Docker reads decimal
@@ -651,20 +667,23 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 
 	if (tr_svc_privileged(ctx, svc, TR))
 		return; /* no-privileged reports it */
-	if (p && !p->direct && (!u || (hd_str(u) && !*hd_str(u)) ||
-				hd_node_type(yn_deref(u)) == YT_NULL)) {
+	if (p && !p->direct &&
+	    (!u || (hd_str(u) && !*hd_str(u)) || hd_node_type(yn_deref(u)) == YT_NULL)) {
 		/* root is what this image needs: taking it is the unsafe fix */
-		snprintf(msg, sizeof(msg), "image '%s' cannot start as a non-root user unchanged "
+		snprintf(msg, sizeof(msg),
+			 "image '%s' cannot start as a non-root user unchanged "
 			 "(profile %s: %s): left root, drop-capabilities adds back what its "
 			 "entrypoint needs; a non-root user would be set",
-			 hd_str(hd_get(svc->node, "image")), p->name, p->note ? p->note : p->source);
+			 hd_str(hd_get(svc->node, "image")), p->name,
+			 p->note ? p->note : p->source);
 		if (!tr_unsafe(ctx, &r, u ? u : svc->node, msg))
 			return;
 	}
 	if (p && p->user > 0) {
 		snprintf(val, sizeof(val), "%ld:%ld", p->user, p->group >= 0 ? p->group : p->user);
 		snprintf(prof, sizeof(prof), " (the user of image '%s', profile %s: %s)",
-			 hd_str(hd_get(svc->node, "image")), p->name, p->note ? p->note : p->source);
+			 hd_str(hd_get(svc->node, "image")), p->name,
+			 p->note ? p->note : p->source);
 	} else {
 		snprintf(val, sizeof(val), "%ld:%ld", ctx->opts->uid, ctx->opts->gid);
 	}
@@ -710,8 +729,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		snprintf(val, sizeof(val), "%.*s:%lld", (int)l, s, un);
 	else
 		snprintf(val, sizeof(val), "%.*s", (int)(l < 60 ? l : 60), s);
-	snprintf(msg, sizeof(msg), "group of user \"%s\" is 0 (the root group); would become \"%s\"",
-		 s, val);
+	snprintf(msg, sizeof(msg),
+		 "group of user \"%s\" is 0 (the root group); would become \"%s\"", s, val);
 	if (tr_unsafe(ctx, &r, u, msg))
 		hd_put(ctx, TR, svc->node, "user", val, YT_STR);
 }
@@ -722,46 +741,45 @@ const struct hd_transform hd_tr_run_as_non_root = {
 	.unsafe = false,
 	.linux_only = true,
 	.summary = "non-root: runAsNonRoot + numeric UID/GID; Compose user: \"UID:GID\"",
-	.explain =
-		"Why: a container running as UID 0 is root on the node if it escapes,\n"
-		"and Pod Security Standards \"restricted\" requires runAsNonRoot: true.\n"
-		"What: sets pod securityContext.runAsNonRoot: true; when no numeric\n"
-		"runAsUser is set for every container, sets it at pod level (default\n"
-		"10001, --uid). runAsGroup and fsGroup follow the user the manifest\n"
-		"chose: a runAsUser of its own (999) brings runAsGroup 999 beside it\n"
-		"(and fsGroup 999 at pod level); otherwise --gid (10001).\n"
-		"runAsUser: 0 and runAsNonRoot: false are changed and reported. An\n"
-		"explicit runAsGroup: 0 or fsGroup: 0 (the root group) is kept and\n"
-		"reported; --unsafe-fixes changes it to the group of the user.\n"
-		"A container whose privileged: true stays is left as it is (root); the\n"
-		"pod's other containers then get runAsNonRoot and their user at\n"
-		"container level, since the pod level would reach it too.\n"
-		"A container that declares a containerPort below 1024 (or, declaring\n"
-		"none, whose image listens on one: nginx 80) and that harden makes\n"
-		"non-root gets the pod sysctl net.ipv4.ip_unprivileged_port_start=0\n"
-		"(a namespaced, PSS-allowed sysctl) so it can still bind it.\n"
-		"Image profiles (data/images.yaml, .harden.yaml images:): an image\n"
-		"with a user of its own runs as it instead of 10001 (postgres 999:999,\n"
-		"alpine postgres 70:70, nginx 101:101, redis 999), with its group, 0\n"
-		"where it makes its paths group-0 writable (grafana 472:0,\n"
-		"elasticsearch 1000:0, bitnami 1001:0; that runAsGroup/fsGroup 0 or\n"
-		"user \"472:0\" is not reported), fsGroup the group owning its volumes,\n"
-		"and the environment it needs to start directly as its user (vault:\n"
-		"SKIP_CHOWN, SKIP_SETCAP). Containers whose images differ get their\n"
-		"user at container level. An image that cannot start non-root\n"
-		"unchanged (httpd, the root gitea image) stays root, and\n"
-		"drop-capabilities adds back what its entrypoint needs; making it\n"
-		"non-root anyway is an unsafe fix (--unsafe-fixes).\n"
-		"Breaks: images that must run as root (write root-owned paths, bind\n"
-		"undeclared low ports on runtimes that do not allow it).\n"
-		"Compose: sets user: \"10001:10001\" (--uid/--gid; the image's own\n"
-		"user and group where its profile has one) when unset or empty\n"
-		"(user: \"\", ~). A root user (root, 0 and its spellings 00, +0, -0,\n"
-		"0x0, 0_0, \" 0\") or a root group (\"1000:0\") is kept and reported;\n"
-		"--unsafe-fixes changes it (\"1000:0\" becomes \"1000:1000\", \"app:root\"\n"
-		"becomes \"app\"). ${VAR} users and privileged services are left alone.\n"
-		"Opt out: --skip run-as-non-root, or annotate the object\n"
-		"harden.dev/skip: run-as-non-root.",
+	.explain = "Why: a container running as UID 0 is root on the node if it escapes,\n"
+		   "and Pod Security Standards \"restricted\" requires runAsNonRoot: true.\n"
+		   "What: sets pod securityContext.runAsNonRoot: true; when no numeric\n"
+		   "runAsUser is set for every container, sets it at pod level (default\n"
+		   "10001, --uid). runAsGroup and fsGroup follow the user the manifest\n"
+		   "chose: a runAsUser of its own (999) brings runAsGroup 999 beside it\n"
+		   "(and fsGroup 999 at pod level); otherwise --gid (10001).\n"
+		   "runAsUser: 0 and runAsNonRoot: false are changed and reported. An\n"
+		   "explicit runAsGroup: 0 or fsGroup: 0 (the root group) is kept and\n"
+		   "reported; --unsafe-fixes changes it to the group of the user.\n"
+		   "A container whose privileged: true stays is left as it is (root); the\n"
+		   "pod's other containers then get runAsNonRoot and their user at\n"
+		   "container level, since the pod level would reach it too.\n"
+		   "A container that declares a containerPort below 1024 (or, declaring\n"
+		   "none, whose image listens on one: nginx 80) and that harden makes\n"
+		   "non-root gets the pod sysctl net.ipv4.ip_unprivileged_port_start=0\n"
+		   "(a namespaced, PSS-allowed sysctl) so it can still bind it.\n"
+		   "Image profiles (data/images.yaml, .harden.yaml images:): an image\n"
+		   "with a user of its own runs as it instead of 10001 (postgres 999:999,\n"
+		   "alpine postgres 70:70, nginx 101:101, redis 999), with its group, 0\n"
+		   "where it makes its paths group-0 writable (grafana 472:0,\n"
+		   "elasticsearch 1000:0, bitnami 1001:0; that runAsGroup/fsGroup 0 or\n"
+		   "user \"472:0\" is not reported), fsGroup the group owning its volumes,\n"
+		   "and the environment it needs to start directly as its user (vault:\n"
+		   "SKIP_CHOWN, SKIP_SETCAP). Containers whose images differ get their\n"
+		   "user at container level. An image that cannot start non-root\n"
+		   "unchanged (httpd, the root gitea image) stays root, and\n"
+		   "drop-capabilities adds back what its entrypoint needs; making it\n"
+		   "non-root anyway is an unsafe fix (--unsafe-fixes).\n"
+		   "Breaks: images that must run as root (write root-owned paths, bind\n"
+		   "undeclared low ports on runtimes that do not allow it).\n"
+		   "Compose: sets user: \"10001:10001\" (--uid/--gid; the image's own\n"
+		   "user and group where its profile has one) when unset or empty\n"
+		   "(user: \"\", ~). A root user (root, 0 and its spellings 00, +0, -0,\n"
+		   "0x0, 0_0, \" 0\") or a root group (\"1000:0\") is kept and reported;\n"
+		   "--unsafe-fixes changes it (\"1000:0\" becomes \"1000:1000\", \"app:root\"\n"
+		   "becomes \"app\"). ${VAR} users and privileged services are left alone.\n"
+		   "Opt out: --skip run-as-non-root, or annotate the object\n"
+		   "harden.dev/skip: run-as-non-root.",
 	.run_pod = run_pod,
 	.run_service = run_service,
 	.alias = "user",

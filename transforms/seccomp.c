@@ -42,8 +42,9 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 	if (ok_type(hd_getp(pod_sc(pod), "seccompProfile", "type", NULL)) || all_ok)
 		return;
-	hd_put(ctx, TR, hd_want_map(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
-				    "seccompProfile"),
+	hd_put(ctx, TR,
+	       hd_want_map(ctx, TR, hd_want_map(ctx, TR, pod->spec, "securityContext"),
+			   "seccompProfile"),
 	       "type", "RuntimeDefault", YT_STR);
 	hd_find(ctx, &pr, pod->spec, HD_SEV_MEDIUM, true, false,
 		"pod seccompProfile: RuntimeDefault");
@@ -55,13 +56,12 @@ const struct hd_transform hd_tr_seccomp = {
 	.unsafe = false,
 	.linux_only = true,
 	.summary = "pod seccompProfile.type: RuntimeDefault (Unconfined replaced)",
-	.explain =
-		"Why: the runtime's default seccomp profile blocks ~50 rarely used,\n"
-		"often exploited syscalls; PSS restricted requires a profile.\n"
-		"What: sets pod securityContext.seccompProfile.type: RuntimeDefault unless\n"
-		"the pod or every container already has RuntimeDefault or Localhost;\n"
-		"Unconfined is replaced and reported.\n"
-		"Breaks: programs using blocked syscalls (some debuggers, old JVMs).\n"
-		"Opt out: --skip seccomp.",
+	.explain = "Why: the runtime's default seccomp profile blocks ~50 rarely used,\n"
+		   "often exploited syscalls; PSS restricted requires a profile.\n"
+		   "What: sets pod securityContext.seccompProfile.type: RuntimeDefault unless\n"
+		   "the pod or every container already has RuntimeDefault or Localhost;\n"
+		   "Unconfined is replaced and reported.\n"
+		   "Breaks: programs using blocked syscalls (some debuggers, old JVMs).\n"
+		   "Opt out: --skip seccomp.",
 	.run_pod = run_pod,
 };

@@ -87,7 +87,8 @@ static bool var_in_input(const struct hd_ctx *ctx, const char *var, size_t skip,
 			continue;
 		if (strncmp(q, var, l))
 			continue;
-		if (q[-1] == '{' ? strchr("}:?-+", q[l]) && q[l] : !(isalnum((unsigned char)q[l]) || q[l] == '_'))
+		if (q[-1] == '{' ? strchr("}:?-+", q[l]) && q[l]
+				 : !(isalnum((unsigned char)q[l]) || q[l] == '_'))
 			return true;
 	}
 	return false;
@@ -162,7 +163,11 @@ static const char *pod_store(struct hd_ctx *ctx, const struct hd_pod *pod)
 	}
 }
 
-enum holds { KEY_FREE, KEY_SAME, KEY_OTHER };
+enum holds {
+	KEY_FREE,
+	KEY_SAME,
+	KEY_OTHER
+};
 
 /* What key @key of Secret @store (namespace @ns) holds after earlier moves. */
 static enum holds key_holds(const struct hd_ctx *ctx, const char *store, const char *ns,
@@ -208,8 +213,8 @@ static bool key_of(const char *key, const char *base, char sep)
  * another value holds the name, then "<name>_2", "<name>_3", ...: each
  * distinct value is stored once, under its own key.
  */
-static const char *pick_key(struct hd_ctx *ctx, const char *store, const char *ns,
-			    const char *name, const char *ctr, const char *value)
+static const char *pick_key(struct hd_ctx *ctx, const char *store, const char *ns, const char *name,
+			    const char *ctr, const char *value)
 {
 	struct hd_arena *a = &ctx->job->arena;
 	const char *base = data_key(a, name), *k = base;
@@ -227,9 +232,9 @@ static const char *pick_key(struct hd_ctx *ctx, const char *store, const char *n
 }
 
 /* Move env item @item's literal @val to Secret @store (--secrets-out). */
-static void pod_move(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *item,
-		     struct yn *val, const char *name, const char *what,
-		     const char *store, const char *ns, const char *usual)
+static void pod_move(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *item, struct yn *val,
+		     const char *name, const char *what, const char *store, const char *ns,
+		     const char *usual)
 {
 	bool renamed = strcmp(store, usual) != 0;
 	struct yn *vf;
@@ -248,11 +253,13 @@ static void pod_move(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *ite
 	hd_add(ctx, vf, "secretKeyRef", hd_new_map(ctx, "name", store, "key", sec.key, NULL));
 	hd_add(ctx, item, "valueFrom", vf);
 	hd_find(ctx, r, item, HD_SEV_HIGH, true, false,
-		"env %s held a literal %s; now read from Secret '%s' key '%s'%s%s",
-		name, what, store, sec.key,
-		strcmp(sec.key, name) ? " (another value holds that name)" : "",
-		renamed ? hd_arena_printf(&ctx->job->arena, " ('%s' is named in the file "
-					  "already: the author's)", usual) : "");
+		"env %s held a literal %s; now read from Secret '%s' key '%s'%s%s", name, what,
+		store, sec.key, strcmp(sec.key, name) ? " (another value holds that name)" : "",
+		renamed ? hd_arena_printf(&ctx->job->arena,
+					  " ('%s' is named in the file "
+					  "already: the author's)",
+					  usual)
+			: "");
 	/* a key or a Secret not named as usual is worth a look */
 	ctx->f[ctx->nf - 1].notable = renamed || strcmp(sec.key, name) != 0;
 }
@@ -276,8 +283,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 			struct hd_fref r = CTR_REF(TR, "env", pod, c);
 			const char *what;
 
-			if (!hd_live(env->kids[j]) || !name || !val ||
-			    val->kind != YN_SCALAR || hd_added(val))
+			if (!hd_live(env->kids[j]) || !name || !val || val->kind != YN_SCALAR ||
+			    hd_added(val))
 				continue;
 			what = hd_secret_credential(name, val->text, val->tlen, false);
 			if (!what)
@@ -292,7 +299,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				keep_value(ctx, val->text, val->start, val->end - val->start);
 				hd_find(ctx, &r, val, HD_SEV_HIGH, false, false,
 					"env %s holds a literal %s inside a shared anchor; "
-					"move it to a Secret by hand", name, what);
+					"move it to a Secret by hand",
+					name, what);
 				continue;
 			}
 			if (!store)
@@ -303,7 +311,8 @@ static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
 				hd_find(ctx, &r, val, HD_SEV_HIGH, false, false,
 					"env %s holds a literal %s; not moved, as nothing would "
 					"save the value: rerun with --secrets-out FILE to move it "
-					"to Secret '%s'", name, what, store);
+					"to Secret '%s'",
+					name, what, store);
 				continue;
 			}
 			pod_move(ctx, &r, item, val, name, what, store, ns,
@@ -441,10 +450,10 @@ static const char *literal_default(struct hd_arena *a, const char *v)
 /* One environment entry as a service sees it (merge keys followed). */
 struct cenv {
 	const char *name, *value; /* the value: after '=' in the list form */
-	const char *what;         /* hd_secret_credential() */
-	struct yn *map, *k, *v;   /* mapping form: the mapping holding it */
-	struct yn *item;          /* list form: the "K=V" item */
-	size_t off, len;          /* the value's bytes (masked, redacted) */
+	const char *what;	  /* hd_secret_credential() */
+	struct yn *map, *k, *v;	  /* mapping form: the mapping holding it */
+	struct yn *item;	  /* list form: the "K=V" item */
+	size_t off, len;	  /* the value's bytes (masked, redacted) */
 };
 
 /* A moved Compose value is already held by @store / variable @key? */
@@ -479,8 +488,8 @@ static const char *var_name(struct hd_arena *a, const char *s)
  * the file already uses it (the author's, or an earlier run's); then
  * <SERVICE>_<NAME>, <NAME>_2, ...  Each distinct value is stored once.
  */
-static const char *pick_var(struct hd_ctx *ctx, const struct hd_service *svc,
-			    const struct cenv *e, const char *value)
+static const char *pick_var(struct hd_ctx *ctx, const struct hd_service *svc, const struct cenv *e,
+			    const char *value)
 {
 	struct hd_arena *a = &ctx->job->arena;
 	char *base = hd_arena_strdup(a, e->name), *p;
@@ -495,8 +504,9 @@ static const char *pick_var(struct hd_ctx *ctx, const struct hd_service *svc,
 		if (ctx->sec[i].compose && ctx->sec[i].envfile &&
 		    key_of(ctx->sec[i].key, base, '_') && !strcmp(ctx->sec[i].value, value))
 			return ctx->sec[i].key;
-	for (n = 1; compose_holds(ctx, true, v, value) != KEY_FREE ||
-		    var_in_input(ctx, v, e->off, e->len); n++)
+	for (n = 1;
+	     compose_holds(ctx, true, v, value) != KEY_FREE || var_in_input(ctx, v, e->off, e->len);
+	     n++)
 		v = n == 1 ? hd_arena_printf(a, "%s_%s", var_name(a, svc->name), base)
 			   : hd_arena_printf(a, "%s_%u", base, n);
 	return v;
@@ -544,7 +554,8 @@ static bool compose_interp(struct hd_ctx *ctx, struct hd_service *svc, const str
 	hd_ctx_add_secret(ctx, sec);
 	hd_find(ctx, &r, e->item, HD_SEV_HIGH, true, false,
 		"%s held a literal %s; now ${%s} from the environment (value written "
-		"to harden.env)%s", e->name, e->what, var,
+		"to harden.env)%s",
+		e->name, e->what, var,
 		strcmp(var, e->name) ? "; another value, or the file, uses that name" : "");
 	ctx->f[ctx->nf - 1].notable = strcmp(var, e->name) != 0;
 	return true;
@@ -581,8 +592,8 @@ static bool compose_file(struct hd_ctx *ctx, struct hd_service *svc, const struc
 	sec->store = store;
 	hd_ctx_add_secret(ctx, sec);
 	hd_find(ctx, &r, e->item, HD_SEV_HIGH, true, false,
-		"%s held a literal %s; now the secret '%s' (%s=%s)", e->name, e->what,
-		store, fname, path);
+		"%s held a literal %s; now the secret '%s' (%s=%s)", e->name, e->what, store, fname,
+		path);
 	return true;
 }
 
@@ -602,14 +613,16 @@ static void compose_one(struct hd_ctx *ctx, struct hd_service *svc, const struct
 		keep_value(ctx, e->value, e->off, e->len);
 		hd_find(ctx, &r, e->item, HD_SEV_HIGH, false, false,
 			"%s holds a literal %s; not moved, as nothing would save the "
-			"value: rerun with --secrets-out DIR to move it out", e->name, e->what);
+			"value: rerun with --secrets-out DIR to move it out",
+			e->name, e->what);
 		return;
 	}
 	if (node->anchor && node->nrefs) {
 		keep_value(ctx, e->value, e->off, e->len);
 		hd_find(ctx, &r, e->item, HD_SEV_HIGH, false, false,
 			"%s holds a literal %s whose anchor '&%s' is used elsewhere; "
-			"move it by hand", e->name, e->what, node->anchor);
+			"move it by hand",
+			e->name, e->what, node->anchor);
 		return;
 	}
 	memset(&sec, 0, sizeof(sec));
@@ -621,7 +634,8 @@ static void compose_one(struct hd_ctx *ctx, struct hd_service *svc, const struct
 	sec.compose = true;
 	/* removing a key that overrides a merged one would bring that back */
 	if (shared || !file_env || (e->map && hd_get_inherited(e->map, e->name))
-	    ? compose_interp(ctx, svc, e, &sec) : compose_file(ctx, svc, e, &sec))
+		    ? compose_interp(ctx, svc, e, &sec)
+		    : compose_file(ctx, svc, e, &sec))
 		return;
 	/* the edit was refused (an exemption, a 'secrets' that is no list) */
 	keep_value(ctx, e->value, e->off, e->len);
@@ -761,8 +775,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 {
 	struct hd_arena *a = &ctx->job->arena;
 	const struct yn *env = hd_get(svc->node, "environment");
-	bool file_env = file_env_image(ctx->opts->file_env_images,
-				       hd_str(hd_get(svc->node, "image")));
+	bool file_env =
+		file_env_image(ctx->opts->file_env_images, hd_str(hd_get(svc->node, "image")));
 	struct cenvs l = { NULL, 0, 0 };
 	struct yn *it;
 	size_t i;
@@ -792,45 +806,44 @@ const struct hd_transform hd_tr_secret_env = {
 	.applies = HD_APPLIES_K8S | HD_APPLIES_COMPOSE,
 	.unsafe = false,
 	.summary = "literal secrets in env move to Secrets / Compose secrets / ${VAR}",
-	.explain =
-		"Why: a password in a manifest is in git history, in every clone and\n"
-		"in `kubectl get -o yaml` for anyone who can read the object.\n"
-		"What: a literal credential in env, decided by name and value\n"
-		"together: a token format under any name (AWS, GitHub, GitLab,\n"
-		"Slack, Stripe, npm, OpenAI and Google keys, private keys, JWTs, a\n"
-		"URL or connection string with a literal password, redis://:pw@h),\n"
-		"or a credential-looking name (PASSWORD, *_PASS, *_PWD, SECRET,\n"
-		"TOKEN, API_KEY, ...) whose value looks like one (weak ones such as\n"
-		"changeme included). Configuration stays: booleans, numbers,\n"
-		"durations, algorithm and mode names, file paths, Secret and key\n"
-		"names, URLs without a password, templates, ${VAR}/$(VAR)\n"
-		"references, and names that only describe or switch a secret\n"
-		"(*_TTL, *_NAME, *_URI, *_KEY_ID, *_FILE, MYSQL_ALLOW_EMPTY_PASSWORD).\n"
-		"Such a value is moved only with\n"
-		"--secrets-out, which saves it (mode 0600, never over a file) before\n"
-		"-i rewrites anything. Without it nothing moves, in any mode (diff,\n"
-		"--stdout, --check, -i): each value stays and a high finding says to\n"
-		"rerun with --secrets-out; no run removes the only copy of a value.\n"
-		"Kubernetes: valueFrom.secretKeyRef into the Secret <workload>-secrets\n"
-		"(-2, -3, ... when the file already names that: a Secret the author\n"
-		"manages is never written or extended), key = the variable name;\n"
-		"--secrets-out FILE writes that Secret's manifest. Another value of\n"
-		"the same name in the same Secret (two containers, two objects of one\n"
-		"name) gets the key <container>.<NAME> or <NAME>_2: each distinct\n"
-		"value is stored once, under its own key. A value inside an anchor\n"
-		"shared by aliases is reported, not moved.\n"
-		"Compose: --secrets-out DIR. Images reading VAR_FILE (postgres,\n"
-		"mysql, mariadb) get a secret file DIR/<service>-<var>,\n"
-		"VAR_FILE=/run/secrets/NAME and the plain VAR removed (file: is\n"
-		"relative to the Compose file's directory when DIR is inside it,\n"
-		"else absolute). Other images, and any value in an anchor or x-\n"
-		"fragment that services share (edited there, for every user), get\n"
-		"${VAR:?...} with the value in DIR/harden.env, or ${<SERVICE>_VAR:?...}\n"
-		"when another value or the file already uses VAR. An anchored scalar\n"
-		"that aliases reuse is reported, not moved. No value is ever printed\n"
-		"(diffs mask it).\n"
-		"Breaks: nothing once the Secret / harden.env is provided.\n"
-		"Opt out: --skip secret-env, or \"# harden:ignore\" on the line.\n",
+	.explain = "Why: a password in a manifest is in git history, in every clone and\n"
+		   "in `kubectl get -o yaml` for anyone who can read the object.\n"
+		   "What: a literal credential in env, decided by name and value\n"
+		   "together: a token format under any name (AWS, GitHub, GitLab,\n"
+		   "Slack, Stripe, npm, OpenAI and Google keys, private keys, JWTs, a\n"
+		   "URL or connection string with a literal password, redis://:pw@h),\n"
+		   "or a credential-looking name (PASSWORD, *_PASS, *_PWD, SECRET,\n"
+		   "TOKEN, API_KEY, ...) whose value looks like one (weak ones such as\n"
+		   "changeme included). Configuration stays: booleans, numbers,\n"
+		   "durations, algorithm and mode names, file paths, Secret and key\n"
+		   "names, URLs without a password, templates, ${VAR}/$(VAR)\n"
+		   "references, and names that only describe or switch a secret\n"
+		   "(*_TTL, *_NAME, *_URI, *_KEY_ID, *_FILE, MYSQL_ALLOW_EMPTY_PASSWORD).\n"
+		   "Such a value is moved only with\n"
+		   "--secrets-out, which saves it (mode 0600, never over a file) before\n"
+		   "-i rewrites anything. Without it nothing moves, in any mode (diff,\n"
+		   "--stdout, --check, -i): each value stays and a high finding says to\n"
+		   "rerun with --secrets-out; no run removes the only copy of a value.\n"
+		   "Kubernetes: valueFrom.secretKeyRef into the Secret <workload>-secrets\n"
+		   "(-2, -3, ... when the file already names that: a Secret the author\n"
+		   "manages is never written or extended), key = the variable name;\n"
+		   "--secrets-out FILE writes that Secret's manifest. Another value of\n"
+		   "the same name in the same Secret (two containers, two objects of one\n"
+		   "name) gets the key <container>.<NAME> or <NAME>_2: each distinct\n"
+		   "value is stored once, under its own key. A value inside an anchor\n"
+		   "shared by aliases is reported, not moved.\n"
+		   "Compose: --secrets-out DIR. Images reading VAR_FILE (postgres,\n"
+		   "mysql, mariadb) get a secret file DIR/<service>-<var>,\n"
+		   "VAR_FILE=/run/secrets/NAME and the plain VAR removed (file: is\n"
+		   "relative to the Compose file's directory when DIR is inside it,\n"
+		   "else absolute). Other images, and any value in an anchor or x-\n"
+		   "fragment that services share (edited there, for every user), get\n"
+		   "${VAR:?...} with the value in DIR/harden.env, or ${<SERVICE>_VAR:?...}\n"
+		   "when another value or the file already uses VAR. An anchored scalar\n"
+		   "that aliases reuse is reported, not moved. No value is ever printed\n"
+		   "(diffs mask it).\n"
+		   "Breaks: nothing once the Secret / harden.env is provided.\n"
+		   "Opt out: --skip secret-env, or \"# harden:ignore\" on the line.\n",
 	.run_pod = run_pod,
 	.run_service = run_service,
 	.alias = "secrets",

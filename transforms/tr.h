@@ -10,16 +10,25 @@
 #include "transform.h"
 
 /* Finding reference for a pod-level or container-level finding. */
-#define POD_REF(tr, ctl, pod) { (tr), (ctl), (pod)->label, NULL }
-#define CTR_REF(tr, ctl, pod, c) { (tr), (ctl), (pod)->label, (c)->name }
-#define SVC_REF(tr, ctl, svc) { (tr), (ctl), (svc)->label, NULL }
+#define POD_REF(tr, ctl, pod)                   \
+	{                                       \
+		(tr), (ctl), (pod)->label, NULL \
+	}
+#define CTR_REF(tr, ctl, pod, c)                     \
+	{                                            \
+		(tr), (ctl), (pod)->label, (c)->name \
+	}
+#define SVC_REF(tr, ctl, svc)                   \
+	{                                       \
+		(tr), (ctl), (svc)->label, NULL \
+	}
 
 /*
  * Record an unsafe fix.  Returns true when it is to be applied now
  * (--unsafe-fixes); otherwise it is reported as "would ...".
  */
-static inline bool tr_unsafe(struct hd_ctx *ctx, const struct hd_fref *r,
-			     const struct yn *at, const char *what)
+static inline bool tr_unsafe(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
+			     const char *what)
 {
 	bool apply = ctx->opts->unsafe_fixes;
 
@@ -34,8 +43,8 @@ static inline bool tr_unsafe(struct hd_ctx *ctx, const struct hd_fref *r,
  * Record an applied change worth a warning (an explicit value @at changed).
  * False, and nothing may change, when a "# harden:ignore" comment keeps @at.
  */
-static inline bool tr_notable(struct hd_ctx *ctx, const struct hd_fref *r,
-			      const struct yn *at, const char *what)
+static inline bool tr_notable(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
+			      const char *what)
 {
 	if (line_ignored(ctx, r->tr, at, r))
 		return false;

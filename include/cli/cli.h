@@ -5,7 +5,7 @@
 #include "version.h"
 
 enum hd_exit {
-	HD_EXIT_OK = 0,      /* success, or nothing to change */
+	HD_EXIT_OK = 0,	     /* success, or nothing to change */
 	HD_EXIT_CHANGED = 1, /* --check: some file would change */
 	HD_EXIT_ERROR = 2,   /* usage, parse, verification or I/O error */
 };

@@ -37,8 +37,7 @@ struct hd_files {
  * to a directory is listed, and hd_process() notes and skips it).  Returns
  * 0, or -1 (message printed).
  */
-int hd_files_expand(struct hd_files *fl, const char *arg, const char *include,
-		    const char *exclude);
+int hd_files_expand(struct hd_files *fl, const char *arg, const char *include, const char *exclude);
 /* Is operand @arg a directory (that hd_files_expand() walks)? */
 bool hd_files_is_dir(const char *arg);
 /* Does @path match one of the comma-separated globs in @globs? */

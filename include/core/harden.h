@@ -7,34 +7,38 @@
 #include "job.h"
 #include "transform.h"
 
-enum hd_severity { HD_SEV_LOW, HD_SEV_MEDIUM, HD_SEV_HIGH };
+enum hd_severity {
+	HD_SEV_LOW,
+	HD_SEV_MEDIUM,
+	HD_SEV_HIGH
+};
 
 struct hd_finding {
 	const char *transform;
-	const char *control;  /* PSS control id or Compose key */
+	const char *control; /* PSS control id or Compose key */
 	enum hd_severity severity;
-	int line, col;        /* in the input */
-	const char *object;   /* "Deployment/web" or "services.web" */
+	int line, col;	    /* in the input */
+	const char *object; /* "Deployment/web" or "services.web" */
 	const char *container;
 	const char *message;
 	bool applied;
 	bool unsafe;
-	bool notable;         /* applied but worth a warning (changed an
+	bool notable;	/* applied but worth a warning (changed an
 				 explicit value, edited a shared anchor) */
-	int doc;              /* document index */
-	bool elsewhere;       /* about another -f file of this run, which
+	int doc;	/* document index */
+	bool elsewhere; /* about another -f file of this run, which
 				 reports it itself: dropped (hd_view_enter) */
 };
 
 /* A secret value moved out of a manifest (never printed). */
 struct hd_secret {
-	const char *store;    /* Kubernetes Secret name / Compose secret name */
-	const char *ns;       /* namespace or NULL */
-	const char *key;      /* key in the Secret / env var name */
-	const char *value;    /* cooked value (arena) */
-	size_t off, len;      /* its bytes in the input, redacted from diffs */
+	const char *store; /* Kubernetes Secret name / Compose secret name */
+	const char *ns;	   /* namespace or NULL */
+	const char *key;   /* key in the Secret / env var name */
+	const char *value; /* cooked value (arena) */
+	size_t off, len;   /* its bytes in the input, redacted from diffs */
 	bool compose;
-	bool envfile;         /* Compose interpolation: goes to harden.env */
+	bool envfile; /* Compose interpolation: goes to harden.env */
 };
 
 struct hd_ctx {
@@ -42,24 +46,24 @@ struct hd_ctx {
 	const struct hd_opts *opts;
 	struct hd_finding *f;
 	size_t nf, capf;
-	int doc;              /* document being processed */
+	int doc; /* document being processed */
 	struct hd_secret *sec;
 	size_t nsec, capsec;
 	struct hd_mask *mask; /* detected credentials, moved or left: masked */
 	size_t nmask, capmask;
-	unsigned recognized;  /* Kubernetes or Compose documents seen */
-	bool no_findings;     /* nothing will show findings: do not record */
-	int short_form_doc;   /* document whose Compose limit style is known */
-	bool short_form;      /* it keeps limits as mem_limit/cpus/pids_limit */
-	struct hd_merge *merge; /* Compose files read for merged views */
+	unsigned recognized;	       /* Kubernetes or Compose documents seen */
+	bool no_findings;	       /* nothing will show findings: do not record */
+	int short_form_doc;	       /* document whose Compose limit style is known */
+	bool short_form;	       /* it keeps limits as mem_limit/cpus/pids_limit */
+	struct hd_merge *merge;	       /* Compose files read for merged views */
 	struct hd_words *secret_words; /* secret-env: the input's *-secrets* words */
 };
 
 /* A detected literal credential (moved or left in place): every output
  * stream masks its value wherever it appears. */
 struct hd_mask {
-	const char *value;    /* cooked value (arena) */
-	size_t off, len;      /* its bytes in the input */
+	const char *value; /* cooked value (arena) */
+	size_t off, len;   /* its bytes in the input */
 };
 
 void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s);
@@ -89,8 +93,8 @@ int hd_harden_suppressed(struct hd_ctx *run, const char *skipped);
  */
 struct hd_load_cfg {
 	bool discard_output, discard_edits, discard_texts; /* (struct hd_job) */
-	bool no_findings;       /* (struct hd_ctx) */
-	int verify_helpers;     /* threads verifying an input of 256 KiB or more;
+	bool no_findings;				   /* (struct hd_ctx) */
+	int verify_helpers; /* threads verifying an input of 256 KiB or more;
 				   with any, a big document is split between
 				   both parsers */
 };
@@ -106,8 +110,7 @@ struct hd_load_cfg {
  * @job either way.
  */
 int hd_load_harden(struct hd_ctx *ctx, struct hd_job *job, const struct hd_opts *o,
-		   const char *name, const char *data, size_t len,
-		   const struct hd_load_cfg *cfg);
+		   const char *name, const char *data, size_t len, const struct hd_load_cfg *cfg);
 /* "file:line:col: warning: [transform] message" for unsafe/report-only ones. */
 void hd_ctx_print_findings(const struct hd_ctx *ctx, FILE *fp);
 

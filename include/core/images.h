@@ -17,24 +17,24 @@ struct hd_service;
 /* A path the image writes at run time. */
 struct hd_image_path {
 	const char *path;
-	const char *mode;  /* tmpfs/emptyDir mode the image needs, or NULL */
-	bool data;         /* contents worth keeping: a volume is better */
+	const char *mode; /* tmpfs/emptyDir mode the image needs, or NULL */
+	bool data;	  /* contents worth keeping: a volume is better */
 };
 
 struct hd_image_profile {
 	const char *name;
-	long user, group, fs_group;     /* -1: not set */
+	long user, group, fs_group;	/* -1: not set */
 	struct hd_image_path *writable; /* runtime-written paths */
 	size_t nwritable;
-	const char **volumes;           /* the image's data paths (VOLUME) */
+	const char **volumes; /* the image's data paths (VOLUME) */
 	size_t nvolumes;
-	long *ports;                    /* ports < 1024 it listens on */
+	long *ports; /* ports < 1024 it listens on */
 	size_t nports;
-	const char **caps;              /* needed in every mode */
+	const char **caps; /* needed in every mode */
 	size_t ncaps;
-	const char **root_caps;         /* its entrypoint's, started as root */
+	const char **root_caps; /* its entrypoint's, started as root */
 	size_t nroot_caps;
-	bool direct;                    /* can start directly as its user */
+	bool direct; /* can start directly as its user */
 	const char **env_keys, **env_vals;
 	size_t nenv;
 	const char *source, *note;
@@ -42,18 +42,18 @@ struct hd_image_profile {
 
 /* One reference pattern: NAME, NAME:TAG-GLOB or NAMESPACE/ * . */
 struct hd_image_pat {
-	const char *name;  /* normalised; without the trailing "*" if prefix */
-	const char *tag;   /* glob, or NULL */
+	const char *name; /* normalised; without the trailing "*" if prefix */
+	const char *tag;  /* glob, or NULL */
 	bool prefix;
-	unsigned order;    /* file order: first wins a tie */
+	unsigned order; /* file order: first wins a tie */
 	const struct hd_image_profile *p;
 };
 
 struct hd_images {
-	const char *file;              /* where they were read */
+	const char *file; /* where they were read */
 	struct hd_image_profile *p;
 	size_t np;
-	struct hd_image_pat *pats;     /* exact names, sorted by name */
+	struct hd_image_pat *pats; /* exact names, sorted by name */
 	size_t npats;
 	struct hd_image_pat *prefixes; /* namespace patterns, file order */
 	size_t nprefixes;
@@ -90,10 +90,8 @@ const struct hd_image_profile *hd_image_profile(const struct hd_opts *o, const c
 bool hd_images_on(const struct hd_opts *o);
 
 /* The profile of a container / service (NULL: none). */
-const struct hd_image_profile *hd_ctr_image(const struct hd_ctx *ctx,
-					    const struct hd_container *c);
-const struct hd_image_profile *hd_svc_image(const struct hd_ctx *ctx,
-					    const struct hd_service *svc);
+const struct hd_image_profile *hd_ctr_image(const struct hd_ctx *ctx, const struct hd_container *c);
+const struct hd_image_profile *hd_svc_image(const struct hd_ctx *ctx, const struct hd_service *svc);
 /* One image-unknown finding per container / service without a profile. */
 void hd_images_check_pod(struct hd_ctx *ctx, const struct hd_pod *pod);
 void hd_images_check_service(struct hd_ctx *ctx, const struct hd_service *svc);

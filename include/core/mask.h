@@ -23,7 +23,6 @@ void hd_mask_scan(struct hd_ctx *ctx, struct yn *root);
  * A registered credential: its cooked value and its bytes in @in (a span,
  * and the needles of the value as written there: escapes, folded lines).
  */
-void hd_maskset_add(struct hd_maskset *m, const struct hd_mask *mk, const char *in,
-		    size_t inlen);
+void hd_maskset_add(struct hd_maskset *m, const struct hd_mask *mk, const char *in, size_t inlen);
 
 #endif

@@ -9,19 +9,19 @@
 #include "ytree.h"
 
 struct hd_container {
-	struct yn *node;   /* the container mapping */
+	struct yn *node; /* the container mapping */
 	const char *name;
-	const char *list;  /* "containers", "initContainers", "ephemeralContainers" */
+	const char *list; /* "containers", "initContainers", "ephemeralContainers" */
 };
 
 struct hd_pod {
-	struct yn *obj;    /* the object (document root or List item) */
-	struct yn *meta;   /* object metadata, or NULL */
-	struct yn *tmeta;  /* pod template metadata (== meta for Pod), or NULL */
-	struct yn *spec;   /* the pod spec mapping */
+	struct yn *obj;	  /* the object (document root or List item) */
+	struct yn *meta;  /* object metadata, or NULL */
+	struct yn *tmeta; /* pod template metadata (== meta for Pod), or NULL */
+	struct yn *spec;  /* the pod spec mapping */
 	const char *kind, *name;
 	const char *label; /* "Deployment/web" */
-	bool windows;      /* spec.os.name: windows */
+	bool windows;	   /* spec.os.name: windows */
 	struct hd_container *ctrs;
 	size_t nctrs;
 };
@@ -29,19 +29,18 @@ struct hd_pod {
 struct hd_view;
 
 struct hd_service {
-	struct yn *node;   /* the service mapping (services.NAME) */
-	struct yn *key;    /* its key in `services` */
-	struct yn *top;    /* document root */
+	struct yn *node; /* the service mapping (services.NAME) */
+	struct yn *key;	 /* its key in `services` */
+	struct yn *top;	 /* document root */
 	const char *name;
-	const char *label; /* "services.web" */
+	const char *label;    /* "services.web" */
 	struct hd_view *view; /* the merged service (extends, overrides), or NULL */
 };
 
 /* Find every pod spec of a Kubernetes document.  Returns the count. */
 size_t hd_k8s_pods(struct hd_ctx *ctx, struct yn *root, struct hd_pod **out);
 /* Find every service of a Compose document (root has a `services` map). */
-size_t hd_compose_services(struct hd_ctx *ctx, struct yn *root,
-			   struct hd_service **out);
+size_t hd_compose_services(struct hd_ctx *ctx, struct yn *root, struct hd_service **out);
 /* An anchored mapping that only services merge, and those services. */
 struct hd_shared {
 	struct yn *anchor;
@@ -57,8 +56,7 @@ size_t hd_compose_shared(struct hd_ctx *ctx, const struct hd_service *svcs, size
  * value, to every user of a shared anchor (hd_compose_shared()) moves into
  * the anchor, once, and a notable finding says so.
  */
-void hd_compose_hoist(struct hd_ctx *ctx, const char *tr, const struct hd_shared *g,
-		      size_t ng);
+void hd_compose_hoist(struct hd_ctx *ctx, const char *tr, const struct hd_shared *g, size_t ng);
 bool hd_is_compose(const struct yn *root);
 bool hd_is_k8s(const struct yn *root);
 
@@ -66,11 +64,11 @@ bool hd_is_k8s(const struct yn *root);
 
 /* One definition of a service that Compose merges into what runs. */
 struct hd_layer {
-	struct yn *node;            /* the service mapping */
-	const struct yn *root;      /* its document's root */
-	const struct ystream *ys;   /* its file (positions, comments) */
-	const char *file;           /* its file name, for messages */
-	bool in_run;                /* a -f file: hardened in this run too */
+	struct yn *node;	  /* the service mapping */
+	const struct yn *root;	  /* its document's root */
+	const struct ystream *ys; /* its file (positions, comments) */
+	const char *file;	  /* its file name, for messages */
+	bool in_run;		  /* a -f file: hardened in this run too */
 };
 
 /* A mapping the view handed out, and the keys that lead to it. */
@@ -90,13 +88,13 @@ struct hd_vpath {
  * is first defined in an earlier -f file, where additions go) adds none.
  */
 struct hd_view {
-	struct hd_layer *l;         /* highest priority first */
-	size_t nl, local;           /* l[local] is the service itself */
+	struct hd_layer *l; /* highest priority first */
+	size_t nl, local;   /* l[local] is the service itself */
 	bool no_new_keys;
-	const char *blocked;        /* why nothing may be added, or NULL */
-	unsigned same_file_bases;   /* `extends` bases in this document */
+	const char *blocked;	  /* why nothing may be added, or NULL */
+	unsigned same_file_bases; /* `extends` bases in this document */
 	const struct yn *svc, *root, *services;
-	struct hd_vpath *reg;       /* mappings handed out (arena) */
+	struct hd_vpath *reg; /* mappings handed out (arena) */
 	size_t nreg, capreg;
 	struct hd_arena *a;
 };
@@ -108,8 +106,7 @@ struct hd_view {
  * that a setting the base gets is not repeated below.  A service whose
  * base cannot be seen gets a `harden-merge` warning saying so.
  */
-size_t *hd_compose_merge(struct hd_ctx *ctx, struct yn *root, struct hd_service *svcs,
-			 size_t ns);
+size_t *hd_compose_merge(struct hd_ctx *ctx, struct yn *root, struct hd_service *svcs, size_t ns);
 /* Does transform @name decide on the merged service (not secret-env,
  * which moves literal values of this file)? */
 bool hd_view_applies(const char *name);
@@ -181,13 +178,11 @@ const struct yn *hd_shared_anchor(const struct yn *n);
  * edited (every user gets the change; a finding says so).  NULL when @key
  * holds something else (a finding says so).
  */
-struct yn *hd_want_map(struct hd_ctx *ctx, const char *tr, struct yn *map,
-		       const char *key);
-struct yn *hd_want_seq(struct hd_ctx *ctx, const char *tr, struct yn *map,
-		       const char *key);
+struct yn *hd_want_map(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key);
+struct yn *hd_want_seq(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key);
 /* Set scalar @key of @map (added, or changed when it differs). */
-void hd_put(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key,
-	    const char *text, enum yn_type t);
+void hd_put(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key, const char *text,
+	    enum yn_type t);
 /* Remove @key from @map (local key only). */
 void hd_del(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key);
 
@@ -220,16 +215,15 @@ void hd_remove_item(struct yn *it);
 /* ---- findings ---- */
 
 struct hd_fref {
-	const char *tr;       /* transform name */
-	const char *control;  /* PSS check id or Compose key */
+	const char *tr;	     /* transform name */
+	const char *control; /* PSS check id or Compose key */
 	const char *object;
 	const char *container;
 };
 
 /* Record a finding located at @at (nearest old node is used). */
-void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
-	     enum hd_severity sev, bool applied, bool unsafe, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at, enum hd_severity sev,
+	     bool applied, bool unsafe, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 /* Does @at's line carry "# harden:ignore" for @tr?  Records the exemption. */
 bool line_ignored(struct hd_ctx *ctx, const char *tr, const struct yn *at,

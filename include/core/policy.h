@@ -13,9 +13,8 @@
  * Returns 0, or -1 with @err (position in the policy file, whose path goes
  * to *@errpath).
  */
-int hd_policy_apply(const struct hd_cli *cli, const char *path, bool none_in_dir,
-		    struct hd_opts *o, struct hd_arena *a, struct hd_err *err,
-		    const char **errpath);
+int hd_policy_apply(const struct hd_cli *cli, const char *path, bool none_in_dir, struct hd_opts *o,
+		    struct hd_arena *a, struct hd_err *err, const char **errpath);
 /* Is @path matched by the policy's exclude globs? */
 bool hd_policy_excluded(const struct hd_opts *o, const char *path);
 /* Release the calling thread's directory cache. */

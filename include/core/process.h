@@ -11,49 +11,69 @@
 #include "transform.h"
 #include "util.h"
 
-enum hd_format { HD_FMT_TEXT, HD_FMT_JSON, HD_FMT_SARIF, HD_FMT_MARKDOWN };
+enum hd_format {
+	HD_FMT_TEXT,
+	HD_FMT_JSON,
+	HD_FMT_SARIF,
+	HD_FMT_MARKDOWN
+};
 
 /* --stdout of several files: what was written so far (hd_stdout_put()). */
 struct hd_stdout_join {
-	bool any;       /* a file's bytes were written */
+	bool any;	/* a file's bytes were written */
 	bool open_line; /* they did not end with a line break */
-	bool doc_end;   /* their last line is a `...` document end */
-	bool crlf;      /* their line breaks are CRLF */
+	bool doc_end;	/* their last line is a `...` document end */
+	bool crlf;	/* their line breaks are CRLF */
 };
 
 /* What the command line asked for (options that apply to every file). */
 struct hd_cli {
 	struct hd_opts opts;
-	unsigned set;          /* HD_SET_* bits: options given on the command line */
+	unsigned set; /* HD_SET_* bits: options given on the command line */
 	bool in_place, check, diff, to_stdout, quiet, no_follow, color;
 	/* --fail-on: findings left unfixed that fail the run (HD_FAIL_*) */
 	int fail_on;
 	enum hd_format format;
-	const char *report;    /* --report FILE */
-	const char *config;    /* --config FILE (else .harden.yaml walking up) */
+	const char *report; /* --report FILE */
+	const char *config; /* --config FILE (else .harden.yaml walking up) */
 	const char *include, *exclude;
 	int jobs;
 	/* helpers verifying a big file's documents: @verify_threads when >= 0,
 	 * else the cores not busy with files (@ncpu - *@busy), at most 3 */
 	int verify_threads;
 	int ncpu;
-	int *busy;             /* files being processed now (atomic) */
-	bool direct;           /* sequential: stream output to stdout */
+	int *busy;		     /* files being processed now (atomic) */
+	bool direct;		     /* sequential: stream output to stdout */
 	struct hd_stdout_join *join; /* --stdout: the stream so far (main thread) */
 };
 
 enum {
-	HD_SET_LEVEL = 1 << 0, HD_SET_UID = 1 << 1, HD_SET_GID = 1 << 2,
-	HD_SET_ONLY = 1 << 3, HD_SET_SKIP = 1 << 4, HD_SET_UNSAFE = 1 << 5,
+	HD_SET_LEVEL = 1 << 0,
+	HD_SET_UID = 1 << 1,
+	HD_SET_GID = 1 << 2,
+	HD_SET_ONLY = 1 << 3,
+	HD_SET_SKIP = 1 << 4,
+	HD_SET_UNSAFE = 1 << 5,
 	HD_SET_KINDS = 1 << 6,
 };
 
 /* --fail-on: none, a severity and above, or the unsafe fixes not applied */
-enum { HD_FAIL_NONE, HD_FAIL_LOW, HD_FAIL_MEDIUM, HD_FAIL_HIGH, HD_FAIL_UNSAFE };
+enum {
+	HD_FAIL_NONE,
+	HD_FAIL_LOW,
+	HD_FAIL_MEDIUM,
+	HD_FAIL_HIGH,
+	HD_FAIL_UNSAFE
+};
 
-enum hd_status { HD_R_UNCHANGED, HD_R_CHANGED, HD_R_ERROR, HD_R_SKIPPED };
+enum hd_status {
+	HD_R_UNCHANGED,
+	HD_R_CHANGED,
+	HD_R_ERROR,
+	HD_R_SKIPPED
+};
 
-struct hd_redit {          /* a splice, for SARIF replacements */
+struct hd_redit { /* a splice, for SARIF replacements */
 	size_t off, len;
 	char *text;
 };
@@ -61,9 +81,9 @@ struct hd_redit {          /* a splice, for SARIF replacements */
 struct hd_result {
 	char *path;
 	enum hd_status status;
-	struct hd_buf out;     /* for stdout: diff, document or check line */
-	struct hd_buf err;     /* for stderr: errors, warnings, notes */
-	struct hd_arena a;     /* strings below */
+	struct hd_buf out; /* for stdout: diff, document or check line */
+	struct hd_buf err; /* for stderr: errors, warnings, notes */
+	struct hd_arena a; /* strings below */
 	struct hd_finding *f;
 	size_t nf;
 	/* the findings of the transforms its policy file's skip: disables
@@ -95,8 +115,7 @@ struct hd_result {
  * hd_process() - harden @path (policy, parse, transforms, verify, write or
  * print) into @res.  Never exits; errors are in the result.
  */
-void hd_process(const struct hd_cli *cli, const struct hd_file *file,
-		struct hd_result *res);
+void hd_process(const struct hd_cli *cli, const struct hd_file *file, struct hd_result *res);
 void hd_result_release(struct hd_result *res);
 /* Does @res hold a finding left unfixed that --fail-on @fail_on fails on? */
 bool hd_result_fails(const struct hd_result *res, int fail_on);
@@ -141,7 +160,6 @@ void hd_stdout_put(struct hd_stdout_join *j, const char *d, size_t n, FILE *fp);
  * Returns 0 (also when nothing was pending), or -1 with the error message
  * in @res->err.
  */
-int hd_result_write_pending(const struct hd_cli *cli, struct hd_result *res,
-			    bool secrets_saved);
+int hd_result_write_pending(const struct hd_cli *cli, struct hd_result *res, bool secrets_saved);
 
 #endif

@@ -12,7 +12,6 @@
  * Write the report of @n results in @cli->format (not HD_FMT_TEXT) to @fp;
  * the mode (-i: fixes written) decides what is still wrong.
  */
-void hd_report_write(FILE *fp, const struct hd_cli *cli, struct hd_result *const *res,
-		     size_t n);
+void hd_report_write(FILE *fp, const struct hd_cli *cli, struct hd_result *const *res, size_t n);
 
 #endif

@@ -45,7 +45,6 @@ bool hd_secret_literal(const char *value, size_t len, bool compose);
  * ("GitHub token", "secret", ...) or NULL.  @compose selects Compose's
  * reference syntax (${VAR}) instead of Kubernetes' $(VAR).
  */
-const char *hd_secret_credential(const char *name, const char *value, size_t len,
-				 bool compose);
+const char *hd_secret_credential(const char *name, const char *value, size_t len, bool compose);
 
 #endif

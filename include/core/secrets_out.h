@@ -11,7 +11,7 @@ struct hd_kept_secret {
 	/* @value: as the manifest holds it (YAML-cooked; for Compose, before
 	 * interpolation: the writer keeps what Compose made of it) */
 	char *store, *ns, *key, *value;
-	char *file;           /* the manifest it comes from (messages) */
+	char *file; /* the manifest it comes from (messages) */
 	bool compose, envfile;
 };
 

@@ -32,8 +32,14 @@
 #include "job.h"
 #include "ytree.h"
 
-enum hd_applies { HD_APPLIES_K8S = 1, HD_APPLIES_COMPOSE = 2 };
-enum hd_level { HD_LEVEL_RESTRICTED, HD_LEVEL_BASELINE };
+enum hd_applies {
+	HD_APPLIES_K8S = 1,
+	HD_APPLIES_COMPOSE = 2
+};
+enum hd_level {
+	HD_LEVEL_RESTRICTED,
+	HD_LEVEL_BASELINE
+};
 
 struct hd_opts {
 	bool unsafe_fixes;
@@ -47,11 +53,11 @@ struct hd_opts {
 	const char *secrets_out;
 	const char *cap_allow; /* compose cap_add allowlist */
 	const char *compose_mem, *compose_cpus;
-	const char *file_env_images; /* images reading VAR_FILE (CSV) */
-	const char *ro_patterns;     /* bind mounts made read-only (globs, CSV) */
-	const char *secret_names;    /* extra secret-name pcre2 pattern */
-	const char *exclude;         /* path globs (CSV) skipped in directories */
-	const char *policy;          /* the policy file applied, or NULL */
+	const char *file_env_images;	/* images reading VAR_FILE (CSV) */
+	const char *ro_patterns;	/* bind mounts made read-only (globs, CSV) */
+	const char *secret_names;	/* extra secret-name pcre2 pattern */
+	const char *exclude;		/* path globs (CSV) skipped in directories */
+	const char *policy;		/* the policy file applied, or NULL */
 	const struct hd_images *images; /* .harden.yaml images: (images.h) */
 	/* -f FILE...: Compose files merged in this order, each hardened on
 	 * the merged view (like `docker compose -f a -f b`) */
@@ -62,15 +68,15 @@ struct hd_opts {
 void hd_opts_defaults(struct hd_opts *o);
 
 struct hd_images;  /* images.h */
-struct hd_pod;     /* model.h */
+struct hd_pod;	   /* model.h */
 struct hd_service; /* model.h */
 struct hd_ctx;
 
 struct hd_transform {
 	const char *name;
-	const char *alias;  /* the Compose name of the same control, or NULL */
-	unsigned applies;   /* HD_APPLIES_* */
-	bool unsafe;        /* has fixes only applied with --unsafe-fixes */
+	const char *alias; /* the Compose name of the same control, or NULL */
+	unsigned applies;  /* HD_APPLIES_* */
+	bool unsafe;	   /* has fixes only applied with --unsafe-fixes */
 	/* its fields are Linux-only: run_pod never sees a Windows pod
 	 * (spec.os.name: windows), where the API rejects them */
 	bool linux_only;

@@ -30,7 +30,7 @@
 
 #undef sprintf
 #undef vsprintf
-#define sprintf(...) BANNED(sprintf)
+#define sprintf(...)  BANNED(sprintf)
 #define vsprintf(...) BANNED(vsprintf)
 #undef gets
 #define gets(x) BANNED(gets)

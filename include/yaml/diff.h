@@ -19,18 +19,17 @@
  * line by line (the patch keeps its shape; it applies only where the
  * masked bytes are the same).
  */
-void hd_diff(struct hd_buf *out, const char *path, const char *old,
-	     size_t oldlen, const char *new, size_t newlen,
-	     const struct splices *sp, const struct hd_maskset *mask);
+void hd_diff(struct hd_buf *out, const char *path, const char *old, size_t oldlen, const char *new,
+	     size_t newlen, const struct splices *sp, const struct hd_maskset *mask);
 
 /*
  * With a @flush callback, @out is handed to it (and emptied) whenever it
  * holds more than 64 KiB of whole hunks, so a big diff never sits in
  * memory at once.
  */
-void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
-		    size_t oldlen, const char *new, size_t newlen,
-		    const struct splices *sp, const struct hd_maskset *mask,
-		    void (*flush)(void *ud, struct hd_buf *b), void *ud);
+void hd_diff_stream(struct hd_buf *out, const char *path, const char *old, size_t oldlen,
+		    const char *new, size_t newlen, const struct splices *sp,
+		    const struct hd_maskset *mask, void (*flush)(void *ud, struct hd_buf *b),
+		    void *ud);
 
 #endif

@@ -9,11 +9,11 @@
 #include "util.h"
 
 struct hd_input {
-	const char *path;    /* as given */
-	char *data;          /* heap or a mapping, NUL-terminated */
+	const char *path; /* as given */
+	char *data;	  /* heap or a mapping, NUL-terminated */
 	size_t len;
-	size_t maplen;       /* data is a mapping of this length (a big file) */
-	struct stat st;      /* of the target file when read (not for stdin) */
+	size_t maplen;	/* data is a mapping of this length (a big file) */
+	struct stat st; /* of the target file when read (not for stdin) */
 	bool is_stdin;
 };
 
@@ -30,8 +30,8 @@ void hd_input_release(struct hd_input *in);
  * that ends the process meanwhile removes the temp file.  Returns 0, or -1
  * with @err->msg set and the original left intact.
  */
-int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
-		      bool no_follow, struct hd_err *err);
+int hd_write_in_place(const struct hd_input *in, const char *data, size_t len, bool no_follow,
+		      struct hd_err *err);
 
 /*
  * hd_unlink_on_signal() - a file this process has just created and is still

@@ -36,15 +36,15 @@ struct hd_needle {
 struct hd_maskset {
 	struct hd_needle *nd;
 	size_t nnd, capnd;
-	size_t *tab;          /* open addressing: needle index + 1, or 0 */
-	size_t tabcap;        /* a power of two, more than twice nnd */
-	size_t *lens;         /* the needles' distinct lengths */
+	size_t *tab;   /* open addressing: needle index + 1, or 0 */
+	size_t tabcap; /* a power of two, more than twice nnd */
+	size_t *lens;  /* the needles' distinct lengths */
 	size_t nlens, caplens;
-	struct hd_span *sp;   /* sorted, disjoint */
+	struct hd_span *sp; /* sorted, disjoint */
 	size_t nsp, capsp;
 };
 
-#define HD_MASK "********"
+#define HD_MASK		  "********"
 #define HD_MASK_MIN_PIECE 4
 
 void hd_maskset_init(struct hd_maskset *m);
@@ -64,8 +64,8 @@ static inline bool hd_maskset_empty(const struct hd_maskset *m)
  * input when the line is an input line (spans apply), else HD_NOPOS.  Line
  * breaks are never masked, so a masked text keeps its lines.
  */
-void hd_mask_append(struct hd_buf *out, const struct hd_maskset *m, const char *s,
-		    size_t n, size_t base);
+void hd_mask_append(struct hd_buf *out, const struct hd_maskset *m, const char *s, size_t n,
+		    size_t base);
 /* Does the line @s (@n bytes) hold a needle? */
 bool hd_mask_hits(const struct hd_maskset *m, const char *s, size_t n);
 /* @s masked line by line (needles only), in @a; @s itself when clean. */

@@ -4,7 +4,11 @@
 
 #include "ytree.h"
 
-enum hd_seg_kind { SEG_KEY, SEG_INDEX, SEG_ALL };
+enum hd_seg_kind {
+	SEG_KEY,
+	SEG_INDEX,
+	SEG_ALL
+};
 
 struct hd_seg {
 	enum hd_seg_kind kind;
@@ -19,8 +23,7 @@ struct hd_path {
 };
 
 /* Parse @text into @p (arena).  Returns 0, or -1 with @err->msg set. */
-int hd_path_parse(struct hd_arena *a, const char *text, struct hd_path *p,
-		  struct hd_err *err);
+int hd_path_parse(struct hd_arena *a, const char *text, struct hd_path *p, struct hd_err *err);
 
 /* True if @p matches at least one node of @root. */
 bool hd_path_exists(const struct yn *root, const struct hd_path *p);
@@ -30,8 +33,8 @@ bool hd_path_exists(const struct yn *root, const struct hd_path *p);
  * ye_value_parse()), creating missing mappings on the way and editing only
  * what differs.  Returns 0, or -1 with @err set (position in @ys).
  */
-int hd_path_set(struct ystream *ys, struct yn *root, const struct hd_path *p,
-		const struct yn *val, struct hd_err *err);
+int hd_path_set(struct ystream *ys, struct yn *root, const struct hd_path *p, const struct yn *val,
+		struct hd_err *err);
 /* Remove the node(s) at @p; a missing path is not an error. */
 int hd_path_delete(struct ystream *ys, struct yn *root, const struct hd_path *p,
 		   struct hd_err *err);
@@ -44,7 +47,6 @@ bool hd_node_equal(const struct yn *a, const struct yn *b);
  * edits: scalars set, map keys added/removed/merged, sequences appended to
  * or trimmed, anything else replaced.
  */
-int hd_merge_into(struct ystream *ys, struct yn *dst, const struct yn *src,
-		  struct hd_err *err);
+int hd_merge_into(struct ystream *ys, struct yn *dst, const struct yn *src, struct hd_err *err);
 
 #endif

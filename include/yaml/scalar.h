@@ -33,8 +33,7 @@ bool hd_plain_ok_in_place(const char *s, size_t n, bool flow);
  * Strings are written plain when hd_plain_safe(), else quoted with @quote
  * ('"' or '\''; single quotes fall back to double for control characters).
  */
-void hd_scalar_write(struct hd_buf *b, const char *s, size_t n, enum yn_type t,
-		     char quote);
+void hd_scalar_write(struct hd_buf *b, const char *s, size_t n, enum yn_type t, char quote);
 /* @s double-quoted and escaped, whatever it holds. */
 void hd_scalar_write_dq(struct hd_buf *b, const char *s, size_t n);
 
@@ -42,7 +41,7 @@ void hd_scalar_write_dq(struct hd_buf *b, const char *s, size_t n);
 enum yn_type hd_node_type(const struct yn *n);
 
 /* A node's value, aliases followed (exemptions read them below the model). */
-bool hd_true(const struct yn *n);   /* bool true (YAML 1.1/1.2 spelling) */
+bool hd_true(const struct yn *n); /* bool true (YAML 1.1/1.2 spelling) */
 bool hd_false(const struct yn *n);
 bool hd_int(const struct yn *n, long long *v);
 bool hd_str_is(const struct yn *n, const char *s);

@@ -17,8 +17,8 @@ struct splice {
 	size_t off, len;  /* range of the original bytes to replace */
 	const char *text; /* replacement (the pusher's arena) */
 	size_t tlen;
-	unsigned seq;     /* creation order: ties at one offset keep it */
-	size_t doc;       /* document (or other unit) it belongs to */
+	unsigned seq; /* creation order: ties at one offset keep it */
+	size_t doc;   /* document (or other unit) it belongs to */
 };
 
 struct splices {
@@ -38,7 +38,7 @@ void splices_release(struct splices *sp);
  * or -1 with @err->msg set and *@at the offending byte (@err's line and
  * column are the caller's to fill: it knows the input's lines).
  */
-int splices_apply_bytes(const char *buf, struct splice *v, size_t n, size_t b0,
-			size_t b1, struct hd_buf *out, struct hd_err *err, size_t *at);
+int splices_apply_bytes(const char *buf, struct splice *v, size_t n, size_t b0, size_t b1,
+			struct hd_buf *out, struct hd_err *err, size_t *at);
 
 #endif

@@ -25,7 +25,7 @@ struct hd_arena {
 void hd_arena_init(struct hd_arena *a);
 /* For arenas many of which live at once (one per file's result). */
 void hd_arena_init_small(struct hd_arena *a);
-void *hd_arena_alloc(struct hd_arena *a, size_t size);   /* zeroed, never NULL */
+void *hd_arena_alloc(struct hd_arena *a, size_t size);	   /* zeroed, never NULL */
 void *hd_arena_alloc_raw(struct hd_arena *a, size_t size); /* not zeroed */
 char *hd_arena_strndup(struct hd_arena *a, const char *s, size_t n);
 char *hd_arena_strdup(struct hd_arena *a, const char *s);
@@ -36,13 +36,16 @@ void hd_arena_free(struct hd_arena *a);
 void hd_arena_reset(struct hd_arena *a);
 
 struct hd_buf {
-	char *data;   /* always NUL-terminated once anything was added */
+	char *data; /* always NUL-terminated once anything was added */
 	size_t len;
 	size_t cap;
-	size_t map;   /* data is a mapping of this length (hd_buf_reserve_big) */
+	size_t map; /* data is a mapping of this length (hd_buf_reserve_big) */
 };
 
-#define HD_BUF_INIT { NULL, 0, 0, 0 }
+#define HD_BUF_INIT           \
+	{                     \
+		NULL, 0, 0, 0 \
+	}
 
 void hd_buf_add(struct hd_buf *b, const void *p, size_t n);
 /* hd_count_lines() - number of line feeds in [s, s+n) */
@@ -50,8 +53,7 @@ int hd_count_lines(const char *s, size_t n);
 void hd_buf_adds(struct hd_buf *b, const char *s);
 void hd_buf_addc(struct hd_buf *b, char c);
 void hd_buf_addspaces(struct hd_buf *b, size_t n);
-void hd_buf_printf(struct hd_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void hd_buf_printf(struct hd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hd_buf_vprintf(struct hd_buf *b, const char *fmt, va_list ap);
 void hd_buf_reset(struct hd_buf *b);
 /* Room for @n more bytes (and the NUL) at once, its pages faulted in. */
@@ -101,8 +103,8 @@ struct hd_limits {
 	size_t max_size, max_nodes, max_aliases;
 };
 extern struct hd_limits hd_limits;
-#define HD_MAX_SIZE_DEFAULT ((size_t)128 << 20)
-#define HD_MAX_NODES_DEFAULT ((size_t)1000000)
+#define HD_MAX_SIZE_DEFAULT    ((size_t)128 << 20)
+#define HD_MAX_NODES_DEFAULT   ((size_t)1000000)
 #define HD_MAX_ALIASES_DEFAULT ((size_t)100000)
 /*
  * hd_limit_option() - set the limit named by the option @opt ("max-size",
@@ -123,8 +125,7 @@ int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *st)
  * mapping backed by huge pages (*maplen its length, else 0): free *data
  * with hd_big_free(*data, *maplen).
  */
-int hd_read_file_big(const char *path, char **data, size_t *len, struct stat *st,
-		     size_t *maplen);
+int hd_read_file_big(const char *path, char **data, size_t *len, struct stat *st, size_t *maplen);
 void hd_big_free(void *p, size_t maplen);
 
 #define HD_BIG_MIN (1u << 20)

@@ -16,8 +16,8 @@
  * accept the output and read the same events.  Returns 0, or -1 with @err
  * (position in the output) set.
  */
-int hd_verify(const struct ystream *in, const char *out, size_t outlen,
-	      const struct splices *sp, struct hd_err *err);
+int hd_verify(const struct ystream *in, const char *out, size_t outlen, const struct splices *sp,
+	      struct hd_err *err);
 
 /*
  * hd_verify_doc() - verify one document: @out (the edited slice, @outlen
@@ -26,9 +26,9 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
  * libyaml rejects @in_slice, the original bytes).  Thread-safe: reads
  * @root only.  Returns 0 or -1 with @err.
  */
-int hd_verify_doc(const char *name, const struct yn *root, const char *out,
-		  size_t outlen, int line_base, const char *in_slice, size_t in_len,
-		  size_t docno, struct hd_err *err);
+int hd_verify_doc(const char *name, const struct yn *root, const char *out, size_t outlen,
+		  int line_base, const char *in_slice, size_t in_len, size_t docno,
+		  struct hd_err *err);
 
 /*
  * hd_verify_doc_split() - the same; when @split and the document is big,
@@ -38,10 +38,9 @@ int hd_verify_doc(const char *name, const struct yn *root, const char *out,
  * @in_slice either, @err says so, at the place in the input (@in_slice
  * starts at its line @in_line_base + 1).
  */
-int hd_verify_doc_split(const char *name, const struct yn *root, const char *out,
-			size_t outlen, int line_base, const char *in_slice,
-			size_t in_len, size_t docno, bool split, int in_line_base,
-			struct hd_err *err);
+int hd_verify_doc_split(const char *name, const struct yn *root, const char *out, size_t outlen,
+			int line_base, const char *in_slice, size_t in_len, size_t docno,
+			bool split, int in_line_base, struct hd_err *err);
 
 /* Does libyaml, the second parser, read every document of @buf? */
 bool hd_libyaml_accepts(const char *buf, size_t len);

@@ -11,7 +11,10 @@
 #include "path.h"
 #include "scalar.h"
 
-enum edit_op_kind { OP_SET, OP_DELETE };
+enum edit_op_kind {
+	OP_SET,
+	OP_DELETE
+};
 
 struct edit_op {
 	enum edit_op_kind kind;
@@ -43,7 +46,8 @@ static void edit_usage(FILE *fp)
 	      "--all-docs only changes what exists: a document without PATH is an error.\n"
 	      "\n"
 	      "PATH: .spec.template.spec.containers[0].image, [*] for every item,\n"
-	      "quoted keys as .\"app.kubernetes.io/name\".\n", fp);
+	      "quoted keys as .\"app.kubernetes.io/name\".\n",
+	      fp);
 }
 
 struct edit_run {
@@ -55,7 +59,7 @@ struct edit_run {
 	size_t nkinds;
 	long only_doc;
 	bool all_docs;
-	size_t content_docs;   /* documents that are more than a null */
+	size_t content_docs; /* documents that are more than a null */
 	/* the first document a --set created its path in, with no selector */
 	const char *created_path;
 	size_t created_doc;
@@ -95,8 +99,7 @@ static int edit_doc(void *ud, struct hd_job *job, size_t d)
 	bool chosen = er->only_doc >= 0 || er->nkinds || er->nifs || er->all_docs;
 	size_t k;
 
-	if (root && root->kind == YN_SCALAR && hd_node_type(root) == YT_NULL &&
-	    er->only_doc < 0)
+	if (root && root->kind == YN_SCALAR && hd_node_type(root) == YT_NULL && er->only_doc < 0)
 		root = NULL; /* `---` with nothing after it (ending a file) */
 	er->content_docs += root != NULL;
 	if (sel && er->nkinds)
@@ -132,8 +135,7 @@ static int edit_doc(void *ud, struct hd_job *job, size_t d)
 
 				er->created_path = er->ops[k].path;
 				er->created_doc = d;
-				ys_pos(&job->ys, root->start, &er->created_line,
-				       &er->created_col);
+				ys_pos(&job->ys, root->start, &er->created_line, &er->created_col);
 				kn = kn ? yn_deref(kn) : NULL;
 				snprintf(er->created_kind, sizeof(er->created_kind), "%.*s",
 					 kn && kn->kind == YN_SCALAR ? (int)kn->tlen : 0,
@@ -166,7 +168,8 @@ static int edit_check(const struct edit_run *er, struct hd_job *job)
 	if (er->created_path && er->content_docs > 1) {
 		e->line = er->created_line;
 		e->col = er->created_col;
-		snprintf(e->msg, sizeof(e->msg), "--set %s would create the path in "
+		snprintf(e->msg, sizeof(e->msg),
+			 "--set %s would create the path in "
 			 "document %zu%s%s%s, which has none: in a file of %zu documents, "
 			 "choose where with --doc N, --kind K or --if PATH (or --all-docs)",
 			 er->created_path, er->created_doc, *er->created_kind ? " (" : "",
@@ -233,8 +236,10 @@ int cmd_edit(int argc, char **argv)
 		case 'A': {
 			char msg[200];
 
-			if (hd_limit_option(c == 'S' ? "max-size" : c == 'N' ? "max-nodes" :
-					    "max-aliases", optarg, msg, sizeof(msg)) < 0) {
+			if (hd_limit_option(c == 'S'   ? "max-size"
+					    : c == 'N' ? "max-nodes"
+						       : "max-aliases",
+					    optarg, msg, sizeof(msg)) < 0) {
 				fprintf(stderr, "harden: error: %s\n", msg);
 				rc = HD_EXIT_ERROR;
 				goto out;
@@ -314,15 +319,14 @@ int cmd_edit(int argc, char **argv)
 	}
 	if (in_place) {
 		if (job.changed &&
-		    hd_write_in_place(&job.in, job.out.data, job.out.len, no_follow,
-				      &job.err) < 0)
+		    hd_write_in_place(&job.in, job.out.data, job.out.len, no_follow, &job.err) < 0)
 			goto fail;
 	} else if (diff) {
 		struct hd_buf db = HD_BUF_INIT;
 
 		if (job.changed)
-			hd_diff(&db, file, job.in.data, job.in.len, job.out.data,
-				job.out.len, &job.sp, NULL);
+			hd_diff(&db, file, job.in.data, job.in.len, job.out.data, job.out.len,
+				&job.sp, NULL);
 		fwrite(db.data ? db.data : "", 1, db.len, stdout);
 		hd_buf_release(&db);
 	} else if (job.changed) {

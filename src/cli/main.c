@@ -82,15 +82,38 @@ static void usage(FILE *fp)
 	      "FILE may be a directory: YAML files below it are processed.\n"
 	      "Exit status: 0 no change or success, 1 changes found (--check) or\n"
 	      "findings at the --fail-on level left, 2 error (the file is left\n"
-	      "untouched).\n", fp);
+	      "untouched).\n",
+	      fp);
 }
 
 enum {
-	OPT_CHECK = 256, OPT_STDOUT, OPT_DIFF, OPT_UNSAFE, OPT_LEVEL, OPT_ONLY,
-	OPT_SKIP, OPT_KINDS, OPT_UID, OPT_GID, OPT_SECRETS, OPT_LIST,
-	OPT_VERSION, OPT_NOFOLLOW, OPT_EXPLAIN, OPT_FORMAT, OPT_REPORT, OPT_COLOR,
-	OPT_CONFIG, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_SIZE, OPT_MAX_NODES, OPT_MAX_ALIASES,
-	OPT_FAIL_ON, OPT_NO_IMAGES, OPT_IMAGES,
+	OPT_CHECK = 256,
+	OPT_STDOUT,
+	OPT_DIFF,
+	OPT_UNSAFE,
+	OPT_LEVEL,
+	OPT_ONLY,
+	OPT_SKIP,
+	OPT_KINDS,
+	OPT_UID,
+	OPT_GID,
+	OPT_SECRETS,
+	OPT_LIST,
+	OPT_VERSION,
+	OPT_NOFOLLOW,
+	OPT_EXPLAIN,
+	OPT_FORMAT,
+	OPT_REPORT,
+	OPT_COLOR,
+	OPT_CONFIG,
+	OPT_INCLUDE,
+	OPT_EXCLUDE,
+	OPT_MAX_SIZE,
+	OPT_MAX_NODES,
+	OPT_MAX_ALIASES,
+	OPT_FAIL_ON,
+	OPT_NO_IMAGES,
+	OPT_IMAGES,
 };
 
 /* A usage error: one line and a hint, not the whole help. */
@@ -137,15 +160,18 @@ static int parse_fail_on(const char *s)
 	for (i = 0; i < 5; i++)
 		if (!strcmp(s, names[i]))
 			return i; /* HD_FAIL_* in that order */
-	fprintf(stderr, "harden: error: --fail-on must be low, medium, high, unsafe or "
-		"none, got '%s'\n", s);
+	fprintf(stderr,
+		"harden: error: --fail-on must be low, medium, high, unsafe or "
+		"none, got '%s'\n",
+		s);
 	return -1;
 }
 
 static const char *applies_str(const struct hd_transform *t)
 {
 	return t->applies == (HD_APPLIES_K8S | HD_APPLIES_COMPOSE) ? "k8s,compose"
-	       : t->applies == HD_APPLIES_K8S ? "k8s" : "compose";
+	       : t->applies == HD_APPLIES_K8S			   ? "k8s"
+								   : "compose";
 }
 
 /* The registry as a table (also pasted into README.md). */
@@ -153,13 +179,15 @@ static void list_transforms(FILE *fp)
 {
 	unsigned i;
 
-	fprintf(fp, "%-24s %-18s %-12s %-7s %s\n", "NAME", "COMPOSE NAME", "APPLIES TO",
-		"FIXES", "SUMMARY");
+	fprintf(fp, "%-24s %-18s %-12s %-7s %s\n", "NAME", "COMPOSE NAME", "APPLIES TO", "FIXES",
+		"SUMMARY");
 	for (i = 0; i < hd_ntransforms; i++) {
 		const struct hd_transform *t = hd_transforms[i];
 
 		fprintf(fp, "%-24s %-18s %-12s %-7s %s\n", t->name,
-			t->alias ? t->alias : (t->applies & HD_APPLIES_COMPOSE) ? t->name : "-",
+			t->alias			    ? t->alias
+			: (t->applies & HD_APPLIES_COMPOSE) ? t->name
+							    : "-",
 			applies_str(t), t->unsafe ? "unsafe" : "safe", t->summary);
 	}
 }
@@ -185,8 +213,8 @@ static int explain(const char *name)
 	n = strlen(t->explain);
 	printf("%s\nA policy file's skip: [%s] opts the files below it out\n"
 	       "too; the reports (json, sarif, markdown) still list what it\n"
-	       "would fix there, as suppressed findings (SARIF: external).\n", n && t->explain[n - 1] == '\n' ? "" : "\n",
-	       t->name);
+	       "would fix there, as suppressed findings (SARIF: external).\n",
+	       n && t->explain[n - 1] == '\n' ? "" : "\n", t->name);
 	return HD_EXIT_OK;
 }
 
@@ -196,8 +224,7 @@ static long parse_id(const char *s, const char *what)
 	long v = strtol(s, &end, 10);
 
 	if (*end || v <= 0 || v > 2147483647L) {
-		fprintf(stderr, "harden: error: %s must be a positive number, got '%s'\n",
-			what, s);
+		fprintf(stderr, "harden: error: %s must be a positive number, got '%s'\n", what, s);
 		return -1;
 	}
 	return v;
@@ -254,8 +281,10 @@ static int load_images(const char *argv0)
 	if (no_images)
 		fprintf(stderr, "harden: image profiles: off (--no-image-profiles)\n");
 	else if (missing)
-		fprintf(stderr, "harden: image profiles: none (%s not found): every image is "
-			"treated alike\n", missing);
+		fprintf(stderr,
+			"harden: image profiles: none (%s not found): every image is "
+			"treated alike\n",
+			missing);
 	else
 		fprintf(stderr, "harden: image profiles: %zu from %s\n", set ? set->np : 0,
 			set && set->file ? set->file : "?");
@@ -352,8 +381,10 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 			} else if (!strcmp(optarg, "baseline")) {
 				cli->opts.level = HD_LEVEL_BASELINE;
 			} else {
-				fprintf(stderr, "harden: error: --level must be restricted or "
-					"baseline, got '%s'\n", optarg);
+				fprintf(stderr,
+					"harden: error: --level must be restricted or "
+					"baseline, got '%s'\n",
+					optarg);
 				return -1;
 			}
 			cli->set |= HD_SET_LEVEL;
@@ -405,8 +436,10 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 			} else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md")) {
 				cli->format = HD_FMT_MARKDOWN;
 			} else {
-				fprintf(stderr, "harden: error: --format must be text, json, "
-					"sarif or markdown, got '%s'\n", optarg);
+				fprintf(stderr,
+					"harden: error: --format must be text, json, "
+					"sarif or markdown, got '%s'\n",
+					optarg);
 				return -1;
 			}
 			break;
@@ -416,8 +449,10 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
 			    strcmp(optarg, "never")) {
-				fprintf(stderr, "harden: error: --color must be auto, always or "
-					"never, got '%s'\n", optarg);
+				fprintf(stderr,
+					"harden: error: --color must be auto, always or "
+					"never, got '%s'\n",
+					optarg);
 				return -1;
 			}
 			color = optarg;
@@ -436,8 +471,9 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 		case OPT_MAX_ALIASES: {
 			char msg[200];
 
-			if (hd_limit_option(c == OPT_MAX_SIZE ? "max-size" :
-					    c == OPT_MAX_NODES ? "max-nodes" : "max-aliases",
+			if (hd_limit_option(c == OPT_MAX_SIZE	 ? "max-size"
+					    : c == OPT_MAX_NODES ? "max-nodes"
+								 : "max-aliases",
 					    optarg, msg, sizeof(msg)) < 0) {
 				fprintf(stderr, "harden: error: %s\n", msg);
 				return -1;
@@ -449,7 +485,8 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 			long n = strtol(optarg, &end, 10);
 
 			if (*end || n < 1 || n > 256) {
-				fprintf(stderr, "harden: error: -j needs 1..256, got '%s'\n", optarg);
+				fprintf(stderr, "harden: error: -j needs 1..256, got '%s'\n",
+					optarg);
 				return -1;
 			}
 			cli->jobs = (int)n;
@@ -632,13 +669,13 @@ static void wrote(const struct hd_cli *cli, const struct hd_result *r, FILE *rep
 struct pool {
 	const struct hd_cli *cli;
 	struct hd_files *files; /* grows while @walking (under @mu) */
-	size_t next;            /* the next file to claim */
-	bool walking;           /* more files may come */
+	size_t next;		/* the next file to claim */
+	bool walking;		/* more files may come */
 	bool main_waiting;
-	int busy;               /* atomic: files being processed */
+	int busy; /* atomic: files being processed */
 	pthread_mutex_t mu;
-	pthread_cond_t grew;    /* files were added, or the walk is over */
-	pthread_cond_t done;    /* a result is there */
+	pthread_cond_t grew; /* files were added, or the walk is over */
+	pthread_cond_t done; /* a result is there */
 };
 
 /* Claim and process one file; false when none is left (@wait: or will come). */
@@ -765,7 +802,8 @@ int cmd_harden(int argc, char **argv)
 				walk_while_working = true;
 	/* -f files first, in their order, then the operands */
 	for (i = 0; i < cli.opts.ncompose; i++)
-		if (hd_files_expand(&files, cli.opts.compose_files[i], cli.include, cli.exclude) < 0)
+		if (hd_files_expand(&files, cli.opts.compose_files[i], cli.include, cli.exclude) <
+		    0)
 			rc = HD_EXIT_ERROR;
 	if (!walk_while_working) {
 		for (a = optind; a < argc; a++)

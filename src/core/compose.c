@@ -18,8 +18,7 @@ bool hd_is_compose(const struct yn *root)
 	return s && s->kind == YN_MAP;
 }
 
-size_t hd_compose_services(struct hd_ctx *ctx, struct yn *root,
-			   struct hd_service **out)
+size_t hd_compose_services(struct hd_ctx *ctx, struct yn *root, struct hd_service **out)
 {
 	struct yn *svcs = hd_get(root, "services");
 	struct hd_service *v;
@@ -89,8 +88,8 @@ static int ref_cmp(const void *x, const void *y)
 }
 
 /* Every alias to an anchored mapping in a merge key of @svc, appended. */
-static void merge_refs(const struct yn *svc, size_t si, struct merge_ref **v,
-		       size_t *n, size_t *cap)
+static void merge_refs(const struct yn *svc, size_t si, struct merge_ref **v, size_t *n,
+		       size_t *cap)
 {
 	size_t i, j;
 
@@ -123,8 +122,7 @@ static void merge_refs(const struct yn *svc, size_t si, struct merge_ref **v,
  * by nothing else: a key that pass @tr just added, with the same value, to
  * every one of them moves into the anchor, once.
  */
-static void hoist_into(struct hd_ctx *ctx, const char *tr, struct yn *a,
-		       struct yn **u, size_t nu)
+static void hoist_into(struct hd_ctx *ctx, const char *tr, struct yn *a, struct yn **u, size_t nu)
 {
 	struct ystream *ys = &ctx->job->ys;
 	unsigned moved = 0;
@@ -165,7 +163,8 @@ static void hoist_into(struct hd_ctx *ctx, const char *tr, struct yn *a,
 		a->flags |= YF_SHARED_OK;
 		hd_find(ctx, &r, a, HD_SEV_LOW, true, false,
 			"%s added once to anchor '&%s', for all %u services that "
-			"merge it", keys, a->anchor, a->nrefs);
+			"merge it",
+			keys, a->anchor, a->nrefs);
 		ctx->f[ctx->nf - 1].notable = true;
 	}
 }
@@ -213,8 +212,7 @@ size_t hd_compose_shared(struct hd_ctx *ctx, const struct hd_service *svcs, size
 	return ng;
 }
 
-void hd_compose_hoist(struct hd_ctx *ctx, const char *tr, const struct hd_shared *g,
-		      size_t ng)
+void hd_compose_hoist(struct hd_ctx *ctx, const char *tr, const struct hd_shared *g, size_t ng)
 {
 	size_t i;
 

@@ -13,26 +13,26 @@
 
 /* A Compose file read to see a base or an override of this one. */
 struct mfile {
-	char *path;               /* as opened (relative to the cwd) */
-	char *real;               /* realpath, or NULL */
+	char *path; /* as opened (relative to the cwd) */
+	char *real; /* realpath, or NULL */
 	char *buf;
 	struct ystream ys;
 	struct hd_arena a;
-	const struct yn *root;    /* its Compose document, or NULL */
-	const char *why;          /* why it could not be read, or NULL */
+	const struct yn *root; /* its Compose document, or NULL */
+	const char *why;       /* why it could not be read, or NULL */
 };
 
 struct hd_merge {
 	struct mfile **f;
 	size_t n, cap;
-	char *self;               /* realpath of the file being hardened */
+	char *self; /* realpath of the file being hardened */
 };
 
 /* Where a layer comes from: this document, or a file read for it. */
 struct src {
 	const struct yn *root;
 	const struct ystream *ys;
-	const char *file;         /* path as shown and resolved against */
+	const char *file; /* path as shown and resolved against */
 };
 
 static bool same_path(const char *a, const char *b)
@@ -69,15 +69,16 @@ static struct mfile *load(struct hd_ctx *ctx, const char *path)
 		m = ctx->merge = hd_xmalloc(sizeof(*m));
 		memset(m, 0, sizeof(*m));
 		m->self = strcmp(ctx->job->in.path, "-") && realpath(ctx->job->in.path, real)
-			  ? hd_xstrdup(real) : NULL;
+				  ? hd_xstrdup(real)
+				  : NULL;
 	}
 	if (!realpath(path, real))
 		real[0] = '\0';
 	if (real[0] && m->self && !strcmp(real, m->self))
 		return NULL;
 	for (i = 0; i < m->n; i++)
-		if (!strcmp(m->f[i]->path, path) || (real[0] && m->f[i]->real &&
-						     !strcmp(m->f[i]->real, real)))
+		if (!strcmp(m->f[i]->path, path) ||
+		    (real[0] && m->f[i]->real && !strcmp(m->f[i]->real, real)))
 			return m->f[i];
 	f = hd_xmalloc(sizeof(*f));
 	memset(f, 0, sizeof(*f));
@@ -151,14 +152,14 @@ struct vb {
 	size_t nl, cap;
 	const char *blocked;
 	unsigned same_file;
-	const struct yn *root;    /* the document being hardened */
+	const struct yn *root; /* the document being hardened */
 };
 
 static void push(struct vb *b, struct yn *node, const struct src *s, bool in_run)
 {
 	if (b->nl == b->cap) {
-		struct hd_layer *n = hd_arena_alloc(&b->ctx->job->arena,
-						    (b->cap * 2 + 4) * sizeof(*n));
+		struct hd_layer *n =
+			hd_arena_alloc(&b->ctx->job->arena, (b->cap * 2 + 4) * sizeof(*n));
 
 		if (b->nl) /* (memcpy from NULL is undefined even for 0 bytes) */
 			memcpy(n, b->l, b->nl * sizeof(*n));
@@ -201,8 +202,10 @@ static void push_extends(struct vb *b, const struct yn *node, const struct src *
 		struct mfile *f = load(b->ctx, path);
 
 		if (f && f->why) {
-			block(b, hd_arena_printf(&b->ctx->job->arena, "its `extends` file "
-						 "'%s' cannot be read (%s)", path, f->why));
+			block(b, hd_arena_printf(&b->ctx->job->arena,
+						 "its `extends` file "
+						 "'%s' cannot be read (%s)",
+						 path, f->why));
 			return;
 		}
 		if (f) {
@@ -217,14 +220,18 @@ static void push_extends(struct vb *b, const struct yn *node, const struct src *
 	}
 	base = service_in(bs.root, svc);
 	if (!base) {
-		block(b, hd_arena_printf(&b->ctx->job->arena, "its `extends` base '%s' is "
-					 "not a service of %s", svc, bs.file));
+		block(b, hd_arena_printf(&b->ctx->job->arena,
+					 "its `extends` base '%s' is "
+					 "not a service of %s",
+					 svc, bs.file));
 		return;
 	}
 	for (i = 0; i < b->nl; i++)
 		if (b->l[i].node == base) {
-			block(b, hd_arena_printf(&b->ctx->job->arena, "its `extends` chain "
-						 "comes back to '%s'", svc));
+			block(b, hd_arena_printf(&b->ctx->job->arena,
+						 "its `extends` chain "
+						 "comes back to '%s'",
+						 svc));
 			return;
 		}
 	if (depth >= MAX_EXTENDS) {
@@ -255,14 +262,15 @@ static void push_file(struct vb *b, const char *path, const char *name)
 	}
 }
 
-static const char *const base_names[] = { "compose.yaml", "compose.yml",
-					  "docker-compose.yaml", "docker-compose.yml", NULL };
+static const char *const base_names[] = { "compose.yaml", "compose.yml", "docker-compose.yaml",
+					  "docker-compose.yml", NULL };
 
 /* Is @path a file Compose reads as the override of its base? */
 static bool override_name(const char *path)
 {
 	static const char *const names[] = { "compose.override.yaml", "compose.override.yml",
-		"docker-compose.override.yaml", "docker-compose.override.yml", NULL };
+					     "docker-compose.override.yaml",
+					     "docker-compose.override.yml", NULL };
 	const char *b = strrchr(path, '/');
 	unsigned i;
 
@@ -331,8 +339,7 @@ static long group_index(const struct hd_ctx *ctx)
 	return -1;
 }
 
-static void warn(struct hd_ctx *ctx, const struct hd_service *svc, bool applied,
-		 const char *msg)
+static void warn(struct hd_ctx *ctx, const struct hd_service *svc, bool applied, const char *msg)
 {
 	struct hd_fref r = { "harden-merge", "extends", svc->label, NULL };
 
@@ -341,8 +348,8 @@ static void warn(struct hd_ctx *ctx, const struct hd_service *svc, bool applied,
 }
 
 /* The layers of one service; the view, or NULL when it is all its own. */
-static struct hd_view *view_of(struct hd_ctx *ctx, struct yn *root, struct hd_service *svc,
-			       long gi, struct mfile *sib, bool part)
+static struct hd_view *view_of(struct hd_ctx *ctx, struct yn *root, struct hd_service *svc, long gi,
+			       struct mfile *sib, bool part)
 {
 	const struct hd_opts *o = ctx->opts;
 	struct src self = { root, &ctx->job->ys, ctx->job->in.path };
@@ -370,12 +377,15 @@ static struct hd_view *view_of(struct hd_ctx *ctx, struct yn *root, struct hd_se
 
 			push(&b, node, &s, false);
 			push_extends(&b, node, &s, 0, false);
-			warn(ctx, svc, true, hd_arena_printf(&ctx->job->arena,
-			     "hardened merged with services.%s of %s, the base it overrides: "
-			     "what the base sets is kept (say so with -f %s -f %s)", svc->name,
-			     sib->path, sib->path, ctx->job->in.path));
+			warn(ctx, svc, true,
+			     hd_arena_printf(&ctx->job->arena,
+					     "hardened merged with services.%s of %s, the base it "
+					     "overrides: "
+					     "what the base sets is kept (say so with -f %s -f %s)",
+					     svc->name, sib->path, sib->path, ctx->job->in.path));
 		} else if (part) {
-			b.blocked = hd_arena_printf(&ctx->job->arena,
+			b.blocked = hd_arena_printf(
+				&ctx->job->arena,
 				"it has no image, build or extends, so it overrides a service "
 				"of a base file harden cannot see (none of compose.yaml, "
 				"compose.yml, docker-compose.yaml, docker-compose.yml beside "
@@ -387,9 +397,12 @@ static struct hd_view *view_of(struct hd_ctx *ctx, struct yn *root, struct hd_se
 		b.blocked = "it has no image, build or extends, and no earlier -f file "
 			    "defines it (or can be read)";
 	if (b.blocked)
-		warn(ctx, svc, false, hd_arena_printf(&ctx->job->arena, "not hardened: %s; "
-		     "nothing is added, since it could override what the base sets "
-		     "(literal secrets are still moved)", b.blocked));
+		warn(ctx, svc, false,
+		     hd_arena_printf(&ctx->job->arena,
+				     "not hardened: %s; "
+				     "nothing is added, since it could override what the base sets "
+				     "(literal secrets are still moved)",
+				     b.blocked));
 	if (b.nl == 1 && !b.blocked)
 		return NULL;
 	v = hd_arena_alloc(&ctx->job->arena, sizeof(*v));
@@ -409,13 +422,13 @@ static struct hd_view *view_of(struct hd_ctx *ctx, struct yn *root, struct hd_se
 	return v;
 }
 
-size_t *hd_compose_merge(struct hd_ctx *ctx, struct yn *root, struct hd_service *svcs,
-			 size_t ns)
+size_t *hd_compose_merge(struct hd_ctx *ctx, struct yn *root, struct hd_service *svcs, size_t ns)
 {
 	size_t *order = hd_arena_alloc(&ctx->job->arena, (ns + 1) * sizeof(*order));
 	long gi = group_index(ctx);
 	struct mfile *sib = gi < 0 && override_name(ctx->job->in.path)
-			    ? sibling_base(ctx, ctx->job->in.path) : NULL;
+				    ? sibling_base(ctx, ctx->job->in.path)
+				    : NULL;
 	size_t i, k, n = 0;
 	unsigned d, maxd = 0;
 

@@ -56,19 +56,27 @@ static const struct {
 	{ "container-resources", "resource-limits" },
 	{ "container-seccomp-profile", "seccomp" },
 	/* Checkov (checkov.io/skipN: CKV_K8S_N=reason) */
-	{ "CKV_K8S_10", "resource-limits" }, { "CKV_K8S_11", "resource-limits" },
-	{ "CKV_K8S_12", "resource-limits" }, { "CKV_K8S_13", "resource-limits" },
+	{ "CKV_K8S_10", "resource-limits" },
+	{ "CKV_K8S_11", "resource-limits" },
+	{ "CKV_K8S_12", "resource-limits" },
+	{ "CKV_K8S_13", "resource-limits" },
 	{ "CKV_K8S_16", "no-privileged" },
-	{ "CKV_K8S_17", "host-namespaces" }, { "CKV_K8S_18", "host-namespaces" },
-	{ "CKV_K8S_19", "host-namespaces" }, { "CKV_K8S_26", "host-namespaces" },
+	{ "CKV_K8S_17", "host-namespaces" },
+	{ "CKV_K8S_18", "host-namespaces" },
+	{ "CKV_K8S_19", "host-namespaces" },
+	{ "CKV_K8S_26", "host-namespaces" },
 	{ "CKV_K8S_20", "no-privilege-escalation" },
 	{ "CKV_K8S_22", "read-only-root-fs" },
-	{ "CKV_K8S_23", "run-as-non-root" }, { "CKV_K8S_40", "run-as-non-root" },
-	{ "CKV_K8S_24", "drop-capabilities" }, { "CKV_K8S_25", "drop-capabilities" },
-	{ "CKV_K8S_28", "drop-capabilities" }, { "CKV_K8S_37", "drop-capabilities" },
+	{ "CKV_K8S_23", "run-as-non-root" },
+	{ "CKV_K8S_40", "run-as-non-root" },
+	{ "CKV_K8S_24", "drop-capabilities" },
+	{ "CKV_K8S_25", "drop-capabilities" },
+	{ "CKV_K8S_28", "drop-capabilities" },
+	{ "CKV_K8S_37", "drop-capabilities" },
 	{ "CKV_K8S_39", "drop-capabilities" },
 	{ "CKV_K8S_27", "read-only-mounts" },
-	{ "CKV_K8S_31", "seccomp" }, { "CKV_K8S_32", "seccomp" },
+	{ "CKV_K8S_31", "seccomp" },
+	{ "CKV_K8S_32", "seccomp" },
 	{ "CKV_K8S_35", "secret-env" },
 	{ "CKV_K8S_38", "service-account-token" },
 };
@@ -110,8 +118,7 @@ static bool csv_means(const char *list, const char *tr)
 	return false;
 }
 
-const struct yn *hd_annotation_exempts(const struct yn *ann, const char *tr,
-				       const char **why)
+const struct yn *hd_annotation_exempts(const struct yn *ann, const char *tr, const char **why)
 {
 	size_t i;
 

@@ -11,8 +11,7 @@
 
 #include "util.h"
 
-static void push(struct hd_files *fl, const char *path, bool from_dir,
-		 bool no_policy_here)
+static void push(struct hd_files *fl, const char *path, bool from_dir, bool no_policy_here)
 {
 	struct hd_file f;
 
@@ -84,8 +83,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
-static int walk(struct hd_files *fl, const char *dir, const char *include,
-		const char *exclude, int depth)
+static int walk(struct hd_files *fl, const char *dir, const char *include, const char *exclude,
+		int depth)
 {
 	DIR *d;
 	struct dirent *de;
@@ -143,7 +142,9 @@ static int walk(struct hd_files *fl, const char *dir, const char *include,
 		}
 		if (types[i] == DT_DIR || types[i] == DT_REG || types[i] == DT_LNK) {
 			/* readdir told us: no stat needed */
-			st.st_mode = types[i] == DT_DIR ? S_IFDIR : types[i] == DT_REG ? S_IFREG : S_IFLNK;
+			st.st_mode = types[i] == DT_DIR	  ? S_IFDIR
+				     : types[i] == DT_REG ? S_IFREG
+							  : S_IFLNK;
 		} else if (lstat(p, &st) != 0) {
 			free(p);
 			continue;
@@ -173,8 +174,7 @@ bool hd_files_is_dir(const char *arg)
 	return strcmp(arg, "-") && stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int hd_files_expand(struct hd_files *fl, const char *arg, const char *include,
-		    const char *exclude)
+int hd_files_expand(struct hd_files *fl, const char *arg, const char *include, const char *exclude)
 {
 	if (hd_files_is_dir(arg))
 		return walk(fl, arg, include, exclude, 0);

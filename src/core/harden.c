@@ -89,8 +89,8 @@ bool hd_pod_exempt(struct hd_ctx *ctx, const struct hd_pod *pod, const char *tr)
 	if (!at && pod->tmeta != pod->meta)
 		at = hd_annotation_exempts(hd_get(pod->tmeta, "annotations"), tr, &why);
 	if (at) {
-		hd_find(ctx, &r, at, HD_SEV_LOW, false, false,
-			"skipped: exempted by annotation %s", why);
+		hd_find(ctx, &r, at, HD_SEV_LOW, false, false, "skipped: exempted by annotation %s",
+			why);
 		return true;
 	}
 	/* "# harden:ignore" on the object's first line or its name line */
@@ -230,16 +230,17 @@ bool hd_svc_privileged_kept(const struct hd_ctx *ctx, const struct hd_service *s
 {
 	const struct yn *v = hd_get(svc->node, "privileged");
 
-	return hd_true(v) && (privilege_stays(ctx, v) || service_line_ignored(ctx, svc, "no-privileged") ||
-			      service_skip_hit(svc, "no-privileged"));
+	return hd_true(v) &&
+	       (privilege_stays(ctx, v) || service_line_ignored(ctx, svc, "no-privileged") ||
+		service_skip_hit(svc, "no-privileged"));
 }
 
 /*
  * A name in harden.dev/skip or x-harden.skip that is no transform exempts
  * nothing: say so (with the closest name), or the author believes it does.
  */
-static void check_skip_name(struct hd_ctx *ctx, const struct hd_fref *r,
-			    const struct yn *at, const char *name, size_t len)
+static void check_skip_name(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
+			    const char *name, size_t len)
 {
 	char tok[128];
 	const char *s;
@@ -258,8 +259,8 @@ static void check_skip_name(struct hd_ctx *ctx, const struct hd_fref *r,
 }
 
 /* each name of the comma-separated @list (@n bytes) */
-static void check_skip_name_list(struct hd_ctx *ctx, const struct hd_fref *r,
-				 const struct yn *at, const char *list, size_t n)
+static void check_skip_name_list(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
+				 const char *list, size_t n)
 {
 	const char *it;
 	size_t l;
@@ -315,8 +316,8 @@ static void check_pod_skips(struct hd_ctx *ctx, const struct hd_pod *pod)
 
 	check_skip_list(ctx, &r, hd_getp(pod->meta, "annotations", "harden.dev/skip", NULL));
 	if (pod->tmeta != pod->meta)
-		check_skip_list(ctx, &r, hd_getp(pod->tmeta, "annotations", "harden.dev/skip",
-						 NULL));
+		check_skip_list(ctx, &r,
+				hd_getp(pod->tmeta, "annotations", "harden.dev/skip", NULL));
 }
 
 /*
@@ -324,8 +325,7 @@ static void check_pod_skips(struct hd_ctx *ctx, const struct hd_pod *pod)
  * one; a service whose base cannot be seen gets only what moves literal
  * secrets out of this file.
  */
-static void run_service(struct hd_ctx *ctx, const struct hd_transform *tr,
-			struct hd_service *svc)
+static void run_service(struct hd_ctx *ctx, const struct hd_transform *tr, struct hd_service *svc)
 {
 	const struct hd_view *v = hd_view_applies(tr->name) ? svc->view : NULL;
 	size_t nf0 = ctx->nf;
@@ -410,7 +410,8 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 		if (checks)
 			check_ignore_comments(ctx, d);
 		for (p = 0; p < ns && checks; p++) {
-			struct hd_fref r = { "harden-exemption", "x-harden.skip", svcs[p].label, NULL };
+			struct hd_fref r = { "harden-exemption", "x-harden.skip", svcs[p].label,
+					     NULL };
 
 			check_skip_list(ctx, &r, hd_getp(svcs[p].node, "x-harden", "skip", NULL));
 			if (!svcs[p].view || !svcs[p].view->blocked) {
@@ -454,8 +455,7 @@ int hd_harden_suppressed(struct hd_ctx *ctx, const char *skipped)
 }
 
 int hd_load_harden(struct hd_ctx *ctx, struct hd_job *job, const struct hd_opts *o,
-		   const char *name, const char *data, size_t len,
-		   const struct hd_load_cfg *cfg)
+		   const char *name, const char *data, size_t len, const struct hd_load_cfg *cfg)
 {
 	static const struct hd_load_cfg keep_all;
 	int rc;
@@ -488,8 +488,8 @@ void hd_ctx_print_findings(const struct hd_ctx *run, FILE *fp)
 
 		if (f->applied && !f->notable)
 			continue;
-		fprintf(fp, "%s:%d:%d: warning: [%s] %s%s%s%s%s%s\n", name, f->line,
-			f->col, f->transform, f->object ? f->object : "",
+		fprintf(fp, "%s:%d:%d: warning: [%s] %s%s%s%s%s%s\n", name, f->line, f->col,
+			f->transform, f->object ? f->object : "",
 			f->container ? " container '" : "", f->container ? f->container : "",
 			f->container ? "'" : "", f->object ? ": " : "", f->message);
 	}

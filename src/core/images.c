@@ -15,11 +15,11 @@
 #include "scalar.h"
 #include "transform.h"
 
-static int ierr(struct hd_err *err, const struct ystream *ys, const struct yn *at,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int ierr(struct hd_err *err, const struct ystream *ys, const struct yn *at, const char *fmt,
+		...) __attribute__((format(printf, 4, 5)));
 
-static int ierr(struct hd_err *err, const struct ystream *ys, const struct yn *at,
-		const char *fmt, ...)
+static int ierr(struct hd_err *err, const struct ystream *ys, const struct yn *at, const char *fmt,
+		...)
 {
 	va_list ap;
 
@@ -121,8 +121,7 @@ const struct hd_image_profile *hd_images_match(const struct hd_images *set, cons
 		const struct hd_image_pat *pt = &set->prefixes[i];
 		size_t l = strlen(pt->name);
 
-		if (!strncmp(name, pt->name, l) && name[l] &&
-		    (!best || strlen(best->name) < l))
+		if (!strncmp(name, pt->name, l) && name[l] && (!best || strlen(best->name) < l))
 			best = pt;
 	}
 	return best ? best->p : NULL;
@@ -130,11 +129,26 @@ const struct hd_image_profile *hd_images_match(const struct hd_images *set, cons
 
 /* ---- parsing ------------------------------------------------------------ */
 
-static const char *const pkeys[] = { "name", "match", "user", "group", "fs-group",
-	"writable", "volumes", "ports", "caps", "root-caps", "direct", "env", "source",
-	"note", NULL };
-enum { K_NAME, K_MATCH, K_USER, K_GROUP, K_FSGROUP, K_WRITABLE, K_VOLUMES, K_PORTS,
-       K_CAPS, K_ROOTCAPS, K_DIRECT, K_ENV, K_SOURCE, K_NOTE, K_N };
+static const char *const pkeys[] = { "name",	 "match",   "user",   "group", "fs-group",
+				     "writable", "volumes", "ports",  "caps",  "root-caps",
+				     "direct",	 "env",	    "source", "note",  NULL };
+enum {
+	K_NAME,
+	K_MATCH,
+	K_USER,
+	K_GROUP,
+	K_FSGROUP,
+	K_WRITABLE,
+	K_VOLUMES,
+	K_PORTS,
+	K_CAPS,
+	K_ROOTCAPS,
+	K_DIRECT,
+	K_ENV,
+	K_SOURCE,
+	K_NOTE,
+	K_N
+};
 
 struct pctx {
 	const struct ystream *ys;
@@ -167,8 +181,10 @@ static int id_of(struct pctx *c, const struct yn *v, const char *what, long *out
 	long long x;
 
 	if (!hd_int(yn_deref(v), &x) || x < 0 || x > INT_MAX)
-		return ierr(c->err, c->ys, v, "image profile: '%s' must be a number from 0 "
-			    "to 2147483647", what);
+		return ierr(c->err, c->ys, v,
+			    "image profile: '%s' must be a number from 0 "
+			    "to 2147483647",
+			    what);
 	*out = (long)x;
 	return 0;
 }
@@ -176,8 +192,10 @@ static int id_of(struct pctx *c, const struct yn *v, const char *what, long *out
 static int abs_path(struct pctx *c, const struct yn *at, const char *p, const char *what)
 {
 	if (p[0] != '/' || strstr(p, "/../") || strpbrk(p, " \t:,"))
-		return ierr(c->err, c->ys, at, "image profile: '%s' entry '%s' must be an "
-			    "absolute path (no blanks, ':' or ',')", what, p);
+		return ierr(c->err, c->ys, at,
+			    "image profile: '%s' entry '%s' must be an "
+			    "absolute path (no blanks, ':' or ',')",
+			    what, p);
 	return 0;
 }
 
@@ -220,18 +238,24 @@ static int writable(struct pctx *c, const struct yn *v, struct hd_image_profile 
 					w->path = str_of(c, val, "writable.path");
 				} else if (yn_is_scalar(key, "mode")) {
 					w->mode = str_of(c, val, "writable.mode");
-					if (w->mode && (strlen(w->mode) < 3 || strlen(w->mode) > 4 ||
-							w->mode[strspn(w->mode, "01234567")]))
-						return ierr(c->err, c->ys, val, "image profile: "
-							    "'writable.mode' must be octal, e.g. \"1777\"");
+					if (w->mode &&
+					    (strlen(w->mode) < 3 || strlen(w->mode) > 4 ||
+					     w->mode[strspn(w->mode, "01234567")]))
+						return ierr(c->err, c->ys, val,
+							    "image profile: "
+							    "'writable.mode' must be octal, e.g. "
+							    "\"1777\"");
 				} else if (yn_is_scalar(key, "data")) {
 					if (!hd_true(val) && !hd_false(val))
-						return ierr(c->err, c->ys, val, "image profile: "
-							    "'writable.data' must be true or false");
+						return ierr(
+							c->err, c->ys, val,
+							"image profile: "
+							"'writable.data' must be true or false");
 					w->data = hd_true(val);
 					continue;
 				} else {
-					return ierr(c->err, c->ys, key, "image profile: unknown key "
+					return ierr(c->err, c->ys, key,
+						    "image profile: unknown key "
 						    "'writable.%s' (known: path, mode, data)",
 						    key->kind == YN_SCALAR ? key->text : "?");
 				}
@@ -239,7 +263,8 @@ static int writable(struct pctx *c, const struct yn *v, struct hd_image_profile 
 					return -1;
 			}
 			if (!w->path)
-				return ierr(c->err, c->ys, it, "image profile: a 'writable' entry "
+				return ierr(c->err, c->ys, it,
+					    "image profile: a 'writable' entry "
 					    "needs a path");
 		} else if (!(w->path = str_of(c, it, "writable"))) {
 			return -1;
@@ -251,8 +276,7 @@ static int writable(struct pctx *c, const struct yn *v, struct hd_image_profile 
 	return 0;
 }
 
-static int caps(struct pctx *c, const struct yn *v, const char *what, const char ***out,
-		size_t *n)
+static int caps(struct pctx *c, const struct yn *v, const char *what, const char ***out, size_t *n)
 {
 	size_t i;
 
@@ -267,7 +291,8 @@ static int caps(struct pctx *c, const struct yn *v, const char *what, const char
 		if (!strncasecmp(s, "CAP_", 4))
 			s += 4;
 		if (!*s || s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_")])
-			return ierr(c->err, c->ys, v->kids[i], "image profile: '%s' entry '%s' "
+			return ierr(c->err, c->ys, v->kids[i],
+				    "image profile: '%s' entry '%s' "
 				    "is no capability name (upper case, e.g. NET_BIND_SERVICE)",
 				    what, s);
 		(*out)[i] = s;
@@ -287,7 +312,8 @@ static int ports(struct pctx *c, const struct yn *v, struct hd_image_profile *p)
 		long long x;
 
 		if (!hd_int(yn_deref(v->kids[i]), &x) || x < 1 || x > 1023)
-			return ierr(c->err, c->ys, v->kids[i], "image profile: 'ports' lists "
+			return ierr(c->err, c->ys, v->kids[i],
+				    "image profile: 'ports' lists "
 				    "ports below 1024 (1 to 1023)");
 		p->ports[i] = (long)x;
 	}
@@ -301,7 +327,8 @@ static int env(struct pctx *c, const struct yn *v, struct hd_image_profile *p)
 
 	v = yn_deref(v);
 	if (v->kind != YN_MAP)
-		return ierr(c->err, c->ys, v, "image profile: 'env' must be a mapping "
+		return ierr(c->err, c->ys, v,
+			    "image profile: 'env' must be a mapping "
 			    "(NAME: value)");
 	n = v->nkids / 2;
 	p->env_keys = hd_arena_alloc(c->a, (n + 1) * sizeof(*p->env_keys));
@@ -311,11 +338,14 @@ static int env(struct pctx *c, const struct yn *v, struct hd_image_profile *p)
 
 		if (k->kind != YN_SCALAR || !k->tlen ||
 		    k->text[strspn(k->text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				   "0123456789_")] || isdigit((unsigned char)k->text[0]))
-			return ierr(c->err, c->ys, k, "image profile: 'env' keys must be "
+					    "0123456789_")] ||
+		    isdigit((unsigned char)k->text[0]))
+			return ierr(c->err, c->ys, k,
+				    "image profile: 'env' keys must be "
 				    "variable names");
 		if (val->kind != YN_SCALAR)
-			return ierr(c->err, c->ys, val, "image profile: 'env' values must be "
+			return ierr(c->err, c->ys, val,
+				    "image profile: 'env' values must be "
 				    "strings");
 		p->env_keys[i] = hd_arena_strdup(c->a, k->text);
 		p->env_vals[i] = hd_arena_strdup(c->a, val->text);
@@ -334,7 +364,8 @@ static int patterns(struct pctx *c, const struct yn *v, struct hd_images *out,
 	if (!(v = seq_of(c, v, "match")))
 		return -1;
 	if (!v->nkids)
-		return ierr(c->err, c->ys, v, "image profile: 'match' must list at least one "
+		return ierr(c->err, c->ys, v,
+			    "image profile: 'match' must list at least one "
 			    "image name");
 	for (i = 0; i < v->nkids; i++) {
 		const char *s = str_of(c, v->kids[i], "match");
@@ -345,8 +376,10 @@ static int patterns(struct pctx *c, const struct yn *v, struct hd_images *out,
 		if (!s)
 			return -1;
 		if (strpbrk(s, " \t@$") || strlen(s) >= sizeof(name))
-			return ierr(c->err, c->ys, v->kids[i], "image profile: 'match' entry "
-				    "'%s' must be NAME, NAME:TAG or NAMESPACE/*", s);
+			return ierr(c->err, c->ys, v->kids[i],
+				    "image profile: 'match' entry "
+				    "'%s' must be NAME, NAME:TAG or NAMESPACE/*",
+				    s);
 		hd_image_normalise(s, name, sizeof(name), tag, sizeof(tag));
 		memset(&pt, 0, sizeof(pt));
 		pt.p = p;
@@ -356,14 +389,18 @@ static int patterns(struct pctx *c, const struct yn *v, struct hd_images *out,
 			name[l - 1] = '\0';
 			pt.prefix = true;
 		} else if (!l || strpbrk(name, "*?[")) {
-			return ierr(c->err, c->ys, v->kids[i], "image profile: 'match' entry '%s': "
-				    "only a whole namespace (NAMESPACE/*) is a name pattern", s);
+			return ierr(c->err, c->ys, v->kids[i],
+				    "image profile: 'match' entry '%s': "
+				    "only a whole namespace (NAMESPACE/*) is a name pattern",
+				    s);
 		}
 		pt.name = hd_arena_strdup(c->a, name);
 		if (strchr(s + (strrchr(s, '/') ? strrchr(s, '/') - s : 0), ':')) {
 			if (pt.prefix)
-				return ierr(c->err, c->ys, v->kids[i], "image profile: 'match' "
-					    "entry '%s': a namespace takes no tag", s);
+				return ierr(c->err, c->ys, v->kids[i],
+					    "image profile: 'match' "
+					    "entry '%s': a namespace takes no tag",
+					    s);
 			pt.tag = hd_arena_strdup(c->a, tag);
 		}
 		if (pt.prefix) {
@@ -393,7 +430,8 @@ static int profile(struct pctx *c, const struct yn *m, struct hd_image_profile *
 	memset(vals, 0, K_N * sizeof(*vals));
 	m = yn_deref(m);
 	if (m->kind != YN_MAP)
-		return ierr(c->err, c->ys, m, "image profile must be a mapping (name, match, "
+		return ierr(c->err, c->ys, m,
+			    "image profile must be a mapping (name, match, "
 			    "user, ...)");
 	for (i = 0; i + 1 < m->nkids; i += 2) {
 		const struct yn *key = m->kids[i];
@@ -402,7 +440,8 @@ static int profile(struct pctx *c, const struct yn *m, struct hd_image_profile *
 			if (yn_is_scalar(key, pkeys[k]))
 				break;
 		if (!pkeys[k])
-			return ierr(c->err, c->ys, key, "unknown key '%s' in image profile (known: "
+			return ierr(c->err, c->ys, key,
+				    "unknown key '%s' in image profile (known: "
 				    "name, match, user, group, fs-group, writable, volumes, ports, "
 				    "caps, root-caps, direct, env, source, note)",
 				    key->kind == YN_SCALAR ? key->text : "?");
@@ -411,7 +450,8 @@ static int profile(struct pctx *c, const struct yn *m, struct hd_image_profile *
 	if (!vals[K_NAME])
 		return ierr(c->err, c->ys, m, "image profile without a 'name'");
 	if (!vals[K_MATCH])
-		return ierr(c->err, c->ys, m, "image profile without 'match' (the image names "
+		return ierr(c->err, c->ys, m,
+			    "image profile without 'match' (the image names "
 			    "it is for)");
 	p->user = p->group = p->fs_group = -1;
 	p->direct = true;
@@ -422,16 +462,19 @@ static int profile(struct pctx *c, const struct yn *m, struct hd_image_profile *
 	    (vals[K_FSGROUP] && id_of(c, vals[K_FSGROUP], "fs-group", &p->fs_group) < 0))
 		return -1;
 	if (p->user == 0)
-		return ierr(c->err, c->ys, vals[K_USER], "image profile: 'user' 0 is root: "
+		return ierr(c->err, c->ys, vals[K_USER],
+			    "image profile: 'user' 0 is root: "
 			    "leave it out (any UID) or set 'direct: false'");
 	if (p->group >= 0 && p->user < 0)
-		return ierr(c->err, c->ys, vals[K_GROUP], "image profile: a 'group' needs "
+		return ierr(c->err, c->ys, vals[K_GROUP],
+			    "image profile: a 'group' needs "
 			    "the 'user' it belongs to");
 	if (p->fs_group < 0)
 		p->fs_group = p->group;
 	if (vals[K_DIRECT]) {
 		if (!hd_true(vals[K_DIRECT]) && !hd_false(vals[K_DIRECT]))
-			return ierr(c->err, c->ys, vals[K_DIRECT], "image profile: 'direct' must "
+			return ierr(c->err, c->ys, vals[K_DIRECT],
+				    "image profile: 'direct' must "
 				    "be true or false");
 		p->direct = hd_true(vals[K_DIRECT]);
 	}
@@ -505,7 +548,7 @@ out:
 /* ---- the process-wide file -------------------------------------------- */
 
 static struct {
-	const char *file;   /* explicit file, or NULL */
+	const char *file; /* explicit file, or NULL */
 	bool disabled;
 	char deflt[PATH_MAX + 64];
 	pthread_once_t once;
@@ -584,15 +627,17 @@ static void load_once(void)
 		goto fail;
 	root = ys.ndocs ? ys.docs[0].root : NULL;
 	if (root && (ys.ndocs > 1 || root->kind != YN_MAP)) {
-		ierr(&g.err, &ys, root, "the image profile file must be one mapping "
+		ierr(&g.err, &ys, root,
+		     "the image profile file must be one mapping "
 		     "(images: [...])");
 		goto fail;
 	}
 	for (i = 0; root && i + 1 < root->nkids; i += 2) {
 		if (!yn_is_scalar(root->kids[i], "images")) {
-			ierr(&g.err, &ys, root->kids[i], "unknown key '%s' in image profile file "
-			     "(known: images)", root->kids[i]->kind == YN_SCALAR ?
-			     root->kids[i]->text : "?");
+			ierr(&g.err, &ys, root->kids[i],
+			     "unknown key '%s' in image profile file "
+			     "(known: images)",
+			     root->kids[i]->kind == YN_SCALAR ? root->kids[i]->text : "?");
 			goto fail;
 		}
 		list = root->kids[i + 1];
@@ -646,14 +691,12 @@ const struct hd_image_profile *hd_image_profile(const struct hd_opts *o, const c
 
 /* ---- transforms' side ---------------------------------------------------- */
 
-const struct hd_image_profile *hd_ctr_image(const struct hd_ctx *ctx,
-					    const struct hd_container *c)
+const struct hd_image_profile *hd_ctr_image(const struct hd_ctx *ctx, const struct hd_container *c)
 {
 	return hd_image_profile(ctx->opts, hd_str(hd_get(c->node, "image")));
 }
 
-const struct hd_image_profile *hd_svc_image(const struct hd_ctx *ctx,
-					    const struct hd_service *svc)
+const struct hd_image_profile *hd_svc_image(const struct hd_ctx *ctx, const struct hd_service *svc)
 {
 	return hd_image_profile(ctx->opts, hd_str(hd_get(svc->node, "image")));
 }
@@ -678,10 +721,9 @@ bool hd_image_needs_cap(const struct hd_image_profile *p, const char *cap, bool 
 /* Do the passes that use profiles run at all? */
 static bool profiles_used(const struct hd_ctx *ctx)
 {
-	return hd_images_on(ctx->opts) &&
-	       (hd_transform_enabled(ctx->opts, "run-as-non-root") ||
-		hd_transform_enabled(ctx->opts, "read-only-root-fs") ||
-		hd_transform_enabled(ctx->opts, "drop-capabilities"));
+	return hd_images_on(ctx->opts) && (hd_transform_enabled(ctx->opts, "run-as-non-root") ||
+					   hd_transform_enabled(ctx->opts, "read-only-root-fs") ||
+					   hd_transform_enabled(ctx->opts, "drop-capabilities"));
 }
 
 /* The image-unknown finding for @ref (NULL: @build says how it is made). */
@@ -694,12 +736,15 @@ static void unknown(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn
 		snprintf(shown, sizeof(shown), "image '%s'%s has no image profile", ref,
 			 strchr(ref, '$') ? " (a variable)" : "");
 	else
-		snprintf(shown, sizeof(shown), "%s", build ? "its image is built here (build:), "
-			 "with no image profile" : "no image, no image profile");
+		snprintf(shown, sizeof(shown), "%s",
+			 build ? "its image is built here (build:), "
+				 "with no image profile"
+			       : "no image, no image profile");
 	hd_find(ctx, r, at, HD_SEV_LOW, false, false,
 		"%s: review the user it runs as (UID %ld:%ld unless set) "
 		"and the paths it writes (only /tmp is made writable); declare it under "
-		"images: in .harden.yaml", shown, ctx->opts->uid, ctx->opts->gid);
+		"images: in .harden.yaml",
+		shown, ctx->opts->uid, ctx->opts->gid);
 }
 
 void hd_images_check_pod(struct hd_ctx *ctx, const struct hd_pod *pod)

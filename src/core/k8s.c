@@ -5,8 +5,8 @@
 #include "model.h"
 
 static const char *const template_kinds[] = {
-	"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
-	"ReplicationController", NULL,
+	"Deployment", "StatefulSet",	       "DaemonSet", "ReplicaSet",
+	"Job",	      "ReplicationController", NULL,
 };
 
 static bool in_csv(const char *list, const char *s)
@@ -37,8 +37,8 @@ struct podvec {
 
 static void add_containers(struct hd_ctx *ctx, struct hd_pod *pod)
 {
-	static const char *const lists[] = { "initContainers", "containers",
-					     "ephemeralContainers", NULL };
+	static const char *const lists[] = { "initContainers", "containers", "ephemeralContainers",
+					     NULL };
 	size_t cap = 0, l, i;
 
 	for (l = 0; lists[l]; l++) {
@@ -71,8 +71,8 @@ static void add_containers(struct hd_ctx *ctx, struct hd_pod *pod)
 	}
 }
 
-static void found(struct hd_ctx *ctx, struct podvec *pv, struct yn *obj,
-		  struct yn *tmeta, struct yn *spec, const char *kind)
+static void found(struct hd_ctx *ctx, struct podvec *pv, struct yn *obj, struct yn *tmeta,
+		  struct yn *spec, const char *kind)
 {
 	struct hd_pod *p;
 	const char *name;

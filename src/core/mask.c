@@ -19,8 +19,7 @@ static bool file_var(const char *name)
 }
 
 /* The scalar @v (alias followed) of the variable @name. */
-static void mask_scalar(struct hd_ctx *ctx, const char *name, const struct yn *v,
-			bool compose)
+static void mask_scalar(struct hd_ctx *ctx, const char *name, const struct yn *v, bool compose)
 {
 	v = v ? yn_deref(v) : NULL;
 	if (!v || v->kind != YN_SCALAR || v->null_empty || (v->flags & YF_NEW) || !v->text)
@@ -150,8 +149,7 @@ static bool blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-void hd_maskset_add(struct hd_maskset *m, const struct hd_mask *mk, const char *in,
-		    size_t inlen)
+void hd_maskset_add(struct hd_maskset *m, const struct hd_mask *mk, const char *in, size_t inlen)
 {
 	const char *p, *e;
 

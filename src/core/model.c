@@ -151,8 +151,7 @@ static struct yn *view_get(const struct hd_vpath *p, const char *key)
 }
 
 /* The value a layer in [@from, @to) has there, or NULL. */
-static struct yn *layers_have(const struct hd_vpath *p, const char *key, size_t from,
-			      size_t to)
+static struct yn *layers_have(const struct hd_vpath *p, const char *key, size_t from, size_t to)
 {
 	size_t i;
 
@@ -181,7 +180,7 @@ static bool view_writable(const struct yn *n)
 			return true;
 		if (p->parent && p->parent == cur_view->services)
 			return false; /* another service */
-		if (!p->parent) /* or a new node not attached yet */
+		if (!p->parent)	      /* or a new node not attached yet */
 			return p == cur_view->root || (p->flags & YF_NEW);
 	}
 	return false;
@@ -286,8 +285,8 @@ static const struct yn *old_node(const struct yn *n)
 	return n;
 }
 
-void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at,
-	     enum hd_severity sev, bool applied, bool unsafe, const char *fmt, ...)
+void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at, enum hd_severity sev,
+	     bool applied, bool unsafe, const char *fmt, ...)
 {
 	struct hd_finding *f;
 	va_list ap;
@@ -401,7 +400,8 @@ static void touch(struct hd_ctx *ctx, const char *tr, struct yn *n)
 
 			hd_find(ctx, &r, a, HD_SEV_LOW, true, false,
 				"edited anchor '&%s', shared by %u alias(es): every "
-				"user gets the change", a->anchor, a->nrefs);
+				"user gets the change",
+				a->anchor, a->nrefs);
 			f = &ctx->f[ctx->nf - 1];
 			f->notable = true;
 		}
@@ -410,8 +410,7 @@ static void touch(struct hd_ctx *ctx, const char *tr, struct yn *n)
 
 static bool null_value(const struct yn *v)
 {
-	return v->kind == YN_SCALAR && !v->anchor && !v->tag &&
-	       hd_node_type(v) == YT_NULL;
+	return v->kind == YN_SCALAR && !v->anchor && !v->tag && hd_node_type(v) == YT_NULL;
 }
 
 static struct yn *want_coll_here(struct hd_ctx *ctx, const char *tr, struct yn *map,
@@ -443,8 +442,8 @@ static struct yn *want_coll_view(struct hd_ctx *ctx, const char *tr, struct yn *
 	return r;
 }
 
-static struct yn *want_coll(struct hd_ctx *ctx, const char *tr, struct yn *map,
-			    const char *key, enum yn_kind kind)
+static struct yn *want_coll(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key,
+			    enum yn_kind kind)
 {
 	map = map ? (struct yn *)yn_deref(map) : NULL;
 	if (cur_view && map) {
@@ -478,9 +477,9 @@ static struct yn *want_coll_here(struct hd_ctx *ctx, const char *tr, struct yn *
 		}
 		if (coll_ignored(ctx, tr, v) || coll_ignored(ctx, tr, map))
 			return NULL;
-		if (local->kind != YN_ALIAS && (null_value(v) ||
-		    ((v->kind == YN_MAP || v->kind == YN_SEQ) && v->style == YS_FLOW &&
-		     ye_count(v) == 0))) {
+		if (local->kind != YN_ALIAS &&
+		    (null_value(v) || ((v->kind == YN_MAP || v->kind == YN_SEQ) &&
+				       v->style == YS_FLOW && ye_count(v) == 0))) {
 			touch(ctx, tr, map);
 			return ye_map_ensure(ys, map, key, kind);
 		}
@@ -511,20 +510,18 @@ static struct yn *want_coll_here(struct hd_ctx *ctx, const char *tr, struct yn *
 	return ye_map_ensure(ys, map, key, kind);
 }
 
-struct yn *hd_want_map(struct hd_ctx *ctx, const char *tr, struct yn *map,
-		       const char *key)
+struct yn *hd_want_map(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key)
 {
 	return want_coll(ctx, tr, map, key, YN_MAP);
 }
 
-struct yn *hd_want_seq(struct hd_ctx *ctx, const char *tr, struct yn *map,
-		       const char *key)
+struct yn *hd_want_seq(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key)
 {
 	return want_coll(ctx, tr, map, key, YN_SEQ);
 }
 
-void hd_put(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key,
-	    const char *text, enum yn_type t)
+void hd_put(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key, const char *text,
+	    enum yn_type t)
 {
 	struct ystream *ys = &ctx->job->ys;
 	struct yn *v;
@@ -538,8 +535,7 @@ void hd_put(struct hd_ctx *ctx, const char *tr, struct yn *map, const char *key,
 
 		/* another file's or service's value, a key a higher layer
 		 * sets, a new key that belongs to an earlier -f file */
-		if (!view_writable(map) ||
-		    (p && layers_have(p, key, 0, cur_view->local)) ||
+		if (!view_writable(map) || (p && layers_have(p, key, 0, cur_view->local)) ||
 		    (p && !v && cur_view->no_new_keys))
 			return;
 	}

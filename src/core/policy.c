@@ -31,11 +31,11 @@ const char hd_policy_keys[] =
 	"images: [{name: app, match: [\"acme/app\"], user: 1000, group: 1000,\n"
 	"          writable: [/var/cache/app], caps: [NET_BIND_SERVICE]}]\n";
 
-static int perr(struct hd_err *err, const struct ystream *ys, const struct yn *at,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int perr(struct hd_err *err, const struct ystream *ys, const struct yn *at, const char *fmt,
+		...) __attribute__((format(printf, 4, 5)));
 
-static int perr(struct hd_err *err, const struct ystream *ys, const struct yn *at,
-		const char *fmt, ...)
+static int perr(struct hd_err *err, const struct ystream *ys, const struct yn *at, const char *fmt,
+		...)
 {
 	va_list ap;
 
@@ -87,8 +87,8 @@ static int scalar(const struct ystream *ys, const struct yn *v, const char **out
 	return 0;
 }
 
-static int number(const struct ystream *ys, const struct yn *v, long *out,
-		  struct hd_err *err, const char *what)
+static int number(const struct ystream *ys, const struct yn *v, long *out, struct hd_err *err,
+		  const char *what)
 {
 	long long x;
 
@@ -136,8 +136,8 @@ static int submap(const struct ystream *ys, const struct yn *m, const char *what
 			if (yn_is_scalar(key, keys[k]))
 				break;
 		if (!keys[k])
-			return perr(err, ys, key, "unknown key '%s.%s' in policy file",
-				    what, key->kind == YN_SCALAR ? key->text : "?");
+			return perr(err, ys, key, "unknown key '%s.%s' in policy file", what,
+				    key->kind == YN_SCALAR ? key->text : "?");
 		vals[k] = m->kids[i + 1];
 	}
 	return 0;
@@ -149,12 +149,23 @@ static int submap(const struct ystream *ys, const struct yn *m, const char *what
  * error handling; a table of handlers would hide the key's checks behind
  * function pointers for no reuse.
  */
-static int load(const char *file, const struct hd_cli *cli, struct hd_opts *o,
-		struct hd_arena *a, struct hd_err *err)
+static int load(const char *file, const struct hd_cli *cli, struct hd_opts *o, struct hd_arena *a,
+		struct hd_err *err)
 {
-	static const char *const top[] = { "level", "unsafe-fixes", "uid", "gid", "only",
-		"skip", "kinds", "limits", "capabilities", "secrets", "read-only-mounts",
-		"exclude", "images", NULL };
+	static const char *const top[] = { "level",
+					   "unsafe-fixes",
+					   "uid",
+					   "gid",
+					   "only",
+					   "skip",
+					   "kinds",
+					   "limits",
+					   "capabilities",
+					   "secrets",
+					   "read-only-mounts",
+					   "exclude",
+					   "images",
+					   NULL };
 	struct hd_arena pa;
 	struct ystream ys;
 	char *buf;
@@ -187,7 +198,8 @@ static int load(const char *file, const struct hd_cli *cli, struct hd_opts *o,
 			if (yn_is_scalar(key, top[k]))
 				break;
 		if (!top[k]) {
-			perr(err, &ys, key, "unknown key '%s' in policy file (known: level, "
+			perr(err, &ys, key,
+			     "unknown key '%s' in policy file (known: level, "
 			     "unsafe-fixes, uid, gid, only, skip, kinds, limits, capabilities, "
 			     "secrets, read-only-mounts, exclude, images)",
 			     key->kind == YN_SCALAR ? key->text : "?");
@@ -240,10 +252,16 @@ static int load(const char *file, const struct hd_cli *cli, struct hd_opts *o,
 				o->kinds = s;
 			break;
 		case 7: {
-			static const char *const lk[] = { "cpu", "memory", "cpu-request",
-				"memory-request", "compose-memory", "compose-cpus", "pids", NULL };
+			static const char *const lk[] = { "cpu",
+							  "memory",
+							  "cpu-request",
+							  "memory-request",
+							  "compose-memory",
+							  "compose-cpus",
+							  "pids",
+							  NULL };
 			const struct yn *lv[8] = { 0 };
-			const char **dst[] = { &o->cpu_limit, &o->mem_limit, &o->cpu_request,
+			const char **dst[] = { &o->cpu_limit,	&o->mem_limit,	 &o->cpu_request,
 					       &o->mem_request, &o->compose_mem, &o->compose_cpus };
 			size_t j;
 
@@ -262,12 +280,14 @@ static int load(const char *file, const struct hd_cli *cli, struct hd_opts *o,
 
 			if (submap(&ys, v, "capabilities", ck, cv, err) < 0)
 				goto out;
-			if (cv[0] && !(o->cap_allow = csv(a, &ys, cv[0], err, "capabilities.allow")))
+			if (cv[0] &&
+			    !(o->cap_allow = csv(a, &ys, cv[0], err, "capabilities.allow")))
 				goto out;
 			break;
 		}
 		case 9: {
-			static const char *const sk[] = { "name-patterns", "file-env-images", NULL };
+			static const char *const sk[] = { "name-patterns", "file-env-images",
+							  NULL };
 			const struct yn *sv[3] = { 0 };
 
 			if (submap(&ys, v, "secrets", sk, sv, err) < 0)
@@ -281,7 +301,8 @@ static int load(const char *file, const struct hd_cli *cli, struct hd_opts *o,
 
 					if (!pat || hd_secrets_check_pattern(pat) < 0) {
 						hd_buf_release(&b);
-						perr(err, &ys, seq->kids[k], "invalid pattern in "
+						perr(err, &ys, seq->kids[k],
+						     "invalid pattern in "
 						     "secrets.name-patterns");
 						goto out;
 					}
@@ -294,8 +315,8 @@ static int load(const char *file, const struct hd_cli *cli, struct hd_opts *o,
 				o->secret_names = hd_arena_strdup(a, b.data ? b.data : "");
 				hd_buf_release(&b);
 			}
-			if (sv[1] && !(o->file_env_images = csv(a, &ys, sv[1], err,
-								"secrets.file-env-images")))
+			if (sv[1] && !(o->file_env_images =
+					       csv(a, &ys, sv[1], err, "secrets.file-env-images")))
 				goto out;
 			break;
 		}
@@ -466,9 +487,8 @@ void hd_policy_cache_free(void)
 	}
 }
 
-int hd_policy_apply(const struct hd_cli *cli, const char *path, bool none_in_dir,
-		    struct hd_opts *o, struct hd_arena *a, struct hd_err *err,
-		    const char **errpath)
+int hd_policy_apply(const struct hd_cli *cli, const char *path, bool none_in_dir, struct hd_opts *o,
+		    struct hd_arena *a, struct hd_err *err, const char **errpath)
 {
 	char found[PATH_MAX + 32];
 	const char *file = cli->config;

@@ -16,12 +16,12 @@
 #include "policy.h"
 #include "secrets.h"
 
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_CYAN "\033[36m"
-#define C_BOLD "\033[1m"
+#define C_RED	  "\033[31m"
+#define C_GREEN	  "\033[32m"
+#define C_CYAN	  "\033[36m"
+#define C_BOLD	  "\033[1m"
 #define C_MAGENTA "\033[35m"
-#define C_OFF "\033[0m"
+#define C_OFF	  "\033[0m"
 
 static const char *display(const char *path)
 {
@@ -74,8 +74,7 @@ static void flush_stdout(void *ud, struct hd_buf *b)
 	hd_buf_reset(b);
 }
 
-static void set_error(struct hd_result *res, const char *path, const struct hd_err *e,
-		      bool color)
+static void set_error(struct hd_result *res, const char *path, const struct hd_err *e, bool color)
 {
 	res->status = HD_R_ERROR;
 	res->errmsg = hd_arena_strdup(&res->a, e->msg);
@@ -203,8 +202,8 @@ bool hd_result_fails(const struct hd_result *res, int fail_on)
 	case HD_FAIL_UNSAFE:
 		return res->left_unsafe > 0;
 	case HD_FAIL_LOW:
-		return res->left[HD_SEV_LOW] + res->left[HD_SEV_MEDIUM] +
-		       res->left[HD_SEV_HIGH] > 0;
+		return res->left[HD_SEV_LOW] + res->left[HD_SEV_MEDIUM] + res->left[HD_SEV_HIGH] >
+		       0;
 	case HD_FAIL_MEDIUM:
 		return res->left[HD_SEV_MEDIUM] + res->left[HD_SEV_HIGH] > 0;
 	case HD_FAIL_HIGH:
@@ -271,17 +270,16 @@ static int by_kind(const void *a, const void *b, void *arg)
 }
 
 struct kept_group {
-	size_t more;         /* findings it stands for besides itself */
-	struct hd_buf also;  /* "; also OBJ, OBJ": the other objects */
-	bool folded;         /* said by another finding's note */
+	size_t more;	    /* findings it stands for besides itself */
+	struct hd_buf also; /* "; also OBJ, OBJ": the other objects */
+	bool folded;	    /* said by another finding's note */
 };
 
 /*
  * Fold the kept choices of a kind into one note, on the first of them by
  * position (n log n: a big manifest may have thousands).
  */
-static void fold_kept(const struct hd_finding *fs, const size_t *ix, size_t n,
-		      struct kept_group *g)
+static void fold_kept(const struct hd_finding *fs, const size_t *ix, size_t n, struct kept_group *g)
 {
 	size_t *kx = hd_xmalloc((n + 1) * sizeof(*kx)), nk = 0, a, b, k, lead;
 
@@ -464,7 +462,7 @@ static bool helm_template(struct hd_result *res, const char *path, bool quiet)
 		note(res, res->path, "Helm chart template (");
 		hd_buf_add_esc(&res->err, chart, false);
 		hd_buf_adds(&res->err, "); render it with 'helm template' and harden the "
-			    "output; skipped\n");
+				       "output; skipped\n");
 	}
 	return true;
 }
@@ -502,8 +500,7 @@ static bool broken_link(struct hd_result *res, const char *path, bool quiet)
  * left in place, or a word that happens to be one) is not offered: masked
  * it would be a wrong fix, and as it is it would show the value.
  */
-static void copy_edits(struct hd_result *res, const struct hd_job *job,
-		       const struct hd_maskset *ms)
+static void copy_edits(struct hd_result *res, const struct hd_job *job, const struct hd_maskset *ms)
 {
 	size_t i;
 
@@ -539,8 +536,7 @@ static int put_in_place(const struct hd_cli *cli, struct hd_result *res, struct 
 		res->pending_in.len = 0;
 		return 0;
 	}
-	return hd_write_in_place(&job->in, job->out.data, job->out.len, cli->no_follow,
-				 &job->err);
+	return hd_write_in_place(&job->in, job->out.data, job->out.len, cli->no_follow, &job->err);
 }
 
 /* The diff of @job, masked by @ms, to stdout (@direct) or into @res. */
@@ -554,14 +550,13 @@ static void put_diff(const struct hd_cli *cli, struct hd_result *res, const stru
 	hd_buf_add_esc(&shown, display(res->path), false);
 	path = shown.data;
 	if (direct) {
-		hd_diff_stream(&db, path, job->in.data, job->in.len, job->out.data,
-			       job->out.len, &job->sp, ms, flush_stdout, (void *)cli);
+		hd_diff_stream(&db, path, job->in.data, job->in.len, job->out.data, job->out.len,
+			       &job->sp, ms, flush_stdout, (void *)cli);
 		hd_buf_release(&db);
 		hd_buf_release(&shown);
 		return;
 	}
-	hd_diff(&db, path, job->in.data, job->in.len, job->out.data, job->out.len, &job->sp,
-		ms);
+	hd_diff(&db, path, job->in.data, job->in.len, job->out.data, job->out.len, &job->sp, ms);
 	if (cli->color) {
 		colorize_diff(&res->out, db.data ? db.data : "", db.len);
 		hd_buf_release(&db);
@@ -572,8 +567,7 @@ static void put_diff(const struct hd_cli *cli, struct hd_result *res, const stru
 	hd_buf_release(&shown);
 }
 
-void hd_process(const struct hd_cli *cli, const struct hd_file *file,
-		struct hd_result *res)
+void hd_process(const struct hd_cli *cli, const struct hd_file *file, struct hd_result *res)
 {
 	const char *path = file->path;
 	bool from_dir = file->from_dir;
@@ -598,8 +592,8 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 	{
 		const char *ppath = NULL;
 
-		if (hd_policy_apply(cli, path, file->no_policy_here, o, &res->a, &perr,
-				    &ppath) < 0) {
+		if (hd_policy_apply(cli, path, file->no_policy_here, o, &res->a, &perr, &ppath) <
+		    0) {
 			set_error(res, ppath ? ppath : path, &perr, cli->color);
 			return;
 		}
@@ -643,7 +637,8 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 
 		res->status = HD_R_SKIPPED;
 		if (content && !cli->quiet)
-			note(res, path, "neither a Kubernetes manifest nor a Compose file; "
+			note(res, path,
+			     "neither a Kubernetes manifest nor a Compose file; "
 			     "left alone\n");
 		if (cli->to_stdout)
 			hd_buf_add(&res->out, job.in.data, job.in.len);
@@ -680,7 +675,8 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file,
 		put_diff(cli, res, &job, &ms, direct);
 	}
 	/* the files --check fails on, unless stdout holds the report */
-	if (cli->check && !cli->diff && job.changed && (cli->format == HD_FMT_TEXT || cli->report)) {
+	if (cli->check && !cli->diff && job.changed &&
+	    (cli->format == HD_FMT_TEXT || cli->report)) {
 		hd_buf_add_esc(&res->out, display(path), true);
 		hd_buf_addc(&res->out, '\n');
 	}
@@ -694,8 +690,7 @@ out:
 	hd_job_release(&job);
 }
 
-int hd_result_write_pending(const struct hd_cli *cli, struct hd_result *res,
-			    bool secrets_saved)
+int hd_result_write_pending(const struct hd_cli *cli, struct hd_result *res, bool secrets_saved)
 {
 	struct hd_err e;
 	int rc = 0;
@@ -704,11 +699,12 @@ int hd_result_write_pending(const struct hd_cli *cli, struct hd_result *res,
 		return 0;
 	memset(&e, 0, sizeof(e));
 	if (!secrets_saved) {
-		snprintf(e.msg, sizeof(e.msg), "not changed: the secret values it would "
+		snprintf(e.msg, sizeof(e.msg),
+			 "not changed: the secret values it would "
 			 "move out could not be saved (--secrets-out)");
 		rc = -1;
-	} else if (hd_write_in_place(&res->pending_in, res->pending_out.data,
-				     res->pending_out.len, cli->no_follow, &e) < 0) {
+	} else if (hd_write_in_place(&res->pending_in, res->pending_out.data, res->pending_out.len,
+				     cli->no_follow, &e) < 0) {
 		rc = -1;
 	}
 	if (rc < 0)

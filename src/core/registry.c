@@ -8,8 +8,8 @@
 extern const struct hd_transform hd_tr_run_as_non_root, hd_tr_no_privileged,
 	hd_tr_drop_capabilities, hd_tr_no_privilege_escalation, hd_tr_seccomp,
 	hd_tr_read_only_root_fs, hd_tr_resource_limits, hd_tr_read_only_mounts,
-	hd_tr_host_namespaces, hd_tr_pss_controls, hd_tr_service_account_token,
-	hd_tr_secret_env, hd_tr_ports;
+	hd_tr_host_namespaces, hd_tr_pss_controls, hd_tr_service_account_token, hd_tr_secret_env,
+	hd_tr_ports;
 
 /*
  * Table order is execution order: a later transform sees what an earlier
@@ -18,20 +18,13 @@ extern const struct hd_transform hd_tr_run_as_non_root, hd_tr_no_privileged,
  * next to privileged: true or an added SYS_ADMIN).
  */
 const struct hd_transform *const hd_transforms[] = {
-	&hd_tr_run_as_non_root,
-	&hd_tr_no_privileged,
-	&hd_tr_drop_capabilities,
-	&hd_tr_no_privilege_escalation,
-	&hd_tr_seccomp,
-	&hd_tr_read_only_root_fs,
-	&hd_tr_resource_limits,
-	&hd_tr_read_only_mounts,
-	&hd_tr_host_namespaces,
-	&hd_tr_ports,
-	&hd_tr_pss_controls,
-	&hd_tr_service_account_token,
-	&hd_tr_secret_env,
-	NULL,
+	&hd_tr_run_as_non_root,	  &hd_tr_no_privileged,
+	&hd_tr_drop_capabilities, &hd_tr_no_privilege_escalation,
+	&hd_tr_seccomp,		  &hd_tr_read_only_root_fs,
+	&hd_tr_resource_limits,	  &hd_tr_read_only_mounts,
+	&hd_tr_host_namespaces,	  &hd_tr_ports,
+	&hd_tr_pss_controls,	  &hd_tr_service_account_token,
+	&hd_tr_secret_env,	  NULL,
 };
 
 const unsigned hd_ntransforms = sizeof(hd_transforms) / sizeof(hd_transforms[0]) - 1;
@@ -57,7 +50,8 @@ const char *hd_transform_suggest(const char *name)
 		size_t k;
 
 		for (k = 0; k < 2; k++) {
-			size_t d = cand[k] ? hd_edit_distance(name, strlen(name), cand[k]) : SIZE_MAX;
+			size_t d =
+				cand[k] ? hd_edit_distance(name, strlen(name), cand[k]) : SIZE_MAX;
 
 			if (d < bd) {
 				bd = d;
@@ -73,8 +67,10 @@ void hd_unknown_transform(char *buf, size_t n, const char *name)
 	const char *s = hd_transform_suggest(name);
 
 	if (s)
-		snprintf(buf, n, "unknown transform '%s'; did you mean '%s'? "
-			 "(see --list-transforms)", name, s);
+		snprintf(buf, n,
+			 "unknown transform '%s'; did you mean '%s'? "
+			 "(see --list-transforms)",
+			 name, s);
 	else
 		snprintf(buf, n, "unknown transform '%s' (see --list-transforms)", name);
 }

@@ -100,16 +100,20 @@ static void json_finding(FILE *fp, const struct hd_finding *f, const char *polic
 	jstr(fp, f->transform);
 	fputs(", \"control\": ", fp);
 	jstr(fp, f->control);
-	fprintf(fp, ", \"severity\": \"%s\", \"line\": %d, \"column\": %d, \"document\": %d, "
-		"\"object\": ", sev_name(f->severity), f->line, f->col, f->doc);
+	fprintf(fp,
+		", \"severity\": \"%s\", \"line\": %d, \"column\": %d, \"document\": %d, "
+		"\"object\": ",
+		sev_name(f->severity), f->line, f->col, f->doc);
 	jstr(fp, f->object);
 	fputs(", \"container\": ", fp);
 	jstr(fp, f->container);
 	fputs(", \"message\": ", fp);
 	jstr(fp, f->message);
-	fprintf(fp, ", \"applied\": %s, \"unsafe\": %s, \"needs_review\": %s, "
-		"\"exemption\": %s", f->applied && !sup ? "true" : "false",
-		f->unsafe ? "true" : "false", needs_review(f) && !sup ? "true" : "false",
+	fprintf(fp,
+		", \"applied\": %s, \"unsafe\": %s, \"needs_review\": %s, "
+		"\"exemption\": %s",
+		f->applied && !sup ? "true" : "false", f->unsafe ? "true" : "false",
+		needs_review(f) && !sup ? "true" : "false",
 		sup || is_exemption(f) ? "true" : "false");
 	if (sup) {
 		struct hd_buf why = HD_BUF_INIT;
@@ -146,13 +150,16 @@ static void write_json(FILE *fp, struct hd_result *const *res, size_t n)
 		nf += res[i]->nsf;
 		suppressed += res[i]->nsf;
 	}
-	fprintf(fp, "{\n  \"version\": %d,\n  \"tool\": {\"name\": \"harden\", \"version\": \"%s\"},\n",
+	fprintf(fp,
+		"{\n  \"version\": %d,\n  \"tool\": {\"name\": \"harden\", \"version\": \"%s\"},\n",
 		HD_REPORT_VERSION, HARDEN_VERSION);
-	fprintf(fp, "  \"summary\": {\"files\": %zu, \"changed\": %zu, \"unchanged\": %zu, "
+	fprintf(fp,
+		"  \"summary\": {\"files\": %zu, \"changed\": %zu, \"unchanged\": %zu, "
 		"\"errors\": %zu, \"skipped\": %zu, \"findings\": %zu, \"applied\": %zu, "
-		"\"needs_review\": %zu, \"suppressed\": %zu, \"image_unknown\": %zu},\n  \"files\": [", n, changed,
-		n - changed - errors - skipped, errors, skipped, nf, applied, review, suppressed,
-		unknown);
+		"\"needs_review\": %zu, \"suppressed\": %zu, \"image_unknown\": %zu},\n  "
+		"\"files\": [",
+		n, changed, n - changed - errors - skipped, errors, skipped, nf, applied, review,
+		suppressed, unknown);
 	for (i = 0; i < n; i++) {
 		const struct hd_result *r = res[i];
 
@@ -225,12 +232,13 @@ static int rule_index(const char *name)
 static const char *rule_score(const char *name)
 {
 	static const char *const high[] = {
-		"run-as-non-root", "no-privileged", "drop-capabilities",
-		"no-privilege-escalation", "read-only-mounts", "host-namespaces",
-		"secret-env", "ports",
+		"run-as-non-root",   "no-privileged",
+		"drop-capabilities", "no-privilege-escalation",
+		"read-only-mounts",  "host-namespaces",
+		"secret-env",	     "ports",
 	};
 	static const char *const low[] = { "service-account-token", "harden-exemption",
-					    "image-unknown" };
+					   "image-unknown" };
 	size_t i;
 
 	for (i = 0; i < sizeof(high) / sizeof(high[0]); i++)
@@ -242,8 +250,8 @@ static const char *rule_score(const char *name)
 	return "5.5";
 }
 
-static void sarif_rule(FILE *fp, const char *id, const char *summary, const char *help,
-		       bool unsafe, bool first)
+static void sarif_rule(FILE *fp, const char *id, const char *summary, const char *help, bool unsafe,
+		       bool first)
 {
 	fprintf(fp, "%s\n      {\"id\": ", first ? "" : ",");
 	jstr(fp, id);
@@ -253,10 +261,11 @@ static void sarif_rule(FILE *fp, const char *id, const char *summary, const char
 	jstr(fp, summary);
 	fputs("}, \"help\": {\"text\": ", fp);
 	jstr(fp, help);
-	fprintf(fp, "}, \"defaultConfiguration\": {\"level\": \"warning\"}, \"properties\": "
+	fprintf(fp,
+		"}, \"defaultConfiguration\": {\"level\": \"warning\"}, \"properties\": "
 		"{\"tags\": [\"security\"%s], \"precision\": \"high\", "
-		"\"security-severity\": \"%s\"}}", unsafe ? ", \"unsafe-fix\"" : "",
-		rule_score(id));
+		"\"security-severity\": \"%s\"}}",
+		unsafe ? ", \"unsafe-fix\"" : "", rule_score(id));
 }
 
 /* FNV-1a, 64 bits: fingerprints that do not depend on the line a finding is on. */
@@ -338,7 +347,8 @@ static void sarif_message(FILE *fp, const struct hd_finding *f, bool suppressed)
 			      f->control ? f->control : f->transform, f->transform);
 		hd_buf_add(&b, m.data ? m.data : "", m.len);
 	} else {
-		hd_buf_printf(&b, "not hardened (%s); harden -i would set ", f->control ? f->control : f->transform);
+		hd_buf_printf(&b, "not hardened (%s); harden -i would set ",
+			      f->control ? f->control : f->transform);
 		hd_buf_add(&b, m.data ? m.data : "", m.len);
 	}
 	jstrn(fp, b.data ? b.data : "", b.len);
@@ -350,13 +360,16 @@ static void sarif_fix(FILE *fp, const struct hd_result *r)
 {
 	size_t j;
 
-	fprintf(fp, ", \"fixes\": [{\"description\": {\"text\": \"harden -i: the %zu edit(s) "
+	fprintf(fp,
+		", \"fixes\": [{\"description\": {\"text\": \"harden -i: the %zu edit(s) "
 		"that harden this file\"}, \"artifactChanges\": [{\"artifactLocation\": "
-		"{\"uri\": ", r->ne);
+		"{\"uri\": ",
+		r->ne);
 	uri(fp, r->path);
 	fputs("}, \"replacements\": [", fp);
 	for (j = 0; j < r->ne; j++) {
-		fprintf(fp, "%s\n        {\"deletedRegion\": {\"byteOffset\": %zu, "
+		fprintf(fp,
+			"%s\n        {\"deletedRegion\": {\"byteOffset\": %zu, "
 			"\"byteLength\": %zu}, \"insertedContent\": {\"text\": ",
 			j ? "," : "", r->e[j].off, r->e[j].len);
 		jstrn(fp, r->e[j].text, strlen(r->e[j].text));
@@ -370,8 +383,8 @@ static void sarif_fix(FILE *fp, const struct hd_result *r)
  * (never fixed, whatever -i did); @fix: it carries the file's fix.
  */
 static void sarif_result(FILE *fp, const struct hd_cli *cli, const struct hd_result *r,
-			 const struct hd_finding *f, const char *policy,
-			 unsigned long long print, bool fix)
+			 const struct hd_finding *f, const char *policy, unsigned long long print,
+			 bool fix)
 {
 	int ri = rule_index(f->transform);
 
@@ -380,8 +393,9 @@ static void sarif_result(FILE *fp, const struct hd_cli *cli, const struct hd_res
 	if (ri >= 0)
 		fprintf(fp, ", \"ruleIndex\": %d", ri);
 	fprintf(fp, ", \"level\": \"%s\", \"message\": {\"text\": ",
-		f->severity == HD_SEV_HIGH ? "error" : f->severity == HD_SEV_MEDIUM ? "warning"
-		: "note");
+		f->severity == HD_SEV_HIGH     ? "error"
+		: f->severity == HD_SEV_MEDIUM ? "warning"
+					       : "note");
 	sarif_message(fp, f, policy != NULL);
 	fputs("}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", fp);
 	uri(fp, r->path);
@@ -414,8 +428,8 @@ static void sarif_result(FILE *fp, const struct hd_cli *cli, const struct hd_res
 		fputc(']', fp);
 	fputs(", \"properties\": {\"control\": ", fp);
 	jstr(fp, f->control);
-	fprintf(fp, ", \"severity\": \"%s\", \"fixable\": %s, \"unsafe\": %s}", sev_name(f->severity),
-		f->applied && !cli->in_place && !policy ? "true" : "false",
+	fprintf(fp, ", \"severity\": \"%s\", \"fixable\": %s, \"unsafe\": %s}",
+		sev_name(f->severity), f->applied && !cli->in_place && !policy ? "true" : "false",
 		f->unsafe ? "true" : "false");
 	if (fix)
 		sarif_fix(fp, r);
@@ -427,8 +441,7 @@ static void sarif_result(FILE *fp, const struct hd_cli *cli, const struct hd_res
  * of a run gives what -i writes.  With -i they are written already: no fix,
  * and the findings it fixed are no results.
  */
-static void write_sarif(FILE *fp, const struct hd_cli *cli, struct hd_result *const *res,
-			size_t n)
+static void write_sarif(FILE *fp, const struct hd_cli *cli, struct hd_result *const *res, size_t n)
 {
 	size_t i, j;
 	unsigned t;
@@ -436,23 +449,29 @@ static void write_sarif(FILE *fp, const struct hd_cli *cli, struct hd_result *co
 
 	fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
 	      "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {"
-	      "\"name\": \"harden\", ", fp);
+	      "\"name\": \"harden\", ",
+	      fp);
 	fprintf(fp, "\"version\": \"%s\", \"semanticVersion\": \"%s\", \"rules\": [",
 		HARDEN_VERSION, HARDEN_VERSION);
 	for (t = 0; t < hd_ntransforms; t++)
 		sarif_rule(fp, hd_transforms[t]->name, hd_transforms[t]->summary,
 			   hd_transforms[t]->explain, hd_transforms[t]->unsafe, t == 0);
-	sarif_rule(fp, "harden-exemption", "an exemption (harden.dev/skip, x-harden.skip, "
+	sarif_rule(fp, "harden-exemption",
+		   "an exemption (harden.dev/skip, x-harden.skip, "
 		   "# harden:ignore=) names no transform and exempts nothing",
 		   "Fix the name (see harden --list-transforms) or remove it.", false, false);
-	sarif_rule(fp, "harden-merge", "a Compose service's base (extends, an override's "
+	sarif_rule(fp, "harden-merge",
+		   "a Compose service's base (extends, an override's "
 		   "base file) could not be read: the service was not hardened",
 		   "Give the files together (harden -f base.yml -f override.yml) or make "
-		   "the extends file readable.", false, false);
-	sarif_rule(fp, "image-unknown", "an image with no image profile: harden does not know "
+		   "the extends file readable.",
+		   false, false);
+	sarif_rule(fp, "image-unknown",
+		   "an image with no image profile: harden does not know "
 		   "the user it runs as or the paths it writes",
 		   "Review the user and the writable paths it got, and declare the image under "
-		   "images: in .harden.yaml (see harden(1), IMAGE PROFILES).", false, false);
+		   "images: in .harden.yaml (see harden(1), IMAGE PROFILES).",
+		   false, false);
 	fputs("\n    ]}},\n    \"results\": [", fp);
 	for (i = 0; i < n; i++) {
 		const struct hd_result *r = res[i];
@@ -529,8 +548,8 @@ static void md_item(struct hd_buf *b, const struct hd_finding *f)
 
 struct md_counts {
 	size_t applied, review, exempt;
-	size_t suppressed;  /* findings of transforms a policy file's skip: disables */
-	size_t sev[3];      /* needing review, by severity */
+	size_t suppressed; /* findings of transforms a policy file's skip: disables */
+	size_t sev[3];	   /* needing review, by severity */
 	bool k8s_limits, compose_limits, ids, caps_kept;
 };
 
@@ -579,15 +598,16 @@ static void md_defaults(struct hd_buf *b, const struct hd_opts *o, const struct 
 {
 	if (!o || !(c->ids || c->k8s_limits || c->compose_limits || c->caps_kept))
 		return;
-	hd_buf_adds(b, "\n### Defaults chosen\n\nReview these where an image needs other values:\n\n");
+	hd_buf_adds(b,
+		    "\n### Defaults chosen\n\nReview these where an image needs other values:\n\n");
 	if (c->ids)
 		hd_buf_printf(b, "- user and group: UID %ld, GID %ld\n", o->uid, o->gid);
 	if (c->k8s_limits)
 		hd_buf_printf(b, "- Kubernetes limits/requests: cpu %s/%s, memory %s/%s\n",
 			      o->cpu_limit, o->cpu_request, o->mem_limit, o->mem_request);
 	if (c->compose_limits)
-		hd_buf_printf(b, "- Compose limits: memory %s, cpus %s, pids %ld\n",
-			      o->compose_mem, o->compose_cpus, o->pids_limit);
+		hd_buf_printf(b, "- Compose limits: memory %s, cpus %s, pids %ld\n", o->compose_mem,
+			      o->compose_cpus, o->pids_limit);
 	if (c->caps_kept)
 		hd_buf_printf(b, "- capabilities kept when added: %s\n", o->cap_allow);
 }
@@ -656,7 +676,8 @@ static void md_head(struct hd_buf *b, const struct hd_cli *cli, struct hd_result
 		changed += res[i]->status == HD_R_CHANGED;
 		errors += res[i]->status == HD_R_ERROR;
 	}
-	hd_buf_printf(b, "## harden: container-security hardening\n\n"
+	hd_buf_printf(b,
+		      "## harden: container-security hardening\n\n"
 		      "harden %s **%zu** of **%zu** file(s): **%zu** fix(es), **%zu** finding(s) "
 		      "need review, %zu exemption(s) honoured",
 		      cli->in_place ? "changed" : "would change", changed, n, c->applied, c->review,
@@ -666,9 +687,10 @@ static void md_head(struct hd_buf *b, const struct hd_cli *cli, struct hd_result
 		hd_buf_printf(b, ", %zu finding(s) suppressed by `skip:` in a policy file",
 			      c->suppressed);
 	hd_buf_printf(b, "%s.\n\n", errors ? ", some files could not be processed" : "");
-	hd_buf_printf(b, "| | high | medium | low |\n|---|---:|---:|---:|\n"
-		      "| needs review | %zu | %zu | %zu |\n\n", c->sev[HD_SEV_HIGH],
-		      c->sev[HD_SEV_MEDIUM], c->sev[HD_SEV_LOW]);
+	hd_buf_printf(b,
+		      "| | high | medium | low |\n|---|---:|---:|---:|\n"
+		      "| needs review | %zu | %zu | %zu |\n\n",
+		      c->sev[HD_SEV_HIGH], c->sev[HD_SEV_MEDIUM], c->sev[HD_SEV_LOW]);
 	hd_buf_adds(b, "| Transform | Fixes | Needs review |\n|---|---:|---:|\n");
 	for (t = 0; t < hd_ntransforms; t++) {
 		size_t a = 0, rv = 0, j;
@@ -716,7 +738,8 @@ static void write_markdown(FILE *fp, const struct hd_cli *cli, struct hd_result 
 		md_count(&c, res[i], o ? o->cap_allow : NULL);
 	md_head(&b, cli, res, n, &c);
 	md_defaults(&tail, o, &c);
-	hd_buf_printf(&tail, "\n<sub>Generated by harden %s. Secret values are never included.</sub>\n",
+	hd_buf_printf(&tail,
+		      "\n<sub>Generated by harden %s. Secret values are never included.</sub>\n",
 		      HARDEN_VERSION);
 	hd_buf_adds(&b, "\n### Files\n\n");
 	if (!c.review)
@@ -742,9 +765,12 @@ static void write_markdown(FILE *fp, const struct hd_cli *cli, struct hd_result 
 			shown++;
 		}
 	if (left)
-		hd_buf_printf(&b, "\n**%zu more file(s) left out** to keep this under GitHub's "
-			      "65,536-character limit (%zu shown); `harden --format json` or the SARIF "
-			      "report has every finding.\n", left, shown);
+		hd_buf_printf(
+			&b,
+			"\n**%zu more file(s) left out** to keep this under GitHub's "
+			"65,536-character limit (%zu shown); `harden --format json` or the SARIF "
+			"report has every finding.\n",
+			left, shown);
 	hd_buf_add(&b, tail.data ? tail.data : "", tail.len);
 	fwrite(b.data ? b.data : "", 1, b.len, fp);
 	hd_buf_release(&b);
@@ -752,8 +778,7 @@ static void write_markdown(FILE *fp, const struct hd_cli *cli, struct hd_result 
 	hd_buf_release(&tail);
 }
 
-void hd_report_write(FILE *fp, const struct hd_cli *cli, struct hd_result *const *res,
-		     size_t n)
+void hd_report_write(FILE *fp, const struct hd_cli *cli, struct hd_result *const *res, size_t n)
 {
 	switch (cli->format) {
 	case HD_FMT_JSON:

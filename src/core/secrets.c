@@ -12,11 +12,10 @@
  * plus the short spellings (DB_PASS, POSTGRES_PWD) and the *_KEY names that
  * frameworks use for their secret (Laravel's APP_KEY, ...).
  */
-static const char name_re[] =
-	"(?i)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|"
-	"PRIVATE_?KEY|CREDENTIAL|AUTH_?KEY|ENCRYPTION_?KEY|SIGNING_?KEY|"
-	"CONN(ECTION)?_?STRING|DSN$|(^|_)(PASS|PWD|PW|SALT)$|"
-	"(^|_)(APP|MASTER|LICEN[CS]E|JWT|HMAC|SESSION|COOKIE)_?KEY$)";
+static const char name_re[] = "(?i)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|"
+			      "PRIVATE_?KEY|CREDENTIAL|AUTH_?KEY|ENCRYPTION_?KEY|SIGNING_?KEY|"
+			      "CONN(ECTION)?_?STRING|DSN$|(^|_)(PASS|PWD|PW|SALT)$|"
+			      "(^|_)(APP|MASTER|LICEN[CS]E|JWT|HMAC|SESSION|COOKIE)_?KEY$)";
 /*
  * Names that only say something about a secret: where it is (a file, a
  * Secret's or key's name, a URL), how it is made or checked (algorithm,
@@ -74,11 +73,13 @@ static const struct {
 	  "\\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_\\w{82})\\b" },
 	{ "GitLab token", "glpat-", "\\bglpat-[\\w-]{20}\\b" },
 	{ "Slack token", "xox", "\\bxox[abposr]-[0-9A-Za-z-]{10,}" },
-	{ "Slack webhook", "hooks.slack.com", "hooks\\.slack\\.com/(services|workflows|triggers)/" },
+	{ "Slack webhook", "hooks.slack.com",
+	  "hooks\\.slack\\.com/(services|workflows|triggers)/" },
 	{ "private key", "PRIVATE KEY", "-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----" },
 	{ "JSON web token", ".ey", "\\bey[A-Za-z0-9_-]{17,}\\.ey[A-Za-z0-9_-]{17,}\\." },
 	{ "Google API key", "AIza", "\\bAIza[\\w-]{35}\\b" },
-	{ "Stripe key", "_test_|_live_|_prod_", "\\b(sk|rk)_(test|live|prod)_[0-9A-Za-z]{10,99}\\b" },
+	{ "Stripe key", "_test_|_live_|_prod_",
+	  "\\b(sk|rk)_(test|live|prod)_[0-9A-Za-z]{10,99}\\b" },
 	{ "npm token", "npm_", "\\bnpm_[A-Za-z0-9]{36}\\b" },
 	{ "OpenAI key", "sk-", "\\bsk-(proj|svcacct|admin)-[A-Za-z0-9_-]{20,}" },
 };
@@ -97,8 +98,7 @@ static pcre2_code *compile(const char *re)
 	int errc;
 	PCRE2_SIZE erro;
 
-	return pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
-			     &errc, &erro, NULL);
+	return pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errc, &erro, NULL);
 }
 
 int hd_secrets_init(const char *extra)
@@ -186,8 +186,8 @@ static bool has_hint(const char *hints, const char *s, size_t n)
 /* Cheap test before the regex: a keyword every name pattern needs. */
 static bool name_hint(const char *name, size_t n)
 {
-	static const char *const kw[] = { "PASS", "SECRET", "TOKEN", "KEY", "CREDENTIAL",
-					  "CONN", "DSN", "PW", "SALT", NULL };
+	static const char *const kw[] = { "PASS", "SECRET", "TOKEN", "KEY",  "CREDENTIAL",
+					  "CONN", "DSN",    "PW",    "SALT", NULL };
 	char up[128];
 	size_t i, k;
 
@@ -213,8 +213,7 @@ bool hd_secret_name(const char *name)
 		return true;
 	if (!name_hint(name, n))
 		return false;
-	return match(&name_code, name_re, name, n) &&
-	       !match(&not_name_code, not_name_re, name, n);
+	return match(&name_code, name_re, name, n) && !match(&not_name_code, not_name_re, name, n);
 }
 
 /*
@@ -228,8 +227,9 @@ static bool url_password(const char *s, size_t n)
 
 	while ((p = memmem(p, (size_t)(e - p), "://", 3)) != NULL) {
 		const char *a = p + 3, *end = a, *at = NULL, *colon = NULL, *q;
-		bool scheme = p > s && ((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= '0' && p[-1] <= '9') ||
-					(p[-1] >= 'A' && p[-1] <= 'Z'));
+		bool scheme =
+			p > s && ((p[-1] >= 'a' && p[-1] <= 'z') ||
+				  (p[-1] >= '0' && p[-1] <= '9') || (p[-1] >= 'A' && p[-1] <= 'Z'));
 
 		p += 3;
 		while (end < e && *end != '/' && *end != '?' && *end != '#' && *end != ' ' &&
@@ -293,9 +293,10 @@ static size_t ref_len(const char *s, size_t i, size_t n, bool compose)
 		return j < n ? j - i + 1 : 0;
 	}
 	if (compose) {
-		for (j = i + 1; j < n && (s[j] == '_' || (s[j] >= 'A' && s[j] <= 'Z') ||
-					  (s[j] >= 'a' && s[j] <= 'z') ||
-					  (s[j] >= '0' && s[j] <= '9')); j++)
+		for (j = i + 1;
+		     j < n && (s[j] == '_' || (s[j] >= 'A' && s[j] <= 'Z') ||
+			       (s[j] >= 'a' && s[j] <= 'z') || (s[j] >= '0' && s[j] <= '9'));
+		     j++)
 			;
 		return j > i + 1 ? j - i : 0;
 	}
@@ -412,17 +413,19 @@ static bool file_path(const char *s, size_t n)
  */
 static bool object_name(const char *s, size_t n)
 {
-	static const char *const strong[] = { "cert", "certs", "certificate", "certificates", "tls",
-					      "ssl", "ca", "keystore", "truststore", "keypair",
-					      "kubeconfig", "pki", NULL };
-	static const char *const weak[] = { "secret", "secrets", "key", "keys", "credentials",
-					    "creds", "token", "tokens", "auth", "password",
-					    "passwords", "config", "env", NULL };
-	static const char *const filler[] = { "change", "changeme", "insecure", "example", "my",
-					      "your", "our", "super", "test", "testing", "dev",
-					      "please", "replace", "dummy", "fake", "sample", "demo",
-					      "temp", "tmp", "weak", "this", "not", "dont", "very",
-					      "foo", "bar", "letmein", "default", NULL };
+	static const char *const strong[] = {
+		"cert",	    "certs",	  "certificate", "certificates", "tls", "ssl", "ca",
+		"keystore", "truststore", "keypair",	 "kubeconfig",	 "pki", NULL
+	};
+	static const char *const weak[] = { "secret",	 "secrets", "key",    "keys", "credentials",
+					    "creds",	 "token",   "tokens", "auth", "password",
+					    "passwords", "config",  "env",    NULL };
+	static const char *const filler[] = {
+		"change", "changeme", "insecure", "example", "my",	"your",	 "our",	 "super",
+		"test",	  "testing",  "dev",	  "please",  "replace", "dummy", "fake", "sample",
+		"demo",	  "temp",     "tmp",	  "weak",    "this",	"not",	 "dont", "very",
+		"foo",	  "bar",      "letmein",  "default", NULL
+	};
 	size_t i, parts = 1, b = 0;
 	bool fill = false;
 
@@ -520,8 +523,7 @@ static const char *literal_part(const char *s, size_t *n, bool compose)
 	return s;
 }
 
-const char *hd_secret_credential(const char *name, const char *value, size_t len,
-				 bool compose)
+const char *hd_secret_credential(const char *name, const char *value, size_t len, bool compose)
 {
 	const char *token, *s;
 	size_t n = len;

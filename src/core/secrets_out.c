@@ -65,7 +65,11 @@ void hd_secrets_store_release(struct hd_secret_store *st)
 
 /* ---- one value per key across the run ---------------------------------- */
 
-enum slot_kind { SK_K8S, SK_FILE, SK_ENV };
+enum slot_kind {
+	SK_K8S,
+	SK_FILE,
+	SK_ENV
+};
 
 static enum slot_kind kind_of(const struct hd_kept_secret *k)
 {
@@ -153,8 +157,8 @@ static void describe(char *buf, size_t n, const struct hd_kept_secret *k)
 }
 
 /* Why @a cannot join @st (or the @na entries of its own file before it). */
-static bool refuse(const struct hd_secret_store *st, const struct hd_kept_secret *own,
-		   size_t na, const struct hd_kept_secret *a, char *why, size_t whylen)
+static bool refuse(const struct hd_secret_store *st, const struct hd_kept_secret *own, size_t na,
+		   const struct hd_kept_secret *a, char *why, size_t whylen)
 {
 	const struct hd_kept_secret *clash = NULL;
 	char what[400];
@@ -170,8 +174,10 @@ static bool refuse(const struct hd_secret_store *st, const struct hd_kept_secret
 		return true;
 	}
 	if (kind_of(a) == SK_FILE && !compose_file_value(a->value, NULL)) {
-		snprintf(why, whylen, "not changed: the value for %s refers to a variable "
-			 "(${...}) that Compose resolves at deploy time; a file cannot", what);
+		snprintf(why, whylen,
+			 "not changed: the value for %s refers to a variable "
+			 "(${...}) that Compose resolves at deploy time; a file cannot",
+			 what);
 		return true;
 	}
 	for (j = 0; j < st->n && !clash; j++)
@@ -182,10 +188,11 @@ static bool refuse(const struct hd_secret_store *st, const struct hd_kept_secret
 			clash = &own[j], here = true;
 	if (!clash)
 		return false;
-	snprintf(why, whylen, "not changed: %s would get another value than the one %s%s%s "
+	snprintf(why, whylen,
+		 "not changed: %s would get another value than the one %s%s%s "
 		 "moves there (one --secrets-out holds one value per key); harden this file "
-		 "with another --secrets-out", what, here ? "" : "'",
-		 here ? "this file also" : clash->file, here ? "" : "'");
+		 "with another --secrets-out",
+		 what, here ? "" : "'", here ? "this file also" : clash->file, here ? "" : "'");
 	return true;
 }
 
@@ -264,11 +271,11 @@ int hd_envfile_line(struct hd_buf *b, const char *key, const char *value)
 /* ---- writing: plan every file, check them all, then create them all ---- */
 
 struct target {
-	int dfd;          /* its directory, or AT_FDCWD */
-	char *name;       /* in @dfd */
-	char *path;       /* for messages (and the signal handler) */
+	int dfd;    /* its directory, or AT_FDCWD */
+	char *name; /* in @dfd */
+	char *path; /* for messages (and the signal handler) */
 	struct hd_buf data;
-	bool present;     /* already there with this very content */
+	bool present; /* already there with this very content */
 	bool created;
 	int slot;
 };
@@ -276,7 +283,7 @@ struct target {
 struct plan {
 	struct target *t;
 	size_t n, cap;
-	int dfd;          /* the Compose directory, or -1 */
+	int dfd; /* the Compose directory, or -1 */
 	char *dir;
 	bool made_dir;
 };
@@ -394,8 +401,10 @@ static int open_dir(struct plan *pl, const char *dir)
 		pl->dir = hd_xstrdup(dir);
 		return 0;
 	}
-	fprintf(stderr, "harden: error: --secrets-out: cannot use the directory '%s': %s; "
-		"nothing was written\n", dir, why);
+	fprintf(stderr,
+		"harden: error: --secrets-out: cannot use the directory '%s': %s; "
+		"nothing was written\n",
+		dir, why);
 	if (fd >= 0)
 		close(fd);
 	if (pl->made_dir)
@@ -445,9 +454,11 @@ static int check_target(struct target *t)
 		t->present = true;
 		return 0;
 	}
-	fprintf(stderr, "harden: error: --secrets-out: '%s' exists and %s (existing files are "
+	fprintf(stderr,
+		"harden: error: --secrets-out: '%s' exists and %s (existing files are "
 		"never replaced); nothing was written and no file that held the values was "
-		"changed: give --secrets-out another path (or move that file away), and rerun\n", t->path, why);
+		"changed: give --secrets-out another path (or move that file away), and rerun\n",
+		t->path, why);
 	return -1;
 }
 
@@ -469,8 +480,8 @@ static int write_all(int fd, const char *p, size_t n)
 
 static int create_one(struct target *t)
 {
-	int fd = openat(t->dfd, t->name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-			0600);
+	int fd =
+		openat(t->dfd, t->name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	int e;
 
 	if (fd < 0)
@@ -499,9 +510,10 @@ static int create_all(struct plan *pl)
 	for (i = 0; i < pl->n && rc == 0; i++) {
 		if (pl->t[i].present || create_one(&pl->t[i]) == 0)
 			continue;
-		fprintf(stderr, "harden: error: --secrets-out: cannot write '%s': %s; nothing was "
-			"written and no file that held the values was changed\n", pl->t[i].path,
-			strerror(errno));
+		fprintf(stderr,
+			"harden: error: --secrets-out: cannot write '%s': %s; nothing was "
+			"written and no file that held the values was changed\n",
+			pl->t[i].path, strerror(errno));
 		rc = -1;
 		for (j = 0; j <= i; j++)
 			if (pl->t[j].created)
@@ -540,8 +552,10 @@ static void note_k8s(FILE *fp, const struct hd_secret_store *st, const struct ta
 			fprintf(fp, "%s %s%s%s", n++ ? "," : "", st->v[i].ns ? st->v[i].ns : "",
 				st->v[i].ns ? "/" : "", st->v[i].store);
 	}
-	fprintf(fp, ": create them before the workloads that read them "
-		"(kubectl apply -f '%s')\n", t->path);
+	fprintf(fp,
+		": create them before the workloads that read them "
+		"(kubectl apply -f '%s')\n",
+		t->path);
 }
 
 static void notes(FILE *fp, const struct hd_secret_store *st, const struct plan *pl)
@@ -557,18 +571,22 @@ static void notes(FILE *fp, const struct hd_secret_store *st, const struct plan 
 			nfile++, kept += t->present;
 	}
 	if (nfile)
-		fprintf(fp, "harden: note: --secrets-out: %zu Compose secret file(s) in '%s' "
+		fprintf(fp,
+			"harden: note: --secrets-out: %zu Compose secret file(s) in '%s' "
 			"(mode 0600; %zu written, %zu already there): the hardened Compose files "
-			"read them (secrets: NAME: file:)\n", nfile, pl->dir, nfile - kept, kept);
+			"read them (secrets: NAME: file:)\n",
+			nfile, pl->dir, nfile - kept, kept);
 	for (i = 0; i < pl->n; i++) {
 		const struct target *t = &pl->t[i];
 
 		if (t->dfd == AT_FDCWD || strcmp(t->name, "harden.env"))
 			continue;
-		fprintf(fp, "harden: note: --secrets-out: %s '%s' (mode 0600) with the values of "
+		fprintf(fp,
+			"harden: note: --secrets-out: %s '%s' (mode 0600) with the values of "
 			"the ${VAR} references harden wrote: Compose reads it only when told: "
 			"docker compose --env-file '%s' up (Compose then reads no .env by itself: "
-			"add --env-file .env first if you use one)\n", verb(t), t->path, t->path);
+			"add --env-file .env first if you use one)\n",
+			verb(t), t->path, t->path);
 	}
 }
 
@@ -630,8 +648,8 @@ int hd_secrets_write(const struct hd_secret_store *st, const char *path, FILE *n
 		if (s->compose && s->envfile)
 			hd_envfile_line(&env, s->key, s->value); /* checked by _take() */
 		else if (s->compose)
-			compose_file_value(s->value, &add_target(&pl, pl.dfd, pl.dir,
-								 s->store)->data);
+			compose_file_value(s->value,
+					   &add_target(&pl, pl.dfd, pl.dir, s->store)->data);
 	}
 	if (env.len) {
 		add_target(&pl, pl.dfd, pl.dir, "harden.env")->data = env;

@@ -14,8 +14,7 @@
  * space, n breaks n-1 line feeds, the next line's indentation goes.
  * Returns the new length of @out.
  */
-static size_t fold_breaks(const char *p, size_t n, size_t *i, char *out, size_t o,
-			  size_t keep)
+static size_t fold_breaks(const char *p, size_t n, size_t *i, char *out, size_t o, size_t keep)
 {
 	size_t breaks = 0;
 
@@ -42,8 +41,7 @@ static size_t fold_breaks(const char *p, size_t n, size_t *i, char *out, size_t 
  * space, and each further empty line to a newline.  (libfyaml 0.7.12's
  * fy_token_get_text() leaks on runs of '' escapes, found by fuzzing.)
  */
-char *yt_cook_flow(struct hd_arena *a, const char *p, size_t n, bool sq,
-		       size_t *len)
+char *yt_cook_flow(struct hd_arena *a, const char *p, size_t n, bool sq, size_t *len)
 {
 	char *out = hd_arena_alloc_raw(a, n + 1);
 	size_t i = 0, o = 0;

@@ -16,12 +16,12 @@
 struct lines {
 	const char *buf;
 	size_t len;
-	size_t n;      /* number of lines (a last line without EOL counts),
+	size_t n;		       /* number of lines (a last line without EOL counts),
 			  counted when first needed (SIZE_MAX until then) */
-	size_t line;   /* the cursor: a line index ... */
-	size_t off;    /* ... and its start (len for line n) */
+	size_t line;		       /* the cursor: a line index ... */
+	size_t off;		       /* ... and its start (len for line n) */
 	const struct hd_maskset *mask; /* what is never printed */
-	bool old;      /* lines of the input (the mask's spans apply) */
+	bool old;		       /* lines of the input (the mask's spans apply) */
 };
 
 static void lines_init(struct lines *L, const char *buf, size_t len)
@@ -49,9 +49,9 @@ static size_t next_start(const struct lines *L)
 static size_t lines_n(struct lines *L)
 {
 	if (L->n == SIZE_MAX)
-		L->n = L->line + (L->off < L->len ?
-				  1 + (size_t)hd_count_lines(L->buf + L->off,
-							     L->len - 1 - L->off) : 0);
+		L->n = L->line + (L->off < L->len ? 1 + (size_t)hd_count_lines(L->buf + L->off,
+									       L->len - 1 - L->off)
+						  : 0);
 	return L->n;
 }
 
@@ -112,8 +112,8 @@ static bool line_eq(struct lines *A, size_t i, struct lines *B, size_t j)
 }
 
 struct region {
-	size_t a, b; /* old lines [a,b) */
-	size_t c, d; /* new lines [c,d) */
+	size_t a, b;	   /* old lines [a,b) */
+	size_t c, d;	   /* new lines [c,d) */
 	size_t aoff, coff; /* starts of lines a and c (HD_NOPOS: unknown) */
 };
 
@@ -158,8 +158,7 @@ static size_t *region_starts(struct lines *L, size_t first, size_t n)
  * Print one changed region as a minimal line diff (LCS), so lines that
  * merely sit between two edits show as context, not as removed and added.
  */
-static void put_region(struct hd_buf *out, struct lines *A, struct lines *B,
-		       const struct region *r)
+static void put_region(struct hd_buf *out, struct lines *A, struct lines *B, const struct region *r)
 {
 	size_t n = r->b - r->a, m = r->d - r->c, i, j;
 	size_t *sa, *sb;
@@ -175,8 +174,9 @@ static void put_region(struct hd_buf *out, struct lines *A, struct lines *B,
 	/* the region's own line starts: the table below visits them n*m times */
 	sa = region_starts(A, r->a, n);
 	sb = region_starts(B, r->c, m);
-#define EQ(x, y) (sa[(x) + 1] - sa[x] == sb[(y) + 1] - sb[y] && \
-		  !memcmp(A->buf + sa[x], B->buf + sb[y], sa[(x) + 1] - sa[x]))
+#define EQ(x, y)                                       \
+	(sa[(x) + 1] - sa[x] == sb[(y) + 1] - sb[y] && \
+	 !memcmp(A->buf + sa[x], B->buf + sb[y], sa[(x) + 1] - sa[x]))
 	/* t[i][j] = LCS length of A[a+i..b) and B[c+j..d) */
 	t = hd_xmalloc((n + 1) * (m + 1) * sizeof(*t));
 #define T(x, y) t[(x) * (m + 1) + (y)]
@@ -232,17 +232,16 @@ static void put_range(struct hd_buf *out, char c, size_t start, size_t count)
 	}
 }
 
-void hd_diff(struct hd_buf *out, const char *path, const char *old,
-	     size_t oldlen, const char *new, size_t newlen,
-	     const struct splices *sp, const struct hd_maskset *mask)
+void hd_diff(struct hd_buf *out, const char *path, const char *old, size_t oldlen, const char *new,
+	     size_t newlen, const struct splices *sp, const struct hd_maskset *mask)
 {
 	hd_diff_stream(out, path, old, oldlen, new, newlen, sp, mask, NULL, NULL);
 }
 
-void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
-		    size_t oldlen, const char *new, size_t newlen,
-		    const struct splices *sp, const struct hd_maskset *mask,
-		    void (*flush)(void *ud, struct hd_buf *b), void *ud)
+void hd_diff_stream(struct hd_buf *out, const char *path, const char *old, size_t oldlen,
+		    const char *new, size_t newlen, const struct splices *sp,
+		    const struct hd_maskset *mask, void (*flush)(void *ud, struct hd_buf *b),
+		    void *ud)
 {
 	struct lines A, B;
 	struct region *rg;
@@ -301,8 +300,7 @@ void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
 			r->a++, r->c++;
 		r->aoff = line_start(&A, r->a);
 		r->coff = line_start(&B, r->c);
-		while (r->a < r->b && r->c < r->d &&
-		       line_eq(&A, r->b - 1, &B, r->d - 1))
+		while (r->a < r->b && r->c < r->d && line_eq(&A, r->b - 1, &B, r->d - 1))
 			r->b--, r->d--;
 	}
 	while (path[0] == '/' || (path[0] == '.' && path[1] == '/'))
@@ -323,8 +321,7 @@ void hd_diff_stream(struct hd_buf *out, const char *path, const char *old,
 			ob++; /* (lines past the last one start at len) */
 		nc = rg[i].c - (rg[i].a - oa);
 		{
-			size_t ncount = (ob - oa) - (rg[j].b - rg[i].a) +
-					(rg[j].d - rg[i].c);
+			size_t ncount = (ob - oa) - (rg[j].b - rg[i].a) + (rg[j].d - rg[i].c);
 			size_t m;
 
 			/* recount new lines across the merged regions */

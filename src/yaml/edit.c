@@ -68,8 +68,7 @@ struct yn *ye_clone(struct ystream *ys, const struct yn *n)
 	return c;
 }
 
-void ye_map_add(struct ystream *ys, struct yn *map, const char *key,
-		struct yn *val)
+void ye_map_add(struct ystream *ys, struct yn *map, const char *key, struct yn *val)
 {
 	yn_add_kid(ys->arena, map, ye_scalar(ys, key, YT_STR));
 	yn_add_kid(ys->arena, map, val);
@@ -78,8 +77,7 @@ void ye_map_add(struct ystream *ys, struct yn *map, const char *key,
 
 static bool is_null_node(const struct yn *v)
 {
-	return v->kind == YN_SCALAR && !v->tag && !v->anchor &&
-	       hd_node_type(v) == YT_NULL;
+	return v->kind == YN_SCALAR && !v->tag && !v->anchor && hd_node_type(v) == YT_NULL;
 }
 
 static bool is_empty_flow(const struct yn *v)
@@ -88,8 +86,7 @@ static bool is_empty_flow(const struct yn *v)
 	       v->style == YS_FLOW && v->nkids == 0 && !v->anchor && !v->tag;
 }
 
-struct yn *ye_map_ensure(struct ystream *ys, struct yn *map, const char *key,
-			 enum yn_kind kind)
+struct yn *ye_map_ensure(struct ystream *ys, struct yn *map, const char *key, enum yn_kind kind)
 {
 	struct yn *v = yn_map_get(map, key), *nv;
 
@@ -108,8 +105,7 @@ struct yn *ye_map_ensure(struct ystream *ys, struct yn *map, const char *key,
 	return NULL;
 }
 
-void ye_set_scalar(struct ystream *ys, struct yn *n, const char *text,
-		   enum yn_type t)
+void ye_set_scalar(struct ystream *ys, struct yn *n, const char *text, enum yn_type t)
 {
 	if (!(n->flags & (YF_NEW | YF_SET)))
 		n->old_str = hd_node_type(n) == YT_STR; /* before it changes */
@@ -204,8 +200,8 @@ const struct yn *ye_shared_anchor(const struct yn *n)
 
 /* ---- splices of the YAML input (the byte work is splice.c's) --------------- */
 
-int splices_apply_range(const struct ystream *ys, struct splice *v, size_t n,
-			size_t b0, size_t b1, struct hd_buf *out, struct hd_err *err)
+int splices_apply_range(const struct ystream *ys, struct splice *v, size_t n, size_t b0, size_t b1,
+			struct hd_buf *out, struct hd_err *err)
 {
 	size_t at = 0;
 
@@ -216,15 +212,14 @@ int splices_apply_range(const struct ystream *ys, struct splice *v, size_t n,
 	return 0;
 }
 
-int splices_apply(const struct ystream *ys, struct splices *sp,
-		  struct hd_buf *out, struct hd_err *err)
+int splices_apply(const struct ystream *ys, struct splices *sp, struct hd_buf *out,
+		  struct hd_err *err)
 {
 	hd_buf_reset(out);
 	return splices_apply_range(ys, sp->v, sp->n, 0, ys->len, out, err);
 }
 
-struct yn *ye_value_parse(struct ystream *ys, const char *text,
-			  struct hd_err *err)
+struct yn *ye_value_parse(struct ystream *ys, const char *text, struct hd_err *err)
 {
 	struct ystream tmp;
 

@@ -14,8 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int ferr(struct hd_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static int ferr(struct hd_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int ferr(struct hd_err *err, const char *fmt, ...)
 {
@@ -39,8 +38,10 @@ int hd_input_read(struct hd_input *in, const char *path, struct hd_err *err)
 		if (errno == EINVAL)
 			return ferr(err, "not a regular file");
 		if (errno == EFBIG)
-			return ferr(err, "larger than %zu bytes, the input size limit "
-				    "(--max-size)", hd_limits.max_size);
+			return ferr(err,
+				    "larger than %zu bytes, the input size limit "
+				    "(--max-size)",
+				    hd_limits.max_size);
 		return ferr(err, "cannot read: %s", strerror(errno));
 	}
 	return 0;
@@ -64,7 +65,10 @@ void hd_input_release(struct hd_input *in)
  * slots (both sides are sequentially consistent: Dekker's handshake).  It
  * then unlinks them and re-raises the signal with its default action.
  */
-enum { TMP_FREE, TMP_LIVE };
+enum {
+	TMP_FREE,
+	TMP_LIVE
+};
 #define TMP_SLOTS 256
 
 static char tmp_path[TMP_SLOTS][PATH_MAX + 32];
@@ -161,8 +165,8 @@ void hd_unlink_on_signal_done(int slot)
 	pthread_mutex_unlock(&tmp_mu);
 }
 
-int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
-		      bool no_follow, struct hd_err *err)
+int hd_write_in_place(const struct hd_input *in, const char *data, size_t len, bool no_follow,
+		      struct hd_err *err)
 {
 	char target[PATH_MAX], dir[PATH_MAX], tmp[PATH_MAX + 32];
 	struct stat lst, now;
@@ -178,8 +182,7 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		if (no_follow)
 			return ferr(err, "is a symbolic link (--no-follow)");
 		if (!realpath(in->path, target))
-			return ferr(err, "cannot resolve symbolic link: %s",
-				    strerror(errno));
+			return ferr(err, "cannot resolve symbolic link: %s", strerror(errno));
 	} else {
 		if (strlen(in->path) >= sizeof(target))
 			return ferr(err, "path too long");
@@ -188,12 +191,13 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 	if (stat(target, &now) < 0)
 		return ferr(err, "cannot stat: %s", strerror(errno));
 	if (now.st_ino != in->st.st_ino || now.st_dev != in->st.st_dev ||
-	    now.st_size != in->st.st_size ||
-	    now.st_mtim.tv_sec != in->st.st_mtim.tv_sec ||
+	    now.st_size != in->st.st_size || now.st_mtim.tv_sec != in->st.st_mtim.tv_sec ||
 	    now.st_mtim.tv_nsec != in->st.st_mtim.tv_nsec)
 		return ferr(err, "file changed while harden was running; not overwritten");
 	if (!(now.st_mode & 0222))
-		return ferr(err, "read-only file; not modified (make it writable to harden it in place)");
+		return ferr(
+			err,
+			"read-only file; not modified (make it writable to harden it in place)");
 	memcpy(dir, target, strlen(target) + 1);
 	dname = dirname(dir);
 	snprintf(tmp, sizeof(tmp), "%s/.harden-XXXXXX", dname);
@@ -234,14 +238,13 @@ int hd_write_in_place(const struct hd_input *in, const char *data, size_t len,
 		close(dfd);
 	}
 	return 0;
-fail:
-	{
-		int e = errno;
+fail : {
+	int e = errno;
 
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
-		hd_unlink_on_signal_done(slot);
-		return ferr(err, "cannot write: %s; file left unchanged", strerror(e));
-	}
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	hd_unlink_on_signal_done(slot);
+	return ferr(err, "cannot write: %s; file left unchanged", strerror(e));
+}
 }

@@ -129,8 +129,7 @@ bool yt_raw_is_cooked(const char *p, size_t n, enum fy_scalar_style st)
 		char c = p[i];
 
 		/* a tab inside one line is content; only breaks fold */
-		if (c == '\n' || c == '\r' ||
-		    (c == '\\' && st == FYSS_DOUBLE_QUOTED) ||
+		if (c == '\n' || c == '\r' || (c == '\\' && st == FYSS_DOUBLE_QUOTED) ||
 		    (c == '\'' && st == FYSS_SINGLE_QUOTED))
 			return false;
 	}
@@ -157,8 +156,7 @@ void yt_bump_past_end_marker(struct builder *b)
 			p++;
 	}
 	while (p && p + 3 <= e) {
-		if (!memcmp(p, "...", 3) &&
-		    (p + 3 == e || strchr(" \t\r\n", p[3]))) {
+		if (!memcmp(p, "...", 3) && (p + 3 == e || strchr(" \t\r\n", p[3]))) {
 			yt_bump(b, (size_t)(p - s) + 3);
 			return;
 		}
@@ -192,7 +190,8 @@ int yt_parse_error(struct builder *b, struct diag_capture *dc)
 		err->col = dc->col > 0 ? dc->col : 1;
 		snprintf(err->msg, sizeof(err->msg), "%s%s", dc->msg,
 			 tmpl ? " (the file contains '{{': Helm/Go template syntax "
-				"must be rendered first)" : "");
+				"must be rendered first)"
+			      : "");
 	} else {
 		err->line = err->col = 1;
 		snprintf(err->msg, sizeof(err->msg), "invalid YAML");
@@ -305,8 +304,7 @@ struct fy_parser *yt_get_parser(void)
 		return p;
 	}
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.flags = FYPCF_QUIET |
-		    FYPCF_SLOPPY_FLOW_INDENTATION; /* as PyYAML and go-yaml */
+	cfg.flags = FYPCF_QUIET | FYPCF_SLOPPY_FLOW_INDENTATION; /* as PyYAML and go-yaml */
 	cfg.diag = yt_thread_diag();
 	return cfg.diag ? fy_parser_create(&cfg) : NULL;
 }
@@ -363,8 +361,8 @@ void ys_close(struct ystream *ys)
 
 		/* a failure libfyaml did not explain, or a tab used as block
 		 * indentation, may leave a parser its destructor crashes on */
-		if (t_tab_error || (b->fyp && fy_parser_get_stream_error(b->fyp) &&
-				    !said && !b->explained))
+		if (t_tab_error ||
+		    (b->fyp && fy_parser_get_stream_error(b->fyp) && !said && !b->explained))
 			b->broken = true;
 		t_tab_error = false;
 	}

@@ -10,17 +10,17 @@
 /* ---- verification tasks and the helper pool ------------------------------ */
 
 struct vtask {
-	const struct yn *root;    /* intended tree (lives in @nodes) */
-	struct hd_arena *nodes;   /* freed once verified */
-	char *out;                /* edited slice (own copy) */
+	const struct yn *root;	/* intended tree (lives in @nodes) */
+	struct hd_arena *nodes; /* freed once verified */
+	char *out;		/* edited slice (own copy) */
 	size_t outlen;
-	const char *in_slice;     /* original bytes (the job's input) */
+	const char *in_slice; /* original bytes (the job's input) */
 	size_t in_len, d;
 	int line_base;
-	int in_line_base;         /* lines of the input before in_slice */
-	bool split;               /* libyaml in a thread of its own (big document) */
+	int in_line_base; /* lines of the input before in_slice */
+	bool split;	  /* libyaml in a thread of its own (big document) */
 	int rc;
-	struct hd_err *err;       /* only for a failure */
+	struct hd_err *err; /* only for a failure */
 };
 
 #define QCAP 4
@@ -40,9 +40,8 @@ static void run_task(const char *name, struct vtask *t)
 {
 	struct hd_err err;
 
-	t->rc = hd_verify_doc_split(name, t->root, t->out, t->outlen, t->line_base,
-				    t->in_slice, t->in_len, t->d, t->split,
-				    t->in_line_base, &err);
+	t->rc = hd_verify_doc_split(name, t->root, t->out, t->outlen, t->line_base, t->in_slice,
+				    t->in_len, t->d, t->split, t->in_line_base, &err);
 	if (t->rc < 0) {
 		t->err = hd_xmalloc(sizeof(*t->err));
 		*t->err = err;
@@ -126,8 +125,7 @@ static void pool_stop(struct hd_vpool *p)
 
 static int open_stream(struct hd_job *job, const char *name)
 {
-	return ys_open(&job->ys, name, job->in.data, job->in.len, &job->arena, false,
-		       &job->err);
+	return ys_open(&job->ys, name, job->in.data, job->in.len, &job->arena, false, &job->err);
 }
 
 int hd_job_load(struct hd_job *job, const char *path)
@@ -139,8 +137,7 @@ int hd_job_load(struct hd_job *job, const char *path)
 	return open_stream(job, path);
 }
 
-int hd_job_load_mem(struct hd_job *job, const char *name, const char *data,
-		    size_t len)
+int hd_job_load_mem(struct hd_job *job, const char *name, const char *data, size_t len)
 {
 	memset(job, 0, sizeof(*job));
 	hd_arena_init(&job->arena);
@@ -222,16 +219,15 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 		}
 		b0 = doc->bound;
 		b1 = end = doc->end_bound;
-		if (job->sp.n > n0 &&
-		    splices_apply_range(ys, job->sp.v + n0, job->sp.n - n0, b0, b1, &slice,
-					&job->err) < 0) {
+		if (job->sp.n > n0 && splices_apply_range(ys, job->sp.v + n0, job->sp.n - n0, b0,
+							  b1, &slice, &job->err) < 0) {
 			rc = -1;
 			hd_buf_release(&slice);
 			doc->root = NULL;
 			break;
 		}
-		if (job->sp.n > n0 && (slice.len != b1 - b0 ||
-				       memcmp(slice.data, ys->buf + b0, b1 - b0))) {
+		if (job->sp.n > n0 &&
+		    (slice.len != b1 - b0 || memcmp(slice.data, ys->buf + b0, b1 - b0))) {
 			struct vtask *t = hd_xmalloc(sizeof(*t));
 
 			flush_raw(job, &raw, b0, &lines);
@@ -239,7 +235,7 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 			memset(t, 0, sizeof(*t));
 			t->root = doc->root;
 			t->nodes = nodes;
-			nodes = NULL; /* the task frees the tree */
+			nodes = NULL;	     /* the task frees the tree */
 			t->out = slice.data; /* the task owns the copy */
 			t->outlen = slice.len;
 			t->in_slice = ys->buf + b0;

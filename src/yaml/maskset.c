@@ -42,8 +42,7 @@ static unsigned long long hash(const char *s, size_t n)
 }
 
 /* The needle @s (@n, hash @h), or its empty slot in the table. */
-static size_t *slot(const struct hd_maskset *m, const char *s, size_t n,
-		    unsigned long long h)
+static size_t *slot(const struct hd_maskset *m, const char *s, size_t n, unsigned long long h)
 {
 	size_t i = (size_t)(h ^ (h >> 29)) & (m->tabcap - 1);
 
@@ -243,8 +242,8 @@ bool hd_mask_hits(const struct hd_maskset *m, const char *s, size_t n)
 	return m && m->nnd && n && cover(m, s, n, HD_NOPOS, NULL, true);
 }
 
-void hd_mask_append(struct hd_buf *out, const struct hd_maskset *m, const char *s,
-		    size_t n, size_t base)
+void hd_mask_append(struct hd_buf *out, const struct hd_maskset *m, const char *s, size_t n,
+		    size_t base)
 {
 	unsigned char local[512], *cov;
 	size_t i;

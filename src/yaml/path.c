@@ -8,8 +8,7 @@
 #include "edit.h"
 #include "scalar.h"
 
-static int perr(struct hd_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static int perr(struct hd_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int perr(struct hd_err *err, const char *fmt, ...)
 {
@@ -21,8 +20,7 @@ static int perr(struct hd_err *err, const char *fmt, ...)
 	return -1;
 }
 
-int hd_path_parse(struct hd_arena *a, const char *text, struct hd_path *p,
-		  struct hd_err *err)
+int hd_path_parse(struct hd_arena *a, const char *text, struct hd_path *p, struct hd_err *err)
 {
 	const char *s = text;
 	size_t cap = 8;
@@ -187,16 +185,13 @@ bool hd_node_equal(const struct yn *a, const struct yn *b)
 	}
 }
 
-static int through_alias(const struct ystream *ys, const struct yn *n,
-			 struct hd_err *err)
+static int through_alias(const struct ystream *ys, const struct yn *n, struct hd_err *err)
 {
 	ys_pos(ys, n->start, &err->line, &err->col);
-	return perr(err, "path goes through alias '*%s'; edit its anchor instead",
-		    n->text);
+	return perr(err, "path goes through alias '*%s'; edit its anchor instead", n->text);
 }
 
-int hd_merge_into(struct ystream *ys, struct yn *dst, const struct yn *src,
-		  struct hd_err *err)
+int hd_merge_into(struct ystream *ys, struct yn *dst, const struct yn *src, struct hd_err *err)
 {
 	size_t i;
 
@@ -277,8 +272,8 @@ int hd_merge_into(struct ystream *ys, struct yn *dst, const struct yn *src,
 	return 0;
 }
 
-static int set_at(struct ystream *ys, struct yn *n, const struct hd_path *p,
-		  size_t si, const struct yn *val, struct hd_err *err)
+static int set_at(struct ystream *ys, struct yn *n, const struct hd_path *p, size_t si,
+		  const struct yn *val, struct hd_err *err)
 {
 	const struct hd_seg *sg = &p->segs[si];
 	bool last = si + 1 == p->n;
@@ -299,8 +294,8 @@ static int set_at(struct ystream *ys, struct yn *n, const struct hd_path *p,
 			} else {
 				if (n->start != HD_NOPOS)
 					ys_pos(ys, n->start, &err->line, &err->col);
-				return perr(err, "cannot set '%s': not a mapping at '%s'",
-					    p->text, sg->key);
+				return perr(err, "cannot set '%s': not a mapping at '%s'", p->text,
+					    sg->key);
 			}
 		}
 		c = yn_map_get(n, sg->key);
@@ -322,8 +317,8 @@ static int set_at(struct ystream *ys, struct yn *n, const struct hd_path *p,
 		c = nth_live(n, sg->index);
 		if (!c) {
 			if (sg->index != ye_count(n))
-				return perr(err, "cannot set '%s': index %zu out of range",
-					    p->text, sg->index);
+				return perr(err, "cannot set '%s': index %zu out of range", p->text,
+					    sg->index);
 			if (last) {
 				ye_seq_append(ys, n, ye_clone(ys, val));
 				return 0;
@@ -349,8 +344,8 @@ static int set_at(struct ystream *ys, struct yn *n, const struct hd_path *p,
 	return set_at(ys, c, p, si + 1, val, err);
 }
 
-int hd_path_set(struct ystream *ys, struct yn *root, const struct hd_path *p,
-		const struct yn *val, struct hd_err *err)
+int hd_path_set(struct ystream *ys, struct yn *root, const struct hd_path *p, const struct yn *val,
+		struct hd_err *err)
 {
 	if (!root)
 		return perr(err, "document is empty");
@@ -359,8 +354,8 @@ int hd_path_set(struct ystream *ys, struct yn *root, const struct hd_path *p,
 	return set_at(ys, root, p, 0, val, err);
 }
 
-static int del_at(struct ystream *ys, struct yn *n, const struct hd_path *p,
-		  size_t si, struct hd_err *err)
+static int del_at(struct ystream *ys, struct yn *n, const struct hd_path *p, size_t si,
+		  struct hd_err *err)
 {
 	const struct hd_seg *sg = &p->segs[si];
 	bool last = si + 1 == p->n;
@@ -399,8 +394,7 @@ static int del_at(struct ystream *ys, struct yn *n, const struct hd_path *p,
 	return del_at(ys, c, p, si + 1, err);
 }
 
-int hd_path_delete(struct ystream *ys, struct yn *root, const struct hd_path *p,
-		   struct hd_err *err)
+int hd_path_delete(struct ystream *ys, struct yn *root, const struct hd_path *p, struct hd_err *err)
 {
 	if (!root || p->n == 0)
 		return 0;

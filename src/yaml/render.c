@@ -34,8 +34,7 @@ static size_t past_removed(const struct rctx *r, size_t p)
 /* Does a kept `|`/`|+` (or `>`; with @strip also `|-`) scalar under @n
  * hold the line break before @a (only blank lines or removed bytes between:
  * its content could go on from there)? */
-bool ed_block_scalar_holds(const struct rctx *r, const struct yn *n, size_t a,
-			       bool strip)
+bool ed_block_scalar_holds(const struct rctx *r, const struct yn *n, size_t a, bool strip)
 {
 	const char *b = r->ys->buf;
 	size_t i, p, q;
@@ -75,8 +74,7 @@ bool ed_block_scalar_holds(const struct rctx *r, const struct yn *n, size_t a,
 	return false;
 }
 
-void ed_emit(struct rctx *r, size_t off, size_t len, const char *text,
-		 size_t tlen)
+void ed_emit(struct rctx *r, size_t off, size_t len, const char *text, size_t tlen)
 {
 	struct splices *s = r->out;
 	struct splice *nw;
@@ -96,7 +94,8 @@ void ed_emit(struct rctx *r, size_t off, size_t len, const char *text,
 				o->len = (oe > e ? oe : e) - o->off;
 				if (o->off + o->len == ys->len && ys->buf[ys->len - 1] != '\n' &&
 				    o->off > 0 && ys->buf[o->off - 1] == '\n' &&
-				    !ed_block_scalar_holds(r, ys->docs[r->doc].root, o->off - 1, false)) {
+				    !ed_block_scalar_holds(r, ys->docs[r->doc].root, o->off - 1,
+							   false)) {
 					/* whole last lines of a file without a final
 					 * line break: it still ends without one */
 					o->off--;
@@ -178,8 +177,8 @@ bool ed_first_on_line(const struct ystream *ys, size_t off)
  * `: value` line (or a ':' line and the block children of @nw) below the
  * key, at the column of its '?'.
  */
-void ed_emit_colonless(struct rctx *r, const struct yn *k, const struct yn *v,
-			   const struct yn *nw, const struct hd_buf *val)
+void ed_emit_colonless(struct rctx *r, const struct yn *k, const struct yn *v, const struct yn *nw,
+		       const struct hd_buf *val)
 {
 	const struct ystream *ys = r->ys;
 	struct hd_buf x = HD_BUF_INIT;
@@ -210,8 +209,7 @@ void ed_emit_colonless(struct rctx *r, const struct yn *k, const struct yn *v,
 
 /* Write value text b for node n: after the ':' of an empty (null) value,
  * else over [from, n->end). */
-void ed_emit_value(struct rctx *r, const struct yn *n, size_t from,
-		       const struct hd_buf *b)
+void ed_emit_value(struct rctx *r, const struct yn *n, size_t from, const struct hd_buf *b)
 {
 	if (n->colonless) {
 		ed_emit_colonless(r, yn_key_of(n), n, NULL, b);
@@ -228,8 +226,7 @@ void ed_emit_value(struct rctx *r, const struct yn *n, size_t from,
 }
 
 /* Insert whole lines @t (each ending in @eol) after position @ip. */
-void ed_emit_lines(struct rctx *r, size_t ip, const struct hd_buf *t,
-		       const char *eol)
+void ed_emit_lines(struct rctx *r, size_t ip, const struct hd_buf *t, const char *eol)
 {
 	size_t el = strlen(eol);
 
@@ -364,17 +361,21 @@ static int render_set(struct rctx *r, struct yn *n)
 	struct hd_buf b = HD_BUF_INIT;
 
 	if (n->nrefs && !(n->flags & YF_SHARED_OK))
-		return ed_rerr(r, n->start, "refusing to change anchored scalar '&%s' "
-			    "used by %u alias(es)", n->anchor, n->nrefs);
-	if (n->tag && (!strcmp(n->tag, "!!str") || !strcmp(n->tag, "!!int") ||
-		       !strcmp(n->tag, "!!bool") || !strcmp(n->tag, "!!float") ||
-		       !strcmp(n->tag, "!!null"))) {
+		return ed_rerr(r, n->start,
+			       "refusing to change anchored scalar '&%s' "
+			       "used by %u alias(es)",
+			       n->anchor, n->nrefs);
+	if (n->tag &&
+	    (!strcmp(n->tag, "!!str") || !strcmp(n->tag, "!!int") || !strcmp(n->tag, "!!bool") ||
+	     !strcmp(n->tag, "!!float") || !strcmp(n->tag, "!!null"))) {
 		struct yn probe = *n;
 
 		probe.flags &= ~(unsigned)(YF_NEW | YF_SET);
 		if (hd_node_type(&probe) != n->vtype)
-			return ed_rerr(r, n->start, "refusing to write a value of another "
-				    "type under the tag '%s'", n->tag);
+			return ed_rerr(r, n->start,
+				       "refusing to write a value of another "
+				       "type under the tag '%s'",
+				       n->tag);
 	}
 	if ((n->style == YS_SQ || n->style == YS_DQ) && n->vtype == YT_STR) {
 		struct hd_buf tmp = HD_BUF_INIT;
@@ -390,8 +391,8 @@ static int render_set(struct rctx *r, struct yn *n)
 			hd_buf_add(&b, tmp.data, tmp.len);
 		}
 		hd_buf_release(&tmp);
-	} else if (n->style == YS_PLAIN && !n->null_empty && n->vtype == YT_STR &&
-		   n->old_str && hd_plain_ok_in_place(n->text, n->tlen, ed_in_flow(n))) {
+	} else if (n->style == YS_PLAIN && !n->null_empty && n->vtype == YT_STR && n->old_str &&
+		   hd_plain_ok_in_place(n->text, n->tlen, ed_in_flow(n))) {
 		hd_buf_add(&b, n->text, n->tlen); /* the author wrote it plain */
 	} else {
 		ed_put_scalar(r, &b, n); /* (a JSON file's strings stay quoted) */
@@ -434,8 +435,7 @@ size_t ed_key_col(const struct ystream *ys, const struct yn *map)
 }
 
 /* Column at which the block children of a new @v under key @k go. */
-size_t ed_child_col(const struct rctx *r, const struct yn *k,
-			const struct yn *v)
+size_t ed_child_col(const struct rctx *r, const struct yn *k, const struct yn *v)
 {
 	size_t kc = ed_key_start_col(r->ys, k);
 
@@ -460,11 +460,14 @@ static int render_coll(struct rctx *r, struct yn *n)
 	bool any_del = false;
 
 	if (n->nrefs && !(n->flags & YF_SHARED_OK))
-		return ed_rerr(r, n->start, "refusing to edit inside '&%s': %u alias(es) "
-			    "share it", n->anchor, n->nrefs);
+		return ed_rerr(r, n->start,
+			       "refusing to edit inside '&%s': %u alias(es) "
+			       "share it",
+			       n->anchor, n->nrefs);
 	if (n->pair_only && (has_new(n) || ye_count(n) != 1))
-		return ed_rerr(r, n->start, "cannot add to or remove from the one-pair "
-			    "mapping 'key: value' of a flow sequence");
+		return ed_rerr(r, n->start,
+			       "cannot add to or remove from the one-pair "
+			       "mapping 'key: value' of a flow sequence");
 	if (n->style == YS_BLOCK && ye_count(n) == 0 && !has_new(n))
 		return ed_render_emptied(r, n);
 	if (n->style == YS_FLOW && ed_flow_rebuild(r, n))
@@ -479,8 +482,9 @@ static int render_coll(struct rctx *r, struct yn *n)
 			if (n->style == YS_FLOW) {
 				/* removed with the new entries, below */
 				if (k->nrefs || v->nrefs)
-					return ed_rerr(r, k->start, "refusing to remove an "
-						    "entry whose anchor is used by aliases");
+					return ed_rerr(r, k->start,
+						       "refusing to remove an "
+						       "entry whose anchor is used by aliases");
 				any_del = true;
 				continue;
 			}
@@ -507,10 +511,9 @@ static int render_coll(struct rctx *r, struct yn *n)
 	if (first_new == HD_NOPOS)
 		return 0;
 	if (n->style == YS_FLOW) {
-		bool empty_in_block = !ed_last_old(n) && n->parent &&
-				      n->parent->kind == YN_MAP &&
-				      n->parent->style == YS_BLOCK && !n->anchor &&
-				      !n->tag && first_new == 0;
+		bool empty_in_block = !ed_last_old(n) && n->parent && n->parent->kind == YN_MAP &&
+				      n->parent->style == YS_BLOCK && !n->anchor && !n->tag &&
+				      first_new == 0;
 		if (empty_in_block)
 			return ed_render_flow_to_block(r, n);
 		return ed_render_insert_flow(r, n, first_new);
@@ -529,8 +532,7 @@ int ed_render_node(struct rctx *r, struct yn *n)
 	return 0;
 }
 
-int ye_render_doc(struct ystream *ys, size_t d, struct splices *out,
-		  struct hd_err *err)
+int ye_render_doc(struct ystream *ys, size_t d, struct splices *out, struct hd_err *err)
 {
 	struct rctx r = { ys, out, err, 0, d, NULL };
 	struct yn *root = ys->docs[d].root;

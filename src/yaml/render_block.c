@@ -8,8 +8,8 @@
 #include "scalar.h"
 
 /* Entry @i of @n, a new one, in layout @fl at column @col. */
-void ed_put_entry(struct rctx *r, struct hd_buf *b, const struct yn *n,
-		      size_t i, size_t col, const struct flay *fl, const char *eol)
+void ed_put_entry(struct rctx *r, struct hd_buf *b, const struct yn *n, size_t i, size_t col,
+		  const struct flay *fl, const char *eol)
 {
 	if (n->kind == YN_MAP) {
 		ed_put_key(r, b, n->kids[i]);
@@ -21,8 +21,8 @@ void ed_put_entry(struct rctx *r, struct hd_buf *b, const struct yn *n,
 }
 
 /* After "key:" has been written at column @col. */
-static void put_after_key(struct rctx *r, struct hd_buf *b, const struct yn *v,
-			  size_t col, const char *eol)
+static void put_after_key(struct rctx *r, struct hd_buf *b, const struct yn *v, size_t col,
+			  const char *eol)
 {
 	const struct ystyle *st = &r->ys->style;
 	size_t i;
@@ -54,8 +54,8 @@ static void put_after_key(struct rctx *r, struct hd_buf *b, const struct yn *v,
 }
 
 /* The item's first line starts at column @col, already positioned. */
-void ed_put_block_item(struct rctx *r, struct hd_buf *b, const struct yn *n,
-			   size_t col, const char *eol)
+void ed_put_block_item(struct rctx *r, struct hd_buf *b, const struct yn *n, size_t col,
+		       const char *eol)
 {
 	const struct ystyle *st = &r->ys->style;
 	size_t i;
@@ -136,8 +136,10 @@ int ed_delete_pair(struct rctx *r, struct yn *map, size_t i)
 	size_t j;
 
 	if (v->nrefs || k->nrefs)
-		return ed_rerr(r, k->start, "refusing to remove '%.*s': its anchor is "
-			    "used by aliases", (int)k->tlen, k->text);
+		return ed_rerr(r, k->start,
+			       "refusing to remove '%.*s': its anchor is "
+			       "used by aliases",
+			       (int)k->tlen, k->text);
 	if (ed_first_on_line(r->ys, ed_key_start(r->ys, k))) {
 		line_delete(r, ed_key_start(r->ys, k), v->end >= k->end ? v : k);
 		return 0;
@@ -147,28 +149,33 @@ int ed_delete_pair(struct rctx *r, struct yn *map, size_t i)
 		if (!(map->kids[j]->flags & (YF_DELETED | YF_NEW)))
 			break;
 	if (j + 1 >= map->nkids || !ed_first_on_line(r->ys, ed_key_start(r->ys, map->kids[j])))
-		return ed_rerr(r, k->start, "cannot remove '%.*s', the only key on "
-			    "its line", (int)k->tlen, k->text);
+		return ed_rerr(r, k->start,
+			       "cannot remove '%.*s', the only key on "
+			       "its line",
+			       (int)k->tlen, k->text);
 	ed_emit(r, ed_key_start(r->ys, k),
-	     ed_key_start(r->ys, map->kids[j]) - ed_key_start(r->ys, k), "", 0);
+		ed_key_start(r->ys, map->kids[j]) - ed_key_start(r->ys, k), "", 0);
 	return 0;
 }
 
 int ed_delete_item(struct rctx *r, struct yn *it)
 {
 	if (it->nrefs)
-		return ed_rerr(r, it->start, "refusing to remove an item whose anchor "
-			    "'&%s' is used by aliases", it->anchor);
+		return ed_rerr(r, it->start,
+			       "refusing to remove an item whose anchor "
+			       "'&%s' is used by aliases",
+			       it->anchor);
 	if (it->dash == HD_NOPOS || !ed_first_on_line(r->ys, it->dash))
-		return ed_rerr(r, it->start, "cannot remove this sequence item: its "
-			    "'-' does not start a line");
+		return ed_rerr(r, it->start,
+			       "cannot remove this sequence item: its "
+			       "'-' does not start a line");
 	line_delete(r, it->dash, it);
 	return 0;
 }
 
 /* Render new block children of @v (map pairs or seq items) at @col. */
-void ed_put_children(struct rctx *r, struct hd_buf *b, const struct yn *v,
-			 size_t col, const char *eol)
+void ed_put_children(struct rctx *r, struct hd_buf *b, const struct yn *v, size_t col,
+		     const char *eol)
 {
 	size_t i;
 
@@ -185,14 +192,12 @@ void ed_put_children(struct rctx *r, struct hd_buf *b, const struct yn *v,
 		hd_buf_addspaces(b, col);
 		hd_buf_addc(b, '-');
 		hd_buf_addspaces(b, (size_t)r->ys->style.seq_gap);
-		ed_put_block_item(r, b, v->kids[i], col + 1 + (size_t)r->ys->style.seq_gap,
-			       eol);
+		ed_put_block_item(r, b, v->kids[i], col + 1 + (size_t)r->ys->style.seq_gap, eol);
 	}
 }
 
 /* A new node @nw replaces old node @old, which is parent->kids[i]. */
-int ed_render_replace(struct rctx *r, struct yn *parent, size_t i,
-			  struct yn *nw)
+int ed_render_replace(struct rctx *r, struct yn *parent, size_t i, struct yn *nw)
 {
 	const struct ystream *ys = r->ys;
 	struct yn *old = nw->replaced;
@@ -200,8 +205,10 @@ int ed_render_replace(struct rctx *r, struct yn *parent, size_t i,
 	bool block = nw->kind != YN_SCALAR && nw->nkids > 0;
 
 	if (old->nrefs || (old->anchor && ye_shared_anchor(old)))
-		return ed_rerr(r, old->start, "refusing to replace a node whose anchor "
-			    "'&%s' is used by aliases", old->anchor);
+		return ed_rerr(r, old->start,
+			       "refusing to replace a node whose anchor "
+			       "'&%s' is used by aliases",
+			       old->anchor);
 	if (old->colonless) {
 		ed_emit_colonless(r, parent->kids[i - 1], old, nw, NULL);
 		goto out;
@@ -210,7 +217,7 @@ int ed_render_replace(struct rctx *r, struct yn *parent, size_t i,
 		struct flay fl = ed_flow_layout(ys, parent);
 
 		ed_put_flow_pretty(r, &b, nw, ed_line_indent(ys, old->start, fl.ic), &fl,
-				ed_eol_at(ys, old->start));
+				   ed_eol_at(ys, old->start));
 		ed_emit_value(r, old, old->start, &b);
 		goto out;
 	}
@@ -245,8 +252,7 @@ int ed_render_replace(struct rctx *r, struct yn *parent, size_t i,
 			size_t ip = ed_insert_point(ys, old);
 
 			if (ip == HD_NOPOS) {
-				ed_emit(r, ls, ys->len - ls, b.data,
-				     b.len - strlen(eol));
+				ed_emit(r, ls, ys->len - ls, b.data, b.len - strlen(eol));
 			} else {
 				ed_emit(r, ls, ip - ls, b.data, b.len);
 			}
@@ -300,8 +306,7 @@ struct yn *ed_last_old(const struct yn *n)
  * object (a "# harden:ignore" there exempts it) and must stay first.
  * Returns the insertion offset, or HD_NOPOS to append at EOF.
  */
-static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new,
-			       bool any_value)
+static size_t before_last_pair(struct rctx *r, struct yn *n, size_t first_new, bool any_value)
 {
 	const struct ystream *ys = r->ys;
 	struct yn *k, *v, **kids = n->kids;
@@ -434,9 +439,10 @@ int ed_render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 		return ed_rerr(r, n->start, "cannot insert into an empty block collection");
 	lf = last_leaf(n);
 	if (eof_keep_scalar(ys, lf))
-		return ed_rerr(r, lf->start, "cannot add after "
-			    "this block scalar: YAML parsers disagree on its value (it "
-			    "ends the file on a blank line without a line break)");
+		return ed_rerr(r, lf->start,
+			       "cannot add after "
+			       "this block scalar: YAML parsers disagree on its value (it "
+			       "ends the file on a blank line without a line break)");
 	sc = eof_clip_scalar(ys, lf);
 	ip = ed_insert_point(ys, last);
 	if (ip != HD_NOPOS && lf) {
@@ -507,9 +513,10 @@ int ed_render_insert_block(struct rctx *r, struct yn *n, size_t first_new)
 	}
 	if (!moved && col > 0 && empty_block_scalar(lf)) {
 		hd_buf_release(&b);
-		return ed_rerr(r, lf->start, "cannot add after this empty block "
-			    "scalar: libfyaml would read the indented lines after it as "
-			    "its content");
+		return ed_rerr(r, lf->start,
+			       "cannot add after this empty block "
+			       "scalar: libfyaml would read the indented lines after it as "
+			       "its content");
 	}
 	ed_emit_lines(r, ip, &b, eol);
 	hd_buf_release(&b);

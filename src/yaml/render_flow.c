@@ -116,8 +116,8 @@ struct flay ed_flow_layout(const struct ystream *ys, const struct yn *n)
 
 /* New node @v written in layout @fl (its first line at column @col), or
  * on one line with the file's blanks around ':' and ','. */
-void ed_put_flow_pretty(struct rctx *r, struct hd_buf *b, const struct yn *v,
-			    size_t col, const struct flay *fl, const char *eol)
+void ed_put_flow_pretty(struct rctx *r, struct hd_buf *b, const struct yn *v, size_t col,
+			const struct flay *fl, const char *eol)
 {
 	size_t i, step = v->kind == YN_MAP ? 2 : 1;
 
@@ -153,8 +153,8 @@ void ed_put_flow_pretty(struct rctx *r, struct hd_buf *b, const struct yn *v,
  * bracket right after it would join them. */
 static bool props_only(const struct yn *n)
 {
-	return n && n->kind == YN_SCALAR && !n->tlen && !n->null_empty &&
-	       (n->tag || n->anchor) && n->style == YS_PLAIN;
+	return n && n->kind == YN_SCALAR && !n->tlen && !n->null_empty && (n->tag || n->anchor) &&
+	       n->style == YS_PLAIN;
 }
 
 struct span {
@@ -211,8 +211,7 @@ static size_t line_rest(const struct ystream *ys, size_t p, size_t limit)
 }
 
 /* Bytes of entry [s, e) of flow collection @n to remove with it. */
-static struct span entry_region(const struct ystream *ys, const struct yn *n,
-				size_t s, size_t e)
+static struct span entry_region(const struct ystream *ys, const struct yn *n, size_t s, size_t e)
 {
 	const char *b = ys->buf;
 	size_t close = n->end - 1, p = e, c, q;
@@ -275,8 +274,8 @@ static bool in_spans(const struct span *v, size_t n, size_t off)
 }
 
 /* The old bytes [*s, *e) of entry @i (a replaced node: those it replaces). */
-static void entry_bounds(const struct ystream *ys, const struct yn *n, size_t i,
-			 size_t *s, size_t *e)
+static void entry_bounds(const struct ystream *ys, const struct yn *n, size_t i, size_t *s,
+			 size_t *e)
 {
 	const struct yn *k = n->kids[i];
 	const struct yn *v = n->kind == YN_MAP ? n->kids[i + 1] : k;
@@ -399,8 +398,7 @@ int ed_render_flow_edits(struct rctx *r, struct yn *n, size_t first_new)
 		goto out;
 	}
 	for (i = first_new; i < n->nkids; i += step) {
-		if (!(n->kids[i]->flags & YF_NEW) ||
-		    (n->kind == YN_SEQ && n->kids[i]->replaced))
+		if (!(n->kids[i]->flags & YF_NEW) || (n->kind == YN_SEQ && n->kids[i]->replaced))
 			continue;
 		if (b.len || (lk_s != HD_NOPOS && c == HD_NOPOS))
 			hd_buf_addc(&b, ',');
@@ -560,8 +558,8 @@ bool ed_flow_rebuild(struct rctx *r, struct yn *n)
 			any_del = true;
 			continue;
 		}
-		if (!(k->flags & YF_NEW) && ((v->flags & YF_DIRTY) || (k->flags & YF_DIRTY) ||
-					     (v->flags & YF_NEW)))
+		if (!(k->flags & YF_NEW) &&
+		    ((v->flags & YF_DIRTY) || (k->flags & YF_DIRTY) || (v->flags & YF_NEW)))
 			return false;
 	}
 	if (!any_del)

@@ -17,7 +17,10 @@ struct kw {
 	const char *s;
 	size_t n;
 };
-#define K(s) { s, sizeof(s) - 1 }
+#define K(s)                     \
+	{                        \
+		s, sizeof(s) - 1 \
+	}
 
 static bool in_set(const char *s, size_t n, const struct kw *set)
 {
@@ -30,16 +33,16 @@ static bool in_set(const char *s, size_t n, const struct kw *set)
 }
 
 static const struct kw nulls[] = { K("~"), K("null"), K("Null"), K("NULL"), { 0 } };
-static const struct kw bools12[] = { K("true"), K("True"), K("TRUE"), K("false"),
+static const struct kw bools12[] = { K("true"),	 K("True"),  K("TRUE"), K("false"),
 				     K("False"), K("FALSE"), { 0 } };
-static const struct kw bools11[] = {
-	K("y"), K("Y"), K("yes"), K("Yes"), K("YES"), K("n"), K("N"), K("no"), K("No"), K("NO"),
-	K("true"), K("True"), K("TRUE"), K("false"), K("False"), K("FALSE"),
-	K("on"), K("On"), K("ON"), K("off"), K("Off"), K("OFF"), { 0 }
-};
-static const struct kw infnan[] = { K(".inf"), K(".Inf"), K(".INF"), K("+.inf"),
-				    K("+.Inf"), K("+.INF"), K("-.inf"), K("-.Inf"),
-				    K("-.INF"), K(".nan"), K(".NaN"), K(".NAN"), { 0 } };
+static const struct kw bools11[] = { K("y"),	 K("Y"),    K("yes"),  K("Yes"),   K("YES"),
+				     K("n"),	 K("N"),    K("no"),   K("No"),	   K("NO"),
+				     K("true"),	 K("True"), K("TRUE"), K("false"), K("False"),
+				     K("FALSE"), K("on"),   K("On"),   K("ON"),	   K("off"),
+				     K("Off"),	 K("OFF"),  { 0 } };
+static const struct kw infnan[] = { K(".inf"),	K(".Inf"),  K(".INF"),	K("+.inf"), K("+.Inf"),
+				    K("+.INF"), K("-.inf"), K("-.Inf"), K("-.INF"), K(".nan"),
+				    K(".NaN"),	K(".NAN"),  { 0 } };
 
 /* all of s[i..n) in the class; at least one char */
 static bool all_of(const char *s, size_t i, size_t n, const char *cls)
@@ -107,8 +110,16 @@ static bool surely_str(const char *s, size_t n)
 	char c = s[0];
 
 	switch (c) {
-	case 't': case 'T': case 'f': case 'F': case 'n': case 'N':
-	case 'y': case 'Y': case 'o': case 'O':
+	case 't':
+	case 'T':
+	case 'f':
+	case 'F':
+	case 'n':
+	case 'N':
+	case 'y':
+	case 'Y':
+	case 'o':
+	case 'O':
 		return n > 6; /* longer than any keyword */
 	default:
 		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '_';
@@ -127,8 +138,7 @@ enum yn_type hd_resolve12(const char *s, size_t n)
 		return YT_BOOL;
 	if (n > 2 && s[0] == '0' && s[1] == 'o' && all_of(s, 2, n, "01234567"))
 		return YT_INT;
-	if (n > 2 && s[0] == '0' && s[1] == 'x' &&
-	    all_of(s, 2, n, "0123456789abcdefABCDEF"))
+	if (n > 2 && s[0] == '0' && s[1] == 'x' && all_of(s, 2, n, "0123456789abcdefABCDEF"))
 		return YT_INT;
 	if (s[0] == '-' || s[0] == '+')
 		i = 1;
@@ -254,8 +264,7 @@ static bool plain_reads_as_str(const char *s, size_t n)
 {
 	if (hd_resolve12(s, n) != YT_STR || hd_resolve11(s, n) != YT_STR)
 		return false;
-	if (timestamp(s, n) || (n == 2 && s[0] == '<' && s[1] == '<') ||
-	    (n == 1 && s[0] == '='))
+	if (timestamp(s, n) || (n == 2 && s[0] == '<' && s[1] == '<') || (n == 1 && s[0] == '='))
 		return false;
 	return true;
 }
@@ -288,8 +297,8 @@ bool hd_plain_ok_in_place(const char *s, size_t n, bool flow)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c <= 0x20 || c == 0x7f || c == '#' || c == '"' || c == '\'' ||
-		    c == '`' || c == '|' || c == '>' || c == '@' || c == '%')
+		if (c <= 0x20 || c == 0x7f || c == '#' || c == '"' || c == '\'' || c == '`' ||
+		    c == '|' || c == '>' || c == '@' || c == '%')
 			return false;
 		if (c == ':' && i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))
 			return false;
@@ -299,8 +308,7 @@ bool hd_plain_ok_in_place(const char *s, size_t n, bool flow)
 	return plain_reads_as_str(s, n);
 }
 
-void hd_scalar_write(struct hd_buf *b, const char *s, size_t n, enum yn_type t,
-		     char quote)
+void hd_scalar_write(struct hd_buf *b, const char *s, size_t n, enum yn_type t, char quote)
 {
 	size_t i;
 
@@ -401,21 +409,22 @@ static bool plain_in(const struct yn *n, const char *const *set)
 		return false;
 	for (; *set; set++)
 		if (n->tlen == strlen(*set) && !memcmp(n->text, *set, n->tlen))
-			return hd_node_type(n) == YT_BOOL || hd_resolve11(n->text, n->tlen) == YT_BOOL;
+			return hd_node_type(n) == YT_BOOL ||
+			       hd_resolve11(n->text, n->tlen) == YT_BOOL;
 	return false;
 }
 
 bool hd_true(const struct yn *n)
 {
-	static const char *const t[] = { "true", "True", "TRUE", "yes", "Yes",
-					  "YES", "on", "On", "ON", "y", "Y", NULL };
+	static const char *const t[] = { "true", "True", "TRUE", "yes", "Yes", "YES",
+					 "on",	 "On",	 "ON",	 "y",	"Y",   NULL };
 	return plain_in(n, t);
 }
 
 bool hd_false(const struct yn *n)
 {
-	static const char *const f[] = { "false", "False", "FALSE", "no", "No",
-					  "NO", "off", "Off", "OFF", "n", "N", NULL };
+	static const char *const f[] = { "false", "False", "FALSE", "no", "No", "NO",
+					 "off",	  "Off",   "OFF",   "n",  "N",	NULL };
 	return plain_in(n, f);
 }
 
@@ -433,8 +442,7 @@ bool hd_int(const struct yn *n, long long *v)
 bool hd_str_is(const struct yn *n, const char *s)
 {
 	n = n ? yn_deref(n) : NULL;
-	return n && n->kind == YN_SCALAR && n->tlen == strlen(s) &&
-	       !memcmp(n->text, s, n->tlen);
+	return n && n->kind == YN_SCALAR && n->tlen == strlen(s) && !memcmp(n->text, s, n->tlen);
 }
 
 const char *hd_str(const struct yn *n)

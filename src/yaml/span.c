@@ -75,8 +75,7 @@ bool yt_may_have_qmark(const char *buf, size_t len)
  * than blanks and comments, there first on its line or after a blank or
  * one of @after.  HD_NOPOS if there is none.
  */
-static size_t indicator_before(const struct ystream *ys, size_t p, char c,
-			       const char *after)
+static size_t indicator_before(const struct ystream *ys, size_t p, char c, const char *after)
 {
 	const char *s = ys->buf;
 	size_t z;
@@ -88,8 +87,7 @@ static size_t indicator_before(const struct ystream *ys, size_t p, char c,
 	z = last_above(ys, p);
 	if (z == HD_NOPOS || s[z] != c)
 		return HD_NOPOS;
-	if (z == ys_line_start(ys, z) || blank(s[z - 1]) ||
-	    (s[z - 1] && strchr(after, s[z - 1])))
+	if (z == ys_line_start(ys, z) || blank(s[z - 1]) || (s[z - 1] && strchr(after, s[z - 1])))
 		return z;
 	return HD_NOPOS;
 }
@@ -143,8 +141,8 @@ size_t yt_empty_pos(struct builder *b, struct yn *parent, bool *colonless)
 
 		if (q < n && s[q] == ':' &&
 		    (q + 1 == n || s[q + 1] == ' ' || s[q + 1] == '\t' || s[q + 1] == '\r' ||
-		     s[q + 1] == '\n' || (parent->style == YS_FLOW &&
-					  (s[q + 1] == ',' || s[q + 1] == '}'))))
+		     s[q + 1] == '\n' ||
+		     (parent->style == YS_FLOW && (s[q + 1] == ',' || s[q + 1] == '}'))))
 			return q + 1;
 		*colonless = true;
 		return p;
@@ -158,8 +156,8 @@ size_t yt_empty_pos(struct builder *b, struct yn *parent, bool *colonless)
 
 		if (q < n && s[q] == '?' &&
 		    (q + 1 == n || s[q + 1] == ' ' || s[q + 1] == '\t' || s[q + 1] == '\r' ||
-		     s[q + 1] == '\n' || (parent->style == YS_FLOW &&
-					  (s[q + 1] == ',' || s[q + 1] == '}'))))
+		     s[q + 1] == '\n' ||
+		     (parent->style == YS_FLOW && (s[q + 1] == ',' || s[q + 1] == '}'))))
 			return q + 1;
 		if (q < n && s[q] == ':')
 			return q; /* `: v` with no key: at its ':' */
@@ -233,8 +231,7 @@ static size_t block_content_end(const char *s, size_t len, size_t hle, size_t te
 	return end;
 }
 
-void yt_block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
-			       size_t te)
+void yt_block_scalar_spans(struct builder *b, struct yn *n, size_t ts, size_t te)
 {
 	const char *s = b->ys->buf;
 	size_t p = b->cursor == HD_NOPOS ? 0 : b->cursor, q, hle, hdr = HD_NOPOS;
@@ -274,8 +271,7 @@ void yt_block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 	}
 	/* end of the header's indicators */
 	q = hdr + 1;
-	while (q < b->ys->len && (s[q] == '+' || s[q] == '-' ||
-				  (s[q] >= '0' && s[q] <= '9')))
+	while (q < b->ys->len && (s[q] == '+' || s[q] == '-' || (s[q] >= '0' && s[q] <= '9')))
 		q++;
 	/* end of the header line (a comment may follow the indicators) */
 	hle = q;
@@ -289,8 +285,8 @@ void yt_block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 	}
 	/* content end: last non-blank byte of the content lines */
 	p = te;
-	while (p > hle && (s[p - 1] == ' ' || s[p - 1] == '\t' ||
-			   s[p - 1] == '\r' || s[p - 1] == '\n'))
+	while (p > hle &&
+	       (s[p - 1] == ' ' || s[p - 1] == '\t' || s[p - 1] == '\r' || s[p - 1] == '\n'))
 		p--;
 	n->end = p > hle ? p : q;
 	if (n->end > b->ys->len) /* (no header found: never past the end) */
@@ -325,8 +321,9 @@ void yt_block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
 				while (p < len && s[p] != '\n')
 					p++;
 			}
-			for (p = n->end; p < ls && (s[p] == ' ' || s[p] == '\t' ||
-						    s[p] == '\r' || s[p] == '\n'); p++)
+			for (p = n->end; p < ls && (s[p] == ' ' || s[p] == '\t' || s[p] == '\r' ||
+						    s[p] == '\n');
+			     p++)
 				;
 			if (p == ls && ls > 0 && s[ls - 1] == '\n' && ind && len - ls > ind) {
 				n->tlen--;
@@ -393,8 +390,7 @@ size_t yt_next_bound(struct builder *b, struct fy_event *e, struct fy_event *e2)
 			break;
 		while (q < scan && (ys->buf[q] == ' ' || ys->buf[q] == '\t'))
 			q++;
-		trivia = q == scan || ys->buf[q] == '\n' || ys->buf[q] == '\r' ||
-			 ys->buf[q] == '#';
+		trivia = q == scan || ys->buf[q] == '\n' || ys->buf[q] == '\r' || ys->buf[q] == '#';
 		if (explicit) {
 			/* directives above "---", blank and comment lines between */
 			if (!trivia && ys->buf[q] != '%')

@@ -71,8 +71,8 @@ static int sort_check(struct splice *v, size_t n, struct hd_err *err, size_t *at
 	return 0;
 }
 
-int splices_apply_bytes(const char *buf, struct splice *v, size_t n, size_t b0,
-			size_t b1, struct hd_buf *out, struct hd_err *err, size_t *at)
+int splices_apply_bytes(const char *buf, struct splice *v, size_t n, size_t b0, size_t b1,
+			struct hd_buf *out, struct hd_err *err, size_t *at)
 {
 	size_t i, prev = b0;
 

@@ -20,17 +20,16 @@ struct hd_arena_chunk {
 
 #define HD_CHUNK_MIN (64 * 1024)
 
-struct hd_limits hd_limits = {
-	HD_MAX_SIZE_DEFAULT, HD_MAX_NODES_DEFAULT, HD_MAX_ALIASES_DEFAULT
-};
+struct hd_limits hd_limits = { HD_MAX_SIZE_DEFAULT, HD_MAX_NODES_DEFAULT, HD_MAX_ALIASES_DEFAULT };
 
 int hd_limit_option(const char *opt, const char *val, char *msg, size_t n)
 {
 	char *end;
 	unsigned long long v;
-	size_t *dst = !strcmp(opt, "max-size") ? &hd_limits.max_size :
-		      !strcmp(opt, "max-nodes") ? &hd_limits.max_nodes :
-		      !strcmp(opt, "max-aliases") ? &hd_limits.max_aliases : NULL;
+	size_t *dst = !strcmp(opt, "max-size")	    ? &hd_limits.max_size
+		      : !strcmp(opt, "max-nodes")   ? &hd_limits.max_nodes
+		      : !strcmp(opt, "max-aliases") ? &hd_limits.max_aliases
+						    : NULL;
 
 	errno = 0;
 	v = strtoull(val, &end, 10);
@@ -77,8 +76,8 @@ static size_t huge_len(size_t n)
 static struct hd_arena_chunk *chunk_map(size_t csize)
 {
 	size_t want = huge_len(sizeof(struct hd_arena_chunk) + csize);
-	char *p = mmap(NULL, want + HD_HUGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, want + HD_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
 	char *a;
 	struct hd_arena_chunk *c;
 
@@ -115,8 +114,8 @@ static void chunk_free(struct hd_arena_chunk *c)
 static char *big_map(size_t n, size_t *maplen)
 {
 	size_t len = huge_len(n);
-	char *p = mmap(NULL, len + HD_HUGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, len + HD_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
 	char *a;
 
 	if (p == MAP_FAILED)
@@ -496,8 +495,7 @@ int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *stp
 	return hd_read_file_big(path, data, len, stp, NULL);
 }
 
-int hd_read_file_big(const char *path, char **data, size_t *len, struct stat *stp,
-		     size_t *maplen)
+int hd_read_file_big(const char *path, char **data, size_t *len, struct stat *stp, size_t *maplen)
 {
 	struct hd_buf b = HD_BUF_INIT;
 	size_t mapped = 0;

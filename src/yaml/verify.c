@@ -33,8 +33,8 @@ static int fail(struct vctx *v, const struct yn *o, const char *fmt, ...)
 		v->err->line = v->line_base + 1;
 		v->err->col = 1;
 	}
-	snprintf(v->err->msg, sizeof(v->err->msg),
-		 "verification failed, output not written: %s", msg);
+	snprintf(v->err->msg, sizeof(v->err->msg), "verification failed, output not written: %s",
+		 msg);
 	return -1;
 }
 
@@ -70,18 +70,18 @@ static int cmp(struct vctx *v, const struct yn *I, const struct yn *O)
 		if (I->tlen != O->tlen || memcmp(I->text, O->text, I->tlen))
 			return fail(v, O, "scalar value differs from the intended one");
 		if (fresh) {
-			enum yn_type t12 = O->style == YS_PLAIN
-						   ? hd_resolve12(O->text, O->tlen)
-						   : YT_STR;
-			enum yn_type t11 = O->style == YS_PLAIN
-						   ? hd_resolve11(O->text, O->tlen)
-						   : YT_STR;
+			enum yn_type t12 =
+				O->style == YS_PLAIN ? hd_resolve12(O->text, O->tlen) : YT_STR;
+			enum yn_type t11 =
+				O->style == YS_PLAIN ? hd_resolve11(O->text, O->tlen) : YT_STR;
 
 			if (O->tag)
 				t11 = t12 = hd_node_type(O);
 			if (t12 != I->vtype || t11 != I->vtype)
-				return fail(v, O, "scalar '%.*s' would not keep its type "
-					    "under YAML 1.1 and 1.2", (int)O->tlen, O->text);
+				return fail(v, O,
+					    "scalar '%.*s' would not keep its type "
+					    "under YAML 1.1 and 1.2",
+					    (int)O->tlen, O->text);
 		} else if ((I->style == YS_PLAIN) != (O->style == YS_PLAIN)) {
 			return fail(v, O, "scalar style changed");
 		}
@@ -98,7 +98,8 @@ static int cmp(struct vctx *v, const struct yn *I, const struct yn *O)
 			if (!a && !b)
 				return 0;
 			if (!a || !b)
-				return fail(v, b ? b : O, "%s has a different number of "
+				return fail(v, b ? b : O,
+					    "%s has a different number of "
 					    "entries than intended",
 					    I->kind == YN_MAP ? "mapping" : "sequence");
 			if (cmp(v, a, b) < 0)
@@ -164,16 +165,16 @@ static int ly_node(struct lyctx *L, const struct yn *I, struct vctx *v)
 			return fail(v, NULL, "libyaml reads a different structure");
 		return 0;
 	default:
-		if (L->ev.type != (I->kind == YN_MAP ? YAML_MAPPING_START_EVENT
-						    : YAML_SEQUENCE_START_EVENT))
+		if (L->ev.type !=
+		    (I->kind == YN_MAP ? YAML_MAPPING_START_EVENT : YAML_SEQUENCE_START_EVENT))
 			return fail(v, NULL, "libyaml reads a different structure");
 		while ((k = live_kid(I, &i)) != NULL)
 			if (ly_node(L, k, v) < 0)
 				return -1;
 		if (!ly_next(L))
 			return -1;
-		if (L->ev.type != (I->kind == YN_MAP ? YAML_MAPPING_END_EVENT
-						    : YAML_SEQUENCE_END_EVENT))
+		if (L->ev.type !=
+		    (I->kind == YN_MAP ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT))
 			return fail(v, NULL, "libyaml reads a different structure");
 		return 0;
 	}
@@ -189,8 +190,7 @@ static int ly_expect(struct lyctx *L, yaml_event_type_t t, struct vctx *v)
 }
 
 /* libyaml reads @out as one document equal to @root (0), cannot parse it (1), or differs (-1). */
-static int ly_compare(const struct yn *root, const char *out, size_t outlen,
-		      struct vctx *v)
+static int ly_compare(const struct yn *root, const char *out, size_t outlen, struct vctx *v)
 {
 	struct lyctx L;
 	int rc = 0;
@@ -246,8 +246,7 @@ bool hd_libyaml_accepts(const char *buf, size_t len)
  * characters from the stream's start past a BOM, and lines also end at a
  * lone CR, NEL, LS and PS.
  */
-static bool input_unreadable(const char *in, size_t len, int in_line_base,
-			     struct hd_err *err)
+static bool input_unreadable(const char *in, size_t len, int in_line_base, struct hd_err *err)
 {
 	yaml_parser_t p;
 	yaml_event_t ev;
@@ -288,10 +287,10 @@ static bool input_unreadable(const char *in, size_t len, int in_line_base,
 		c--;
 	err->line = in_line_base + line;
 	err->col = (int)c + 1;
-	snprintf(err->msg, sizeof(err->msg), "the input is not readable by YAML 1.1 "
+	snprintf(err->msg, sizeof(err->msg),
+		 "the input is not readable by YAML 1.1 "
 		 "parsers (libyaml, as kubectl and PyYAML): %s%s%s; nothing written",
-		 p.problem ? p.problem : "error", p.context ? " " : "",
-		 p.context ? p.context : "");
+		 p.problem ? p.problem : "error", p.context ? " " : "", p.context ? p.context : "");
 	yaml_parser_delete(&p);
 	return true;
 }
@@ -317,18 +316,17 @@ static void *ly_thread(void *arg)
 /* documents at least this big are read by both parsers at once (split) */
 #define SPLIT_MIN (64 * 1024)
 
-int hd_verify_doc(const char *name, const struct yn *root, const char *out,
-		  size_t outlen, int line_base, const char *in_slice, size_t in_len,
-		  size_t docno, struct hd_err *err)
+int hd_verify_doc(const char *name, const struct yn *root, const char *out, size_t outlen,
+		  int line_base, const char *in_slice, size_t in_len, size_t docno,
+		  struct hd_err *err)
 {
-	return hd_verify_doc_split(name, root, out, outlen, line_base, in_slice, in_len,
-				   docno, false, 0, err);
+	return hd_verify_doc_split(name, root, out, outlen, line_base, in_slice, in_len, docno,
+				   false, 0, err);
 }
 
-int hd_verify_doc_split(const char *name, const struct yn *root, const char *out,
-			size_t outlen, int line_base, const char *in_slice,
-			size_t in_len, size_t docno, bool split, int in_line_base,
-			struct hd_err *err)
+int hd_verify_doc_split(const char *name, const struct yn *root, const char *out, size_t outlen,
+			int line_base, const char *in_slice, size_t in_len, size_t docno,
+			bool split, int in_line_base, struct hd_err *err)
 {
 	struct hd_arena a;
 	struct ystream o;
@@ -339,14 +337,14 @@ int hd_verify_doc_split(const char *name, const struct yn *root, const char *out
 	bool threaded = false;
 	int rc = 0;
 
-	if (in_len && in_slice[in_len - 1] == '\n' &&
-	    (!outlen || out[outlen - 1] != '\n')) {
+	if (in_len && in_slice[in_len - 1] == '\n' && (!outlen || out[outlen - 1] != '\n')) {
 		/* the next document would be glued onto this one */
 		err->line = line_base + 1;
 		err->col = 1;
 		snprintf(err->msg, sizeof(err->msg),
 			 "verification failed, output not written: document %zu "
-			 "lost its final line break", docno + 1);
+			 "lost its final line break",
+			 docno + 1);
 		return -1;
 	}
 	hd_arena_init(&a);
@@ -367,7 +365,8 @@ int hd_verify_doc_split(const char *name, const struct yn *root, const char *out
 		err->col = perr.col;
 		snprintf(err->msg, sizeof(err->msg),
 			 "verification failed, output not written: edited text "
-			 "does not parse: %.400s", perr.msg);
+			 "does not parse: %.400s",
+			 perr.msg);
 		rc = -1;
 		goto out;
 	}
@@ -376,7 +375,8 @@ int hd_verify_doc_split(const char *name, const struct yn *root, const char *out
 		err->col = 1;
 		snprintf(err->msg, sizeof(err->msg),
 			 "verification failed, output not written: document %zu reads "
-			 "as %zu documents", docno + 1, o.ndocs);
+			 "as %zu documents",
+			 docno + 1, o.ndocs);
 		rc = -1;
 		goto out;
 	}
@@ -425,8 +425,8 @@ out:
 	return rc;
 }
 
-int hd_verify(const struct ystream *in, const char *out, size_t outlen,
-	      const struct splices *sp, struct hd_err *err)
+int hd_verify(const struct ystream *in, const char *out, size_t outlen, const struct splices *sp,
+	      struct hd_err *err)
 {
 	size_t nd = in->ndocs, d, i;
 	long long *delta, before = 0;
@@ -450,8 +450,10 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 			continue;
 		if (e > outlen || s > e) {
 			err->line = err->col = 1;
-			snprintf(err->msg, sizeof(err->msg), "internal error: edits outside "
-				 "document %zu", d + 1);
+			snprintf(err->msg, sizeof(err->msg),
+				 "internal error: edits outside "
+				 "document %zu",
+				 d + 1);
 			rc = -1;
 			break;
 		}
@@ -461,9 +463,8 @@ int hd_verify(const struct ystream *in, const char *out, size_t outlen,
 			int il, ic;
 
 			ys_pos(in, b0, &il, &ic);
-			rc = hd_verify_doc_split(in->name, in->docs[d].root, out + s, e - s,
-						 lines, in->buf + b0, b1 - b0, d, false,
-						 il - 1, err);
+			rc = hd_verify_doc_split(in->name, in->docs[d].root, out + s, e - s, lines,
+						 in->buf + b0, b1 - b0, d, false, il - 1, err);
 		}
 	}
 	free(delta);

@@ -59,11 +59,10 @@ void ys_pos(const struct ystream *ys, size_t off, int *line, int *col)
 
 /* ---- input checks -------------------------------------------------------- */
 
-static int err_at(struct hd_err *err, const struct ystream *ys, size_t off,
-		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int err_at(struct hd_err *err, const struct ystream *ys, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-int ys_verr(struct hd_err *err, const struct ystream *ys, size_t off,
-	    const char *fmt, va_list ap)
+int ys_verr(struct hd_err *err, const struct ystream *ys, size_t off, const char *fmt, va_list ap)
 {
 	if (ys && ys->nlines)
 		ys_pos(ys, off, &err->line, &err->col);
@@ -73,8 +72,7 @@ int ys_verr(struct hd_err *err, const struct ystream *ys, size_t off,
 	return -1;
 }
 
-static int err_at(struct hd_err *err, const struct ystream *ys, size_t off,
-		  const char *fmt, ...)
+static int err_at(struct hd_err *err, const struct ystream *ys, size_t off, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -144,8 +142,8 @@ static size_t unprintable(const unsigned char *s, size_t n)
 		}
 		if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
 		    (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-		    (need == 1 && cp >= 0x80 && cp <= 0x9F && cp != 0x85) ||
-		    cp == 0xFFFE || cp == 0xFFFF)
+		    (need == 1 && cp >= 0x80 && cp <= 0x9F && cp != 0x85) || cp == 0xFFFE ||
+		    cp == 0xFFFF)
 			return i;
 		i += need + 1;
 	}
@@ -158,8 +156,7 @@ static int check_encoding(struct ystream *ys, struct hd_err *err)
 	size_t n = ys->len, bad;
 	const void *nul;
 
-	if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
-		       (s[0] == 0xFE && s[1] == 0xFF)))
+	if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
 		return err_at(err, NULL, 0,
 			      "UTF-16 input is not supported; convert the file to UTF-8");
 	if (n >= 4 && s[0] == 0 && s[1] == 0 && s[2] == 0xFE && s[3] == 0xFF)
@@ -174,17 +171,24 @@ static int check_encoding(struct ystream *ys, struct hd_err *err)
 	if (bad == HD_NOPOS)
 		return 0;
 	if (s[bad] == '\r')
-		return err_at(err, ys, bad, "carriage return without line feed "
+		return err_at(err, ys, bad,
+			      "carriage return without line feed "
 			      "(only LF or CRLF line breaks are supported)");
 	if (s[bad] < 0x20 || s[bad] == 0x7F)
-		return err_at(err, ys, bad, "control character 0x%02x is not "
-			      "allowed in YAML", s[bad]);
+		return err_at(err, ys, bad,
+			      "control character 0x%02x is not "
+			      "allowed in YAML",
+			      s[bad]);
 	if (s[bad] == 0xC2 && bad + 1 < n && s[bad + 1] >= 0x80 && s[bad + 1] <= 0x9F)
-		return err_at(err, ys, bad, "control character U+%04X is not "
-			      "allowed in YAML", s[bad + 1]);
+		return err_at(err, ys, bad,
+			      "control character U+%04X is not "
+			      "allowed in YAML",
+			      s[bad + 1]);
 	if (s[bad] == 0xEF && bad + 2 < n && s[bad + 1] == 0xBF && s[bad + 2] >= 0xBE)
-		return err_at(err, ys, bad, "noncharacter U+FFF%c is not allowed "
-			      "in YAML", s[bad + 2] == 0xBE ? 'E' : 'F');
+		return err_at(err, ys, bad,
+			      "noncharacter U+FFF%c is not allowed "
+			      "in YAML",
+			      s[bad + 2] == 0xBE ? 'E' : 'F');
 	return err_at(err, ys, bad, "invalid UTF-8 byte 0x%02x", s[bad]);
 }
 
@@ -305,9 +309,9 @@ static int dup_cmp(const void *a, const void *b)
 
 static bool same_key(const struct yn *x, const struct yn *y)
 {
-	return x->kind == YN_SCALAR && y->kind == YN_SCALAR &&
-	       x->tlen == y->tlen && !memcmp(x->text, y->text, x->tlen) &&
-	       !x->tag == !y->tag && (x->style == YS_PLAIN) == (y->style == YS_PLAIN);
+	return x->kind == YN_SCALAR && y->kind == YN_SCALAR && x->tlen == y->tlen &&
+	       !memcmp(x->text, y->text, x->tlen) && !x->tag == !y->tag &&
+	       (x->style == YS_PLAIN) == (y->style == YS_PLAIN);
 }
 
 static int check_duplicates(struct builder *b, struct yn *map)
@@ -322,10 +326,9 @@ static int check_duplicates(struct builder *b, struct yn *map)
 				if (same_key(map->kids[2 * i], map->kids[2 * j]))
 					goto dup_small;
 		return 0;
-dup_small:
-		return err_at(b->err, b->ys, map->kids[2 * i]->start,
-			      "duplicate key '%.*s'", (int)map->kids[2 * i]->tlen,
-			      map->kids[2 * i]->text);
+	dup_small:
+		return err_at(b->err, b->ys, map->kids[2 * i]->start, "duplicate key '%.*s'",
+			      (int)map->kids[2 * i]->tlen, map->kids[2 * i]->text);
 	}
 	{
 		struct yn **keys = hd_xmalloc(nk * sizeof(*keys));
@@ -338,9 +341,8 @@ dup_small:
 		qsort(keys, m, sizeof(*keys), dup_cmp);
 		for (i = 1; i < m; i++)
 			if (same_key(keys[i - 1], keys[i])) {
-				rc = err_at(b->err, b->ys, keys[i]->start,
-					    "duplicate key '%.*s'", (int)keys[i]->tlen,
-					    keys[i]->text);
+				rc = err_at(b->err, b->ys, keys[i]->start, "duplicate key '%.*s'",
+					    (int)keys[i]->tlen, keys[i]->text);
 				break;
 			}
 		free(keys);
@@ -357,11 +359,15 @@ static int count_node(struct builder *b, const struct yn *n)
 	if (b->lean)
 		return 0;
 	if (++b->nnodes > hd_limits.max_nodes)
-		return err_at(b->err, b->ys, at, "the document has more than %zu nodes, "
-			      "the limit (--max-nodes)", hd_limits.max_nodes);
+		return err_at(b->err, b->ys, at,
+			      "the document has more than %zu nodes, "
+			      "the limit (--max-nodes)",
+			      hd_limits.max_nodes);
 	if (n->kind == YN_ALIAS && ++b->naliases > hd_limits.max_aliases)
-		return err_at(b->err, b->ys, at, "the document has more than %zu aliases, "
-			      "the limit (--max-aliases)", hd_limits.max_aliases);
+		return err_at(b->err, b->ys, at,
+			      "the document has more than %zu aliases, "
+			      "the limit (--max-aliases)",
+			      hd_limits.max_aliases);
 	return 0;
 }
 
@@ -377,9 +383,8 @@ static int attach(struct builder *b, struct yn *n, struct ydoc *doc)
 			doc->start = n->null_empty ? n->start : n->start;
 		return 0;
 	}
-	if (n->kind == YN_MAP && n->style == YS_FLOW &&
-	    n->vstart + 1 < b->ys->len && b->ys->buf[n->vstart] == '{' &&
-	    b->ys->buf[n->vstart + 1] == '{')
+	if (n->kind == YN_MAP && n->style == YS_FLOW && n->vstart + 1 < b->ys->len &&
+	    b->ys->buf[n->vstart] == '{' && b->ys->buf[n->vstart + 1] == '{')
 		return err_at(b->err, b->ys, n->vstart,
 			      "'{{' template syntax is not YAML (Helm/Go template?); "
 			      "render the template first");
@@ -421,8 +426,8 @@ static struct yn *new_node(struct builder *b, enum yn_kind kind)
 static int push(struct builder *b, struct yn *n)
 {
 	if (b->depth >= HD_MAX_DEPTH)
-		return err_at(b->err, b->ys, n->start,
-			      "nesting deeper than %d levels", HD_MAX_DEPTH);
+		return err_at(b->err, b->ys, n->start, "nesting deeper than %d levels",
+			      HD_MAX_DEPTH);
 	if (b->depth == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 32;
 		b->stack = hd_xrealloc(b->stack, b->cap * sizeof(*b->stack));
@@ -477,7 +482,7 @@ static int scalar_event(struct builder *b, struct fy_event *e, struct ydoc *doc)
 			/* folded here: libfyaml 0.7.12's fy_token_get_text
 			 * leaks on some of these and truncates '' runs */
 			n->text = yt_cook_flow(ys->arena, ys->buf + s, en - s,
-					    st == FYSS_SINGLE_QUOTED, &n->tlen);
+					       st == FYSS_SINGLE_QUOTED, &n->tlen);
 			goto text_done;
 		} else if (st == FYSS_DOUBLE_QUOTED) {
 			n->text = yt_cook_dq(ys->arena, ys->buf + s, en - s, &n->tlen);
@@ -487,7 +492,7 @@ static int scalar_event(struct builder *b, struct fy_event *e, struct ydoc *doc)
 		}
 		n->text = hd_arena_strndup(ys->arena, txt ? txt : "", txt ? len : 0);
 		n->tlen = txt ? len : 0;
-text_done:
+	text_done:
 		n->start = s;
 		switch (st) {
 		case FYSS_SINGLE_QUOTED:
@@ -556,10 +561,9 @@ static int end_event(struct builder *b, struct fy_event *e)
 						: e->sequence_end.sequence_end;
 		top->end = yt_tok_end(t);
 		if (top->end == HD_NOPOS) /* implicit one-pair map in a flow seq */
-			top->end = top->nkids ? top->kids[top->nkids - 1]->end
-					      : top->vstart;
-		if (top->kind == YN_MAP && (top->vstart >= b->ys->len ||
-					    b->ys->buf[top->vstart] != '{')) {
+			top->end = top->nkids ? top->kids[top->nkids - 1]->end : top->vstart;
+		if (top->kind == YN_MAP &&
+		    (top->vstart >= b->ys->len || b->ys->buf[top->vstart] != '{')) {
 			/* `[k: v]`: no braces; it starts at its key */
 			top->pair_only = true;
 			if (top->nkids && top->kids[0]->start < top->start)
@@ -637,7 +641,8 @@ static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **doc
 			for (i = 0; i < b->depth; i++)
 				if (b->stack[i] == n->target)
 					return err_at(b->err, ys, n->start,
-						      "alias '*%s' is inside the node it refers to (a cycle)",
+						      "alias '*%s' is inside the node it refers to "
+						      "(a cycle)",
 						      n->text);
 		}
 		n->target->nrefs++;
@@ -647,8 +652,8 @@ static int handle_event(struct builder *b, struct fy_event *e, struct ydoc **doc
 	case FYET_MAPPING_START:
 	case FYET_SEQUENCE_START: {
 		bool map = e->type == FYET_MAPPING_START;
-		struct fy_token *st = map ? e->mapping_start.mapping_start
-					  : e->sequence_start.sequence_start;
+		struct fy_token *st =
+			map ? e->mapping_start.mapping_start : e->sequence_start.sequence_start;
 		const struct fy_mark *m = fy_event_start_mark(e);
 
 		n = new_node(b, map ? YN_MAP : YN_SEQ);
@@ -824,8 +829,8 @@ out:
 	return rc;
 }
 
-static int parse(struct ystream *ys, const char *name, const char *buf,
-		 size_t len, struct hd_arena *a, struct hd_err *err, bool lean)
+static int parse(struct ystream *ys, const char *name, const char *buf, size_t len,
+		 struct hd_arena *a, struct hd_err *err, bool lean)
 {
 	int rc = ys_open(ys, name, buf, len, a, lean, err);
 
@@ -835,14 +840,14 @@ static int parse(struct ystream *ys, const char *name, const char *buf,
 	return rc;
 }
 
-int ys_parse(struct ystream *ys, const char *name, const char *buf,
-	     size_t len, struct hd_arena *a, struct hd_err *err)
+int ys_parse(struct ystream *ys, const char *name, const char *buf, size_t len, struct hd_arena *a,
+	     struct hd_err *err)
 {
 	return parse(ys, name, buf, len, a, err, false);
 }
 
-int ys_parse_lean(struct ystream *ys, const char *name, const char *buf,
-		  size_t len, struct hd_arena *a, struct hd_err *err)
+int ys_parse_lean(struct ystream *ys, const char *name, const char *buf, size_t len,
+		  struct hd_arena *a, struct hd_err *err)
 {
 	return parse(ys, name, buf, len, a, err, true);
 }

@@ -24,7 +24,7 @@ struct diag_capture {
 	bool have;
 	int line, col;
 	char msg[400];
-	char acc[600];  /* text of the first diagnostic, as it arrives */
+	char acc[600]; /* text of the first diagnostic, as it arrives */
 	size_t nacc;
 };
 
@@ -38,27 +38,27 @@ struct anchor_ent {
 
 struct builder {
 	struct ystream *ys;
-	bool lean;      /* reading only: no style facts, borrowed text */
+	bool lean; /* reading only: no style facts, borrowed text */
 	/* reader state (streaming one document at a time) */
 	struct fy_parser *fyp;
 	struct fy_diag *diag;
 	struct diag_capture *dc;
-	bool explained; /* libfyaml said why the parse failed */
+	bool explained;		  /* libfyaml said why the parse failed */
 	struct fy_event *held[2]; /* looked-ahead events, in order */
 	int nheld;
 	bool done;
-	bool crlf;      /* most lines end in CRLF */
-	bool broken;    /* libfyaml must not destroy this parser (see quarantine) */
-	bool skimming;  /* inside a document that is only read through */
+	bool crlf;     /* most lines end in CRLF */
+	bool broken;   /* libfyaml must not destroy this parser (see quarantine) */
+	bool skimming; /* inside a document that is only read through */
 	size_t skim_depth;
 	struct ydoc *cur;
 	struct hd_err *err;
 	struct yn **stack;
 	size_t depth, cap;
-	size_t cursor; /* end of the last token seen */
+	size_t cursor;		     /* end of the last token seen */
 	size_t nnodes, naliases;     /* in the current document (hd_limits) */
 	struct anchor_ent **anchors; /* ANCHOR_BUCKETS, allocated at the first anchor */
-	bool anchors_used;           /* since the document started */
+	bool anchors_used;	     /* since the document started */
 	size_t ndocs, capdocs;
 	/* style histograms */
 	unsigned indent_hist[9];
@@ -85,15 +85,13 @@ struct fy_diag *yt_thread_diag(void);
 struct fy_parser *yt_get_parser(void);
 
 /* cook.c */
-char *yt_cook_flow(struct hd_arena *a, const char *p, size_t n, bool sq,
-		       size_t *len);
+char *yt_cook_flow(struct hd_arena *a, const char *p, size_t n, bool sq, size_t *len);
 char *yt_cook_dq(struct hd_arena *a, const char *p, size_t n, size_t *len);
 
 /* span.c */
 bool yt_may_have_qmark(const char *buf, size_t len);
 size_t yt_empty_pos(struct builder *b, struct yn *parent, bool *colonless);
-void yt_block_scalar_spans(struct builder *b, struct yn *n, size_t ts,
-			       size_t te);
+void yt_block_scalar_spans(struct builder *b, struct yn *n, size_t ts, size_t te);
 size_t yt_find_dash(const struct ystream *ys, size_t p);
 size_t yt_next_bound(struct builder *b, struct fy_event *e, struct fy_event *e2);
 
