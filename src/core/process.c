@@ -567,6 +567,12 @@ static void put_diff(const struct hd_cli *cli, struct hd_result *res, const stru
 	hd_buf_release(&shown);
 }
 
+/*
+ * One file's run, from its policy to its result: load and harden, the
+ * secret values masked, findings, then each output the CLI asked for.
+ * About 120 lines on purpose: every step is a few lines over the same job,
+ * context and mask set, in the order the outputs depend on.
+ */
 void hd_process(const struct hd_cli *cli, const struct hd_file *file, struct hd_result *res)
 {
 	const char *path = file->path;
