@@ -36,12 +36,14 @@ done
 # i17-01: a copy of harden with no profile file next to it still works, -v says so
 mkdir -p "$TMP/bin"
 cp "$(command -v "$H" 2>/dev/null || echo "$H")" "$TMP/bin/harden" 2>/dev/null
-if [ -x "$TMP/bin/harden" ] && file "$TMP/bin/harden" 2>/dev/null | grep -q ELF; then
+if [ -x "$TMP/bin/harden" ] && [ "$(head -c 4 "$TMP/bin/harden" | tail -c 3)" = ELF ]; then
 	"$TMP/bin/harden" -v --stdout "$C" >"$TMP/o" 2>"$TMP/e"; rc=$?
 	[ $rc -eq 0 ] && grep -q 'user: "10001:10001"' "$TMP/o" &&
 		grep -q "image profiles: none (.*not found)" "$TMP/e" &&
 		t_pass "i17-01 missing default file: no profiles, said with -v" ||
 		t_fail "i17-01 missing default file" "rc=$rc $(cat "$TMP/e")"
+else
+	echo "  t64: $H is not the executable itself (a wrapper): the missing-file case is left out"
 fi
 
 # i17-01: a broken profile file is file:line:col: error, exit 2, input untouched
