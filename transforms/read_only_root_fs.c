@@ -288,6 +288,16 @@ static bool add_tmpfs(struct hd_ctx *ctx, struct hd_service *svc, const char *co
 }
 
 /*
+ * The mode of a tmpfs over a path the image writes: the profile's, else
+ * 1777: without one, a tmpfs over an image directory takes that
+ * directory's mode, owned by root (runc, Docker).
+ */
+static const char *tmpfs_mode(const struct hd_image_path *w)
+{
+	return w->mode ? w->mode : "1777";
+}
+
+/*
  * Compose: read_only: true plus tmpfs /tmp, and a tmpfs for each path the
  * image's profile writes that no tmpfs or volume covers (the image's own
  * VOLUMEs come up as writable anonymous volumes).
@@ -298,6 +308,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	struct yn *v = hd_get(svc->node, "read_only");
 	const struct hd_image_profile *p = hd_svc_image(ctx, svc);
 	const char *add[16];
+	const struct hd_image_path *from[16]; /* the profile's path of add[i] */
 	size_t n = 0, i;
 	bool tmp;
 
@@ -321,10 +332,8 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 
 		if (!strcmp(w->path, "/tmp") || svc_covers(svc->node, w->path))
 			continue;
-		/* an explicit mode: a tmpfs over an image directory otherwise
-		 * takes that directory's mode, owner root (runc, Docker) */
-		add[n++] = hd_arena_printf(&ctx->job->arena, "%s:mode=%s", w->path,
-					   w->mode ? w->mode : "1777");
+		from[n] = w;
+		add[n++] = hd_arena_printf(&ctx->job->arena, "%s:mode=%s", w->path, tmpfs_mode(w));
 	}
 	if (!add_tmpfs(ctx, svc, add, n))
 		return;
@@ -332,21 +341,15 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, false,
 			"read_only: true, tmpfs at /tmp");
 	for (i = tmp; i < n; i++) {
-		const struct hd_image_path *w = NULL;
-		size_t k, len = strcspn(add[i], ":");
+		const struct hd_image_path *w = from[i];
 
-		for (k = 0; k < p->nwritable; k++)
-			if (strlen(p->writable[k].path) == len &&
-			    !strncmp(add[i], p->writable[k].path, len))
-				w = &p->writable[k];
 		hd_find(ctx, &r, svc->node, HD_SEV_MEDIUM, true, false,
-			"tmpfs at %.*s (%s): image '%s' writes it (profile %s)%s", (int)len, add[i],
-			add[i] + len + 1, hd_str(hd_get(svc->node, "image")), p->name,
-			w && w->data ? "; a tmpfs forgets it at each restart: mount a named volume "
-				       "there "
-				       "to keep it"
-				     : "");
-		if (w && w->data)
+			"tmpfs at %s (mode=%s): image '%s' writes it (profile %s)%s", w->path,
+			tmpfs_mode(w), hd_str(hd_get(svc->node, "image")), p->name,
+			w->data ? "; a tmpfs forgets it at each restart: mount a named volume "
+				  "there to keep it"
+				: "");
+		if (w->data)
 			ctx->f[ctx->nf - 1].notable = true;
 	}
 }
