@@ -33,7 +33,8 @@ endif
 # compile; `make check-layers` says the same in words and checks the links.
 # Every #include "x.h" is spelled without its folder.
 INC_YAML = -Iinclude/yaml
-INC_CORE = $(INC_YAML) -Iinclude/core
+INC_DOCKER = -Iinclude/yaml -Iinclude/docker
+INC_CORE = $(INC_DOCKER) -Iinclude/core
 INC_CLI  = $(INC_CORE) -Iinclude/cli
 CPPFLAGS += -std=c11 -D_GNU_SOURCE
 LIBS     = -lfyaml -lyaml -lpcre2-8 -lm -pthread
@@ -41,7 +42,7 @@ LIBS     = -lfyaml -lyaml -lpcre2-8 -lm -pthread
 BUILD   ?= build
 # the layers, lowest first: the YAML engine, the models and driver, the
 # transforms, the command line (main.c is linked on its own)
-ENGINE   = $(sort $(wildcard src/yaml/*.c))
+ENGINE   = $(sort $(wildcard src/yaml/*.c src/docker/*.c))
 CORE     = $(sort $(wildcard src/core/*.c))
 TRANSFORMS = $(sort $(wildcard transforms/*.c))
 CLI      = $(sort $(wildcard src/cli/*.c))
@@ -79,6 +80,9 @@ COMPILE  = $(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN)
 $(BUILD)/src/yaml/%.o: src/yaml/%.c
 	@mkdir -p $(dir $@)
 	$(COMPILE) $(INC_YAML) -c $< -o $@
+$(BUILD)/src/docker/%.o: src/docker/%.c
+	@mkdir -p $(dir $@)
+	$(COMPILE) $(INC_DOCKER) -c $< -o $@
 $(BUILD)/src/core/%.o: src/core/%.c
 	@mkdir -p $(dir $@)
 	$(COMPILE) $(INC_CORE) -c $< -o $@
@@ -124,16 +128,16 @@ FUZZ_BOUND = $(if $(FUZZ_RUNS),-seed=$(FUZZ_SEED) -runs=$(FUZZ_RUNS) -max_total_
 FUZZCC    ?= clang
 FUZZFLAGS  = -std=c11 -D_GNU_SOURCE $(INC_CLI) -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=all
-FUZZ_TARGETS = parse edit harden
+FUZZ_TARGETS = parse edit harden dockerfile
 FUZZ_BINS  = $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBSRC) $(wildcard include/*/*.h src/*/*.h)
 	@mkdir -p build-fuzz
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $< $(LIBSRC) $(LIBS)
 
-build-fuzz/seeds: $(wildcard examples/*/*.in.yaml)
+build-fuzz/seeds: $(wildcard examples/*/*.in.yaml examples/*/*.in.Dockerfile)
 	@mkdir -p $@
-	@for f in examples/*/*.in.yaml; do cp "$$f" "$@/$$(echo "$$f" | tr '/' '_')"; done
+	@for f in examples/*/*.in.yaml examples/*/*.in.Dockerfile; do cp "$$f" "$@/$$(echo "$$f" | tr '/' '_')"; done
 	@if [ -d "$(SHARED)/yaml-test-suite/data" ]; then \
 	  find "$(SHARED)/yaml-test-suite/data" -name in.yaml | while read f; do \
 	    cp "$$f" "$@/suite-$$(echo "$$f" | tr '/' '_')"; done; \
@@ -163,9 +167,14 @@ readme: harden
 	python3 -c 'import re,subprocess; t=subprocess.run(["./harden","--list-transforms"],capture_output=True,text=True).stdout; s=open("README.md").read(); s=re.sub(r"(<!-- transforms:begin -->\n```\n).*?(```\n<!-- transforms:end -->)", lambda m: m.group(1)+t+m.group(2), s, flags=re.S); open("README.md","w").write(s)'
 
 run: deps harden
-	@for f in examples/*/*.in.yaml; do ./harden "$$f" || true; done
+	@for f in examples/*/*.in.yaml examples/*/*.in.Dockerfile; do ./harden "$$f" || true; done
 
 $(BUILD)/tests/dump_scalars: tests/tools/dump_scalars.c $(BUILD)/libharden.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INC_CLI) $(DEPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
+
+# the Dockerfile parser's instruction list, for tests/t26-i20-dockerfile-corpus.sh
+$(BUILD)/tests/df_dump: tests/tools/df_dump.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(INC_CLI) $(DEPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
@@ -210,8 +219,9 @@ test-full: deps-test
 	@$(MAKE) --no-print-directory test-run HD_SAMPLE=1
 
 test-run: harden unit $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars $(BUILD)/tests/secret_verdict \
-		$(BUILD)/tests/props
+		$(BUILD)/tests/props $(BUILD)/tests/df_dump
 	HARDEN=./$(BIN) INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars \
+	  DFDUMP=$(BUILD)/tests/df_dump \
 	  VERDICT=$(BUILD)/tests/secret_verdict PROPS=$(BUILD)/tests/props DATA=$(BUILD)/tests/test_data \
 	  BUILD_DIR=$(BUILD) SHARED=$(SHARED) HD_SAMPLE=$(HD_SAMPLE) bash tests/run.sh
 	@if [ -n "$$CI" ] && [ "$(HD_SAMPLE)" = 1 ] && command -v $(FUZZCC) >/dev/null; then \
@@ -255,12 +265,13 @@ VG_OFFSET  ?= 0
 VG_SAMPLED ?= t10-identity t20-corpus-edit t22-restyled t60-k8s t70-compose t80-reports \
               t41-streams-edit t47-secret-props t36-fuzz-regressions
 valgrind-suite: valgrind-unit harden $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars \
-		$(BUILD)/tests/secret_verdict $(BUILD)/tests/props
+		$(BUILD)/tests/secret_verdict $(BUILD)/tests/props $(BUILD)/tests/df_dump
 	@rm -rf $(BUILD)/vg-suite; mkdir -p $(BUILD)/vg-suite; chmod 1777 $(BUILD)/vg-suite
 	@[ $(VG_EVERY) -le 1 ] || echo "valgrind-suite: sampling 1 in $(VG_EVERY) processes (offset $(VG_OFFSET)) of: $(VG_SAMPLED)"
 	@HARDEN=tests/vg-harden VG_LOGDIR=$(CURDIR)/$(BUILD)/vg-suite HD_UNDER_VALGRIND=1 \
 	  VG_EVERY=$(VG_EVERY) VG_OFFSET=$(VG_OFFSET) VG_SAMPLED="$(VG_SAMPLED)" \
 	  INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars SHARED=$(SHARED) \
+	  DFDUMP=$(BUILD)/tests/df_dump \
 	  VERDICT=$(BUILD)/tests/secret_verdict PROPS=$(BUILD)/tests/props DATA=$(BUILD)/tests/test_data \
 	  BUILD_DIR=$(BUILD) bash tests/run.sh; rc=$$?; \
 	  n=$$(ls $(BUILD)/vg-suite | wc -l); bad=$$(find $(BUILD)/vg-suite -name '*.log' -size +0); \

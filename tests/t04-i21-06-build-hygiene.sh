@@ -41,7 +41,7 @@ done
 # and every .c file of src/*/ and transforms/ sees banned.h
 miss=""
 for f in "$src"/src/*/*.c "$src"/transforms/*.c; do
-	$cc -std=c11 -D_GNU_SOURCE -I"$src/include/yaml" -I"$src/include/core" -I"$src/include/cli" -E -dM "$f" 2>/dev/null | grep -q 'define HD_BANNED_H' ||
+	$cc -std=c11 -D_GNU_SOURCE -I"$src/include/yaml" -I"$src/include/docker" -I"$src/include/core" -I"$src/include/cli" -E -dM "$f" 2>/dev/null | grep -q 'define HD_BANNED_H' ||
 		miss="$miss ${f#"$src"/}"
 done
 [ -z "$miss" ] && t_pass "i21-06 banned.h reaches every .c file" || t_fail "i21-06 banned.h reaches every .c file" "$miss"

@@ -11,6 +11,7 @@ struct hd_file {
 	bool from_dir; /* found by walking a directory (not named explicitly) */
 	/* the walk listed the file's directory: no .harden.yaml/.yml in it */
 	bool no_policy_here;
+	bool dockerfile; /* a Compose build: names it (whatever its name) */
 	/* the caller's: what processing the file gave, and whether it is there */
 	void *result;
 	bool done;
@@ -38,6 +39,18 @@ struct hd_files {
  * 0, or -1 (message printed).
  */
 int hd_files_expand(struct hd_files *fl, const char *arg, const char *include, const char *exclude);
+/* Append @path to @fl (under fl->mu when set); @dockerfile: see struct hd_file. */
+void hd_files_push(struct hd_files *fl, const char *path, bool from_dir, bool no_policy_here,
+		   bool dockerfile);
+/*
+ * hd_files_add_builds() - for each Compose file among @fl's entries from
+ * @from on (compose*.y*ml, docker-compose*.y*ml, *.compose.y*ml and -f
+ * files, @compose/@ncompose), append the Dockerfile each service's build:
+ * names (context + dockerfile:, default Dockerfile) when it exists and is
+ * not listed yet.  Returns how many were added.
+ */
+size_t hd_files_add_builds(struct hd_files *fl, size_t from, const char *const *compose,
+			   size_t ncompose);
 /* Is operand @arg a directory (that hd_files_expand() walks)? */
 bool hd_files_is_dir(const char *arg);
 /* Does @path match one of the comma-separated globs in @globs? */

@@ -34,7 +34,8 @@
 
 enum hd_applies {
 	HD_APPLIES_K8S = 1,
-	HD_APPLIES_COMPOSE = 2
+	HD_APPLIES_COMPOSE = 2,
+	HD_APPLIES_DOCKERFILE = 4
 };
 enum hd_level {
 	HD_LEVEL_RESTRICTED,
@@ -70,6 +71,7 @@ void hd_opts_defaults(struct hd_opts *o);
 struct hd_images;  /* images.h */
 struct hd_pod;	   /* model.h */
 struct hd_service; /* model.h */
+struct hd_df;	   /* docker.h */
 struct hd_ctx;
 
 struct hd_transform {
@@ -84,6 +86,8 @@ struct hd_transform {
 	const char *explain;
 	void (*run_pod)(struct hd_ctx *ctx, struct hd_pod *pod);
 	void (*run_service)(struct hd_ctx *ctx, struct hd_service *svc);
+	/* a Dockerfile: the whole file, its stages in docker.h */
+	void (*run_dockerfile)(struct hd_ctx *ctx, struct hd_df *df);
 };
 
 extern const struct hd_transform *const hd_transforms[];

@@ -169,9 +169,16 @@ static int parse_fail_on(const char *s)
 
 static const char *applies_str(const struct hd_transform *t)
 {
-	return t->applies == (HD_APPLIES_K8S | HD_APPLIES_COMPOSE) ? "k8s,compose"
-	       : t->applies == HD_APPLIES_K8S			   ? "k8s"
-								   : "compose";
+	static const char *const names[] = { "-",
+					     "k8s",
+					     "compose",
+					     "k8s,compose",
+					     "dockerfile",
+					     "k8s,dockerfile",
+					     "compose,dockerfile",
+					     "k8s,compose,dockerfile" };
+
+	return names[t->applies & 7];
 }
 
 /* The registry as a table (also pasted into README.md). */
@@ -809,6 +816,8 @@ int cmd_harden(int argc, char **argv)
 		for (a = optind; a < argc; a++)
 			if (hd_files_expand(&files, argv[a], cli.include, cli.exclude) < 0)
 				rc = HD_EXIT_ERROR;
+		/* the Dockerfiles the Compose files build, after them */
+		hd_files_add_builds(&files, 0, cli.opts.compose_files, cli.opts.ncompose);
 		if ((size_t)cli.jobs > files.n)
 			cli.jobs = files.n ? (int)files.n : 1;
 	}
@@ -839,6 +848,7 @@ int cmd_harden(int argc, char **argv)
 		for (a = optind; a < argc; a++)
 			if (hd_files_expand(&files, argv[a], cli.include, cli.exclude) < 0)
 				rc = HD_EXIT_ERROR;
+		hd_files_add_builds(&files, 0, cli.opts.compose_files, cli.opts.ncompose);
 		pthread_mutex_lock(&pool.mu);
 		pool.walking = false;
 		pthread_cond_broadcast(&pool.grew);

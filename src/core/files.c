@@ -9,9 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dockerfile.h"
 #include "util.h"
 
-static void push(struct hd_files *fl, const char *path, bool from_dir, bool no_policy_here)
+void hd_files_push(struct hd_files *fl, const char *path, bool from_dir, bool no_policy_here,
+		   bool dockerfile)
 {
 	struct hd_file f;
 
@@ -19,6 +21,7 @@ static void push(struct hd_files *fl, const char *path, bool from_dir, bool no_p
 	f.path = hd_xstrdup(path);
 	f.from_dir = from_dir;
 	f.no_policy_here = no_policy_here;
+	f.dockerfile = dockerfile;
 	if (fl->mu)
 		pthread_mutex_lock(fl->mu);
 	if (fl->n == fl->cap) {
@@ -154,8 +157,10 @@ static int walk(struct hd_files *fl, const char *dir, const char *include, const
 				if (walk(fl, p, include, exclude, depth + 1) < 0)
 					rc = -1;
 			} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
-				   hd_glob_any(include ? include : "*.yaml,*.yml", names[i])) {
-				push(fl, p, true, !policy_here);
+				   (include ? hd_glob_any(include, names[i])
+					    : hd_glob_any("*.yaml,*.yml", names[i]) ||
+						      df_is_dockerfile_name(names[i]))) {
+				hd_files_push(fl, p, true, !policy_here, false);
 			}
 		}
 		free(p);
@@ -178,7 +183,7 @@ int hd_files_expand(struct hd_files *fl, const char *arg, const char *include, c
 {
 	if (hd_files_is_dir(arg))
 		return walk(fl, arg, include, exclude, 0);
-	push(fl, arg, false, false);
+	hd_files_push(fl, arg, false, false, false);
 	return 0;
 }
 

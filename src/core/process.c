@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "diff.h"
+#include "docker.h"
 #include "job.h"
 #include "mask.h"
 #include "model.h"
@@ -585,7 +586,7 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file, struct hd_
 	struct hd_maskset ms;
 	size_t i;
 	int rc;
-	bool direct = cli->direct;
+	bool direct = cli->direct, dockerfile;
 
 	memset(res, 0, sizeof(*res));
 	memset(&cfg, 0, sizeof(cfg));
@@ -619,7 +620,11 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file, struct hd_
 	cfg.discard_texts = !cfg.discard_edits && cli->format != HD_FMT_SARIF;
 	cfg.no_findings = cli->quiet && cli->format == HD_FMT_TEXT && !cli->fail_on;
 	cfg.verify_helpers = verify_helpers(cli);
-	rc = hd_load_harden(&ctx, &job, o, path, NULL, 0, &cfg);
+	dockerfile = file->dockerfile || df_is_dockerfile_name(path);
+	if (dockerfile)
+		rc = hd_docker_harden(&ctx, &job, o, path, NULL, 0, &cfg);
+	else
+		rc = hd_load_harden(&ctx, &job, o, path, NULL, 0, &cfg);
 	if (rc == -2) {
 		if (!from_dir || !broken_link(res, path, cli->quiet))
 			set_error(res, path, &job.err, cli->color);
@@ -630,7 +635,7 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file, struct hd_
 	for (i = 0; i < ctx.nmask; i++)
 		hd_maskset_add(&ms, &ctx.mask[i], job.in.data, job.in.len);
 	if (rc < 0) {
-		if (!helm_template(res, path, cli->quiet))
+		if (dockerfile || !helm_template(res, path, cli->quiet))
 			set_error_masked(res, path, &job.err, &ms, cli->color);
 		goto out;
 	}
@@ -658,7 +663,7 @@ void hd_process(const struct hd_cli *cli, const struct hd_file *file, struct hd_
 		const char *skipped = policy_skipped(cli, o);
 
 		res->f = copy_findings(res, &ctx, NULL, &res->nf);
-		if (skipped)
+		if (skipped && !dockerfile)
 			suppressed_findings(res, &job, o, skipped);
 	}
 	if (cli->to_stdout) {

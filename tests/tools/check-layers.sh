@@ -7,6 +7,8 @@
 #
 # The layers, lowest first (docs/DESIGN.md draws them):
 #   0 yaml        src/yaml/, include/yaml/   the YAML engine and the bytes under it
+#     docker      src/docker/, include/docker/  the Dockerfile front end: beside
+#                                            the YAML engine, on the bytes only
 #   1 core        src/core/, include/core/   models, exemptions, findings, policy,
 #                                            driver, reports
 #   2 transforms  transforms/                one hardening pass per file
@@ -39,7 +41,7 @@ out=$( { ls include/*/*.h src/*/*.h transforms/*.h 2>/dev/null | sed 's/^/H /'
 		sed 's/^\([^:]*\):[^"]*"\([^"]*\)".*/I \1 \2/'; } |
 	awk -v bytes="$BYTES" '
 	function layer(p) {
-		if (p ~ /^(src|include)\/yaml\//) return 0
+		if (p ~ /^(src|include)\/(yaml|docker)\//) return 0
 		if (p ~ /^(src|include)\/core\//) return 1
 		if (p ~ /^transforms\//) return 2
 		if (p ~ /^(src|include)\/cli\//) return 3
@@ -49,7 +51,7 @@ out=$( { ls include/*/*.h src/*/*.h transforms/*.h 2>/dev/null | sed 's/^/H /'
 	function dir(p) { sub(/\/[^\/]*$/, "", p); return p }
 	function base(p) { sub(/^.*\//, "", p); sub(/\.[ch]$/, "", p); return p }
 	$1 == "H" { have[$2] = 1; if ($2 ~ /^include\//) { b = $2; sub(/^.*\//, "", b); if (!(b in pub)) pub[b] = $2 } next }
-	$1 == "F" { if (layer($2) < 0) print $2 ": in no layer (src/yaml, src/core, transforms, src/cli and their include/ folders)"; next }
+	$1 == "F" { if (layer($2) < 0) print $2 ": in no layer (src/yaml, src/docker, src/core, transforms, src/cli and their include/ folders)"; next }
 	$1 == "I" {
 		f = $2; h = $3; l = layer(f)
 		if (l < 0) next
@@ -62,6 +64,8 @@ out=$( { ls include/*/*.h src/*/*.h transforms/*.h 2>/dev/null | sed 's/^/H /'
 		hb = h; sub(/\.h$/, "", hb)
 		if (index(bytes, " " base(f) " ") && !index(bytes, " " hb " "))
 			print f " is a bytes module (no YAML) but includes " hp
+		if (f ~ /^(src|include)\/docker\// && hp !~ /^(src|include)\/docker\// && !index(bytes, " " hb " "))
+			print f " is the Dockerfile front end (bytes only, no YAML) but includes " hp
 	}')
 [ -n "$out" ] && { echo "$out" | sed 's/^/check-layers: /' >&2; bad=1; }
 
@@ -76,7 +80,7 @@ if [ -n "$objs" ]; then
 		nm -A -u $objs 2>/dev/null | sed 's/^/U /'; } |
 		awk -v build="$build/" '
 		function layer(p) {
-			if (p ~ /^src\/yaml\//) return 0
+			if (p ~ /^src\/(yaml|docker)\//) return 0
 			if (p ~ /^src\/core\//) return 1
 			if (p ~ /^transforms\//) return 2
 			if (p ~ /^src\/cli\//) return 3

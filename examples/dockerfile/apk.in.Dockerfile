@@ -1,0 +1,6 @@
+FROM alpine:3.20
+RUN apk add curl ca-certificates
+RUN apk update && apk add --no-cache git && apk -U add jq
+RUN --mount=type=cache,target=/var/cache/apk apk add make
+USER 10001:10001
+HEALTHCHECK NONE

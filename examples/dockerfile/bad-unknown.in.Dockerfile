@@ -1,0 +1,3 @@
+FROM debian:bookworm-slim
+RUN echo ok
+COPPY app /app

@@ -1,0 +1,5 @@
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY app.sh /usr/local/bin/app.sh
+HEALTHCHECK CMD ["/usr/local/bin/app.sh", "check"]
+ENTRYPOINT ["/usr/local/bin/app.sh"]

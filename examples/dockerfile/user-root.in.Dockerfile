@@ -1,0 +1,6 @@
+FROM debian:bookworm-slim
+USER app
+USER root
+RUN mkdir -p /data
+HEALTHCHECK NONE
+CMD ["sleep", "infinity"]
