@@ -137,7 +137,8 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBSRC) $(wildcard include/*/*.h src/*/
 
 build-fuzz/seeds: $(wildcard examples/*/*.in.yaml examples/*/*.in.Dockerfile)
 	@mkdir -p $@
-	@for f in examples/*/*.in.yaml examples/*/*.in.Dockerfile; do cp "$$f" "$@/$$(echo "$$f" | tr '/' '_')"; done
+	@for f in examples/*/*.in.yaml examples/*/*.in.Dockerfile tests/data/dockerfiles/[0-9]*; do \
+	  cp "$$f" "$@/$$(echo "$$f" | tr '/' '_')"; done
 	@if [ -d "$(SHARED)/yaml-test-suite/data" ]; then \
 	  find "$(SHARED)/yaml-test-suite/data" -name in.yaml | while read f; do \
 	    cp "$$f" "$@/suite-$$(echo "$$f" | tr '/' '_')"; done; \

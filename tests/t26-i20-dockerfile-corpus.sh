@@ -89,3 +89,16 @@ done
 [ -z "$leak" ] && grep -q 'findings left: 3 high' "$TMP/e" &&
 	t_pass "i20 build secrets reported, never printed" ||
 	t_fail "i20 build secrets" "leaked:$leak $(grep -c build-secrets "$TMP/e")"
+
+# --unsafe-fixes --secrets-out: each value in its file, exactly; the RUNs
+# after it mount it; never printed; -i then --check: nothing more to do
+cp examples/dockerfile/secrets-move.in.Dockerfile "$TMP/d1/Dockerfile"
+$H --unsafe-fixes --secrets-out "$TMP/sec" -i "$TMP/d1/Dockerfile" >"$TMP/o" 2>"$TMP/e"; r1=$?
+$H --unsafe-fixes --secrets-out "$TMP/sec" --check "$TMP/d1/Dockerfile" >/dev/null 2>&1; r2=$?
+[ "$r1$r2" = 00 ] && [ "$(cat "$TMP/sec/npm-token")" = npm_5bq0TUJfR4XvPz9cKd2hW1mYaLr8sEo3gN7i ] &&
+	[ "$(stat -c %a "$TMP/sec/npm-token")" = 600 ] &&
+	grep -q '^SENTRY_AUTH_TOKEN\|^sntrys_' "$TMP/sec/sentry-auth-token" &&
+	[ "$(grep -c 'mount=type=secret,id=npm-token,env=NPM_TOKEN' "$TMP/d1/Dockerfile")" = 2 ] &&
+	! grep -q 'npm_5bq0\|sntrys_' "$TMP/d1/Dockerfile" "$TMP/o" "$TMP/e" &&
+	t_pass "i20 build secrets moved to secret mounts, values saved, never printed" ||
+	t_fail "i20 build secrets moved" "rc $r1$r2 $(cat "$TMP/e")"

@@ -66,9 +66,10 @@ struct df_stage {
 struct df_file {
 	const char *data;
 	size_t len;
-	char escape; /* '\\' or '`' */
-	bool crlf;   /* CRLF line breaks in the majority */
-	bool lower;  /* keywords written in lower case in the majority */
+	char escape;	    /* '\\' or '`' */
+	const char *syntax; /* the # syntax= directive's value, or NULL */
+	bool crlf;	    /* CRLF line breaks in the majority */
+	bool lower;	    /* keywords written in lower case in the majority */
 	bool final_newline;
 	struct df_instr *in;
 	size_t n;

@@ -574,7 +574,8 @@ static void notes(FILE *fp, const struct hd_secret_store *st, const struct plan 
 		fprintf(fp,
 			"harden: note: --secrets-out: %zu Compose secret file(s) in '%s' "
 			"(mode 0600; %zu written, %zu already there): the hardened Compose files "
-			"read them (secrets: NAME: file:)\n",
+			"read them (secrets: NAME: file:), Dockerfile builds with --secret "
+			"id=NAME,src=FILE\n",
 			nfile, pl->dir, nfile - kept, kept);
 	for (i = 0; i < pl->n; i++) {
 		const struct target *t = &pl->t[i];

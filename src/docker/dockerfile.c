@@ -470,6 +470,8 @@ int df_parse(struct df_file *df, const char *data, size_t len, struct hd_arena *
 							    "invalid escape directive: the escape "
 							    "character is \\ or `");
 					df->escape = val[0];
+				} else if (!strcasecmp(key, "syntax")) {
+					df->syntax = hd_arena_strndup(a, val, vl);
 				}
 				pos = l.next;
 				continue;
@@ -559,7 +561,8 @@ int df_parse(struct df_file *df, const char *data, size_t len, struct hd_arena *
 		in->args = hd_arena_strndup(a, P.args.data ? P.args.data : "", P.args.len);
 		in->nargs = P.args.len;
 		in->seg = hd_arena_alloc(a, (P.nseg + 1) * sizeof(*in->seg));
-		memcpy(in->seg, P.seg, P.nseg * sizeof(*in->seg));
+		if (P.nseg)
+			memcpy(in->seg, P.seg, P.nseg * sizeof(*in->seg));
 		in->nseg = P.nseg;
 		in->end = pos;
 		if (!strcmp(in->name, "ONBUILD")) {

@@ -1,0 +1,2 @@
+FROM
+FROM debian:bookwo rm
