@@ -216,7 +216,7 @@ one() { # NAME: prints result lines, "built", "hardened", "nonroot" as counted
 			[ "$m" = default ] && echo "hardened"
 			if [ "$m" = unsafe ] && cmp -s "$d/$m/Dockerfile" \
 				"$d/default/Dockerfile"; then
-				echo "$n $m ok (the same file as default)"
+				echo "$n $m = default (the same file)"
 				continue
 			fi
 		fi
@@ -269,7 +269,8 @@ for n in $names; do
 done
 echo "dockerfiles: logs in $LOG ($((SECONDS - t0)) s)"
 echo "dockerfiles: $total Dockerfiles: $built built, $hardened hardened," \
-	"$nonroot run as non-root${heredoc_why:+, $notbuilt not built (no heredocs in $heredoc_why)}"
+	"$nonroot run as non-root$([ "$notbuilt" = 0 ] ||
+		echo ", $notbuilt not built (no heredocs in $heredoc_why)")"
 [ "$fail" = 0 ] || exit 1
 [ "$notbuilt" = 0 ] || [ "${RT_DF_STRICT:-0}" != 1 ] || exit 1
 [ $((built + notbuilt)) = "$total" ] && [ "$hardened" = "$total" ] &&
