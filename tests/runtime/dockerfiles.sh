@@ -14,11 +14,16 @@
 # with OUTPUT in its output, and print uid=N (and gid=N) itself; KIND=serve:
 # PROBE (sh, by podman exec) must succeed within RT_TIMEOUT, and the uid/gid
 # are those of its PID 1 (/proc/1/status). NEEDS=heredoc: the Dockerfile
-# uses heredocs, which need BuildKit's Dockerfile syntax 1.4 or buildah 1.33
-# or later; when a one-line probe build shows the builder lacks them (buildah
-# 1.28.2 runs `RUN <<EOF` as `/bin/sh -c <<EOF` and fails on the next line,
-# `Unknown instruction`), that Dockerfile is hardened and checked but not
-# built, and the summary says so (RT_DF_STRICT=1 makes it a failure).
+# uses heredocs (BuildKit's Dockerfile syntax 1.4). podman 4.3.1's buildah
+# 1.28.2 has none, and no flag for them: it runs `RUN <<EOF` as `/bin/sh -c
+# <<EOF` and fails on the body's first line (`Unknown instruction`). A
+# one-line probe build finds that; such Dockerfiles are then built by
+# Debian 13's buildah (images/heredoc-builder.sh: a trixie root filesystem
+# made once with debootstrap, buildah chrooted with no network), loaded into
+# podman's store and run by podman like the others; every line says so.
+# RT_HEREDOC_BUILDER=0, or that builder failing to set up, leaves them
+# hardened and checked but not built, said loudly and in the summary
+# (RT_DF_STRICT=1 makes that a failure).
 #
 # Where podman differs from Docker, and what this does:
 # - No unqualified-search registries are configured; podman resolves a
@@ -29,8 +34,13 @@
 # - Debian's busybox has no adduser/addgroup applets and no apk exists: the
 #   busybox (Alpine-style) Dockerfile adds its user to /etc/passwd itself,
 #   and no Dockerfile runs `apk add`.
+# - buildah 1.39 chrooted (--isolation chroot) takes no --network none:
+#   the heredoc builder runs in an empty network namespace (unshare -n)
+#   with --network host, and with --ulimit nofile/nproc at the hard limits
+#   (it would raise them to 1048576, which this machine refuses).
 #
-# HARDEN (default ../../harden), RT_DOCKERFILES (names), RT_TIMEOUT (s, 30).
+# HARDEN (default ../../harden), RT_DOCKERFILES (names), RT_TIMEOUT (s, 30),
+# RT_HEREDOC_BUILDER (1), RT_DF_STRICT (0).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 HARDEN=${HARDEN:-$here/../../harden}
@@ -68,14 +78,39 @@ else
 	err=$(grep -m1 -o 'Unknown instruction: "[A-Z]*"' "$LOG/heredoc-probe/log" ||
 		grep -m1 '^Error' "$LOG/heredoc-probe/log" | cut -c1-160)
 	echo "dockerfiles: THIS BUILDER HAS NO HEREDOCS ($heredoc_why): a" \
-		"one-instruction RUN <<EOF build fails with: $err;" \
-		"Dockerfiles with heredocs are hardened and checked, NOT built"
+		"one-instruction RUN <<EOF build fails with: $err"
+	# Debian 13's buildah instead, for the Dockerfiles that need it
+	need=0
+	for n in $names; do
+		grep -qx NEEDS=heredoc "$here/dockerfiles/$n/rt.conf" 2>/dev/null &&
+			need=1
+	done
+	if [ "${RT_HEREDOC_BUILDER:-1}" = 1 ] && [ "$need" = 1 ]; then
+		if hb=$(bash "$here/images/heredoc-builder.sh" setup); then
+			HEREDOC=2 heredoc_by="buildah ${hb#* } of Debian 13"
+			echo "dockerfiles: Dockerfiles with heredocs are built with" \
+				"$heredoc_by (images/heredoc-builder.sh: chrooted, no" \
+				"network), loaded into podman and run by podman"
+		else
+			echo "dockerfiles: no other builder (images/heredoc-builder.sh" \
+				"setup failed)"
+		fi
+	fi
+	[ "$HEREDOC" = 0 ] && echo "dockerfiles: Dockerfiles with heredocs" \
+		"are hardened and checked, NOT built"
 fi
 
-build() { # DIR TAG LOG: podman build, replacing the image TAG had
+build() { # DIR TAG LOG [other]: podman build (or images/heredoc-builder.sh),
+	# replacing the image TAG had
 	local old new
 	old=$(podman image inspect --format '{{.Id}}' "$2" 2>/dev/null) || :
-	"${BUILD[@]}" -t "$2" "$1" >"$3" 2>&1 || return
+	if [ "${4:-}" = other ]; then
+		: >"$3"
+		bash "$here/images/heredoc-builder.sh" build "$1" "$2" "$REPO" "$3" ||
+			return
+	else
+		"${BUILD[@]}" -t "$2" "$1" >"$3" 2>&1 || return
+	fi
 	new=$(podman image inspect --format '{{.Id}}' "$2")
 	if [ -n "$old" ] && [ "$old" != "$new" ]; then
 		podman rmi "$old" >/dev/null 2>&1 || :
@@ -185,8 +220,9 @@ one() { # NAME: prints result lines, "built", "hardened", "nonroot" as counted
 	# shellcheck disable=SC1090
 	. "$here/dockerfiles/$n/rt.conf"
 	mkdir -p "$d"
-	local buildable=1
-	[ "$NEEDS" = heredoc ] && [ "$HEREDOC" = 0 ] && buildable=0
+	local buildable=1 by=''
+	[ "$NEEDS" = heredoc ] && [ "$HEREDOC" != 1 ] && buildable=$HEREDOC
+	[ "$buildable" = 2 ] && by=", built with $heredoc_by"
 	for m in written default unsafe; do
 		mkdir -p "$d/$m"
 		(cd "$here/dockerfiles/$n" && tar --exclude=./rt.conf -c .) |
@@ -224,17 +260,19 @@ one() { # NAME: prints result lines, "built", "hardened", "nonroot" as counted
 			echo "$n $m NOT BUILT (no heredocs in $heredoc_why)"
 			continue
 		fi
-		if ! build "$d/$m" "$tag" "$d/$m/build.log"; then
-			echo "$n $m FAIL podman build: $(grep -m1 -E '^Error|error' \
-				"$d/$m/build.log" || tail -1 "$d/$m/build.log")"
+		if ! build "$d/$m" "$tag" "$d/$m/build.log" \
+			"$([ "$buildable" = 2 ] && echo other)"; then
+			echo "$n $m FAIL ${by:+$heredoc_by }build: $(grep -m1 -E \
+				'^Error|error' "$d/$m/build.log" || tail -1 "$d/$m/build.log")"
 			continue
 		fi
 		[ "$m" = written ] && echo "built"
+		[ "$m" = written ] && [ "$buildable" = 2 ] && echo "other"
 		r=$(run_check "$tag" "$n" "$d/$m")
 		case $r in ok*) ;; *) echo "$n $m FAIL $r"; continue ;; esac
 		got=${r#ok }
 		if [ "$m" = written ]; then
-			echo "$n $m ok (runs as uid ${got% *})"
+			echo "$n $m ok (runs as uid ${got% *}$by)"
 			continue
 		fi
 		[ "$(podman image inspect -f '{{.Config.User}}' "$tag")" = "$value" ] ||
@@ -245,12 +283,12 @@ one() { # NAME: prints result lines, "built", "hardened", "nonroot" as counted
 			echo "$n $m FAIL runs as uid:gid ${got/ /:}, USER $value is ${want/ /:}"
 			continue
 		fi
-		echo "$n $m ok (USER $value, runs as ${got/ /:})"
+		echo "$n $m ok (USER $value, runs as ${got/ /:}$by)"
 		[ "$m" = default ] && echo "nonroot"
 	done
 }
 
-built=0 hardened=0 nonroot=0 notbuilt=0 fail=0 total=0
+built=0 hardened=0 nonroot=0 notbuilt=0 fail=0 total=0 other=0
 for n in $names; do
 	[ -f "$here/dockerfiles/$n/Dockerfile" ] || continue
 	total=$((total + 1))
@@ -259,6 +297,7 @@ for n in $names; do
 		built) built=$((built + 1)) ;;
 		hardened) hardened=$((hardened + 1)) ;;
 		nonroot) nonroot=$((nonroot + 1)) ;;
+		other) other=$((other + 1)) ;;
 		*) printf 'dockerfiles: %s\n' "$l"
 			case $l in
 			*" FAIL "*) fail=$((fail + 1)) ;;
@@ -268,7 +307,8 @@ for n in $names; do
 	done < <(one "$n")
 done
 echo "dockerfiles: logs in $LOG ($((SECONDS - t0)) s)"
-echo "dockerfiles: $total Dockerfiles: $built built, $hardened hardened," \
+echo "dockerfiles: $total Dockerfiles: $built built$([ "$other" = 0 ] ||
+	echo " ($other with $heredoc_by)"), $hardened hardened," \
 	"$nonroot run as non-root$([ "$notbuilt" = 0 ] ||
 		echo ", $notbuilt not built (no heredocs in $heredoc_why)")"
 [ "$fail" = 0 ] || exit 1
