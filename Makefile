@@ -287,10 +287,20 @@ bench: deps harden
 # as written and after harden; images are built locally (no registry) and
 # cached in /var/cache/harden-runtime and podman's store, keyed by what
 # built them. runtime-table adds the run with the image profiles off.
-RTPKGS = podman runc podman-compose debootstrap python3 python3-yaml
+# runtime-dockerfiles (tests/runtime/dockerfiles.sh) builds the Dockerfiles
+# of tests/runtime/dockerfiles/ as written and hardened and runs them;
+# runtime-test runs both parts, and fails if either does.
+RTPKGS = podman runc podman-compose debootstrap python3 python3-yaml dpkg-dev
 runtime-test: harden
 	@$(MAKE) --no-print-directory apt-install PKGS="$(RTPKGS)"
-	HARDEN=./harden bash tests/runtime/run.sh
+	@rc=0; \
+	HARDEN=./harden bash tests/runtime/run.sh || rc=1; \
+	HARDEN=./harden bash tests/runtime/dockerfiles.sh || rc=1; \
+	exit $$rc
+
+runtime-dockerfiles: harden
+	@$(MAKE) --no-print-directory apt-install PKGS="$(RTPKGS)"
+	HARDEN=./harden bash tests/runtime/dockerfiles.sh
 
 runtime-table: harden
 	@$(MAKE) --no-print-directory apt-install PKGS="$(RTPKGS)"
@@ -308,4 +318,4 @@ clean:
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
 
-.PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz check-includes check-layers format-check runtime-test runtime-table
+.PHONY: all deps deps-test apt-install test-full test-run run unit test check valgrind valgrind-unit valgrind-suite bench install clean readme golden-update fuzz check-includes check-layers format-check runtime-test runtime-table runtime-dockerfiles

@@ -29,6 +29,10 @@
 #   hardened file whose tmpfs with mode= also have podman's U (owned by
 #   the service's user: writable by it, as with the mode; rt.py compose),
 #   and the suite says so. The hardening checked is the hardened file's.
+#
+# Dockerfiles (issue 20) are dockerfiles.sh's part, run after this one by
+# make runtime-test; what it adapts to podman/buildah (no heredocs in
+# buildah 1.28) is in its header and README.md.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 HARDEN=${HARDEN:-$here/../../harden}

@@ -1,0 +1,6 @@
+"""Render the status report."""
+import os
+
+
+def render(counter):
+    return "report: %d requests, uid=%d\n" % (counter, os.getuid())
