@@ -102,3 +102,20 @@ $H --unsafe-fixes --secrets-out "$TMP/sec" --check "$TMP/d1/Dockerfile" >/dev/nu
 	! grep -q 'npm_5bq0\|sntrys_' "$TMP/d1/Dockerfile" "$TMP/o" "$TMP/e" &&
 	t_pass "i20 build secrets moved to secret mounts, values saved, never printed" ||
 	t_fail "i20 build secrets moved" "rc $r1$r2 $(cat "$TMP/e")"
+
+# reports: a Dockerfile's findings in SARIF (rule per pass, line of the
+# instruction) and JSON like a manifest's
+cp examples/dockerfile/apt.in.Dockerfile "$TMP/d1/Dockerfile"
+$H --check --format sarif --report "$TMP/df.sarif" "$TMP/d1/Dockerfile" >/dev/null 2>&1
+$H --check --format json --report "$TMP/df.json" "$TMP/d1/Dockerfile" >/dev/null 2>&1
+/usr/bin/python3 - "$TMP/df.sarif" "$TMP/df.json" <<'PY' && t_pass "i20 SARIF and JSON reports of a Dockerfile" || t_fail "i20 reports"
+import json, sys
+s = json.load(open(sys.argv[1]))
+res = s["runs"][0]["results"]
+rules = {r["ruleId"] for r in res}
+lines = {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in res}
+assert "package-hygiene" in rules and "dockerfile-user" not in rules, rules
+assert 2 in lines and 8 in lines, lines
+j = json.load(open(sys.argv[2]))
+assert "package-hygiene" in json.dumps(j)
+PY
