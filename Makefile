@@ -11,7 +11,7 @@
 PREFIX  ?= /usr/local
 CC      ?= cc
 SHARED  ?= ../shared
-DEBPKGS  = gcc libc6-dev libfyaml-dev libyaml-dev libpcre2-dev libcmocka-dev
+DEBPKGS  = gcc libc6-dev libfyaml-dev libyaml-dev libpcre2-dev libcmocka-dev libcurl4-openssl-dev
 # what the end-to-end tests run: the oracles (Python), patch, GNU time,
 # pre-commit, the man page linters, git (the GitOps example)
 TESTPKGS = python3 python3-yaml python3-jsonschema python3-markdown time patch \
@@ -36,7 +36,7 @@ INC_YAML = -Iinclude/yaml
 INC_CORE = $(INC_YAML) -Iinclude/core
 INC_CLI  = $(INC_CORE) -Iinclude/cli
 CPPFLAGS += -std=c11 -D_GNU_SOURCE
-LIBS     = -lfyaml -lyaml -lpcre2-8 -lm -pthread
+LIBS     = -lfyaml -lyaml -lpcre2-8 -lcurl -lm -pthread
 
 BUILD   ?= build
 # the layers, lowest first: the YAML engine, the models and driver, the
