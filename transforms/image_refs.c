@@ -22,7 +22,7 @@ static void image(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *img, e
 	char why[200], digest[100];
 	struct hd_err err;
 	size_t len;
-	bool moving;
+	bool moving, pin;
 	int rc;
 
 	if (!s || !*s)
@@ -38,9 +38,21 @@ static void image(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *img, e
 	if (ref.digest_len)
 		return;
 	moving = !ref.tag_len || (ref.tag_len == 6 && !memcmp(s + ref.tag_off, "latest", 6));
-	if (line_ignored(ctx, TR, img, r))
+	pin = ctx->opts->pin_images && can_pin && !ctx->job->report_only;
+	if (!moving && !pin)
 		return;
-	if (ctx->opts->pin_images && can_pin && !ctx->job->report_only && !ctx->failed) {
+	/* an anchor that aliases share is reached once per user: said once */
+	if ((hd_shared_anchor(img) && !hd_first_visit(img)) || line_ignored(ctx, TR, img, r))
+		return;
+	if (pin && hd_shared_anchor(img)) {
+		/* the engine edits no anchor that aliases share */
+		hd_find(ctx, r, img, moving ? sev : HD_SEV_LOW, false, false,
+			"image '%s' not pinned: its value is an anchor that aliases share "
+			"(pin it there by hand, name:tag@sha256:...)",
+			s);
+		return;
+	}
+	if (pin && !ctx->failed) {
 		rc = hd_pin_resolve(ctx->opts, s, len, digest, sizeof(digest), &err);
 		if (rc < 0) {
 			hd_ctx_fail(ctx, img, "cannot pin image '%s': %s", s, err.msg);
