@@ -11,7 +11,8 @@
 PREFIX  ?= /usr/local
 CC      ?= cc
 SHARED  ?= ../shared
-# libcurl: --pin-images asks registries for digests (OCI distribution API)
+# libcurl: --pin-images asks registries for digests (OCI distribution API);
+# its header here, the library loaded at run time (src/core/pin.c says why)
 DEBPKGS  = gcc libc6-dev libfyaml-dev libyaml-dev libpcre2-dev libcmocka-dev libcurl4-openssl-dev
 # what the end-to-end tests run: the oracles (Python), patch, GNU time,
 # pre-commit, the man page linters, git (the GitOps example), a local
@@ -39,7 +40,7 @@ INC_YAML = -Iinclude/yaml
 INC_CORE = $(INC_YAML) -Iinclude/core
 INC_CLI  = $(INC_CORE) -Iinclude/cli
 CPPFLAGS += -std=c11 -D_GNU_SOURCE
-LIBS     = -lfyaml -lyaml -lpcre2-8 -lcurl -lm -pthread
+LIBS     = -lfyaml -lyaml -lpcre2-8 -lm -pthread
 
 BUILD   ?= build
 # the layers, lowest first: the YAML engine, the models and driver, the

@@ -1,5 +1,6 @@
 /* pin.c - image tags to digests: --digests FILE or the registry (pin.h) */
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -118,7 +119,7 @@ struct entry {
 
 static struct entry *list;
 static size_t nlist;
-static bool have_list, curl_up;
+static bool have_list;
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -252,6 +253,68 @@ static void cache_put(const char *key, const char *val, bool err)
 
 /* ---- the registry (OCI distribution API) ---- */
 
+/*
+ * libcurl, loaded when a registry is first asked (dlopen): linked in, it
+ * and the 30 libraries it needs (TLS, Kerberos, LDAP, ...) would be
+ * loaded and relocated by every run, a few MB of RSS and some 450 page
+ * faults before the first byte of YAML (tests/t34-i23-footprint.sh).
+ */
+static struct {
+	CURLcode (*global_init)(long);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+	char *(*easy_escape)(CURL *, const char *, int);
+	void (*free)(void *);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+} cu;
+static pthread_once_t cu_once = PTHREAD_ONCE_INIT;
+static bool cu_ok;
+static char cu_why[300];
+
+static void cu_load(void)
+{
+	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	const char *e;
+
+	if (!h) {
+		e = dlerror();
+		snprintf(cu_why, sizeof(cu_why),
+			 "libcurl cannot be loaded (%.200s): install libcurl4, or pin from a "
+			 "list with --digests",
+			 e ? e : "libcurl.so.4");
+		return;
+	}
+#define SYM(f, name)                                                             \
+	if (!(*(void **)&cu.f = dlsym(h, name))) {                               \
+		snprintf(cu_why, sizeof(cu_why), "libcurl.so.4 lacks %s", name); \
+		return;                                                          \
+	}
+	SYM(global_init, "curl_global_init")
+	SYM(global_cleanup, "curl_global_cleanup")
+	SYM(easy_init, "curl_easy_init")
+	SYM(easy_setopt, "curl_easy_setopt")
+	SYM(easy_perform, "curl_easy_perform")
+	SYM(easy_getinfo, "curl_easy_getinfo")
+	SYM(easy_cleanup, "curl_easy_cleanup")
+	SYM(easy_strerror, "curl_easy_strerror")
+	SYM(easy_escape, "curl_easy_escape")
+	SYM(free, "curl_free")
+	SYM(slist_append, "curl_slist_append")
+	SYM(slist_free_all, "curl_slist_free_all")
+#undef SYM
+	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(cu_why, sizeof(cu_why), "cannot initialise libcurl");
+		return;
+	}
+	cu_ok = true;
+}
+
 struct resp {
 	long status;
 	char digest[DIGEST_MAX];
@@ -334,7 +397,7 @@ static bool insecure(const struct hd_opts *o, const char *reg)
 static CURLcode request(const char *url, bool head, const char *accept, const char *bearer,
 			bool noproxy, struct resp *r)
 {
-	CURL *c = curl_easy_init();
+	CURL *c = cu.easy_init();
 	struct curl_slist *hdr = NULL;
 	char line[4200];
 	CURLcode rc;
@@ -345,35 +408,35 @@ static CURLcode request(const char *url, bool head, const char *accept, const ch
 		return CURLE_FAILED_INIT;
 	if (accept) {
 		snprintf(line, sizeof(line), "Accept: %s", accept);
-		hdr = curl_slist_append(hdr, line);
+		hdr = cu.slist_append(hdr, line);
 	}
 	if (bearer) {
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", bearer);
-		hdr = curl_slist_append(hdr, line);
+		hdr = cu.slist_append(hdr, line);
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "harden (pin-images)");
+	cu.easy_setopt(c, CURLOPT_URL, url);
+	cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
+	cu.easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	cu.easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	cu.easy_setopt(c, CURLOPT_USERAGENT, "harden (pin-images)");
 	if (noproxy)
-		curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+		cu.easy_setopt(c, CURLOPT_NOPROXY, "*");
 	if (head)
-		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-	rc = curl_easy_perform(c);
+		cu.easy_setopt(c, CURLOPT_NOBODY, 1L);
+	cu.easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	cu.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	cu.easy_setopt(c, CURLOPT_HEADERDATA, r);
+	cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	cu.easy_setopt(c, CURLOPT_WRITEDATA, r);
+	rc = cu.easy_perform(c);
 	if (rc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(hdr);
-	curl_easy_cleanup(c);
+		cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	cu.slist_free_all(hdr);
+	cu.easy_cleanup(c);
 	return rc;
 }
 
@@ -452,29 +515,28 @@ static int get_token(const char *ch, const char *path, bool noproxy, char *tok, 
 	challenge_param(ch, "service", service, sizeof(service));
 	if (!challenge_param(ch, "scope", scope, sizeof(scope)))
 		snprintf(scope, sizeof(scope), "repository:%s:pull", path);
-	esc = curl_easy_init();
+	esc = cu.easy_init();
 	if (esc) {
-		es = curl_easy_escape(esc, service, 0);
-		ec = curl_easy_escape(esc, scope, 0);
+		es = cu.easy_escape(esc, service, 0);
+		ec = cu.easy_escape(esc, scope, 0);
 	}
 	if (!es || !ec) {
 		snprintf(why, wn, "out of memory");
-		curl_free(es);
-		curl_free(ec);
+		cu.free(es);
+		cu.free(ec);
 		if (esc)
-			curl_easy_cleanup(esc);
+			cu.easy_cleanup(esc);
 		return -1;
 	}
 	snprintf(url, sizeof(url), "%s%sservice=%s&scope=%s", realm, strchr(realm, '?') ? "&" : "?",
 		 es, ec);
-	curl_free(es);
-	curl_free(ec);
-	curl_easy_cleanup(esc);
+	cu.free(es);
+	cu.free(ec);
+	cu.easy_cleanup(esc);
 	rc = request(url, false, "application/json", NULL, noproxy, &r);
 	if (rc != CURLE_OK || r.status != 200) {
 		if (rc != CURLE_OK)
-			snprintf(why, wn, "token service %.200s: %s", realm,
-				 curl_easy_strerror(rc));
+			snprintf(why, wn, "token service %.200s: %s", realm, cu.easy_strerror(rc));
 		else
 			snprintf(why, wn, "token service %.200s answered HTTP %ld", realm,
 				 r.status);
@@ -517,13 +579,17 @@ static int ask_registry(const struct hd_opts *o, const struct hd_imageref *r, co
 	bool head = true;
 
 	memset(&resp, 0, sizeof(resp));
+	pthread_once(&cu_once, cu_load);
+	if (!cu_ok) {
+		snprintf(why, wn, "%s", cu_why);
+		return -1;
+	}
 	snprintf(url, sizeof(url), "%s://%s/v2/%s/manifests/%s", plain ? "http" : "https",
 		 r->registry, r->path, tag);
 	for (pass = 0; pass < 4; pass++) {
 		rc = request(url, head, accept_manifests, tok, lo, &resp);
 		if (rc != CURLE_OK) {
-			snprintf(why, wn, "registry %.100s: %s", r->registry,
-				 curl_easy_strerror(rc));
+			snprintf(why, wn, "registry %.100s: %s", r->registry, cu.easy_strerror(rc));
 			break;
 		}
 		if (resp.status == 401 && !tok) {
@@ -633,12 +699,12 @@ int hd_pin_init(const struct hd_opts *o, struct hd_err *err, const char **errpat
 		*errpath = o->pin_digests;
 		return -1;
 	}
-	if (!o->pin_digests) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			snprintf(err->msg, sizeof(err->msg), "cannot initialise libcurl");
+	if (!o->pin_digests) { /* before the workers: libcurl's global init */
+		pthread_once(&cu_once, cu_load);
+		if (!cu_ok) {
+			snprintf(err->msg, sizeof(err->msg), "--pin-images: %s", cu_why);
 			return -1;
 		}
-		curl_up = true;
 	}
 	return 0;
 }
@@ -660,7 +726,8 @@ void hd_pin_done(void)
 	list = cache = NULL;
 	nlist = ncache = capcache = 0;
 	have_list = false;
-	if (curl_up)
-		curl_global_cleanup();
-	curl_up = false;
+	if (cu_ok) /* (not loaded again: the process ends) */
+		cu.global_cleanup();
+	cu_ok = false;
+	snprintf(cu_why, sizeof(cu_why), "libcurl was released");
 }
