@@ -45,7 +45,10 @@ void hd_pin_done(void);
  * or `${VAR}`/`{{ }}` leaves the reference to another tool), -1 when it
  * cannot be resolved: @err->msg says why (line and col left 0; the
  * registry's answer, never a credential).  The Dockerfile front end calls
- * it for FROM lines as the image-refs transform does for YAML.
+ * it for FROM lines as the image-refs transform does for YAML; `scratch`
+ * and the names of earlier build stages are no images: the caller skips
+ * them.  Callable from any thread; without hd_pin_init() (no --digests
+ * list) the registry is asked, libcurl being loaded on first use.
  */
 int hd_pin_resolve(const struct hd_opts *o, const char *ref, size_t len, char *out_digest, size_t n,
 		   struct hd_err *err);
