@@ -11,11 +11,15 @@
 PREFIX  ?= /usr/local
 CC      ?= cc
 SHARED  ?= ../shared
-DEBPKGS  = gcc libc6-dev libfyaml-dev libyaml-dev libpcre2-dev libcmocka-dev
+# libcurl: --pin-images asks registries for digests (OCI distribution API);
+# its header here, the library loaded at run time (src/core/pin.c says why)
+DEBPKGS  = gcc libc6-dev libfyaml-dev libyaml-dev libpcre2-dev libcmocka-dev libcurl4-openssl-dev
 # what the end-to-end tests run: the oracles (Python), patch, GNU time,
-# pre-commit, the man page linters, git (the GitOps example)
+# pre-commit, the man page linters, git (the GitOps example), a local
+# registry and skopeo to push to it (--pin-images)
 TESTPKGS = python3 python3-yaml python3-jsonschema python3-markdown time patch \
-           pre-commit mandoc groff-base git util-linux clang-format-14
+           pre-commit mandoc groff-base git util-linux clang-format-14 \
+           docker-registry skopeo
 # make test: the corpus-wide loops on every HD_SAMPLE-th corpus file
 HD_SAMPLE ?= 4
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

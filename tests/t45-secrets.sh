@@ -254,7 +254,7 @@ fi
 # the product reads no environment variable but the documented ones: no
 # debugging switch may print documents (and their secrets) to a stream
 envs=$(grep -rhoE 'getenv\("[A-Z_]+"\)' src transforms | sort -u | tr '\n' ' ')
-if [ "$envs" = 'getenv("HARDEN_IMAGE_PROFILES") getenv("HARDEN_VERIFY_THREADS") getenv("NO_COLOR") ' ]; then
+if [ "$envs" = 'getenv("HARDEN_IMAGE_PROFILES") getenv("HARDEN_INSECURE_REGISTRIES") getenv("HARDEN_VERIFY_THREADS") getenv("NO_COLOR") ' ]; then
 	t_pass "only documented environment variables are read"
 else
 	t_fail "only documented environment variables are read" "$envs"

@@ -1,45 +1,10 @@
-/* image_checks.c - base images pinned, no sudo, a HEALTHCHECK (findings) */
+/* image_checks.c - no sudo, a HEALTHCHECK (findings; FROM tags: image_refs.c) */
 #include <stdio.h>
 
 #include "docker.h"
 #include "tr.h"
 
 #define TR "image-checks"
-
-/* The tag of image reference @ref ("" when none), NULL for a digest. */
-static const char *tag_of(const char *ref)
-{
-	const char *slash = strrchr(ref, '/'), *colon;
-
-	if (strchr(ref, '@'))
-		return NULL;
-	colon = strrchr(slash ? slash : ref, ':');
-	return colon ? colon + 1 : "";
-}
-
-static void base_images(struct hd_df *d)
-{
-	int s;
-
-	for (s = 0; s < (int)d->f.nst; s++) {
-		const struct df_stage *st = &d->f.st[s];
-		const char *tag;
-
-		if (st->base_stage >= 0 || !st->image || strchr(st->image, '$') ||
-		    !strcasecmp(st->image, "scratch"))
-			continue;
-		tag = tag_of(st->image);
-		if (!tag || (*tag && strcmp(tag, "latest")))
-			continue;
-		if (hd_df_ignored(d, st->from, TR))
-			continue;
-		hd_df_find(d, st->from, TR, "image-tag",
-			   hd_df_final(d, s) ? HD_SEV_MEDIUM : HD_SEV_LOW, false, false,
-			   "FROM %s: %s, so each build may get another image; name a "
-			   "version (and pin its digest: --pin-images)",
-			   st->image, *tag ? "the latest tag moves" : "no tag means latest");
-	}
-}
 
 static void sudo(struct hd_df *d)
 {
@@ -90,7 +55,6 @@ static void healthcheck(struct hd_df *d)
 static void run_dockerfile(struct hd_ctx *ctx, struct hd_df *d)
 {
 	(void)ctx;
-	base_images(d);
 	sudo(d);
 	healthcheck(d);
 }
@@ -98,15 +62,12 @@ static void run_dockerfile(struct hd_ctx *ctx, struct hd_df *d)
 const struct hd_transform hd_tr_image_checks = {
 	.name = TR,
 	.applies = HD_APPLIES_DOCKERFILE,
-	.summary = "FROM untagged or :latest, sudo in RUN, no HEALTHCHECK: reported",
-	.explain = "Why: an untagged or :latest base image changes under the build; sudo\n"
-		   "in an image lets its user become root again; without HEALTHCHECK a\n"
-		   "hung container looks healthy (hadolint DL3006, DL3007, DL3004;\n"
-		   "CIS Docker 4.6).\n"
-		   "What: findings only: FROM with no tag or :latest (medium in the final\n"
-		   "stage, low in build stages; stages named by FROM, scratch and\n"
-		   "variables left alone), a RUN command that is sudo, a final stage\n"
-		   "without HEALTHCHECK (low).\n"
+	.summary = "sudo in RUN, no HEALTHCHECK: reported (FROM tags: image-refs)",
+	.explain = "Why: sudo in an image lets its user become root again; without\n"
+		   "HEALTHCHECK a hung container looks healthy (hadolint DL3004; CIS\n"
+		   "Docker 4.6). Untagged and :latest FROM images are image-refs'.\n"
+		   "What: findings only: a RUN command that is sudo (medium), a final\n"
+		   "stage without HEALTHCHECK (low).\n"
 		   "Breaks: nothing (findings only).\n"
 		   "Opt out: --skip image-checks, or '# harden:ignore=image-checks' on the\n"
 		   "line above the instruction (the final FROM for HEALTHCHECK).",

@@ -58,6 +58,9 @@ void hd_df_delete(struct hd_df *d, size_t i);
 void hd_df_find(struct hd_df *d, size_t i, const char *tr, const char *control,
 		enum hd_severity sev, bool applied, bool unsafe, const char *fmt, ...)
 	__attribute__((format(printf, 8, 9)));
+/* Fail the file at instruction @i (nothing is written): hd_ctx_fail()'s twin. */
+void hd_df_fail(struct hd_df *d, size_t i, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /*
  * Does a "# harden:ignore[=NAMES]" comment on the line above instruction
  * @i exempt transform @tr?  Records the exemption.

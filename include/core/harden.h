@@ -57,6 +57,8 @@ struct hd_ctx {
 	bool short_form;	       /* it keeps limits as mem_limit/cpus/pids_limit */
 	struct hd_merge *merge;	       /* Compose files read for merged views */
 	struct hd_words *secret_words; /* secret-env: the input's *-secrets* words */
+	bool failed;		       /* a pass failed the file (hd_ctx_fail()) */
+	struct hd_err fail;	       /* the first failure */
 };
 
 /* A detected literal credential (moved or left in place): every output
@@ -69,6 +71,14 @@ struct hd_mask {
 void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s);
 /* Register a detected credential for masking (hd_ctx_add_secret does too). */
 void hd_ctx_mask(struct hd_ctx *ctx, const char *value, size_t off, size_t len);
+
+/*
+ * hd_ctx_fail() - a pass cannot do what was asked (--pin-images and the
+ * registry does not answer): the file fails with "file:line:col: error:
+ * MSG" at @at (exit 2) and is left untouched.  The first failure wins.
+ */
+void hd_ctx_fail(struct hd_ctx *ctx, const struct yn *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 void hd_ctx_init(struct hd_ctx *ctx, struct hd_job *job, const struct hd_opts *o);
 void hd_ctx_release(struct hd_ctx *run);

@@ -108,7 +108,8 @@ struct hd_view {
  */
 size_t *hd_compose_merge(struct hd_ctx *ctx, struct yn *root, struct hd_service *svcs, size_t ns);
 /* Does transform @name decide on the merged service (not secret-env,
- * which moves literal values of this file)? */
+ * which moves literal values of this file, nor image-refs, which pins
+ * the image this file names)? */
 bool hd_view_applies(const char *name);
 /*
  * Read through @v on this thread; hd_view_leave() ends it and drops the

@@ -64,6 +64,11 @@ struct hd_opts {
 	 * the merged view (like `docker compose -f a -f b`) */
 	const char *const *compose_files;
 	size_t ncompose;
+	/* --pin-images: tags resolved to digests (pin.h), from --digests FILE
+	 * when set, else the registries (--insecure-registry: CSV, http) */
+	bool pin_images;
+	const char *pin_digests;
+	const char *insecure_registries;
 };
 
 void hd_opts_defaults(struct hd_opts *o);

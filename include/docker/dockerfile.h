@@ -59,6 +59,7 @@ struct df_stage {
 	const char *image;	     /* the FROM image, as written (after flags) */
 	const char *alias;	     /* AS name, or NULL */
 	size_t image_off, image_len; /* raw bytes of the image reference */
+	size_t image_log;	     /* its offset in the FROM's arguments */
 	bool image_raw;		     /* image_off/len valid (one segment) */
 	int base_stage;		     /* the earlier stage it builds on, or -1 */
 };

@@ -21,6 +21,7 @@
 #include "secrets.h"
 #include "transform.h"
 #include "secrets_out.h"
+#include "pin.h"
 
 static void usage(FILE *fp)
 {
@@ -51,6 +52,14 @@ static void usage(FILE *fp)
 	      "      --uid N          UID for runAsUser / Compose user (10001)\n"
 	      "      --gid N          GID for runAsGroup / fsGroup (10001)\n"
 	      "      --secrets-out P  write moved secret values to P (mode 0600)\n"
+	      "      --pin-images     resolve image tags to digests and write\n"
+	      "                       name:tag@sha256:... (registry over HTTPS; http\n"
+	      "                       for localhost); an image not resolved is an\n"
+	      "                       error and its file is left untouched\n"
+	      "      --digests FILE   pin from FILE instead (lines NAME:TAG DIGEST),\n"
+	      "                       offline; implies --pin-images\n"
+	      "      --insecure-registry HOST  a registry spoken to over http\n"
+	      "                       (repeatable; $HARDEN_INSECURE_REGISTRIES)\n"
 	      "      --list-transforms  print the transforms and exit\n"
 	      "      --explain NAME   why a transform exists, what it changes, what\n"
 	      "                       can break, how to opt out\n"
@@ -114,6 +123,9 @@ enum {
 	OPT_FAIL_ON,
 	OPT_NO_IMAGES,
 	OPT_IMAGES,
+	OPT_PIN,
+	OPT_DIGESTS,
+	OPT_INSECURE,
 };
 
 /* A usage error: one line and a hint, not the whole help. */
@@ -298,6 +310,21 @@ static int load_images(const char *argv0)
 	return 0;
 }
 
+/* --pin-images: the --digests file read (a bad line is an error), libcurl set up */
+static int load_pin(const struct hd_opts *o)
+{
+	const char *errpath;
+	struct hd_err err;
+
+	if (hd_pin_init(o, &err, &errpath) == 0)
+		return 0;
+	if (errpath && err.line)
+		fprintf(stderr, "%s:%d:%d: error: %s\n", errpath, err.line, err.col, err.msg);
+	else
+		fprintf(stderr, "%s: error: %s\n", errpath ? errpath : "harden", err.msg);
+	return -1;
+}
+
 /*
  * Long (about 220 lines) on purpose: the option table and one switch with a
  * case of a few lines per option, as curl's tool_getparam.c and git's
@@ -340,6 +367,9 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "no-image-profiles", no_argument, NULL, OPT_NO_IMAGES },
 		{ "image-profiles", required_argument, NULL, OPT_IMAGES },
+		{ "pin-images", no_argument, NULL, OPT_PIN },
+		{ "digests", required_argument, NULL, OPT_DIGESTS },
+		{ "insecure-registry", required_argument, NULL, OPT_INSECURE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -378,6 +408,25 @@ static int parse_args(int argc, char **argv, struct hd_cli *cli)
 		case OPT_IMAGES:
 			images_file = optarg;
 			break;
+		case OPT_PIN:
+			cli->opts.pin_images = true;
+			break;
+		case OPT_DIGESTS:
+			cli->opts.pin_images = true;
+			cli->opts.pin_digests = optarg;
+			break;
+		case OPT_INSECURE: {
+			static char hosts[2048]; /* the hosts given, comma-separated */
+			size_t l = strlen(hosts);
+
+			if (l + strlen(optarg) + 2 > sizeof(hosts)) {
+				fprintf(stderr, "harden: error: too many --insecure-registry\n");
+				return -1;
+			}
+			snprintf(hosts + l, sizeof(hosts) - l, "%s%s", l ? "," : "", optarg);
+			cli->opts.insecure_registries = hosts;
+			break;
+		}
 		case OPT_UNSAFE:
 			cli->opts.unsafe_fixes = true;
 			cli->set |= HD_SET_UNSAFE;
@@ -723,6 +772,7 @@ static void *file_worker(void *arg)
 		;
 	hd_secrets_free();
 	hd_policy_cache_free();
+	hd_pin_done();
 	hd_yaml_thread_done();
 	return NULL;
 }
@@ -796,6 +846,8 @@ int cmd_harden(int argc, char **argv)
 		return HD_EXIT_ERROR;
 	}
 	if (load_images(argv[0]) < 0)
+		return HD_EXIT_ERROR;
+	if (cli.opts.pin_images && load_pin(&cli.opts) < 0)
 		return HD_EXIT_ERROR;
 	if (hd_secrets_init(NULL) < 0) {
 		fprintf(stderr, "harden: error: cannot compile secret patterns\n");

@@ -455,5 +455,7 @@ size_t *hd_compose_merge(struct hd_ctx *ctx, struct yn *root, struct hd_service 
 
 bool hd_view_applies(const char *name)
 {
-	return strcmp(name, "secret-env") != 0;
+	/* image-refs pins the image this file writes (another file's is
+	 * pinned, and reported, by that file's own run) */
+	return strcmp(name, "secret-env") != 0 && strcmp(name, "image-refs") != 0;
 }

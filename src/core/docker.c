@@ -174,6 +174,22 @@ void hd_df_find(struct hd_df *d, size_t i, const char *tr, const char *control,
 	add_finding(d, i, tr, control, sev, applied, unsafe, buf);
 }
 
+void hd_df_fail(struct hd_df *d, size_t i, const char *fmt, ...)
+{
+	struct hd_ctx *ctx = d->ctx;
+	va_list ap;
+
+	if (ctx->failed)
+		return;
+	ctx->failed = true;
+	memset(&ctx->fail, 0, sizeof(ctx->fail));
+	ctx->fail.line = d->f.in[i].line;
+	ctx->fail.col = d->f.in[i].col;
+	va_start(ap, fmt);
+	vsnprintf(ctx->fail.msg, sizeof(ctx->fail.msg), fmt, ap);
+	va_end(ap);
+}
+
 bool hd_df_ignored(struct hd_df *d, size_t i, const char *tr)
 {
 	const struct df_instr *in = &d->f.in[i];
@@ -259,7 +275,10 @@ int hd_docker_harden(struct hd_ctx *ctx, struct hd_job *job, const struct hd_opt
 		if (t->run_dockerfile && hd_transform_enabled(o, t->name))
 			t->run_dockerfile(ctx, &d);
 	}
-	if (job->sp.n) {
+	if (ctx->failed) { /* a pass could not do what it must (--pin-images) */
+		job->err = ctx->fail;
+		rc = -1;
+	} else if (job->sp.n) {
 		if (splices_apply_bytes(job->in.data, job->sp.v, job->sp.n, 0, job->in.len,
 					&job->out, &job->err, &at) < 0) {
 			pos_at(job->in.data, at, &job->err.line, &job->err.col);

@@ -31,6 +31,7 @@ static const struct {
 	{ "sensitiveContainerEnvVar", "secret-env" },
 	{ "procMount", "pss-controls" },
 	{ "linuxHardening", "seccomp" },
+	{ "tagNotSpecified", "image-refs" },
 	/* kube-linter (ignore-check.kube-linter.io/<check>) */
 	{ "run-as-non-root", "run-as-non-root" },
 	{ "privileged-container", "no-privileged" },
@@ -49,12 +50,14 @@ static const struct {
 	{ "drop-net-raw-capability", "drop-capabilities" },
 	{ "unsafe-proc-mount", "pss-controls" },
 	{ "unsafe-sysctls", "pss-controls" },
+	{ "latest-tag", "image-refs" },
 	/* kube-score (kube-score/ignore: a,b) */
 	{ "container-security-context-user-group-id", "run-as-non-root" },
 	{ "container-security-context-privileged", "no-privileged" },
 	{ "container-security-context-readonlyrootfilesystem", "read-only-root-fs" },
 	{ "container-resources", "resource-limits" },
 	{ "container-seccomp-profile", "seccomp" },
+	{ "container-image-tag", "image-refs" },
 	/* Checkov (checkov.io/skipN: CKV_K8S_N=reason) */
 	{ "CKV_K8S_10", "resource-limits" },
 	{ "CKV_K8S_11", "resource-limits" },
@@ -79,6 +82,8 @@ static const struct {
 	{ "CKV_K8S_32", "seccomp" },
 	{ "CKV_K8S_35", "secret-env" },
 	{ "CKV_K8S_38", "service-account-token" },
+	{ "CKV_K8S_14", "image-refs" },
+	{ "CKV_K8S_43", "image-refs" },
 };
 
 static bool check_means(const char *check, size_t n, const char *tr)

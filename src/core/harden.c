@@ -7,6 +7,7 @@
 #include "model.h"
 #include "secrets.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,21 @@ void hd_ctx_init(struct hd_ctx *run, struct hd_job *job, const struct hd_opts *o
 	run->job = job;
 	run->opts = o;
 	run->short_form_doc = -1;
+}
+
+void hd_ctx_fail(struct hd_ctx *ctx, const struct yn *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->failed)
+		return;
+	ctx->failed = true;
+	memset(&ctx->fail, 0, sizeof(ctx->fail));
+	if (at && at->start != HD_NOPOS)
+		ys_pos(&ctx->job->ys, at->start, &ctx->fail.line, &ctx->fail.col);
+	va_start(ap, fmt);
+	vsnprintf(ctx->fail.msg, sizeof(ctx->fail.msg), fmt, ap);
+	va_end(ap);
 }
 
 void hd_ctx_release(struct hd_ctx *run)
@@ -433,6 +449,10 @@ static int harden_doc(void *ud, struct hd_job *job, size_t d)
 				run_service(ctx, tr, &svcs[order[p]]);
 			hd_compose_hoist(ctx, tr->name, shared, nsh);
 		}
+	}
+	if (ctx->failed) { /* nothing of this file is written */
+		ctx->job->err = ctx->fail;
+		return -1;
 	}
 	return 0;
 }

@@ -9,8 +9,8 @@ extern const struct hd_transform hd_tr_run_as_non_root, hd_tr_no_privileged,
 	hd_tr_drop_capabilities, hd_tr_no_privilege_escalation, hd_tr_seccomp,
 	hd_tr_read_only_root_fs, hd_tr_resource_limits, hd_tr_read_only_mounts,
 	hd_tr_host_namespaces, hd_tr_pss_controls, hd_tr_service_account_token, hd_tr_secret_env,
-	hd_tr_ports, hd_tr_dockerfile_user, hd_tr_copy_not_add, hd_tr_package_hygiene,
-	hd_tr_build_secrets, hd_tr_image_checks;
+	hd_tr_ports, hd_tr_image_refs, hd_tr_dockerfile_user, hd_tr_copy_not_add,
+	hd_tr_package_hygiene, hd_tr_build_secrets, hd_tr_image_checks;
 
 /*
  * Table order is execution order: a later transform sees what an earlier
@@ -19,25 +19,16 @@ extern const struct hd_transform hd_tr_run_as_non_root, hd_tr_no_privileged,
  * next to privileged: true or an added SYS_ADMIN).
  */
 const struct hd_transform *const hd_transforms[] = {
-	&hd_tr_run_as_non_root,
-	&hd_tr_no_privileged,
-	&hd_tr_drop_capabilities,
-	&hd_tr_no_privilege_escalation,
-	&hd_tr_seccomp,
-	&hd_tr_read_only_root_fs,
-	&hd_tr_resource_limits,
-	&hd_tr_read_only_mounts,
-	&hd_tr_host_namespaces,
-	&hd_tr_ports,
-	&hd_tr_pss_controls,
-	&hd_tr_service_account_token,
-	&hd_tr_secret_env,
-	&hd_tr_dockerfile_user,
-	&hd_tr_copy_not_add,
-	&hd_tr_package_hygiene,
-	&hd_tr_build_secrets,
-	&hd_tr_image_checks,
-	NULL,
+	&hd_tr_run_as_non_root,	  &hd_tr_no_privileged,
+	&hd_tr_drop_capabilities, &hd_tr_no_privilege_escalation,
+	&hd_tr_seccomp,		  &hd_tr_read_only_root_fs,
+	&hd_tr_resource_limits,	  &hd_tr_read_only_mounts,
+	&hd_tr_host_namespaces,	  &hd_tr_ports,
+	&hd_tr_pss_controls,	  &hd_tr_service_account_token,
+	&hd_tr_secret_env,	  &hd_tr_image_refs,
+	&hd_tr_dockerfile_user,	  &hd_tr_copy_not_add,
+	&hd_tr_package_hygiene,	  &hd_tr_build_secrets,
+	&hd_tr_image_checks,	  NULL,
 };
 
 const unsigned hd_ntransforms = sizeof(hd_transforms) / sizeof(hd_transforms[0]) - 1;

@@ -396,6 +396,7 @@ static void read_from(struct parse *P, struct df_instr *in, size_t idx)
 		size_t log = (size_t)(img - in->args);
 
 		st->image = hd_arena_strndup(P->a, img, il);
+		st->image_log = log;
 		for (k = 0; k < in->nseg; k++)
 			if (in->seg[k].log <= log && log + il <= in->seg[k].log + in->seg[k].len) {
 				st->image_off = in->seg[k].raw + (log - in->seg[k].log);

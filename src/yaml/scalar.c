@@ -297,8 +297,9 @@ bool hd_plain_ok_in_place(const char *s, size_t n, bool flow)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		/* '@' only starts no plain scalar (an image's digest: a@sha256:) */
 		if (c <= 0x20 || c == 0x7f || c == '#' || c == '"' || c == '\'' || c == '`' ||
-		    c == '|' || c == '>' || c == '@' || c == '%')
+		    c == '|' || c == '>' || (c == '@' && !i) || c == '%')
 			return false;
 		if (c == ':' && i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))
 			return false;

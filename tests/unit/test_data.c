@@ -4,6 +4,7 @@
 
 #include "helpers.h"
 #include "harden_helpers.h"
+#include "pin.h"
 
 /*
  * Like jq's tests/NAME.test files, a case is data, not C.  A file holds cases, each
@@ -16,7 +17,8 @@
  *                       (document N only); several run in order
  *   #@ harden [LIST]    harden with the transforms in LIST (--only; none: all)
  *   #@ option K[=V]     a harden option: unsafe-fixes, level=baseline, uid=N,
- *                       gid=N, pids-limit=N, kinds=..., secrets-out=..., ...
+ *                       gid=N, pids-limit=N, kinds=..., secrets-out=...,
+ *                       digests=FILE (--pin-images from FILE), ...
  *   #@ once             the edit is not idempotent (no second-run check)
  *   #@ in               the input: the raw lines that follow, up to the next
  *                       "#@" line (trailing blank lines are not part of it)
@@ -154,7 +156,7 @@ static bool set_option(struct hd_opts *o, const char *kv)
 		S("cap-allow", cap_allow), S("compose-mem", compose_mem),
 		S("compose-cpus", compose_cpus), S("file-env-images", file_env_images),
 		S("ro-patterns", ro_patterns), S("secret-names", secret_names),
-		S("exclude", exclude),
+		S("exclude", exclude), S("digests", pin_digests),
 #undef S
 	};
 	const char *eq = strchr(kv, '=');
@@ -185,6 +187,7 @@ static bool set_option(struct hd_opts *o, const char *kv)
 		if (strlen(strs[i].name) == kl && !strncmp(kv, strs[i].name, kl)) {
 			/* the value lives as long as the file's text */
 			*(const char **)((char *)o + strs[i].off) = eq + 1;
+			o->pin_images = o->pin_images || o->pin_digests;
 			return true;
 		}
 	return false;
@@ -247,11 +250,31 @@ static void run_edit(const struct dcase *c, struct counts *n)
 	free(got);
 }
 
+/* option digests=FILE: --pin-images from FILE (read for this case) */
+static bool pin_setup(const struct dcase *c, struct counts *n)
+{
+	const char *errpath;
+	struct hd_err err;
+
+	if (!c->o.pin_digests)
+		return true;
+	hd_pin_done();
+	if (hd_pin_init(&c->o, &err, &errpath) == 0)
+		return true;
+	fail_case(c, n, "%s:%d: %s", c->o.pin_digests, err.line, err.msg);
+	return false;
+}
+
 static void run_harden(const struct dcase *c, struct counts *n)
 {
-	struct hres r = harden_str(c->in, &c->o, c->only), r2;
-	int rc = r.error ? 2 : 0;
+	struct hres r, r2;
+	int rc;
 	size_t i;
+
+	if (!pin_setup(c, n))
+		return;
+	r = harden_str(c->in, &c->o, c->only);
+	rc = r.error ? 2 : 0;
 
 	if (rc != c->exit_code) {
 		fail_case(c, n, "exit %d, want %d%s%s", rc, c->exit_code, r.error ? ": " : "",
