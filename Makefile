@@ -268,7 +268,7 @@ valgrind: valgrind-unit harden
 VG_EVERY   ?= 1
 VG_OFFSET  ?= 0
 VG_SAMPLED ?= t10-identity t20-corpus-edit t22-restyled t60-k8s t70-compose t80-reports \
-              t41-streams-edit t47-secret-props t36-fuzz-regressions
+              t41-streams-edit t47-secret-props t36-fuzz-regressions t26-i20-dockerfile-corpus
 valgrind-suite: valgrind-unit harden $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars \
 		$(BUILD)/tests/secret_verdict $(BUILD)/tests/props $(BUILD)/tests/df_dump
 	@rm -rf $(BUILD)/vg-suite; mkdir -p $(BUILD)/vg-suite; chmod 1777 $(BUILD)/vg-suite
