@@ -121,6 +121,9 @@ golden-update: harden
 $(BUILD)/bench/floor: bench/floor.c $(BUILD)/libharden.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(INC_CLI) $(DEPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libharden.a $(LIBS)
+$(BUILD)/bench/dffloor: bench/dffloor.c $(BUILD)/libharden.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INC_CLI) $(DEPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(BUILD)/libharden.a $(LIBS)
 
 # ---- fuzzing (clang libFuzzer) -----------------------------------------------
 FUZZ_TIME ?= 30
