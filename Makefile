@@ -233,7 +233,7 @@ test-run: harden unit $(BUILD)/tests/libinject.so $(BUILD)/tests/dump_scalars $(
 	  VERDICT=$(BUILD)/tests/secret_verdict PROPS=$(BUILD)/tests/props DATA=$(BUILD)/tests/test_data \
 	  BUILD_DIR=$(BUILD) SHARED=$(SHARED) HD_SAMPLE=$(HD_SAMPLE) bash tests/run.sh
 	@if [ -n "$$CI" ] && [ "$(HD_SAMPLE)" = 1 ] && command -v $(FUZZCC) >/dev/null; then \
-	  $(MAKE) --no-print-directory -j$$(nproc) -Otarget fuzz FUZZ_RUNS=$${CI_FUZZ_RUNS:-400000}; fi
+	  $(MAKE) --no-print-directory -j$$(nproc) -Otarget fuzz FUZZ_RUNS=$${CI_FUZZ_RUNS:-300000}; fi
 
 check:
 	$(MAKE) BUILD=build-san SANITIZE=1 WERROR=1 CI= test

@@ -34,7 +34,7 @@
  * @err (and *@errpath the file at fault, or NULL).
  */
 int hd_pin_init(const struct hd_opts *o, struct hd_err *err, const char **errpath);
-/* At exit: the cache and libcurl released. */
+/* At exit, once no thread can ask any more: the cache and libcurl released. */
 void hd_pin_done(void);
 
 /*

@@ -772,7 +772,6 @@ static void *file_worker(void *arg)
 		;
 	hd_secrets_free();
 	hd_policy_cache_free();
-	hd_pin_done();
 	hd_yaml_thread_done();
 	return NULL;
 }
@@ -1008,6 +1007,7 @@ int cmd_harden(int argc, char **argv)
 	hd_files_release(&files);
 	hd_secrets_free();
 	hd_policy_cache_free();
+	hd_pin_done(); /* process-wide: once every worker has ended */
 	hd_yaml_thread_done();
 	if (fflush(stdout) != 0) {
 		perror("harden: error: stdout");
