@@ -69,6 +69,9 @@ struct hd_mask {
 };
 
 void hd_ctx_add_secret(struct hd_ctx *ctx, const struct hd_secret *s);
+/* A new zeroed finding of @ctx to fill in, or NULL when nothing will read
+ * findings (ctx->no_findings: one scratch slot is kept as the last one). */
+struct hd_finding *hd_ctx_finding(struct hd_ctx *ctx);
 /* Register a detected credential for masking (hd_ctx_add_secret does too). */
 void hd_ctx_mask(struct hd_ctx *ctx, const char *value, size_t off, size_t len);
 

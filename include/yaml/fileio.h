@@ -20,6 +20,9 @@ struct hd_input {
 /* Read @path ("-" = stdin).  Returns 0, or -1 with @err->msg set. */
 int hd_input_read(struct hd_input *in, const char *path, struct hd_err *err);
 void hd_input_release(struct hd_input *in);
+/* @in holds a NUL-terminated copy of the @len bytes at @data, named @name
+ * in messages (like stdin: no file to write back to). */
+void hd_input_copy(struct hd_input *in, const char *name, const char *data, size_t len);
 
 /*
  * hd_write_in_place() - replace the file @in was read from with @data:

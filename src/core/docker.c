@@ -132,21 +132,9 @@ static void add_finding(struct hd_df *d, size_t i, const char *tr, const char *c
 	struct hd_ctx *ctx = d->ctx;
 	struct hd_finding *f;
 
-	if (ctx->no_findings) {
-		if (!ctx->capf) {
-			ctx->capf = 1;
-			ctx->f = hd_xmalloc(sizeof(*ctx->f));
-		}
-		memset(ctx->f, 0, sizeof(*ctx->f));
-		ctx->nf = 1;
+	f = hd_ctx_finding(ctx);
+	if (!f)
 		return;
-	}
-	if (ctx->nf == ctx->capf) {
-		ctx->capf = ctx->capf ? ctx->capf * 2 : 16;
-		ctx->f = hd_xrealloc(ctx->f, ctx->capf * sizeof(*ctx->f));
-	}
-	f = &ctx->f[ctx->nf++];
-	memset(f, 0, sizeof(*f));
 	f->transform = tr;
 	f->control = control;
 	f->severity = sev;
@@ -245,14 +233,9 @@ int hd_docker_harden(struct hd_ctx *ctx, struct hd_job *job, const struct hd_opt
 	hd_ctx_init(ctx, job, o);
 	memset(job, 0, sizeof(*job));
 	hd_arena_init(&job->arena);
-	if (data) {
-		job->in.path = name;
-		job->in.is_stdin = true;
-		job->in.data = hd_xmalloc(len + 1);
-		memcpy(job->in.data, data, len);
-		job->in.data[len] = '\0';
-		job->in.len = len;
-	} else if (hd_input_read(&job->in, name, &job->err) < 0) {
+	if (data)
+		hd_input_copy(&job->in, name, data, len);
+	else if (hd_input_read(&job->in, name, &job->err) < 0) {
 		return -2;
 	}
 	ctx->no_findings = cfg && cfg->no_findings;

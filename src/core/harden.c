@@ -64,6 +64,30 @@ void hd_ctx_release(struct hd_ctx *run)
 	run->mask = NULL;
 }
 
+struct hd_finding *hd_ctx_finding(struct hd_ctx *ctx)
+{
+	struct hd_finding *f;
+
+	if (ctx->no_findings) {
+		/* nobody will read them (-q, text output): keep one scratch slot
+		 * so callers may still mark "the last finding" */
+		if (!ctx->capf) {
+			ctx->capf = 1;
+			ctx->f = hd_xmalloc(sizeof(*ctx->f));
+		}
+		memset(ctx->f, 0, sizeof(*ctx->f));
+		ctx->nf = 1;
+		return NULL;
+	}
+	if (ctx->nf == ctx->capf) {
+		ctx->capf = ctx->capf ? ctx->capf * 2 : 16;
+		ctx->f = hd_xrealloc(ctx->f, ctx->capf * sizeof(*ctx->f));
+	}
+	f = &ctx->f[ctx->nf++];
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
 void hd_ctx_mask(struct hd_ctx *ctx, const char *value, size_t off, size_t len)
 {
 	struct hd_mask *m;

@@ -294,25 +294,11 @@ void hd_find(struct hd_ctx *ctx, const struct hd_fref *r, const struct yn *at, e
 	const struct yn *o;
 	const struct hd_layer *fl;
 
-	if (ctx->no_findings) {
-		/* nobody will read them (-q, text output): keep one scratch slot
-		 * so callers may still mark "the last finding" */
-		if (!ctx->capf) {
-			ctx->capf = 1;
-			ctx->f = hd_xmalloc(sizeof(*ctx->f));
-		}
-		memset(ctx->f, 0, sizeof(*ctx->f));
-		ctx->nf = 1;
+	f = hd_ctx_finding(ctx);
+	if (!f)
 		return;
-	}
 	o = old_node(at);
 	fl = view_foreign(o);
-	if (ctx->nf == ctx->capf) {
-		ctx->capf = ctx->capf ? ctx->capf * 2 : 16;
-		ctx->f = hd_xrealloc(ctx->f, ctx->capf * sizeof(*ctx->f));
-	}
-	f = &ctx->f[ctx->nf++];
-	memset(f, 0, sizeof(*f));
 	f->transform = r->tr;
 	f->control = r->control;
 	/* names may live in the document's tree, which is freed first */

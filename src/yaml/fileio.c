@@ -47,6 +47,16 @@ int hd_input_read(struct hd_input *in, const char *path, struct hd_err *err)
 	return 0;
 }
 
+void hd_input_copy(struct hd_input *in, const char *name, const char *data, size_t len)
+{
+	in->path = name;
+	in->is_stdin = true;
+	in->data = hd_xmalloc(len + 1);
+	memcpy(in->data, data, len);
+	in->data[len] = '\0';
+	in->len = len;
+}
+
 void hd_input_release(struct hd_input *in)
 {
 	hd_big_free(in->data, in->maplen);

@@ -141,12 +141,7 @@ int hd_job_load_mem(struct hd_job *job, const char *name, const char *data, size
 {
 	memset(job, 0, sizeof(*job));
 	hd_arena_init(&job->arena);
-	job->in.path = name;
-	job->in.is_stdin = true;
-	job->in.data = hd_xmalloc(len + 1);
-	memcpy(job->in.data, data, len);
-	job->in.data[len] = '\0';
-	job->in.len = len;
+	hd_input_copy(&job->in, name, data, len);
 	return open_stream(job, name);
 }
 
