@@ -622,14 +622,17 @@ enum id_kind {
 
 /*
  * One side of a Compose `user` (@s, @n bytes).  Docker reads decimal
- * digits as a number and anything else as a name looked up in the image,
- * but YAML may already have turned `0x0`, `0_0`, `+0` or `-0` into 0, and a
- * blank-padded " 0" is no non-root user either: every spelling of 0 (and
- * the name root) is root here, an empty one is unset.
+ * digits as a number (leading zeros and all: "0010" is 10) and anything
+ * else as a name looked up in the image, but YAML may already have turned
+ * `0x0`, `0_0`, `+0` or `-0` into 0, and a blank-padded " 0" is no non-root
+ * user either: every spelling of 0 (and the name root) is root here, an
+ * empty one is unset.  Leading zeros are skipped before the digits are
+ * counted, so no run of them hides a 0.
  */
 static enum id_kind id_kind(const char *s, size_t n, long long *num)
 {
 	char buf[64], *end, *o = buf;
+	int base = 10;
 	size_t i;
 
 	while (n && (*s == ' ' || *s == '\t'))
@@ -640,14 +643,22 @@ static enum id_kind id_kind(const char *s, size_t n, long long *num)
 		return ID_EMPTY;
 	if (n == 4 && !memcmp(s, "root", 4))
 		return ID_ROOT;
-	if (n >= sizeof(buf))
-		return ID_NAME;
-	for (i = 0; i < n; i++)
-		if (s[i] != '_')
-			*o++ = s[i];
+	if (*s == '+' || *s == '-')
+		*o++ = *s++, n--;
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		base = 16, s += 2, n -= 2;
+	while (n > 1 && (*s == '0' || *s == '_'))
+		s++, n--; /* the last character stays: "000" is "0" */
+	for (i = 0; i < n; i++) {
+		if (s[i] == '_')
+			continue;
+		if (o == buf + sizeof(buf) - 1)
+			return ID_NAME; /* more digits than any ID has */
+		*o++ = s[i];
+	}
 	*o = '\0';
 	errno = 0;
-	*num = strtoll(buf, &end, 0);
+	*num = strtoll(buf, &end, base);
 	if (end == buf || *end || errno)
 		return ID_NAME;
 	return *num == 0 ? ID_ROOT : ID_NUM;
@@ -662,7 +673,7 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 	const char *s = hd_str(u), *colon;
 	enum id_kind uk, gk = ID_EMPTY;
 	long long un = 0, gn = 0;
-	char val[64], msg[600], prof[400] = "";
+	char val[64], msg[600], prof[400] = "", *fix;
 	size_t l;
 
 	if (tr_svc_privileged(ctx, svc, TR))
@@ -724,15 +735,18 @@ static void run_service(struct hd_ctx *ctx, struct hd_service *svc)
 		return;
 	if (p && p->group == 0 && uk == ID_NUM && un == p->user)
 		return; /* the image's own user and group 0, as its profile says */
-	/* the group follows the user: its own number, or a name's primary group */
+	/* the group follows the user: its own number, or a name's primary
+	 * group; the user is kept whole, however long */
+	fix = hd_xmalloc(l + 24);
 	if (uk == ID_NUM)
-		snprintf(val, sizeof(val), "%.*s:%lld", (int)l, s, un);
+		snprintf(fix, l + 24, "%.*s:%lld", (int)l, s, un);
 	else
-		snprintf(val, sizeof(val), "%.*s", (int)(l < 60 ? l : 60), s);
+		snprintf(fix, l + 24, "%.*s", (int)l, s);
 	snprintf(msg, sizeof(msg),
-		 "group of user \"%s\" is 0 (the root group); would become \"%s\"", s, val);
+		 "group of user \"%s\" is 0 (the root group); would become \"%s\"", s, fix);
 	if (tr_unsafe(ctx, &r, u, msg))
-		hd_put(ctx, TR, svc->node, "user", val, YT_STR);
+		hd_put(ctx, TR, svc->node, "user", fix, YT_STR);
+	free(fix);
 }
 
 const struct hd_transform hd_tr_run_as_non_root = {
