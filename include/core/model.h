@@ -12,10 +12,6 @@ struct hd_container {
 	struct yn *node; /* the container mapping */
 	const char *name;
 	const char *list; /* "containers", "initContainers", "ephemeralContainers" */
-	/* images.c: its image's profile, found once (no pass writes an image;
-	 * several passes ask, each several times) */
-	const struct hd_image_profile *prof;
-	bool prof_known;
 };
 
 struct hd_pod {

@@ -710,13 +710,7 @@ const struct hd_image_profile *hd_image_profile(const struct hd_opts *o, const c
 
 const struct hd_image_profile *hd_ctr_image(const struct hd_ctx *ctx, const struct hd_container *c)
 {
-	struct hd_container *m = (struct hd_container *)c; /* (the memo only) */
-
-	if (!c->prof_known) {
-		m->prof = hd_image_profile(ctx->opts, hd_str(hd_get(c->node, "image")));
-		m->prof_known = true;
-	}
-	return c->prof;
+	return hd_image_profile(ctx->opts, hd_str(hd_get(c->node, "image")));
 }
 
 const struct hd_image_profile *hd_svc_image(const struct hd_ctx *ctx, const struct hd_service *svc)
