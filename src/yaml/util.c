@@ -14,9 +14,7 @@
 struct hd_arena_chunk {
 	struct hd_arena_chunk *next;
 	size_t used, size;
-	size_t clean; /* data from here on was never handed out: a fresh
-			 mapping's is zero (what hd_arena_alloc() need not clear) */
-	bool mapped;  /* a huge-page mapping of its own (chunk_map()) */
+	bool mapped; /* a huge-page mapping of its own (chunk_map()) */
 	max_align_t data[];
 };
 
@@ -95,7 +93,6 @@ static struct hd_arena_chunk *chunk_map(size_t csize)
 #endif
 	c = (struct hd_arena_chunk *)a;
 	c->size = want - sizeof(*c);
-	c->clean = 0; /* (anonymous memory is zero) */
 	c->mapped = true;
 	return c;
 }
@@ -203,7 +200,6 @@ void *hd_arena_alloc_raw(struct hd_arena *a, size_t size)
 		if (!c) {
 			c = hd_xmalloc(sizeof(*c) + csize);
 			c->size = csize;
-			c->clean = csize; /* (malloc's memory may be anything) */
 			c->mapped = false;
 		}
 		c->used = 0;
@@ -216,15 +212,11 @@ void *hd_arena_alloc_raw(struct hd_arena *a, size_t size)
 	return p;
 }
 
-/* Zeroed room: memory of a fresh mapping is zero already (the nodes of a
- * big document: clearing them again was a second pass over new pages). */
 void *hd_arena_alloc(struct hd_arena *a, size_t size)
 {
 	void *p = hd_arena_alloc_raw(a, size);
-	const struct hd_arena_chunk *c = a->head;
 
-	if ((size_t)((char *)p - (char *)c->data) < c->clean)
-		memset(p, 0, size);
+	memset(p, 0, size);
 	return p;
 }
 
@@ -292,8 +284,6 @@ void hd_arena_reset(struct hd_arena *a)
 	a->total = 0;
 	if (keep) {
 		keep->next = NULL;
-		if (keep->clean < keep->used)
-			keep->clean = keep->used; /* (what was handed out is dirty) */
 		keep->used = 0;
 		a->total = keep->size;
 	}
