@@ -35,6 +35,10 @@ struct hd_service {
 	const char *name;
 	const char *label;    /* "services.web" */
 	struct hd_view *view; /* the merged service (extends, overrides), or NULL */
+	/* harden.c: x-harden.skip was looked up and is absent (bit 0: read
+	 * alone, bit 1: through the view), so every later pass need not walk
+	 * the service's keys again (no pass writes x-harden) */
+	unsigned char no_skip;
 };
 
 /* Find every pod spec of a Kubernetes document.  Returns the count. */
@@ -117,6 +121,8 @@ bool hd_view_applies(const char *name);
  * reports them).
  */
 void hd_view_enter(const struct hd_view *v);
+/* The view this thread reads through, or NULL. */
+const struct hd_view *hd_view_current(void);
 void hd_view_leave(struct hd_ctx *ctx, size_t nf0);
 /* Free the files read for views (at the end of the file). */
 void hd_compose_merge_release(struct hd_ctx *ctx);

@@ -179,6 +179,8 @@ static bool service_line_ignored(const struct hd_ctx *ctx, const struct hd_servi
 {
 	const struct yn *key = svc->key;
 
+	if (!ctx->job->ys.ignores) /* (no comment anywhere: no node read) */
+		return false;
 	/* an empty key has no position of its own (it borrows the end of
 	 * what precedes it), so no comment line belongs to it */
 	return (key && !key->null_empty && hd_line_ignores(&ctx->job->ys, key->start, tr)) ||
@@ -188,9 +190,15 @@ static bool service_line_ignored(const struct hd_ctx *ctx, const struct hd_servi
 /* The x-harden.skip entry of @svc that exempts transform @tr, or NULL. */
 static const struct yn *service_skip_hit(const struct hd_service *svc, const char *tr)
 {
-	const struct yn *skip = hd_getp(svc->node, "x-harden", "skip", NULL);
+	unsigned char bit = hd_view_current() ? 2 : 1;
+	const struct yn *skip;
 	size_t i;
 
+	if (svc->no_skip & bit)
+		return NULL;
+	skip = hd_getp(svc->node, "x-harden", "skip", NULL);
+	if (!skip)
+		((struct hd_service *)svc)->no_skip |= bit;
 	if (skip && skip->kind == YN_SCALAR) {
 		const char *s = hd_str(skip);
 

@@ -36,6 +36,22 @@ static int ierr(struct hd_err *err, const struct ystream *ys, const struct yn *a
  * index.docker.io/x, mirror.gcr.io/x, a proxy's .../library/x are all x.
  * A first component is a host when it has a '.' or ':' or is localhost.
  */
+/* @l bytes of @s into @dst of @n bytes, cut to fit, NUL-terminated (a
+ * NUL among them ends the string there, as "%.*s" did) */
+static void copy_cut(char *dst, size_t n, const char *s, size_t l)
+{
+	const char *z;
+
+	if (!n)
+		return;
+	if (l > n - 1)
+		l = n - 1;
+	if ((z = memchr(s, '\0', l)) != NULL)
+		l = (size_t)(z - s);
+	memcpy(dst, s, l);
+	dst[l] = '\0';
+}
+
 void hd_image_normalise(const char *ref, char *name, size_t nn, char *tag, size_t tn)
 {
 	const char *s = ref, *e, *slash, *colon, *lib;
@@ -58,13 +74,14 @@ void hd_image_normalise(const char *ref, char *name, size_t nn, char *tag, size_
 			slash = colon;
 	colon = memchr(slash ? slash : s, ':', (size_t)(e - (slash ? slash : s)));
 	l = (size_t)((colon ? colon : e) - s);
-	snprintf(name, nn, "%.*s", (int)(l < nn ? l : nn - 1), s);
+	/* (copied by hand: snprintf was most of a lookup, several per container) */
+	copy_cut(name, nn, s, l);
 	for (char *p = name; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	if (colon && colon + 1 < e)
-		snprintf(tag, tn, "%.*s", (int)(e - colon - 1), colon + 1);
+		copy_cut(tag, tn, colon + 1, (size_t)(e - colon - 1));
 	else
-		snprintf(tag, tn, "latest");
+		copy_cut(tag, tn, "latest", 6);
 }
 
 static int pat_cmp(const void *a, const void *b)

@@ -69,6 +69,11 @@ void hd_view_enter(const struct hd_view *v)
 	cur_view = v;
 }
 
+const struct hd_view *hd_view_current(void)
+{
+	return cur_view;
+}
+
 void hd_view_leave(struct hd_ctx *ctx, size_t nf0)
 {
 	size_t i, n = nf0;
