@@ -128,7 +128,7 @@ int hd_read_file_st(const char *path, char **data, size_t *len, struct stat *st)
 int hd_read_file_big(const char *path, char **data, size_t *len, struct stat *st, size_t *maplen);
 void hd_big_free(void *p, size_t maplen);
 
-#define HD_BIG_MIN (1u << 20)
+#define HD_BIG_MIN (256u << 10)
 
 #define HD_NOPOS ((size_t)-1)
 

@@ -1,9 +1,11 @@
 /* builds.c - the Dockerfiles that Compose files build */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dockerfile.h"
 #include "files.h"
@@ -78,6 +80,35 @@ static bool build_path(const char *path, const struct yn *svc, char *out, size_t
 	return snprintf(out, n, "%.*s/%s/%s", dl, dir, ctx, df) < (int)n;
 }
 
+/*
+ * Does the file at @path contain "build"?  Read through a small buffer, so
+ * that a Compose file without one (most of them) costs no memory of its
+ * size before the run reads it for real.  An unreadable file says yes: the
+ * full read then fails as it should.
+ */
+static bool mentions_build(const char *path)
+{
+	char buf[16384 + 4];
+	size_t keep = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return true;
+	while ((n = read(fd, buf + keep, sizeof(buf) - 4)) > 0) {
+		size_t have = keep + (size_t)n;
+
+		if (memmem(buf, have, "build", 5)) {
+			close(fd);
+			return true;
+		}
+		keep = have < 4 ? have : 4; /* "buil" may end this block */
+		memmove(buf, buf + have - keep, keep);
+	}
+	close(fd);
+	return n < 0;
+}
+
 static size_t add_from(struct hd_files *fl, const char *path)
 {
 	struct hd_arena a;
@@ -87,12 +118,8 @@ static size_t add_from(struct hd_files *fl, const char *path)
 	size_t len, d, i, added = 0;
 	struct stat st;
 
-	if (hd_read_file(path, &buf, &len) < 0)
+	if (!mentions_build(path) || hd_read_file(path, &buf, &len) < 0)
 		return 0;
-	if (!memmem(buf, len, "build", 5)) {
-		free(buf);
-		return 0;
-	}
 	hd_arena_init(&a);
 	if (ys_parse(&ys, path, buf, len, &a, &err) == 0)
 		for (d = 0; d < ys.ndocs; d++) {

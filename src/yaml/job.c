@@ -13,8 +13,8 @@ struct vtask {
 	const struct yn *root;	/* intended tree (lives in @nodes) */
 	struct hd_arena *nodes; /* freed once verified */
 	char *out;		/* edited slice (own copy) */
-	size_t outlen;
-	const char *in_slice; /* original bytes (the job's input) */
+	size_t outlen, outmap;	/* (outmap: hd_big_free()'s length) */
+	const char *in_slice;	/* original bytes (the job's input) */
 	size_t in_len, d;
 	int line_base;
 	int in_line_base; /* lines of the input before in_slice */
@@ -46,7 +46,7 @@ static void run_task(const char *name, struct vtask *t)
 		t->err = hd_xmalloc(sizeof(*t->err));
 		*t->err = err;
 	}
-	free(t->out);
+	hd_big_free(t->out, t->outmap);
 	t->out = NULL;
 	hd_arena_free(t->nodes);
 	free(t->nodes);
@@ -179,7 +179,7 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 {
 	struct ystream *ys = &job->ys;
 	struct hd_vpool *pool = NULL;
-	struct vtask **tasks = NULL;
+	struct vtask **tasks = NULL, *pending = NULL;
 	struct hd_arena *nodes = NULL; /* reused while its documents stay unchanged */
 	size_t ntasks = 0, cap = 0, i, raw = 0, end = 0;
 	int rc = 0, lines = 0;
@@ -233,6 +233,7 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 			nodes = NULL;	     /* the task frees the tree */
 			t->out = slice.data; /* the task owns the copy */
 			t->outlen = slice.len;
+			t->outmap = slice.map;
 			t->in_slice = ys->buf + b0;
 			t->in_len = b1 - b0;
 			t->d = d;
@@ -260,8 +261,14 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 			}
 			tasks[ntasks++] = t;
 			doc->root = NULL;
+			/* the pool gets a document once the next one is read: the
+			 * last (a single big one) is verified here, where its tree
+			 * was built and is still in cache, with no hand-over */
+			if (pool && pending)
+				pool_submit(pool, pending);
+			pending = NULL;
 			if (pool)
-				pool_submit(pool, t);
+				pending = t;
 			else
 				run_task(ys->name, t);
 			if (!pool && t->rc < 0)
@@ -277,6 +284,8 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 		doc->root = NULL;
 	}
 	drop_arena(nodes);
+	if (pending && rc == 0)
+		run_task(ys->name, pending);
 	if (pool)
 		pool_stop(pool);
 	for (i = 0; i < ntasks; i++) {
@@ -286,7 +295,7 @@ int hd_job_run(struct hd_job *job, hd_doc_fn fn, void *ud)
 		}
 		free(tasks[i]->err);
 		if (tasks[i]->nodes) { /* never ran (stopped early) */
-			free(tasks[i]->out);
+			hd_big_free(tasks[i]->out, tasks[i]->outmap);
 			drop_arena(tasks[i]->nodes);
 		}
 		free(tasks[i]);

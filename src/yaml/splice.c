@@ -78,6 +78,13 @@ int splices_apply_bytes(const char *buf, struct splice *v, size_t n, size_t b0, 
 
 	if (sort_check(v, n, err, at) < 0)
 		return -1;
+	if (!out->cap) { /* the exact size, once: no growing copies */
+		size_t need = b1 > b0 ? b1 - b0 : 0;
+
+		for (i = 0; i < n; i++)
+			need = need + v[i].tlen - (v[i].len < need ? v[i].len : need);
+		hd_buf_reserve_big(out, need);
+	}
 	for (i = 0; i < n; i++) {
 		if (v[i].off < b0 || v[i].off + v[i].len > b1) {
 			*at = v[i].off;
