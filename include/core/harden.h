@@ -59,6 +59,7 @@ struct hd_ctx {
 	struct hd_words *secret_words; /* secret-env: the input's *-secrets* words */
 	bool failed;		       /* a pass failed the file (hd_ctx_fail()) */
 	struct hd_err fail;	       /* the first failure */
+	unsigned long serial;	       /* this context among the run's (memos) */
 };
 
 /* A detected literal credential (moved or left in place): every output

@@ -32,10 +32,13 @@ void hd_opts_defaults(struct hd_opts *o)
 
 void hd_ctx_init(struct hd_ctx *run, struct hd_job *job, const struct hd_opts *o)
 {
+	static unsigned long serials;
+
 	memset(run, 0, sizeof(*run));
 	run->job = job;
 	run->opts = o;
 	run->short_form_doc = -1;
+	run->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 }
 
 void hd_ctx_fail(struct hd_ctx *ctx, const struct yn *at, const char *fmt, ...)

@@ -708,14 +708,54 @@ const struct hd_image_profile *hd_image_profile(const struct hd_opts *o, const c
 
 /* ---- transforms' side ---------------------------------------------------- */
 
+/*
+ * The passes ask for a container's profile again and again (run-as-non-root
+ * alone up to seven times), and a manifest names few images: the answers
+ * for the file being hardened are remembered per thread, by reference
+ * (profiles are read-only once loaded, and a context's options do not
+ * change).  A context's serial number keeps one file's answers from
+ * another's, whose policy may declare other images.
+ */
+#define MEMO_N	 64
+#define MEMO_REF 120
+
+struct memo_ent {
+	unsigned long serial;
+	const struct hd_image_profile *p;
+	size_t len;
+	char ref[MEMO_REF];
+};
+
+static _Thread_local struct memo_ent memo[MEMO_N];
+
+static const struct hd_image_profile *ctx_profile(const struct hd_ctx *ctx, const char *ref)
+{
+	unsigned h = 2166136261u;
+	struct memo_ent *e;
+	size_t l, i;
+
+	if (!ref || !*ref || !ctx->serial || (l = strlen(ref)) >= MEMO_REF)
+		return hd_image_profile(ctx->opts, ref);
+	for (i = 0; i < l; i++)
+		h = (h ^ (unsigned char)ref[i]) * 16777619u;
+	e = &memo[h % MEMO_N];
+	if (e->serial == ctx->serial && e->len == l && !memcmp(e->ref, ref, l))
+		return e->p;
+	e->p = hd_image_profile(ctx->opts, ref);
+	e->serial = ctx->serial;
+	e->len = l;
+	memcpy(e->ref, ref, l);
+	return e->p;
+}
+
 const struct hd_image_profile *hd_ctr_image(const struct hd_ctx *ctx, const struct hd_container *c)
 {
-	return hd_image_profile(ctx->opts, hd_str(hd_get(c->node, "image")));
+	return ctx_profile(ctx, hd_str(hd_get(c->node, "image")));
 }
 
 const struct hd_image_profile *hd_svc_image(const struct hd_ctx *ctx, const struct hd_service *svc)
 {
-	return hd_image_profile(ctx->opts, hd_str(hd_get(svc->node, "image")));
+	return ctx_profile(ctx, hd_str(hd_get(svc->node, "image")));
 }
 
 bool hd_image_needs_cap(const struct hd_image_profile *p, const char *cap, bool root)
