@@ -245,7 +245,7 @@ $H -i --secrets-out "$TMP/n/s" "$TMP/n/c.yaml" >/dev/null 2>"$TMP/n/e1"
 $H -i --secrets-out "$TMP/n/k.yaml" "$TMP/n/p.yaml" >/dev/null 2>"$TMP/n/e2"
 $H -q -i --secrets-out "$TMP/n/q" "$TMP/a4/p.yaml" >/dev/null 2>"$TMP/n/e3"
 if grep -q "docker compose --env-file '$TMP/n/s/harden.env'" "$TMP/n/e1" &&
-   grep -q "2 Compose secret file(s) in '$TMP/n/s'" "$TMP/n/e1" &&
+   grep -q "2 secret file(s) in '$TMP/n/s'" "$TMP/n/e1" &&
    grep -q "wrote '$TMP/n/k.yaml' (mode 0600) with Secret web-secrets" "$TMP/n/e2" &&
    grep -q "kubectl apply -f '$TMP/n/k.yaml'" "$TMP/n/e2" && [ ! -s "$TMP/n/e3" ] &&
    ! grep -qE 'rerun[0-9]|files-one' "$TMP/n/e1" "$TMP/n/e2"; then

@@ -572,10 +572,10 @@ static void notes(FILE *fp, const struct hd_secret_store *st, const struct plan 
 	}
 	if (nfile)
 		fprintf(fp,
-			"harden: note: --secrets-out: %zu Compose secret file(s) in '%s' "
-			"(mode 0600; %zu written, %zu already there): the hardened Compose files "
-			"read them (secrets: NAME: file:), Dockerfile builds with --secret "
-			"id=NAME,src=FILE\n",
+			"harden: note: --secrets-out: %zu secret file(s) in '%s' "
+			"(mode 0600; %zu written, %zu already there): hardened Compose files "
+			"read them (secrets: NAME: file:), Dockerfile builds take them with "
+			"--secret id=NAME,src=FILE\n",
 			nfile, pl->dir, nfile - kept, kept);
 	for (i = 0; i < pl->n; i++) {
 		const struct target *t = &pl->t[i];
