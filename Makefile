@@ -264,13 +264,19 @@ valgrind: valgrind-unit harden
 # The unit binaries and the whole end-to-end suite with every harden process
 # under valgrind memcheck (tests/vg-harden): about 7 minutes on 2 CPUs.
 # Each process logs to $(BUILD)/vg-suite/PID.log: any non-empty log fails
-# the target. VG_EVERY=N samples the corpus-wide tests and the two with
-# hundreds of processes, the golden examples and the pre-commit gate
-# (VG_SAMPLED): only every Nth of their processes, from VG_OFFSET on, runs
-# under valgrind; all other tests keep every process under it. CI runs
-# VG_EVERY=32 with the offset taken from the commit, so successive commits
-# cover other thirty-seconds (those two took 13 of the suite's 19 minutes
-# unsampled; ASan+UBSan's make check runs all of their processes).
+# the target. The corpus-wide loops visit every HD_SAMPLE-th corpus file
+# (4, as in make test; from HD_SAMPLE_OFFSET on): make test-full has run
+# them on every file, and the processes left out of valgrind's sample ran
+# the same code as there. VG_EVERY=N samples the corpus-wide tests and the
+# two with hundreds of processes, the golden examples and the pre-commit
+# gate (VG_SAMPLED): only every Nth of their processes, from VG_OFFSET on,
+# runs under valgrind; all other tests keep every process under it. CI
+# runs VG_EVERY=16 with both offsets taken from the commit, so successive
+# commits cover other files and processes (on 2026-12-03 the golden
+# examples and the gate took 13 of the suite's 19 minutes unsampled, and
+# the corpus loops' processes outside the sample 7 of 10 minutes with every
+# file visited; ASan+UBSan's make check runs all of their processes).
+HD_SAMPLE_OFFSET ?= 0
 VG_EVERY   ?= 1
 VG_OFFSET  ?= 0
 VG_SAMPLED ?= t10-identity t20-corpus-edit t22-restyled t60-k8s t70-compose t80-reports \
@@ -282,6 +288,7 @@ valgrind-suite: valgrind-unit harden $(BUILD)/tests/libinject.so $(BUILD)/tests/
 	@[ $(VG_EVERY) -le 1 ] || echo "valgrind-suite: sampling 1 in $(VG_EVERY) processes (offset $(VG_OFFSET)) of: $(VG_SAMPLED)"
 	@HARDEN=tests/vg-harden VG_LOGDIR=$(CURDIR)/$(BUILD)/vg-suite HD_UNDER_VALGRIND=1 \
 	  VG_EVERY=$(VG_EVERY) VG_OFFSET=$(VG_OFFSET) VG_SAMPLED="$(VG_SAMPLED)" \
+	  HD_SAMPLE=$(HD_SAMPLE) HD_SAMPLE_OFFSET=$(HD_SAMPLE_OFFSET) \
 	  INJECT=$(BUILD)/tests/libinject.so DUMP=$(BUILD)/tests/dump_scalars SHARED=$(SHARED) \
 	  DFDUMP=$(BUILD)/tests/df_dump \
 	  VERDICT=$(BUILD)/tests/secret_verdict PROPS=$(BUILD)/tests/props DATA=$(BUILD)/tests/test_data \
