@@ -48,6 +48,9 @@ struct hd_buf {
 	}
 
 void hd_buf_add(struct hd_buf *b, const void *p, size_t n);
+/* hd_hash() - FNV-1a of the @n bytes at @s (hash tables and memos) */
+unsigned hd_hash(const char *s, size_t n);
+
 /* hd_count_lines() - number of line feeds in [s, s+n) */
 int hd_count_lines(const char *s, size_t n);
 void hd_buf_adds(struct hd_buf *b, const char *s);

@@ -31,11 +31,6 @@ static int ierr(struct hd_err *err, const struct ystream *ys, const struct yn *a
 
 /* ---- references ------------------------------------------------------- */
 
-/*
- * Registry hosts, "library/" and digests are dropped: docker.io/library/x,
- * index.docker.io/x, mirror.gcr.io/x, a proxy's .../library/x are all x.
- * A first component is a host when it has a '.' or ':' or is localhost.
- */
 /* @l bytes of @s into @dst of @n bytes, cut to fit, NUL-terminated (a
  * NUL among them ends the string there, as "%.*s" did) */
 static void copy_cut(char *dst, size_t n, const char *s, size_t l)
@@ -52,6 +47,11 @@ static void copy_cut(char *dst, size_t n, const char *s, size_t l)
 	dst[l] = '\0';
 }
 
+/*
+ * Registry hosts, "library/" and digests are dropped: docker.io/library/x,
+ * index.docker.io/x, mirror.gcr.io/x, a proxy's .../library/x are all x.
+ * A first component is a host when it has a '.' or ':' or is localhost.
+ */
 void hd_image_normalise(const char *ref, char *name, size_t nn, char *tag, size_t tn)
 {
 	const char *s = ref, *e, *slash, *colon, *lib;
@@ -730,15 +730,12 @@ static _Thread_local struct memo_ent memo[MEMO_N];
 
 static const struct hd_image_profile *ctx_profile(const struct hd_ctx *ctx, const char *ref)
 {
-	unsigned h = 2166136261u;
 	struct memo_ent *e;
-	size_t l, i;
+	size_t l;
 
 	if (!ref || !*ref || !ctx->serial || (l = strlen(ref)) >= MEMO_REF)
 		return hd_image_profile(ctx->opts, ref);
-	for (i = 0; i < l; i++)
-		h = (h ^ (unsigned char)ref[i]) * 16777619u;
-	e = &memo[h % MEMO_N];
+	e = &memo[hd_hash(ref, l) % MEMO_N];
 	if (e->serial == ctx->serial && e->len == l && !memcmp(e->ref, ref, l))
 		return e->p;
 	e->p = hd_image_profile(ctx->opts, ref);

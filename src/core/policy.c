@@ -371,11 +371,7 @@ static _Thread_local char pcwd[PATH_MAX];
 
 static unsigned phash(const char *s)
 {
-	unsigned h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h % PCACHE;
+	return hd_hash(s, strlen(s)) % PCACHE;
 }
 
 /* Lexically normalised absolute directory of @path, in @out. */

@@ -207,11 +207,8 @@ static void chunk_free(struct hd_arena_chunk *c)
 	if (c->how == CHUNK_MAPPED) {
 		munmap(c, sizeof(*c) + c->size);
 	} else if (c->how == CHUNK_POOLED) {
-		int k = pool_class(sizeof(*c) + c->size);
-
 		pthread_mutex_lock(&pool_mu);
-		c->next = pool_free[k];
-		pool_free[k] = c;
+		pool_put((char *)c, pool_class(sizeof(*c) + c->size));
 		pthread_mutex_unlock(&pool_mu);
 	} else {
 		free(c);
@@ -483,6 +480,16 @@ void hd_buf_reserve_big(struct hd_buf *b, size_t n)
 	}
 	b->cap = b->map = maplen;
 	b->data[0] = '\0';
+}
+
+unsigned hd_hash(const char *s, size_t n)
+{
+	unsigned h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
 }
 
 int hd_count_lines(const char *s, size_t n)

@@ -211,15 +211,6 @@ static void build_lines(struct ystream *ys)
 
 /* ---- tree building ------------------------------------------------------- */
 
-static unsigned hash_str(const char *s)
-{
-	unsigned h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 void yt_bump(struct builder *b, size_t end)
 {
 	if (end != HD_NOPOS && (b->cursor == HD_NOPOS || end > b->cursor))
@@ -265,7 +256,7 @@ static void set_props(struct builder *b, struct yn *n, struct fy_token *anchor,
 
 static void register_anchor(struct builder *b, struct yn *n)
 {
-	unsigned h = hash_str(n->anchor) % ANCHOR_BUCKETS;
+	unsigned h = hd_hash(n->anchor, strlen(n->anchor)) % ANCHOR_BUCKETS;
 	struct anchor_ent *e = hd_arena_alloc_raw(b->ys->arena, sizeof(*e));
 
 	if (!b->anchors) {
@@ -285,7 +276,7 @@ static struct yn *find_anchor(struct builder *b, const char *name)
 
 	if (!b->anchors)
 		return NULL;
-	e = b->anchors[hash_str(name) % ANCHOR_BUCKETS];
+	e = b->anchors[hd_hash(name, strlen(name)) % ANCHOR_BUCKETS];
 	for (; e; e = e->next)
 		if (!strcmp(e->name, name))
 			return e->node;
