@@ -9,6 +9,31 @@
 #define TR "image-refs"
 
 /*
+ * Read the reference @s (@len bytes), for manifests and FROM lines alike:
+ * 0 when there is nothing to say (a variable or a template, resolved
+ * later by another tool; already pinned to a digest), -1 when it is no
+ * image reference (@why says why), else 1 with *moving: no tag, or latest.
+ */
+static int read_ref(const char *s, size_t len, struct hd_imageref *ref, char *why, size_t n,
+		    bool *moving)
+{
+	if (hd_imageref_unresolved(s, len))
+		return 0;
+	if (hd_imageref_parse(s, len, ref, why, n) < 0)
+		return -1;
+	if (ref->digest_len)
+		return 0;
+	*moving = !ref->tag_len || (ref->tag_len == 6 && !memcmp(s + ref->tag_off, "latest", 6));
+	return 1;
+}
+
+/* what a moving reference lacks, for the messages */
+static const char *moving_what(const struct hd_imageref *ref)
+{
+	return ref->tag_len ? "uses the moving tag latest" : "has no tag (latest)";
+}
+
+/*
  * One image reference at @img: reported when it has no tag or `latest`
  * and no digest (at @sev); with --pin-images and @can_pin, its tag is
  * resolved and the digest appended (`name:tag@sha256:...`), the rest of
@@ -29,16 +54,12 @@ static void image(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *img, e
 	if (!s || !*s)
 		return;
 	len = strlen(s);
-	if (hd_imageref_unresolved(s, len))
-		return; /* ${VAR} or a template: the value is not known here */
-	if (hd_imageref_parse(s, len, &ref, why, sizeof(why)) < 0) {
+	rc = read_ref(s, len, &ref, why, sizeof(why), &moving);
+	if (rc < 0)
 		hd_find(ctx, r, img, HD_SEV_LOW, false, false,
 			"image '%s' is not a valid image reference: %s", s, why);
+	if (rc <= 0)
 		return;
-	}
-	if (ref.digest_len)
-		return;
-	moving = !ref.tag_len || (ref.tag_len == 6 && !memcmp(s + ref.tag_off, "latest", 6));
 	pin = ctx->opts->pin_images && can_pin && !ctx->job->report_only;
 	if (!moving && !pin)
 		return;
@@ -83,7 +104,7 @@ static void image(struct hd_ctx *ctx, const struct hd_fref *r, struct yn *img, e
 		hd_find(ctx, r, img, sev, false, false,
 			"image '%s' %s: each pull may run another image; pin a tag and its "
 			"digest (name:tag@sha256:..., --pin-images)",
-			s, ref.tag_len ? "uses the moving tag latest" : "has no tag (latest)");
+			s, moving_what(&ref));
 }
 
 static void run_pod(struct hd_ctx *ctx, struct hd_pod *pod)
@@ -131,17 +152,12 @@ static void run_dockerfile(struct hd_ctx *ctx, struct hd_df *d)
 		if (st->base_stage >= 0 || !img || !strcasecmp(img, "scratch"))
 			continue;
 		len = strlen(img);
-		if (hd_imageref_unresolved(img, len) || strchr(img, '$'))
-			continue;
-		if (hd_imageref_parse(img, len, &ref, why, sizeof(why)) < 0) {
+		rc = read_ref(img, len, &ref, why, sizeof(why), &moving);
+		if (rc < 0)
 			hd_df_find(d, st->from, TR, "image", HD_SEV_LOW, false, false,
 				   "FROM %s is not a valid image reference: %s", img, why);
+		if (rc <= 0)
 			continue;
-		}
-		if (ref.digest_len)
-			continue;
-		moving = !ref.tag_len ||
-			 (ref.tag_len == 6 && !memcmp(img + ref.tag_off, "latest", 6));
 		pin = ctx->opts->pin_images && st->image_raw;
 		if ((!moving && !pin) || hd_df_ignored(d, st->from, TR))
 			continue;
@@ -165,9 +181,7 @@ static void run_dockerfile(struct hd_ctx *ctx, struct hd_df *d)
 			hd_df_find(d, st->from, TR, "image", sev, false, false,
 				   "FROM %s %s: each build may start from another image; pin a tag "
 				   "and its digest (name:tag@sha256:..., --pin-images)",
-				   img,
-				   ref.tag_len ? "uses the moving tag latest"
-					       : "has no tag (latest)");
+				   img, moving_what(&ref));
 	}
 }
 
