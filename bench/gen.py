@@ -152,6 +152,24 @@ def big(r, shared, target=10_500_000):
         i += 1
     return "---\n".join(parts)
 
+def compose(n):
+    """One Compose file of n services (a shared anchor, env, ports, volumes)."""
+    svcs = ["x-logging: &logging\n  driver: json-file\n  options:\n    max-size: 10m\n\nservices:"]
+    for s in range(n):
+        svcs.append(f"""  svc-{s}:
+    image: registry.example.com/svc-{s}:1.{s % 50}
+    logging: *logging
+    environment:
+      - LOG_LEVEL=info
+      - PORT={9000 + s}
+    ports:
+      - "{10000 + s}:{9000 + s}"
+    volumes:
+      - ./config/svc-{s}.yml:/etc/svc/config.yml
+    depends_on: [svc-{(s + 1) % n}]""")
+    return "\n".join(svcs) + "\n"
+
+
 def main(work, shared):
     r = random.Random(42)
     os.makedirs(work, exist_ok=True)
@@ -192,20 +210,7 @@ def main(work, shared):
         "- target: {kind: CronJob}\n  patch: |-\n" +
         ops("/spec/jobTemplate/spec/template/spec", 1).replace("/volumes/-, value", "/volumes, value")
         .replace("{name: tmp, emptyDir: {}}}", "[{name: tmp, emptyDir: {}}]}") + "\n")
-    svcs = ["x-logging: &logging\n  driver: json-file\n  options:\n    max-size: 10m\n\nservices:"]
-    for s in range(1000):
-        svcs.append(f"""  svc-{s}:
-    image: registry.example.com/svc-{s}:1.{s % 50}
-    logging: *logging
-    environment:
-      - LOG_LEVEL=info
-      - PORT={9000 + s}
-    ports:
-      - "{10000 + s}:{9000 + s}"
-    volumes:
-      - ./config/svc-{s}.yml:/etc/svc/config.yml
-    depends_on: [svc-{(s + 1) % 1000}]""")
-    open(os.path.join(work, "compose.yaml"), "w").write("\n".join(svcs) + "\n")
+    open(os.path.join(work, "compose.yaml"), "w").write(compose(1000))
     repo = os.path.join(work, "repo")
     if not os.path.isdir(repo):
         for a in range(1250):

@@ -116,22 +116,7 @@ fi # (the 10 MB inputs)
 # at most twice the page faults of loading it: arena chunks come from
 # huge-page regions and output slices are sized once (they were 2.7x, a
 # fault per 4 KiB of every tree's first megabyte)
-/usr/bin/python3 - >"$TMP/c1000.yaml" <<'EOF2'
-svcs = ["x-logging: &logging\n  driver: json-file\n\nservices:"]
-for s in range(1000):
-    svcs.append(f"""  svc-{s}:
-    image: registry.example.com/svc-{s}:1.{s % 50}
-    logging: *logging
-    environment:
-      - LOG_LEVEL=info
-      - PORT={9000 + s}
-    ports:
-      - "{10000 + s}:{9000 + s}"
-    volumes:
-      - ./config/svc-{s}.yml:/etc/svc/config.yml
-    depends_on: [svc-{(s + 1) % 1000}]""")
-print("\n".join(svcs))
-EOF2
+gen 'gen.compose(1000)' >"$TMP/c1000.yaml"
 set -- $(measure /dev/null $H edit "$TMP/c1000.yaml")
 load=$2 lrc=$3
 set -- $(measure "$TMP/c1000.diff" $H -q "$TMP/c1000.yaml")
